@@ -1,0 +1,127 @@
+import { readFileSync, existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { AimsError } from "./domain/errors.js";
+
+/** The repository / package root (where catalog/ and images/ live). */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+const portRange = z
+  .object({ min: z.number().int().min(1024).max(65535), max: z.number().int().min(1024).max(65535) })
+  .refine((r) => r.min <= r.max, { message: "ports.min must not exceed ports.max" });
+
+/** The one configuration schema. Precedence: environment > config.yaml > these defaults. */
+export const configSchema = z.object({
+  dataDir: z.string().min(1),
+  databaseUrl: z.string().min(1).optional(),
+  dockerSocket: z.string().min(1).default("/var/run/docker.sock"),
+  ports: portRange.default({ min: 51000, max: 51999 }),
+  bindAddress: z.union([z.ipv4(), z.ipv6()]).default("127.0.0.1"),
+  health: z
+    .object({
+      /** First poll delay; polls back off from here to intervalMs. */
+      initialIntervalMs: z.number().int().min(5).max(10_000).default(25),
+      intervalMs: z.number().int().min(50).max(60_000).default(1000),
+      timeoutMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+      probeTimeoutMs: z.number().int().min(100).max(60_000).default(2000),
+    })
+    .default({ initialIntervalMs: 25, intervalMs: 1000, timeoutMs: 60_000, probeTimeoutMs: 2000 }),
+  pullTimeoutMs: z.number().int().min(1000).max(3_600_000).default(120_000),
+  /** Map an upstream image to a local one (air-gapped installs, tests): `{ "redis:7.2.4": "local/redis:7" }`. */
+  imageOverrides: z.record(z.string(), z.string()).default({}),
+  /** Directories of plug manifests (`*.yaml`); the built-in catalog is always first. */
+  catalogDirs: z.array(z.string()).default([]),
+  /** Base64 of 32 bytes; when absent a key file is generated in the data dir (mode 0600). */
+  masterKey: z.string().optional(),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
+});
+
+export type AimsConfig = z.infer<typeof configSchema> & { databaseUrl: string; configFile?: string };
+
+/** Reads one environment variable group into the partial config shape. */
+function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined && value !== "") out[key] = value;
+  };
+  set("dataDir", env.AIMS_DATA_DIR);
+  set("databaseUrl", env.AIMS_DATABASE_URL);
+  set("dockerSocket", env.AIMS_DOCKER_SOCKET ?? env.DOCKER_HOST?.replace(/^unix:\/\//, ""));
+  set("bindAddress", env.AIMS_BIND_ADDRESS);
+  set("masterKey", env.AIMS_MASTER_KEY);
+  set("logLevel", env.AIMS_LOG_LEVEL);
+  if (env.AIMS_PULL_TIMEOUT_MS) set("pullTimeoutMs", Number(env.AIMS_PULL_TIMEOUT_MS));
+  if (env.AIMS_PORT_RANGE) {
+    const m = /^(\d+)-(\d+)$/.exec(env.AIMS_PORT_RANGE.trim());
+    if (!m) throw new AimsError("invalid_input", `AIMS_PORT_RANGE must look like 51000-51999, got "${env.AIMS_PORT_RANGE}"`);
+    out.ports = { min: Number(m[1]), max: Number(m[2]) };
+  }
+  if (env.AIMS_IMAGE_OVERRIDES) {
+    const map: Record<string, string> = {};
+    for (const pair of env.AIMS_IMAGE_OVERRIDES.split(",").filter(Boolean)) {
+      const eq = pair.indexOf("=");
+      if (eq <= 0) throw new AimsError("invalid_input", `AIMS_IMAGE_OVERRIDES entries look like upstream=local, got "${pair}"`);
+      map[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+    }
+    out.imageOverrides = map;
+  }
+  if (env.AIMS_CATALOG_DIRS) out.catalogDirs = env.AIMS_CATALOG_DIRS.split(":").filter(Boolean);
+  if (env.AIMS_HEALTH_TIMEOUT_MS) out.health = { timeoutMs: Number(env.AIMS_HEALTH_TIMEOUT_MS) };
+  return out;
+}
+
+export interface LoadConfigOptions {
+  /** Explicit config file (`--config`); otherwise `<dataDir>/config.yaml` when it exists. */
+  configFile?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Values that win over everything (tests pass config objects). */
+  overrides?: Record<string, unknown>;
+}
+
+/** Parses configuration once: env > config.yaml > defaults. Throws AimsError("invalid_input") naming the bad field. */
+export function loadConfig(options: LoadConfigOptions = {}): AimsConfig {
+  const env = options.env ?? process.env;
+  const fromEnv = fromEnvironment(env);
+  const dataDirGuess = String(options.overrides?.dataDir ?? fromEnv.dataDir ?? join(homedir(), ".aims"));
+  const file = options.configFile ?? env.AIMS_CONFIG ?? join(dataDirGuess, "config.yaml");
+  let fromFile: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      fromFile = (parseYaml(readFileSync(file, "utf8")) as Record<string, unknown>) ?? {};
+    } catch (err) {
+      throw new AimsError("invalid_input", `config file ${file} is not valid YAML: ${(err as Error).message}`);
+    }
+  } else if (options.configFile) {
+    throw new AimsError("invalid_input", `config file ${options.configFile} does not exist`);
+  }
+  const merged = deepMerge(deepMerge({ dataDir: dataDirGuess, ...fromFile }, fromEnv), options.overrides ?? {});
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
+    throw new AimsError("invalid_input", `invalid configuration: ${detail}`);
+  }
+  const dataDir = resolve(parsed.data.dataDir);
+  return {
+    ...parsed.data,
+    dataDir,
+    databaseUrl: parsed.data.databaseUrl ?? `sqlite://${join(dataDir, "aims.db")}`,
+    configFile: existsSync(file) ? file : undefined,
+  };
+}
+
+function deepMerge(base: Record<string, unknown>, top: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(top)) {
+    const prev = out[key];
+    out[key] =
+      isPlainObject(prev) && isPlainObject(value) && key !== "imageOverrides" ? deepMerge(prev, value) : value;
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,48 @@
+/** The expected failure codes every entry (CLI, API) maps to one JSON error shape. */
+export type AimsErrorCode =
+  | "invalid_input"
+  | "not_found"
+  | "conflict"
+  | "quota_exceeded"
+  | "forbidden"
+  | "unavailable"
+  | "failed";
+
+const defaultStatus: Record<AimsErrorCode, number> = {
+  invalid_input: 400,
+  not_found: 404,
+  conflict: 409,
+  quota_exceeded: 429,
+  forbidden: 403,
+  unavailable: 503,
+  failed: 500,
+};
+
+/** An expected error: a code, a message a person can act on, and the HTTP status it maps to. */
+export class AimsError extends Error {
+  readonly code: AimsErrorCode;
+  readonly status: number;
+
+  constructor(code: AimsErrorCode, message: string, status?: number) {
+    super(message);
+    this.name = "AimsError";
+    this.code = code;
+    this.status = status ?? defaultStatus[code];
+  }
+}
+
+/** The one JSON shape every entry uses for an error. */
+export interface ErrorBody {
+  error: { code: AimsErrorCode | "internal"; message: string };
+}
+
+/** Shapes any thrown value into the JSON error body; unexpected errors say nothing about internals. */
+export function toErrorBody(err: unknown): ErrorBody {
+  if (err instanceof AimsError) return { error: { code: err.code, message: err.message } };
+  return { error: { code: "internal", message: "internal error" } };
+}
+
+/** True when the value is an AimsError with the given code. */
+export function isAimsError(err: unknown, code?: AimsErrorCode): err is AimsError {
+  return err instanceof AimsError && (code === undefined || err.code === code);
+}

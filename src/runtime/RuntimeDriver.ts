@@ -1,0 +1,135 @@
+/**
+ * The contract between lifecycle operations / the reconciler and a container runtime (Docker today,
+ * Swarm and Coolify later). Drivers do what they are told and never decide policy.
+ */
+
+export type Labels = Record<string, string>;
+
+/** Label keys every object AIMS creates carries. */
+export const LABEL = {
+  managed: "aims.managed",
+  installation: "aims.installation",
+  tenant: "aims.tenant",
+  instance: "aims.instance",
+  service: "aims.service",
+  replica: "aims.replica",
+  revision: "aims.revision",
+} as const;
+
+export interface EngineInfo {
+  version: string;
+  apiVersion: string;
+  /** Address pools from the engine (or its daemon.json) used for new networks; empty when unknown. */
+  addressPools: Array<{ base: string; size: number }>;
+  storageDriver: string;
+}
+
+export interface NetworkSpec {
+  name: string;
+  labels: Labels;
+}
+
+export interface VolumeSpec {
+  name: string;
+  labels: Labels;
+}
+
+export interface PublishedPort {
+  containerPort: number;
+  protocol: "tcp";
+  hostPort: number;
+  bindAddress: string;
+}
+
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  command?: string[];
+  entrypoint?: string[];
+  /** Plain values, secrets included: never log a ContainerSpec. */
+  env: Record<string, string>;
+  network: string;
+  /** DNS names this container answers to inside its network (the service name). */
+  aliases: string[];
+  /** Only public ports appear here; internal ports are reachable on the network without publishing. */
+  ports: PublishedPort[];
+  /** Container ports the image listens on (exposed to the network, not published). */
+  exposedPorts: number[];
+  mounts: Array<{ volume: string; path: string; readOnly: boolean }>;
+  limits: { nanoCpus: number; memoryBytes: number; pids: number };
+  /** Numeric `uid[:gid]`; undefined means the image's own user (only when the manifest allows root). */
+  user?: string;
+  capAdd: string[];
+  labels: Labels;
+}
+
+export interface ContainerState {
+  id: string;
+  name: string;
+  image: string;
+  labels: Labels;
+  running: boolean;
+  /** Docker's status word: created, running, exited, dead, ... */
+  status: string;
+  exitCode: number;
+  oomKilled: boolean;
+  restartCount: number;
+  startedAt?: string;
+  finishedAt?: string;
+  /** IP address per network name. */
+  ipAddresses: Record<string, string>;
+}
+
+export interface ObjectSummary {
+  id: string;
+  name: string;
+  labels: Labels;
+}
+
+export interface ManagedObjects {
+  containers: ContainerState[];
+  networks: ObjectSummary[];
+  volumes: ObjectSummary[];
+}
+
+export type ProgressSink = (message: string) => void;
+
+export interface LogOptions {
+  follow: boolean;
+  tail?: number;
+  /** Aborting ends a followed stream. */
+  signal?: AbortSignal;
+}
+
+export interface RuntimeDriver {
+  /** Answers engine facts; throws AimsError("unavailable") with a plain message when no engine answers. */
+  ping(): Promise<EngineInfo>;
+  hasImage(ref: string): Promise<boolean>;
+  /**
+   * Pulls `ref`, bounded by the configured timeout. Throws AimsError("unavailable") naming the image
+   * and suggesting an image override when no registry is reachable or the image does not exist.
+   */
+  pullImage(ref: string, onProgress?: ProgressSink): Promise<void>;
+  /** Builds the directory `contextDir` (with its Dockerfile) into `tag`. */
+  buildImage(contextDir: string, tag: string, onProgress?: ProgressSink): Promise<void>;
+  /** Creates the network unless one with that name exists; returns whether it was created. */
+  ensureNetwork(spec: NetworkSpec): Promise<boolean>;
+  ensureVolume(spec: VolumeSpec): Promise<boolean>;
+  /** Creates the container (not started); if a container with that name exists, returns its id. */
+  createContainer(spec: ContainerSpec): Promise<string>;
+  startContainer(nameOrId: string): Promise<void>;
+  stopContainer(nameOrId: string, timeoutSeconds?: number): Promise<void>;
+  /** Force-removes; a missing container is not an error. */
+  removeContainer(nameOrId: string): Promise<void>;
+  /** A missing network is not an error. */
+  removeNetwork(name: string): Promise<void>;
+  /** A missing volume is not an error. */
+  removeVolume(name: string): Promise<void>;
+  inspectContainer(nameOrId: string): Promise<ContainerState | undefined>;
+  /** Every container, network and volume carrying all of `labels`. */
+  listManaged(labels: Labels): Promise<ManagedObjects>;
+  /** Log lines (stdout and stderr, demultiplexed) as an async iterable of text chunks. */
+  logs(nameOrId: string, options: LogOptions): AsyncIterable<string>;
+  /** Runs a command inside a running container; bounded by `timeoutMs`. */
+  exec(nameOrId: string, command: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }>;
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Quick start: prepare the host, build AIMS, deploy the demo static site for tenant "demo" and print its URL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-host.sh
+npm run build --silent
+node bin/aims.js doctor || true
+node bin/aims.js deploy static-site --tenant demo --name web --verbose
+url=$(node bin/aims.js ps --tenant demo --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const i=JSON.parse(s).find(x=>x.name==="web");console.log(i?i.url:"")})')
+printf '\nAIMS is running the demo plug: %s\n' "$url"
+printf 'Try: node bin/aims.js ps | node bin/aims.js logs web --tenant demo | node bin/aims.js rm web --tenant demo --yes\n'

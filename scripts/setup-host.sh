@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Prepares this host to run AIMS and its tests: Debian packages, a Docker engine with address pools
+# large enough for hundreds of instance networks, and npm dependencies. Idempotent: a second run only
+# checks and returns quickly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else log "not root and no sudo: install packages by hand"; fi
+fi
+
+# 1. Debian packages (only the missing ones).
+need=()
+command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+if ! dpkg -s busybox-static >/dev/null 2>&1; then need+=(busybox-static); fi
+command -v nginx >/dev/null 2>&1 || need+=(nginx)
+if [ "${#need[@]}" -gt 0 ]; then
+  log "installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q >/dev/null
+  $SUDO apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# 2. Docker engine: address pools, then start it when nothing answers.
+socket="${AIMS_DOCKER_SOCKET:-/var/run/docker.sock}"
+engine_up() { docker -H "unix://$socket" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+if ! engine_up; then
+  if [ ! -f /etc/docker/daemon.json ] || ! grep -q default-address-pools /etc/docker/daemon.json; then
+    log "writing default-address-pools to /etc/docker/daemon.json (room for 512 instance networks)"
+    $SUDO mkdir -p /etc/docker
+    if [ -f /etc/docker/daemon.json ] && [ -s /etc/docker/daemon.json ]; then
+      $SUDO cp /etc/docker/daemon.json "/etc/docker/daemon.json.bak-$(date +%s)"
+      node -e '
+        const fs = require("fs");
+        const cfg = JSON.parse(fs.readFileSync("/etc/docker/daemon.json", "utf8"));
+        cfg["default-address-pools"] = [{ base: "10.210.0.0/16", size: 24 }, { base: "10.211.0.0/16", size: 24 }];
+        process.stdout.write(JSON.stringify(cfg, null, 2));' | $SUDO tee /etc/docker/daemon.json.new >/dev/null
+      $SUDO mv /etc/docker/daemon.json.new /etc/docker/daemon.json
+    else
+      printf '{\n  "default-address-pools": [\n    {"base": "10.210.0.0/16", "size": 24},\n    {"base": "10.211.0.0/16", "size": 24}\n  ]\n}\n' | $SUDO tee /etc/docker/daemon.json >/dev/null
+    fi
+  fi
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    log "starting docker with systemctl"
+    $SUDO systemctl start docker || true
+  fi
+  if ! engine_up; then
+    log "starting dockerd in the background (log: /var/log/aims-dockerd.log)"
+    $SUDO sh -c 'nohup dockerd >/var/log/aims-dockerd.log 2>&1 &'
+  fi
+  for _ in $(seq 1 60); do engine_up && break; sleep 0.5; done
+  engine_up || { log "Docker engine did not start; see /var/log/aims-dockerd.log"; exit 1; }
+elif [ -f /etc/docker/daemon.json ] && ! grep -q default-address-pools /etc/docker/daemon.json; then
+  log "warning: the running engine has no default-address-pools; only ~31 instance networks fit (see docs/operations.md)"
+fi
+
+# 3. npm dependencies, reinstalled only when package-lock.json changed.
+stamp=node_modules/.aims-lock-sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  log "installing npm dependencies"
+  npm install --no-audit --no-fund --loglevel=error >/dev/null
+  echo "$want" > "$stamp"
+fi
+log "host ready: $(docker -H "unix://$socket" version --format 'Docker {{.Server.Version}}'), node $(node --version)"

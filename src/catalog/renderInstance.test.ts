@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { plugSchema } from "../domain/manifest.js";
+import { renderInstance, resolveEnv, startOrder } from "./renderInstance.js";
+
+const plug = plugSchema.parse({
+  apiVersion: "aims.dev/v1",
+  kind: "Plug",
+  id: "stack",
+  version: "2.0.0",
+  name: "Stack",
+  category: "platform",
+  inputs: [
+    { key: "TITLE", type: "string", question: "Title?", default: "Hi" },
+    { key: "ADMIN_PASSWORD", type: "secret", question: "Admin password?" },
+  ],
+  secrets: [{ key: "DB_PASSWORD" }],
+  services: [
+    {
+      name: "app",
+      image: "example/app:1.2.3",
+      dependsOn: ["db"],
+      env: { TITLE: "${inputs.TITLE}", DB: "postgres://app:${secrets.DB_PASSWORD}@db/app", ADMIN: "${inputs.ADMIN_PASSWORD}", WHO: "${tenant.name}/${instance.name}" },
+      ports: [{ name: "http", container: 3000 }],
+      resources: { cpu: 1, memory: "512m", pids: 200 },
+    },
+    {
+      name: "db",
+      image: "postgres:16.4",
+      ports: [{ name: "pg", container: 5432, protocol: "tcp", public: false }],
+      volumes: [{ name: "data", path: "/var/lib/postgresql/data" }],
+      runAsRoot: true,
+      capAdd: ["CHOWN", "SETUID", "SETGID"],
+    },
+  ],
+});
+
+const ctx = {
+  installationId: "01JINSTALLATION0000ABC123",
+  tenant: { id: "T1", name: "acme" },
+  instance: { id: "I1", name: "shop", revision: 1 },
+  inputs: { TITLE: "Hello" },
+  images: { app: "example/app:1.2.3", db: "local/postgres:16" },
+  hostPorts: { "app/http/1": 51007 },
+  bindAddress: "127.0.0.1",
+};
+
+describe("renderInstance", () => {
+  it("starts dependencies first", () => {
+    expect(startOrder(plug).map((s) => s.name)).toEqual(["db", "app"]);
+  });
+
+  it("renders names, labels, limits, ports and user deterministically", () => {
+    const plan = renderInstance(plug, ctx);
+    expect(plan).toEqual(renderInstance(plug, ctx));
+    expect(plan.network.name).toBe("aims-abc123-acme-shop");
+    expect(plan.network.labels).toEqual({
+      "aims.managed": "true",
+      "aims.installation": ctx.installationId,
+      "aims.tenant": "T1",
+      "aims.instance": "I1",
+    });
+    const [db, app] = plan.containers;
+    expect(db?.spec.name).toBe("aims-abc123-acme-shop-db-1");
+    expect(db?.spec.user).toBeUndefined();
+    expect(db?.spec.ports).toEqual([]);
+    expect(db?.spec.mounts).toEqual([{ volume: "aims-abc123-acme-shop-db-data", path: "/var/lib/postgresql/data", readOnly: false }]);
+    expect(app?.spec.user).toBe("65534:65534");
+    expect(app?.spec.aliases).toEqual(["app"]);
+    expect(app?.spec.limits).toEqual({ nanoCpus: 1e9, memoryBytes: 512 * 1024 * 1024, pids: 200 });
+    expect(app?.spec.ports).toEqual([{ containerPort: 3000, protocol: "tcp", hostPort: 51007, bindAddress: "127.0.0.1" }]);
+    expect(plan.secretKeys.sort()).toEqual(["ADMIN_PASSWORD", "DB_PASSWORD"]);
+  });
+
+  it("keeps secrets out of the plan and fills them only on request", () => {
+    const env = renderInstance(plug, ctx).containers[1]!.spec.env;
+    expect(env).toEqual({
+      TITLE: "Hello",
+      DB: "postgres://app:${secrets.DB_PASSWORD}@db/app",
+      ADMIN: "${secrets.ADMIN_PASSWORD}",
+      WHO: "acme/shop",
+    });
+    expect(resolveEnv(env, "redacted").DB).toBe("postgres://app:<secret:DB_PASSWORD>@db/app");
+    expect(resolveEnv(env, { DB_PASSWORD: "s3cret", ADMIN_PASSWORD: "adm1n" })).toMatchObject({ DB: "postgres://app:s3cret@db/app", ADMIN: "adm1n" });
+  });
+});

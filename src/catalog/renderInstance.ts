@@ -1,0 +1,192 @@
+import type { HealthCheck, Plug, PlugService } from "../domain/manifest.js";
+import type { ContainerSpec, Labels, NetworkSpec, VolumeSpec } from "../runtime/RuntimeDriver.js";
+import { LABEL } from "../runtime/RuntimeDriver.js";
+
+/** Who and what an instance is, as rendering needs it. */
+export interface RenderContext {
+  installationId: string;
+  tenant: { id: string; name: string };
+  instance: { id: string; name: string; revision: number };
+  /** Validated input values by key (secret-typed inputs are not substituted here). */
+  inputs: Record<string, string>;
+  /** Image reference to run per service (overrides applied, builds resolved). */
+  images: Record<string, string>;
+  /** Host port per `service/portName/replica`; absent in a dry-run preview until allocated. */
+  hostPorts: Record<string, number | undefined>;
+  bindAddress: string;
+}
+
+export interface PlannedPort {
+  service: string;
+  name: string;
+  replica: number;
+  containerPort: number;
+  protocol: "http" | "tcp";
+  hostPort?: number;
+}
+
+export interface PlannedContainer {
+  service: string;
+  replica: number;
+  /** Env values still hold `${secrets.X}` references: resolve with `resolveEnv` only when creating. */
+  spec: ContainerSpec;
+  health?: HealthCheck;
+  dependsOn: string[];
+}
+
+export interface InstancePlan {
+  network: NetworkSpec;
+  volumes: Array<VolumeSpec & { service: string; volume: string; path: string }>;
+  containers: PlannedContainer[];
+  ports: PlannedPort[];
+  /** Secret names the instance holds (never values). */
+  secretKeys: string[];
+}
+
+/** Key of a port allocation. */
+export function portKey(service: string, portName: string, replica: number): string {
+  return `${service}/${portName}/${replica}`;
+}
+
+/** Short, stable slice of the installation id used in Docker object names so two installs never collide. */
+export function installTag(installationId: string): string {
+  return installationId.slice(-6).toLowerCase();
+}
+
+/** The Docker name prefix of every object of one instance. */
+export function objectPrefix(installationId: string, tenant: string, instance: string): string {
+  return `aims-${installTag(installationId)}-${tenant}-${instance}`;
+}
+
+/** Public ports to allocate for a plug (one per public port per replica). */
+export function publicPortRequests(plug: Plug): Array<{ service: string; portName: string; replica: number }> {
+  return plug.services.flatMap((svc) =>
+    svc.ports.filter((p) => p.public).map((p) => ({ service: svc.name, portName: p.name, replica: 1 })),
+  );
+}
+
+/** Services in start order: every service after the services it depends on. */
+export function startOrder(plug: Plug): PlugService[] {
+  const done = new Set<string>();
+  const out: PlugService[] = [];
+  const visit = (svc: PlugService, trail: string[]) => {
+    if (done.has(svc.name)) return;
+    if (trail.includes(svc.name)) throw new Error(`dependency cycle: ${[...trail, svc.name].join(" -> ")}`);
+    for (const dep of svc.dependsOn) {
+      const target = plug.services.find((s) => s.name === dep);
+      if (target) visit(target, [...trail, svc.name]);
+    }
+    done.add(svc.name);
+    out.push(svc);
+  };
+  for (const svc of plug.services) visit(svc, []);
+  return out;
+}
+
+/** Renders the Docker objects of one instance. Pure: the same context gives the same plan. */
+export function renderInstance(plug: Plug, ctx: RenderContext): InstancePlan {
+  const prefix = objectPrefix(ctx.installationId, ctx.tenant.name, ctx.instance.name);
+  const baseLabels: Labels = {
+    [LABEL.managed]: "true",
+    [LABEL.installation]: ctx.installationId,
+    [LABEL.tenant]: ctx.tenant.id,
+    [LABEL.instance]: ctx.instance.id,
+  };
+  const network: NetworkSpec = { name: prefix, labels: { ...baseLabels } };
+  const volumes: InstancePlan["volumes"] = [];
+  const containers: PlannedContainer[] = [];
+  const ports: PlannedPort[] = [];
+
+  for (const svc of startOrder(plug)) {
+    const replica = 1;
+    const labels: Labels = {
+      ...baseLabels,
+      [LABEL.service]: svc.name,
+      [LABEL.replica]: String(replica),
+      [LABEL.revision]: String(ctx.instance.revision),
+    };
+    const mounts = svc.volumes.map((v) => {
+      const name = `${prefix}-${svc.name}-${v.name}`;
+      volumes.push({ name, labels: { ...baseLabels, [LABEL.service]: svc.name }, service: svc.name, volume: v.name, path: v.path });
+      return { volume: name, path: v.path, readOnly: v.readOnly };
+    });
+    const published: ContainerSpec["ports"] = [];
+    for (const p of svc.ports) {
+      const hostPort = p.public ? ctx.hostPorts[portKey(svc.name, p.name, replica)] : undefined;
+      ports.push({
+        service: svc.name,
+        name: p.name,
+        replica,
+        containerPort: p.container,
+        protocol: p.protocol,
+        ...(p.public ? { hostPort } : {}),
+      });
+      if (p.public)
+        published.push({ containerPort: p.container, protocol: "tcp", hostPort: hostPort ?? 0, bindAddress: ctx.bindAddress });
+    }
+    const image = ctx.images[svc.name];
+    if (!image) throw new Error(`no image resolved for service ${svc.name}`);
+    const spec: ContainerSpec = {
+      name: `${prefix}-${svc.name}-${replica}`,
+      image,
+      ...(svc.command ? { command: svc.command } : {}),
+      ...(svc.entrypoint ? { entrypoint: svc.entrypoint } : {}),
+      env: renderEnvTemplate(svc.env, ctx, secretKeySet(plug)),
+      network: network.name,
+      aliases: [svc.name],
+      ports: published,
+      exposedPorts: svc.ports.map((p) => p.container),
+      mounts,
+      limits: {
+        nanoCpus: Math.round(svc.resources.cpu * 1e9),
+        memoryBytes: svc.resources.memory,
+        pids: svc.resources.pids,
+      },
+      ...(svc.runAsRoot ? {} : { user: svc.user ?? "65534:65534" }),
+      capAdd: [...svc.capAdd],
+      labels,
+    };
+    containers.push({ service: svc.name, replica, spec, ...(svc.health ? { health: svc.health } : {}), dependsOn: svc.dependsOn });
+  }
+  return { network, volumes, containers, ports, secretKeys: [...secretKeySet(plug)] };
+}
+
+/** Keys whose values are secret: generated secrets and secret-typed inputs. */
+export function secretKeySet(plug: Plug): Set<string> {
+  return new Set([...plug.secrets.map((s) => s.key), ...plug.inputs.filter((i) => i.type === "secret").map((i) => i.key)]);
+}
+
+const REF = /\$\{([a-z]+)\.([A-Za-z0-9_-]+)\}/g;
+
+/** Substitutes `${inputs.X}`, `${instance.name}`, `${tenant.name}`; secret references stay for `resolveEnv`. */
+function renderEnvTemplate(
+  env: Record<string, string>,
+  ctx: RenderContext,
+  secretKeys: Set<string>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    out[key] = value.replace(REF, (whole, scope: string, name: string) => {
+      if (scope === "instance") return name === "id" ? ctx.instance.id : ctx.instance.name;
+      if (scope === "tenant") return ctx.tenant.name;
+      if (secretKeys.has(name)) return `\${secrets.${name}}`;
+      if (scope === "inputs") return ctx.inputs[name] ?? "";
+      return whole;
+    });
+  }
+  return out;
+}
+
+/** Fills `${secrets.X}` references with plaintext (container creation only) or with `<secret:X>` for display. */
+export function resolveEnv(env: Record<string, string>, secrets: Record<string, string> | "redacted"): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    out[key] = value.replace(/\$\{secrets\.([A-Za-z0-9_-]+)\}/g, (_w, name: string) => {
+      if (secrets === "redacted") return `<secret:${name}>`;
+      const v = secrets[name];
+      if (v === undefined) throw new Error(`secret ${name} is missing for this instance`);
+      return v;
+    });
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+import type { Command } from "commander";
+import type { InstancePlan } from "../../catalog/renderInstance.js";
+import { resolveEnv } from "../../catalog/renderInstance.js";
+import { parseSetPairs } from "../../domain/inputs.js";
+import { deployInstance } from "../../lifecycle/deployInstance.js";
+import { cliActor, printJson, progressFor, withPlatform } from "../context.js";
+
+interface DeployOptions {
+  tenant: string;
+  name: string;
+  set: string[];
+  dryRun?: boolean;
+  wait?: boolean;
+  json?: boolean;
+}
+
+/** `aims deploy <plug>`: deploy a plug for a tenant, or print its plan with --dry-run. */
+export function registerDeploy(program: Command): void {
+  program
+    .command("deploy <plug>")
+    .description("deploy a plug for a tenant and wait until it is healthy")
+    .requiredOption("-t, --tenant <tenant>", "tenant name (created on first deploy)")
+    .requiredOption("-n, --name <name>", "instance name (DNS label)")
+    .option("--set <KEY=VALUE>", "answer a plug input (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
+    .option("--dry-run", "print the plan (networks, volumes, containers, ports, limits, secret names) and change nothing")
+    .option("--wait", "wait until the instance is healthy (the default; kept for scripts)")
+    .option("--json", "machine-readable output")
+    .action(async function (this: Command, plug: string, opts: DeployOptions) {
+      const outcome = await withPlatform(this, (p) =>
+        deployInstance(p, { plug, tenant: opts.tenant, name: opts.name, set: parseSetPairs(opts.set), dryRun: Boolean(opts.dryRun) }, cliActor(), progressFor(this)),
+      );
+      if (outcome.kind === "plan") {
+        const view = planView(outcome.plan);
+        if (opts.json) {
+        printJson({ plug: outcome.plug, version: outcome.version, plan: view });
+        return;
+      }
+        process.stdout.write(describePlan(outcome.plug, outcome.version, view));
+        return;
+      }
+      const i = outcome.instance;
+      if (opts.json) {
+        printJson(i);
+        return;
+      }
+      process.stdout.write(`${outcome.reused ? "already deployed" : "deployed"}: ${i.tenant}/${i.name} (${i.plug} ${i.version}) is ${i.state}\n`);
+      for (const port of i.ports) process.stdout.write(`  ${port.service}/${port.name}: ${port.url ?? `localhost:${port.hostPort}`}\n`);
+    });
+}
+
+/** The plan as shown to a person: secrets appear by name only. */
+export function planView(plan: InstancePlan) {
+  return {
+    network: plan.network.name,
+    volumes: plan.volumes.map((v) => ({ name: v.name, service: v.service, path: v.path })),
+    containers: plan.containers.map((c) => ({
+      name: c.spec.name,
+      service: c.service,
+      image: c.spec.image,
+      user: c.spec.user ?? "(image default)",
+      env: resolveEnv(c.spec.env, "redacted"),
+      limits: { cpus: c.spec.limits.nanoCpus / 1e9, memoryMiB: Math.round(c.spec.limits.memoryBytes / 1048576), pids: c.spec.limits.pids },
+      capabilities: { drop: ["ALL"], add: c.spec.capAdd },
+      dependsOn: c.dependsOn,
+    })),
+    ports: plan.ports.map((p) => ({
+      service: p.service,
+      name: p.name,
+      container: p.containerPort,
+      protocol: p.protocol,
+      host: p.hostPort ?? null,
+    })),
+    secrets: plan.secretKeys,
+  };
+}
+
+function describePlan(plug: string, version: string, v: ReturnType<typeof planView>): string {
+  const lines = [`plan for ${plug} ${version} (dry run: nothing was changed)`, `  network  ${v.network} (private to this instance)`];
+  for (const vol of v.volumes) lines.push(`  volume   ${vol.name} -> ${vol.service}:${vol.path}`);
+  for (const c of v.containers) {
+    lines.push(`  container ${c.name}`, `      image ${c.image}, user ${c.user}`, `      limits ${c.limits.cpus} cpu, ${c.limits.memoryMiB} MiB, ${c.limits.pids} pids; caps drop ALL${c.capabilities.add.length ? ` add ${c.capabilities.add.join(",")}` : ""}`);
+    for (const [k, val] of Object.entries(c.env)) lines.push(`      env ${k}=${val}`);
+  }
+  for (const p of v.ports) lines.push(`  port     ${p.service}/${p.name} ${p.container}/${p.protocol} -> ${p.host === null ? "internal only" : `host ${p.host}`}`);
+  if (v.secrets.length) lines.push(`  secrets  ${v.secrets.join(", ")} (values generated at deploy, stored encrypted)`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,27 @@
+import type { Command } from "commander";
+import { listInstanceViews } from "../../lifecycle/listInstances.js";
+import { printJson, printTable, withPlatform } from "../context.js";
+
+/** `aims ps`: instances with their state and URLs. */
+export function registerPs(program: Command): void {
+  program
+    .command("ps")
+    .description("list instances")
+    .option("-t, --tenant <tenant>", "only this tenant's instances")
+    .option("--json", "machine-readable output")
+    .action(async function (this: Command, opts: { tenant?: string; json?: boolean }) {
+      const views = await withPlatform(this, (p) => listInstanceViews(p, opts.tenant));
+      if (opts.json) {
+        printJson(views);
+        return;
+      }
+      if (!views.length) {
+        process.stdout.write("no instances\n");
+        return;
+      }
+      printTable(
+        ["TENANT", "NAME", "PLUG", "STATE", "PORTS", "URL"],
+        views.map((v) => [v.tenant, v.name, `${v.plug}@${v.version}`, v.reason ? `${v.state} (${v.reason.slice(0, 60)})` : v.state, v.ports.map((p) => `${p.hostPort}->${p.containerPort}`).join(","), v.url ?? ""]),
+      );
+    });
+}

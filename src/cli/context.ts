@@ -1,0 +1,91 @@
+import { userInfo } from "node:os";
+import type { Command } from "commander";
+import { type AimsConfig, loadConfig } from "../config.js";
+import { AimsError, toErrorBody } from "../domain/errors.js";
+import type { Actor } from "../lifecycle/actor.js";
+import { createPlatform, type Platform } from "../main.js";
+import type { ProgressSink } from "../runtime/RuntimeDriver.js";
+
+/** Options every command inherits from the root program. */
+export interface GlobalOptions {
+  config?: string;
+  dataDir?: string;
+  verbose?: boolean;
+}
+
+/** Reads configuration honouring the global `--config` / `--data-dir` flags. */
+export function configFrom(cmd: Command): AimsConfig {
+  const opts = cmd.optsWithGlobals<GlobalOptions>();
+  return loadConfig({
+    ...(opts.config ? { configFile: opts.config } : {}),
+    overrides: {
+      ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+      ...(opts.verbose ? { logLevel: "info" } : {}),
+    },
+  });
+}
+
+/** Runs `fn` with a platform built from the command's configuration, closing it afterwards. */
+export async function withPlatform<T>(cmd: Command, fn: (p: Platform) => Promise<T>): Promise<T> {
+  const platform = await createPlatform(configFrom(cmd));
+  try {
+    return await fn(platform);
+  } finally {
+    await platform.close();
+  }
+}
+
+/** The CLI's actor for audit entries: the OS user on this host. */
+export function cliActor(): Actor {
+  let user = "unknown";
+  try {
+    user = userInfo().username;
+  } catch {
+    // containers without a passwd entry
+  }
+  return { id: `cli:${user}`, source: "cli" };
+}
+
+/** Progress lines on stderr when it is a terminal (or with --verbose): long steps never look stuck. */
+export function progressFor(cmd: Command): ProgressSink {
+  const enabled = process.stderr.isTTY || Boolean(cmd.optsWithGlobals<GlobalOptions>().verbose);
+  const started = Date.now();
+  if (!enabled) return () => {};
+  return (message) => {
+    const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
+    process.stderr.write(`  ${seconds}s  ${message}\n`);
+  };
+}
+
+const EXIT_CODES: Record<string, number> = {
+  invalid_input: 2,
+  not_found: 3,
+  conflict: 4,
+  quota_exceeded: 5,
+  unavailable: 6,
+  forbidden: 7,
+  failed: 8,
+};
+
+/** Prints an error the one way (JSON body with --json, a sentence otherwise) and sets the exit code. */
+export function reportError(err: unknown, json: boolean): void {
+  const body = toErrorBody(err);
+  if (!(err instanceof AimsError)) {
+    process.stderr.write(`aims: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+  if (json) process.stdout.write(`${JSON.stringify(body)}\n`);
+  else process.stderr.write(`aims: ${body.error.code}: ${body.error.message}\n`);
+  process.exitCode = err instanceof AimsError ? (EXIT_CODES[err.code] ?? 1) : 1;
+}
+
+/** Prints a value as pretty JSON on stdout. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Renders rows as an aligned text table. */
+export function printTable(headers: string[], rows: string[][]): void {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  process.stdout.write(`${[line(headers), ...rows.map(line)].join("\n")}\n`);
+}

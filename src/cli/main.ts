@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import { registerCatalog } from "./commands/catalog.js";
+import { registerDeploy } from "./commands/deploy.js";
+import { registerDoctor } from "./commands/doctor.js";
+import { registerEvents } from "./commands/events.js";
+import { registerLogs } from "./commands/logs.js";
+import { registerPs } from "./commands/ps.js";
+import { registerRm } from "./commands/rm.js";
+import { reportError } from "./context.js";
+
+/** Builds the `aims` command tree. */
+export function buildProgram(): Command {
+  const program = new Command("aims")
+    .description("AIMS — deploy and run plugs as isolated containers")
+    .version("0.1.0")
+    .option("-c, --config <file>", "config file (default: <data dir>/config.yaml)")
+    .option("-d, --data-dir <dir>", "data directory (default: $AIMS_DATA_DIR or ~/.aims)")
+    .option("-v, --verbose", "progress and info logs on stderr")
+    .showHelpAfterError()
+    .exitOverride();
+  registerCatalog(program);
+  registerDeploy(program);
+  registerPs(program);
+  registerLogs(program);
+  registerRm(program);
+  registerEvents(program);
+  registerDoctor(program);
+  return program;
+}
+
+const argv = process.argv;
+const json = argv.includes("--json");
+try {
+  await buildProgram().parseAsync(argv);
+} catch (err) {
+  const code = (err as { code?: string }).code;
+  if (typeof code === "string" && code.startsWith("commander.")) {
+    // commander already printed its message (usage errors, --help, --version)
+    process.exitCode = code === "commander.helpDisplayed" || code === "commander.version" ? 0 : 2;
+  } else {
+    reportError(err, json);
+  }
+}

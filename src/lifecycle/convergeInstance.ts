@@ -1,0 +1,58 @@
+import type { CatalogEntry } from "../catalog/loadCatalog.js";
+import { type InstancePlan, portKey, renderInstance, resolveEnv } from "../catalog/renderInstance.js";
+import type { Platform } from "../main.js";
+import { listAllocations } from "../ports/portAllocator.js";
+import type { ProgressSink } from "../runtime/RuntimeDriver.js";
+import { listSecrets } from "../store/instanceRepository.js";
+import type { InstancesTable, TenantsTable } from "../store/schema.js";
+import { openAll } from "./instanceSecrets.js";
+import { waitForHealthy } from "./waitForHealthy.js";
+
+/** Renders the plan for a stored instance from its spec, allocations and resolved images. */
+export async function planFor(
+  p: Platform,
+  entry: CatalogEntry,
+  tenant: TenantsTable,
+  instance: InstancesTable,
+  images: Record<string, string>,
+): Promise<InstancePlan> {
+  const spec = JSON.parse(instance.spec) as { inputs: Record<string, string> };
+  const allocations = await listAllocations(p.store.db, { instanceId: instance.id });
+  const hostPorts: Record<string, number> = {};
+  for (const a of allocations) hostPorts[portKey(a.service, a.port_name, a.replica)] = a.port;
+  return renderInstance(entry.plug, {
+    installationId: p.store.installationId,
+    tenant: { id: tenant.id, name: tenant.name },
+    instance: { id: instance.id, name: instance.name, revision: instance.revision },
+    inputs: spec.inputs,
+    images,
+    hostPorts,
+    bindAddress: p.config.bindAddress,
+  });
+}
+
+/**
+ * Makes the engine match the plan: network, volumes, containers started in dependency order, each
+ * gated on its health check. Idempotent: existing objects are reused, stopped containers started.
+ */
+export async function convergeInstance(
+  p: Platform,
+  instance: InstancesTable,
+  plan: InstancePlan,
+  progress: ProgressSink,
+): Promise<void> {
+  await p.driver.ensureNetwork(plan.network);
+  for (const volume of plan.volumes) await p.driver.ensureVolume(volume);
+  const secrets = openAll(p.masterKey, instance.id, await listSecrets(p.store.db, instance.id));
+  for (const container of plan.containers) {
+    const existing = await p.driver.inspectContainer(container.spec.name);
+    if (!existing) {
+      progress(`creating ${container.service} (${container.spec.image})`);
+      await p.driver.createContainer({ ...container.spec, env: resolveEnv(container.spec.env, secrets) });
+    }
+    if (!existing?.running) await p.driver.startContainer(container.spec.name);
+    progress(`waiting for ${container.service} to be healthy`);
+    await waitForHealthy(p.driver, container.spec.name, plan.network.name, container.health, p.config.health);
+  }
+}
+

@@ -1,0 +1,71 @@
+import type { Plug } from "../domain/manifest.js";
+import type { AllocationsTable, InstancesTable } from "../store/schema.js";
+
+export interface PortView {
+  service: string;
+  name: string;
+  protocol: "http" | "tcp";
+  containerPort: number;
+  hostPort: number;
+  url?: string;
+}
+
+/** What a user sees of an instance (CLI `--json`, later the API): never a secret. */
+export interface InstanceView {
+  id: string;
+  tenant: string;
+  name: string;
+  plug: string;
+  version: string;
+  state: string;
+  reason: string | null;
+  revision: number;
+  ports: PortView[];
+  url: string | null;
+  createdAt: string;
+}
+
+/** The address a person types for a published port. */
+export function publicHost(bindAddress: string): string {
+  if (bindAddress === "0.0.0.0" || bindAddress === "::") return "localhost";
+  return bindAddress.includes(":") ? `[${bindAddress}]` : bindAddress;
+}
+
+/** Shapes an instance row plus its allocations into the user view. */
+export function toInstanceView(
+  row: InstancesTable,
+  tenantName: string,
+  plug: Plug | undefined,
+  allocations: AllocationsTable[],
+  bindAddress: string,
+): InstanceView {
+  const host = publicHost(bindAddress);
+  const ports = allocations
+    .slice()
+    .sort((a, b) => a.port - b.port)
+    .map((a): PortView => {
+      const declared = plug?.services.find((s) => s.name === a.service)?.ports.find((p) => p.name === a.port_name);
+      const protocol = declared?.protocol ?? "tcp";
+      return {
+        service: a.service,
+        name: a.port_name,
+        protocol,
+        containerPort: declared?.container ?? 0,
+        hostPort: a.port,
+        ...(protocol === "http" ? { url: `http://${host}:${a.port}/` } : {}),
+      };
+    });
+  return {
+    id: row.id,
+    tenant: tenantName,
+    name: row.name,
+    plug: row.plug_id,
+    version: row.plug_version,
+    state: row.observed_state,
+    reason: row.reason,
+    revision: row.revision,
+    ports,
+    url: ports.find((p) => p.url)?.url ?? null,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,24 @@
+import type { Platform } from "../main.js";
+import { LABEL, type ProgressSink } from "../runtime/RuntimeDriver.js";
+
+/**
+ * Removes every Docker object labelled with this install and instance: containers first, then the
+ * network, then (unless kept) volumes. Idempotent: missing objects are fine.
+ */
+export async function teardownInstance(
+  p: Platform,
+  instanceId: string,
+  options: { keepVolumes: boolean },
+  progress: ProgressSink,
+): Promise<{ containers: number; networks: number; volumes: number }> {
+  const objects = await p.driver.listManaged({
+    [LABEL.installation]: p.store.installationId,
+    [LABEL.instance]: instanceId,
+  });
+  if (objects.containers.length) progress(`removing ${objects.containers.length} container(s)`);
+  await Promise.all(objects.containers.map((c) => p.driver.removeContainer(c.id)));
+  for (const n of objects.networks) await p.driver.removeNetwork(n.name);
+  const volumes = options.keepVolumes ? [] : objects.volumes;
+  for (const v of volumes) await p.driver.removeVolume(v.name);
+  return { containers: objects.containers.length, networks: objects.networks.length, volumes: volumes.length };
+}

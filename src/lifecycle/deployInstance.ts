@@ -5,7 +5,7 @@ import { AimsError } from "../domain/errors.js";
 import { resolveInputs } from "../domain/inputs.js";
 import { nameSchema, newId } from "../domain/names.js";
 import type { Platform } from "../main.js";
-import { insertAllocations, listAllocations, pickFreePorts, releasePorts } from "../ports/portAllocator.js";
+import { insertAllocations, listAllocations, PortTakenError, pickFreePorts, releasePorts } from "../ports/portAllocator.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import { deleteSecrets, findInstance, insertInstance, listSecrets, putSecret, updateInstanceState } from "../store/instanceRepository.js";
 import { recordChange } from "../store/recordChange.js";
@@ -160,7 +160,7 @@ async function configure(p: Platform, entry: CatalogEntry, tenantName: string, n
       });
     } catch (err) {
       // Another process took one of our candidate ports between probe and insert: pick again once.
-      if (attempt < 3 && err instanceof AimsError && err.code === "conflict") continue;
+      if (attempt < 3 && err instanceof PortTakenError) continue;
       throw err;
     }
   }

@@ -1,0 +1,158 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { sql } from "kysely";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PACKAGE_ROOT } from "../config.js";
+import { openStore, type Store, withTransaction } from "../store/database.js";
+import { listEvents } from "../store/eventLog.js";
+import { recordChange } from "../store/recordChange.js";
+import { appendAudit, GENESIS_HASH, type NewAuditEntry, verifyAuditChain } from "./auditLog.js";
+
+const modules = {
+  database: fileURLToPath(new URL("../store/database.ts", import.meta.url)),
+  audit: fileURLToPath(new URL("./auditLog.ts", import.meta.url)),
+};
+
+let dir: string;
+let store: Store;
+const config = () => ({ databaseUrl: `sqlite://${join(dir, "aims.db")}`, dataDir: dir });
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "aims-audit-"));
+  store = await openStore(config());
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const entry = (n: number): NewAuditEntry => ({
+  actor: "user:alice",
+  action: "instance.deploy",
+  target: `instance/acme/cache-${n}`,
+  tenantId: "t1",
+  source: "cli",
+  result: "ok",
+  data: { n, nested: { b: 2, a: 1 } },
+});
+
+/** Starts one tsx process per script; when all have printed "ready", releases them together; resolves their stdout. */
+async function raceProcesses(scripts: string[]): Promise<string[]> {
+  const children = scripts.map((code) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
+      cwd: PACKAGE_ROOT,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const ready = new Promise<void>((resolve) =>
+      child.stdout.on("data", (chunk) => {
+        stdout += chunk;
+        if (stdout.startsWith("ready\n")) resolve();
+      }),
+    );
+    const done = new Promise<string>((resolve, reject) =>
+      child.on("close", (status) =>
+        status === 0
+          ? resolve(stdout.slice("ready\n".length))
+          : reject(new Error(`child exited ${status}: ${stderr}`)),
+      ),
+    );
+    return { child, ready, done };
+  });
+  try {
+    await Promise.race([Promise.all(children.map((c) => c.ready)), Promise.all(children.map((c) => c.done))]);
+    for (const c of children) c.child.stdin.end("go\n");
+    return await Promise.all(children.map((c) => c.done));
+  } catch (err) {
+    for (const c of children) c.child.kill();
+    throw err;
+  }
+}
+
+/** Child-side: say "ready", then wait for the parent's "go". */
+const AWAIT_GO = `await new Promise((go) => { process.stdin.once("data", go); process.stdout.write("ready\\n"); }); process.stdin.destroy();`;
+
+describe("audit log", () => {
+  it("chains entries from the genesis hash and verifies", async () => {
+    const rows = [];
+    for (let n = 0; n < 3; n++)
+      rows.push(await withTransaction(store.db, (trx) => appendAudit(trx, entry(n))));
+    expect(rows[0]!.prev_hash).toBe(GENESIS_HASH);
+    expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
+    expect(rows[0]!.data).toBe('{"n":0,"nested":{"a":1,"b":2}}');
+    expect(await verifyAuditChain(store.db)).toEqual({ ok: true, checked: 3 });
+  });
+
+  it("reports the first tampered entry", async () => {
+    const rows = [];
+    for (let n = 0; n < 4; n++)
+      rows.push(await withTransaction(store.db, (trx) => appendAudit(trx, entry(n))));
+    const target = rows[2]!;
+    await store.db
+      .updateTable("audit_entries")
+      .set({ data: '{"n":99}' })
+      .where("seq", "=", target.seq)
+      .execute();
+    expect(await verifyAuditChain(store.db)).toMatchObject({ ok: false, brokenAtSeq: target.seq });
+  });
+
+  it("reports a deleted entry at the entry after it", async () => {
+    const rows = [];
+    for (let n = 0; n < 3; n++)
+      rows.push(await withTransaction(store.db, (trx) => appendAudit(trx, entry(n))));
+    await store.db.deleteFrom("audit_entries").where("seq", "=", rows[1]!.seq).execute();
+    expect(await verifyAuditChain(store.db)).toMatchObject({ ok: false, brokenAtSeq: rows[2]!.seq });
+  });
+
+  it("recordChange writes the event and the audit entry together, or neither", async () => {
+    const change = {
+      event: { type: "tenant.created", tenantId: "t1", subject: "acme", data: {} },
+      audit: entry(1),
+    };
+    await withTransaction(store.db, (trx) => recordChange(trx, change));
+    await expect(
+      withTransaction(store.db, async (trx) => {
+        await recordChange(trx, change);
+        throw new Error("the change itself failed");
+      }),
+    ).rejects.toThrow("the change itself failed");
+
+    expect(await listEvents(store.db)).toHaveLength(1);
+    const { count } = await store.db
+      .selectFrom("audit_entries")
+      .select((eb) => eb.fn.countAll<number>().as("count"))
+      .executeTakeFirstOrThrow();
+    expect(count).toBe(1);
+  });
+
+  it("does not fork when two processes append at the same time", async () => {
+    const code = (who: string) => `
+      const { openStore, withTransaction } = await import(${JSON.stringify(modules.database)});
+      const { appendAudit } = await import(${JSON.stringify(modules.audit)});
+      const store = await openStore(${JSON.stringify(config())});
+      ${AWAIT_GO}
+      for (let n = 0; n < 40; n++) {
+        await withTransaction(store.db, (trx) =>
+          appendAudit(trx, { actor: "${who}", action: "test", target: "t", source: "test", result: "ok", data: { n } }),
+        );
+      }
+      await store.close();
+    `;
+    await raceProcesses([code("a"), code("b")]);
+    const actors = await sql<{
+      actor: string;
+      n: number;
+    }>`select actor, count(*) as n from audit_entries group by actor`.execute(store.db);
+    expect(actors.rows).toEqual([
+      { actor: "a", n: 40 },
+      { actor: "b", n: 40 },
+    ]);
+    expect(await verifyAuditChain(store.db)).toEqual({ ok: true, checked: 80 });
+  }, 20_000);
+});

@@ -1,0 +1,295 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PACKAGE_ROOT } from "../config.js";
+import { newId } from "../domain/names.js";
+import type { Executor } from "../store/database.js";
+import { openStore, type Store } from "../store/database.js";
+import { insertInstance } from "../store/instanceRepository.js";
+import type { InstancesTable } from "../store/schema.js";
+import { insertTenant } from "../store/tenantRepository.js";
+import {
+  allocatePorts,
+  insertAllocations,
+  isPortFree,
+  listAllocations,
+  pickFreePorts,
+  portPoolUsage,
+  releasePorts,
+} from "./portAllocator.js";
+
+const modules = {
+  database: fileURLToPath(new URL("../store/database.ts", import.meta.url)),
+  instances: fileURLToPath(new URL("../store/instanceRepository.ts", import.meta.url)),
+  ports: fileURLToPath(new URL("./portAllocator.ts", import.meta.url)),
+};
+
+const range = { min: 51000, max: 51009 };
+const always = async () => true;
+const web = (replica = 0) => ({ service: "web", portName: "http", replica });
+
+let dir: string;
+let store: Store;
+let tenantId: string;
+const config = () => ({ databaseUrl: `sqlite://${join(dir, "aims.db")}`, dataDir: dir });
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "aims-ports-"));
+  store = await openStore(config());
+  tenantId = (await insertTenant(store.db, { name: "acme" })).id;
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function instanceRow(name: string): InstancesTable {
+  const now = new Date().toISOString();
+  return {
+    id: newId(),
+    tenant_id: tenantId,
+    name,
+    plug_id: "web",
+    plug_version: "1.0.0",
+    desired_state: "running",
+    observed_state: "pending",
+    reason: null,
+    revision: 1,
+    spec: "{}",
+    created_at: now,
+    updated_at: now,
+    removed_at: null,
+  };
+}
+
+async function newInstance(ex: Executor, name: string): Promise<string> {
+  return (await insertInstance(ex, instanceRow(name))).id;
+}
+
+function listen(port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen({ port, host }, () => resolve(server));
+  });
+}
+
+/** Starts one tsx process per script; when all have printed "ready", releases them together; resolves their stdout. */
+async function raceProcesses(scripts: string[]): Promise<string[]> {
+  const children = scripts.map((code) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
+      cwd: PACKAGE_ROOT,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const ready = new Promise<void>((resolve) =>
+      child.stdout.on("data", (chunk) => {
+        stdout += chunk;
+        if (stdout.startsWith("ready\n")) resolve();
+      }),
+    );
+    const done = new Promise<string>((resolve, reject) =>
+      child.on("close", (status) =>
+        status === 0
+          ? resolve(stdout.slice("ready\n".length))
+          : reject(new Error(`child exited ${status}: ${stderr}`)),
+      ),
+    );
+    return { child, ready, done };
+  });
+  try {
+    await Promise.race([Promise.all(children.map((c) => c.ready)), Promise.all(children.map((c) => c.done))]);
+    for (const c of children) c.child.stdin.end("go\n");
+    return await Promise.all(children.map((c) => c.done));
+  } catch (err) {
+    for (const c of children) c.child.kill();
+    throw err;
+  }
+}
+
+/** Child-side: say "ready", then wait for the parent's "go". */
+const AWAIT_GO = `await new Promise((go) => { process.stdin.once("data", go); process.stdout.write("ready\\n"); }); process.stdin.destroy();`;
+
+describe("port allocator", () => {
+  it("allocates the lowest free ports in the instance's own transaction", async () => {
+    const row = instanceRow("one");
+    const { allocations, result } = await allocatePorts(
+      store.db,
+      { instanceId: row.id, requests: [web(0), web(1)], range, bindAddress: "127.0.0.1", isFree: always },
+      async (trx, planned) => {
+        await insertInstance(trx, row);
+        return planned.map((p) => p.port);
+      },
+    );
+    expect(result).toEqual([51000, 51001]);
+    expect(allocations.map((a) => [a.port, a.service, a.port_name, a.replica])).toEqual([
+      [51000, "web", "http", 0],
+      [51001, "web", "http", 1],
+    ]);
+
+    const second = await newInstance(store.db, "two");
+    await allocatePorts(store.db, {
+      instanceId: second,
+      requests: [web()],
+      range,
+      bindAddress: "127.0.0.1",
+      isFree: always,
+    });
+    expect((await listAllocations(store.db, { instanceId: second })).map((a) => a.port)).toEqual([51002]);
+    expect((await listAllocations(store.db)).map((a) => a.port)).toEqual([51000, 51001, 51002]);
+    expect(await portPoolUsage(store.db, range)).toEqual({ allocated: 3, total: 10 });
+  });
+
+  it("writes nothing when the caller's part of the transaction fails", async () => {
+    const row = instanceRow("one");
+    const attempt = allocatePorts(
+      store.db,
+      { instanceId: row.id, requests: [web()], range, bindAddress: "127.0.0.1", isFree: always },
+      async (trx) => {
+        await insertInstance(trx, row);
+        throw new Error("docker said no");
+      },
+    );
+    await expect(attempt).rejects.toThrow("docker said no");
+    expect(await listAllocations(store.db)).toEqual([]);
+  });
+
+  it("skips a port something else listens on (real probe)", async () => {
+    const server = await listen(0, "127.0.0.1");
+    const taken = (server.address() as { port: number }).port;
+    try {
+      expect(await isPortFree(taken, "127.0.0.1")).toBe(false);
+      const [picked] = await pickFreePorts(store.db, 1, { min: taken, max: taken + 50 }, "127.0.0.1");
+      expect(picked).toBeGreaterThan(taken);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(await isPortFree(taken, "127.0.0.1")).toBe(true);
+  });
+
+  it("refuses a bind address this host does not have", async () => {
+    await expect(isPortFree(51000, "192.0.2.1")).rejects.toMatchObject({ code: "invalid_input" });
+  });
+
+  it("frees ports on release so the lowest is reused", async () => {
+    const first = await newInstance(store.db, "one");
+    const second = await newInstance(store.db, "two");
+    await allocatePorts(store.db, {
+      instanceId: first,
+      requests: [web(0), web(1)],
+      range,
+      bindAddress: "::1",
+      isFree: always,
+    });
+    await allocatePorts(store.db, {
+      instanceId: second,
+      requests: [web()],
+      range,
+      bindAddress: "::1",
+      isFree: always,
+    });
+    expect(await releasePorts(store.db, first)).toBe(2);
+    expect(await pickFreePorts(store.db, 2, range, "::1", always)).toEqual([51000, 51001]);
+    expect(await portPoolUsage(store.db, range)).toEqual({ allocated: 1, total: 10 });
+  });
+
+  it("says the range is exhausted and how to widen it", async () => {
+    const tiny = { min: 51000, max: 51002 };
+    const holder = await newInstance(store.db, "one");
+    await insertAllocations(store.db, holder, [
+      { ...web(0), port: 51000 },
+      { ...web(1), port: 51001 },
+    ]);
+    const busy = async (port: number) => port !== 51002;
+    await expect(pickFreePorts(store.db, 1, tiny, "127.0.0.1", busy)).rejects.toMatchObject({
+      code: "unavailable",
+      status: 503,
+      message:
+        "port range 51000-51002 is exhausted: 3 of 3 ports are allocated or in use; widen `ports` in config.yaml or AIMS_PORT_RANGE",
+    });
+    await expect(pickFreePorts(store.db, 2, tiny, "127.0.0.1", always)).rejects.toThrow(/: 2 of 3 ports/);
+  });
+
+  it("retries once with fresh ports when another writer takes a candidate first", async () => {
+    const rival = await newInstance(store.db, "rival");
+    const mine = await newInstance(store.db, "mine");
+    let sneaked = 0;
+    const racingProbe = async (port: number) => {
+      // Between our probe and our insert, the rival commits the same port (as another process would).
+      if (sneaked < 1) {
+        sneaked++;
+        await insertAllocations(store.db, rival, [{ ...web(sneaked), port }]);
+      }
+      return true;
+    };
+    const { allocations } = await allocatePorts(store.db, {
+      instanceId: mine,
+      requests: [web()],
+      range,
+      bindAddress: "127.0.0.1",
+      isFree: racingProbe,
+    });
+    expect(allocations.map((a) => a.port)).toEqual([51001]);
+
+    const alwaysLoses = async (port: number) => {
+      await insertAllocations(store.db, rival, [{ ...web(port), port }]);
+      return true;
+    };
+    const lost = allocatePorts(store.db, {
+      instanceId: mine,
+      requests: [web(9)],
+      range,
+      bindAddress: "127.0.0.1",
+      isFree: alwaysLoses,
+    });
+    await expect(lost).rejects.toMatchObject({ code: "conflict" });
+  });
+
+  it("never gives the same port to two processes allocating at once", async () => {
+    const wide = { min: 51000, max: 51999 };
+    const code = (who: string) => `
+      const { openStore } = await import(${JSON.stringify(modules.database)});
+      const { insertInstance } = await import(${JSON.stringify(modules.instances)});
+      const { allocatePorts } = await import(${JSON.stringify(modules.ports)});
+      const store = await openStore(${JSON.stringify(config())});
+      ${AWAIT_GO}
+      const mine = [];
+      let conflicts = 0;
+      for (let n = 0; n < 15; n++) {
+        const now = new Date().toISOString();
+        const row = { id: "${who}-" + n, tenant_id: ${JSON.stringify(tenantId)}, name: "${who}-" + n, plug_id: "web",
+          plug_version: "1", desired_state: "running", observed_state: "pending", reason: null, revision: 1,
+          spec: "{}", created_at: now, updated_at: now, removed_at: null };
+        const requests = [0, 1, 2].map((replica) => ({ service: "web", portName: "http", replica }));
+        for (;;) {
+          try {
+            const { allocations } = await allocatePorts(store.db,
+              { instanceId: row.id, requests, range: ${JSON.stringify(wide)}, bindAddress: "127.0.0.1", isFree: async () => true },
+              (trx) => insertInstance(trx, row));
+            mine.push(...allocations.map((a) => a.port));
+            break;
+          } catch (err) {
+            if (err.code !== "conflict") throw err;
+            conflicts++;
+          }
+        }
+      }
+      console.log(JSON.stringify({ mine, conflicts }));
+      await store.close();
+    `;
+    const outputs = await raceProcesses([code("a"), code("b")]);
+    const claimed = outputs.flatMap((out) => (JSON.parse(out) as { mine: number[] }).mine);
+    expect(claimed).toHaveLength(90);
+    expect(new Set(claimed).size).toBe(90);
+    const stored = (await listAllocations(store.db)).map((a) => a.port);
+    expect(stored).toEqual([...claimed].sort((x, y) => x - y));
+    expect(stored.at(-1)).toBe(51089);
+  }, 20_000);
+});

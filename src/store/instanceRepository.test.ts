@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { newId } from "../domain/names.js";
+import { openStore, type Store } from "./database.js";
+import {
+  deleteSecrets,
+  findInstance,
+  findInstanceById,
+  insertInstance,
+  listInstances,
+  listSecrets,
+  putSecret,
+  updateInstanceState,
+} from "./instanceRepository.js";
+import type { InstancesTable } from "./schema.js";
+import { insertTenant } from "./tenantRepository.js";
+
+let dir: string;
+let store: Store;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "aims-instances-"));
+  store = await openStore({ databaseUrl: `sqlite://${join(dir, "aims.db")}`, dataDir: dir });
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function instanceRow(tenantId: string, name: string): InstancesTable {
+  const now = new Date().toISOString();
+  return {
+    id: newId(),
+    tenant_id: tenantId,
+    name,
+    plug_id: "redis",
+    plug_version: "1.0.0",
+    desired_state: "running",
+    observed_state: "pending",
+    reason: null,
+    revision: 1,
+    spec: JSON.stringify({ inputs: {} }),
+    created_at: now,
+    updated_at: now,
+    removed_at: null,
+  };
+}
+
+describe("instanceRepository", () => {
+  it("allows reusing a name only after the first instance is removed", async () => {
+    const tenant = await insertTenant(store.db, { name: "acme" });
+    const first = await insertInstance(store.db, instanceRow(tenant.id, "cache"));
+    await expect(insertInstance(store.db, instanceRow(tenant.id, "cache"))).rejects.toMatchObject({
+      code: "conflict",
+    });
+
+    await updateInstanceState(store.db, first.id, {
+      observed_state: "removed",
+      removed_at: new Date().toISOString(),
+    });
+    const second = await insertInstance(store.db, instanceRow(tenant.id, "cache"));
+
+    expect((await findInstance(store.db, tenant.id, "cache"))?.id).toBe(second.id);
+    expect((await findInstanceById(store.db, tenant.id, first.id))?.removed_at).not.toBeNull();
+  });
+
+  it("scopes every lookup by tenant", async () => {
+    const acme = await insertTenant(store.db, { name: "acme" });
+    const globex = await insertTenant(store.db, { name: "globex" });
+    const mine = await insertInstance(store.db, instanceRow(acme.id, "cache"));
+
+    expect(await findInstanceById(store.db, globex.id, mine.id)).toBeUndefined();
+    expect(await findInstance(store.db, globex.id, "cache")).toBeUndefined();
+    expect(await listInstances(store.db, { tenantId: globex.id })).toEqual([]);
+    expect((await findInstanceById(store.db, acme.id, mine.id))?.id).toBe(mine.id);
+  });
+
+  it("lists active instances ordered by tenant then name", async () => {
+    const b = await insertTenant(store.db, { name: "b" });
+    const a = await insertTenant(store.db, { name: "a" });
+    await insertInstance(store.db, instanceRow(b.id, "zeta"));
+    await insertInstance(store.db, instanceRow(a.id, "web"));
+    await insertInstance(store.db, instanceRow(b.id, "alpha"));
+    const gone = await insertInstance(store.db, instanceRow(a.id, "old"));
+    await updateInstanceState(store.db, gone.id, { removed_at: new Date().toISOString() });
+
+    const all = await listInstances(store.db);
+    const expected = [
+      [b.id, "alpha"],
+      [b.id, "zeta"],
+      [a.id, "web"],
+    ].sort(([ta, na], [tb, nb]) => (ta === tb ? na!.localeCompare(nb!) : ta! < tb! ? -1 : 1));
+    expect(all.map((i) => [i.tenant_id, i.name])).toEqual(expected);
+  });
+
+  it("updates state, bumps updated_at and reports an unknown id", async () => {
+    const tenant = await insertTenant(store.db, { name: "acme" });
+    const row = await insertInstance(store.db, {
+      ...instanceRow(tenant.id, "cache"),
+      updated_at: "2000-01-01T00:00:00.000Z",
+    });
+    const updated = await updateInstanceState(store.db, row.id, {
+      observed_state: "failed",
+      reason: "port busy",
+      revision: 2,
+    });
+    expect(updated).toMatchObject({
+      observed_state: "failed",
+      reason: "port busy",
+      revision: 2,
+      desired_state: "running",
+    });
+    expect(updated.updated_at > row.updated_at).toBe(true);
+    await expect(updateInstanceState(store.db, "nope", { reason: null })).rejects.toMatchObject({
+      code: "not_found",
+    });
+  });
+
+  it("stores, replaces, lists and deletes sealed secrets", async () => {
+    const tenant = await insertTenant(store.db, { name: "acme" });
+    const row = await insertInstance(store.db, instanceRow(tenant.id, "cache"));
+    await putSecret(store.db, {
+      instance_id: row.id,
+      key: "PASSWORD",
+      ciphertext: "v1.a",
+      origin: "generated",
+    });
+    await putSecret(store.db, { instance_id: row.id, key: "API_KEY", ciphertext: "v1.b", origin: "input" });
+    await putSecret(store.db, {
+      instance_id: row.id,
+      key: "PASSWORD",
+      ciphertext: "v1.c",
+      origin: "generated",
+    });
+
+    const secrets = await listSecrets(store.db, row.id);
+    expect(secrets.map((s) => [s.key, s.ciphertext])).toEqual([
+      ["API_KEY", "v1.b"],
+      ["PASSWORD", "v1.c"],
+    ]);
+    expect(await deleteSecrets(store.db, row.id)).toBe(2);
+    expect(await listSecrets(store.db, row.id)).toEqual([]);
+  });
+});

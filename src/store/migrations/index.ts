@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from "kysely";
+import * as initial from "./0001_initial.js";
+
+/**
+ * Every migration, in order. Forward-only: never edit or remove an entry once released; add `0002_...` instead.
+ * A static map (no directory scan) works the same from dist/ and from tsx.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  "0001_initial": { up: initial.up },
+};
+
+/** A MigrationProvider over a fixed map of migrations. */
+export function staticMigrationProvider(map: Readonly<Record<string, Migration>>): MigrationProvider {
+  return { getMigrations: async () => ({ ...map }) };
+}

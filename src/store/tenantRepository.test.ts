@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openStore, type Store } from "./database.js";
+import { findTenantById, findTenantByName, insertTenant, listTenants } from "./tenantRepository.js";
+
+let dir: string;
+let store: Store;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "aims-tenants-"));
+  store = await openStore({ databaseUrl: `sqlite://${join(dir, "aims.db")}`, dataDir: dir });
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("tenantRepository", () => {
+  it("inserts, finds by name and id, and lists by name", async () => {
+    const globex = await insertTenant(store.db, { name: "globex" });
+    const acme = await insertTenant(store.db, { name: "acme" });
+    expect(acme).toMatchObject({ name: "acme", status: "active" });
+    expect(await findTenantByName(store.db, "globex")).toEqual(globex);
+    expect(await findTenantById(store.db, acme.id)).toEqual(acme);
+    expect(await findTenantByName(store.db, "initech")).toBeUndefined();
+    expect((await listTenants(store.db)).map((t) => t.name)).toEqual(["acme", "globex"]);
+  });
+
+  it("refuses a taken name as a conflict", async () => {
+    await insertTenant(store.db, { name: "acme" });
+    await expect(insertTenant(store.db, { name: "acme" })).rejects.toMatchObject({
+      code: "conflict",
+      message: "tenant acme already exists",
+    });
+  });
+});

@@ -1,0 +1,41 @@
+import type { Selectable } from "kysely";
+import { AimsError } from "../domain/errors.js";
+import { newId } from "../domain/names.js";
+import { type Executor, isUniqueViolation } from "./database.js";
+import type { TenantsTable } from "./schema.js";
+
+export type TenantRow = Selectable<TenantsTable>;
+
+/** The tenant with this name, or undefined. */
+export function findTenantByName(ex: Executor, name: string): Promise<TenantRow | undefined> {
+  return ex.selectFrom("tenants").selectAll().where("name", "=", name).executeTakeFirst();
+}
+
+/** The tenant with this id, or undefined. */
+export function findTenantById(ex: Executor, id: string): Promise<TenantRow | undefined> {
+  return ex.selectFrom("tenants").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** Creates an active tenant; a taken name is AimsError("conflict"). */
+export async function insertTenant(ex: Executor, input: { name: string }): Promise<TenantRow> {
+  const now = new Date().toISOString();
+  const row: TenantRow = {
+    id: newId(),
+    name: input.name,
+    status: "active",
+    created_at: now,
+    updated_at: now,
+  };
+  try {
+    await ex.insertInto("tenants").values(row).execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AimsError("conflict", `tenant ${input.name} already exists`);
+    throw err;
+  }
+  return row;
+}
+
+/** Every tenant, ordered by name. */
+export function listTenants(ex: Executor): Promise<TenantRow[]> {
+  return ex.selectFrom("tenants").selectAll().orderBy("name").execute();
+}

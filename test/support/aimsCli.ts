@@ -1,0 +1,115 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import Docker from "dockerode";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const CLI = join(ROOT, "src/cli/main.ts");
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A throw-away AIMS install: its own data dir (so its own installation id) and port range. */
+export interface TestInstall {
+  dataDir: string;
+  env: Record<string, string>;
+  run(args: string[], extraEnv?: Record<string, string>): Promise<CliResult>;
+  /** Parses stdout of a `--json` command, failing with the stderr when the command failed. */
+  json<T = unknown>(args: string[], extraEnv?: Record<string, string>): Promise<T>;
+  /** Removes every Docker object labelled with this install, then the data dir. */
+  cleanup(): Promise<void>;
+}
+
+/** Creates a test install whose CLI runs from source (tsx), with a port range of its own. */
+export function createTestInstall(portRange: string, env: Record<string, string> = {}): TestInstall {
+  const dataDir = mkdtempSync(join(tmpdir(), "aims-test-"));
+  const baseEnv = { AIMS_DATA_DIR: dataDir, AIMS_PORT_RANGE: portRange, AIMS_LOG_LEVEL: "warn", ...env };
+  const run = (args: string[], extraEnv: Record<string, string> = {}) =>
+    new Promise<CliResult>((done) => {
+      execFile(
+        process.execPath,
+        ["--import", "tsx", CLI, ...args],
+        { cwd: ROOT, env: { ...process.env, ...baseEnv, ...extraEnv }, maxBuffer: 32 * 1024 * 1024, timeout: 240_000 },
+        (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
+          done({ code, stdout, stderr });
+        },
+      );
+    });
+  return {
+    dataDir,
+    env: baseEnv,
+    run,
+    async json<T>(args: string[], extraEnv?: Record<string, string>) {
+      const r = await run([...args, "--json"], extraEnv);
+      if (r.code !== 0) throw new Error(`aims ${args.join(" ")} exited ${r.code}: ${r.stderr}${r.stdout}`);
+      return JSON.parse(r.stdout) as T;
+    },
+    async cleanup() {
+      const id = installationId(dataDir);
+      if (id) await removeByLabel(`aims.installation=${id}`);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Reads this install's id straight from its database (undefined before the first start). */
+export function installationId(dataDir: string): string | undefined {
+  try {
+    const db = openDb(dataDir);
+    try {
+      return (db.prepare("select id from installations").get() as { id: string } | undefined)?.id;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** Opens an install's SQLite file read-only for assertions about rows. */
+export function openDb(dataDir: string): BetterSqlite3.Database {
+  return new BetterSqlite3(join(dataDir, "aims.db"), { readonly: true, fileMustExist: true });
+}
+
+/** Row counts of the tables a failed command must leave untouched. */
+export function rowCounts(dataDir: string): Record<string, number> {
+  let db: BetterSqlite3.Database;
+  try {
+    db = openDb(dataDir);
+  } catch {
+    return { tenants: 0, instances: 0, allocations: 0, instance_secrets: 0 };
+  }
+  try {
+    const count = (t: string) => (db.prepare(`select count(*) as n from ${t}`).get() as { n: number }).n;
+    return { tenants: count("tenants"), instances: count("instances"), allocations: count("allocations"), instance_secrets: count("instance_secrets") };
+  } finally {
+    db.close();
+  }
+}
+
+export const docker = new Docker({ socketPath: "/var/run/docker.sock" });
+
+/** Every container, network and volume carrying `label` (key=value). */
+export async function objectsWithLabel(label: string) {
+  const filters = JSON.stringify({ label: [label] });
+  const [containers, networks, volumes] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+    docker.listVolumes({ filters }),
+  ]);
+  return { containers, networks, volumes: volumes.Volumes ?? [] };
+}
+
+/** Force-removes everything carrying `label`. */
+export async function removeByLabel(label: string): Promise<void> {
+  const { containers, networks, volumes } = await objectsWithLabel(label);
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  for (const n of networks) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  for (const v of volumes) await docker.getVolume(v.Name).remove().catch(() => undefined);
+}

@@ -1,6 +1,6 @@
-import { readFileSync, existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join, resolve, dirname } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
@@ -56,14 +56,22 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.AIMS_PULL_TIMEOUT_MS) set("pullTimeoutMs", Number(env.AIMS_PULL_TIMEOUT_MS));
   if (env.AIMS_PORT_RANGE) {
     const m = /^(\d+)-(\d+)$/.exec(env.AIMS_PORT_RANGE.trim());
-    if (!m) throw new AimsError("invalid_input", `AIMS_PORT_RANGE must look like 51000-51999, got "${env.AIMS_PORT_RANGE}"`);
+    if (!m)
+      throw new AimsError(
+        "invalid_input",
+        `AIMS_PORT_RANGE must look like 51000-51999, got "${env.AIMS_PORT_RANGE}"`,
+      );
     out.ports = { min: Number(m[1]), max: Number(m[2]) };
   }
   if (env.AIMS_IMAGE_OVERRIDES) {
     const map: Record<string, string> = {};
     for (const pair of env.AIMS_IMAGE_OVERRIDES.split(",").filter(Boolean)) {
       const eq = pair.indexOf("=");
-      if (eq <= 0) throw new AimsError("invalid_input", `AIMS_IMAGE_OVERRIDES entries look like upstream=local, got "${pair}"`);
+      if (eq <= 0)
+        throw new AimsError(
+          "invalid_input",
+          `AIMS_IMAGE_OVERRIDES entries look like upstream=local, got "${pair}"`,
+        );
       map[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
     }
     out.imageOverrides = map;
@@ -92,12 +100,18 @@ export function loadConfig(options: LoadConfigOptions = {}): AimsConfig {
     try {
       fromFile = (parseYaml(readFileSync(file, "utf8")) as Record<string, unknown>) ?? {};
     } catch (err) {
-      throw new AimsError("invalid_input", `config file ${file} is not valid YAML: ${(err as Error).message}`);
+      throw new AimsError(
+        "invalid_input",
+        `config file ${file} is not valid YAML: ${(err as Error).message}`,
+      );
     }
   } else if (options.configFile) {
     throw new AimsError("invalid_input", `config file ${options.configFile} does not exist`);
   }
-  const merged = deepMerge(deepMerge({ dataDir: dataDirGuess, ...fromFile }, fromEnv), options.overrides ?? {});
+  const merged = deepMerge(
+    deepMerge({ dataDir: dataDirGuess, ...fromFile }, fromEnv),
+    options.overrides ?? {},
+  );
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
@@ -117,7 +131,9 @@ function deepMerge(base: Record<string, unknown>, top: Record<string, unknown>):
   for (const [key, value] of Object.entries(top)) {
     const prev = out[key];
     out[key] =
-      isPlainObject(prev) && isPlainObject(value) && key !== "imageOverrides" ? deepMerge(prev, value) : value;
+      isPlainObject(prev) && isPlainObject(value) && key !== "imageOverrides"
+        ? deepMerge(prev, value)
+        : value;
   }
   return out;
 }

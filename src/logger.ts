@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 export type { Logger };
 
@@ -9,7 +9,17 @@ export function createLogger(level: string, destination: NodeJS.WritableStream =
       level,
       base: undefined,
       redact: {
-        paths: ["env", "*.env", "secret", "*.secret", "secrets", "*.secrets", "password", "*.password", "masterKey"],
+        paths: [
+          "env",
+          "*.env",
+          "secret",
+          "*.secret",
+          "secrets",
+          "*.secrets",
+          "password",
+          "*.password",
+          "masterKey",
+        ],
         censor: "[redacted]",
       },
     },

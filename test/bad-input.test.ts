@@ -25,9 +25,21 @@ describe("bad input gets a clear error, a non-zero exit and changes nothing", ()
     [["deploy", "nope", "--tenant", "acme", "--name", "web"], 3, /unknown plug "nope".*static-site/],
     [["deploy", "static-site", "--tenant", "Acme!", "--name", "web"], 2, /tenant must be a DNS label/],
     [["deploy", "static-site", "--tenant", "acme", "--name", "-web"], 2, /name must be a DNS label/],
-    [["deploy", "static-site", "--tenant", "acme", "--name", "web", "--set", "COLOUR=red"], 2, /unknown input COLOUR for plug static-site \(known: SITE_TITLE\)/],
-    [["deploy", "static-site", "--tenant", "acme", "--name", "web", "--set", `SITE_TITLE=${"x".repeat(81)}`], 2, /SITE_TITLE must be at most 80 characters/],
-    [["deploy", "static-site", "--tenant", "acme", "--name", "web", "--set", "SITE_TITLE"], 2, /--set expects KEY=VALUE/],
+    [
+      ["deploy", "static-site", "--tenant", "acme", "--name", "web", "--set", "COLOUR=red"],
+      2,
+      /unknown input COLOUR for plug static-site \(known: SITE_TITLE\)/,
+    ],
+    [
+      ["deploy", "static-site", "--tenant", "acme", "--name", "web", "--set", `SITE_TITLE=${"x".repeat(81)}`],
+      2,
+      /SITE_TITLE must be at most 80 characters/,
+    ],
+    [
+      ["deploy", "static-site", "--tenant", "acme", "--name", "web", "--set", "SITE_TITLE"],
+      2,
+      /--set expects KEY=VALUE/,
+    ],
     [["rm", "ghost", "--tenant", "acme", "--yes"], 3, /no instance ghost for tenant acme/],
     [["rm", "web", "--tenant", "acme"], 2, /refusing to remove without --yes/],
   ] as const)("aims %j", async (args, code, message) => {
@@ -40,7 +52,9 @@ describe("bad input gets a clear error, a non-zero exit and changes nothing", ()
   it("answers --json errors in the one JSON shape", async () => {
     const r = await install.run(["deploy", "nope", "--tenant", "acme", "--name", "web", "--json"]);
     expect(r.code).toBe(3);
-    expect(JSON.parse(r.stdout)).toEqual({ error: { code: "not_found", message: expect.stringMatching(/unknown plug/) } });
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: { code: "not_found", message: expect.stringMatching(/unknown plug/) },
+    });
   });
 
   it("refuses an image no registry serves, naming it and suggesting an override", async () => {
@@ -52,7 +66,9 @@ describe("bad input gets a clear error, a non-zero exit and changes nothing", ()
   });
 
   it("refuses when the Docker engine is unreachable", async () => {
-    const r = await install.run(["deploy", "static-site", "--tenant", "acme", "--name", "web"], { AIMS_DOCKER_SOCKET: "/tmp/aims-no-such.sock" });
+    const r = await install.run(["deploy", "static-site", "--tenant", "acme", "--name", "web"], {
+      AIMS_DOCKER_SOCKET: "/tmp/aims-no-such.sock",
+    });
     expect(r.code).toBe(6);
     expect(r.stderr).toMatch(/Docker engine unreachable at \/tmp\/aims-no-such\.sock/);
     await expectUnchanged();
@@ -66,7 +82,9 @@ describe("bad input gets a clear error, a non-zero exit and changes nothing", ()
     afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
 
     it("refuses with the range and how to widen it", async () => {
-      const r = await install.run(["deploy", "static-site", "--tenant", "acme", "--name", "web"], { AIMS_PORT_RANGE: "52230-52231" });
+      const r = await install.run(["deploy", "static-site", "--tenant", "acme", "--name", "web"], {
+        AIMS_PORT_RANGE: "52230-52231",
+      });
       expect(r.code).toBe(6);
       expect(r.stderr).toMatch(/port range 52230-52231 is exhausted/);
       await expectUnchanged();

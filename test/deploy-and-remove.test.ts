@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestInstall, docker, objectsWithLabel, rowCounts } from "./support/aimsCli.js";
@@ -20,7 +20,17 @@ describe("static-site: deploy, answer, remove", () => {
   let instance: InstanceJson;
 
   beforeAll(async () => {
-    instance = await install.json<InstanceJson>(["deploy", "static-site", "--tenant", "acme", "--name", "web", "--set", "SITE_TITLE=Acme home", "--wait"]);
+    instance = await install.json<InstanceJson>([
+      "deploy",
+      "static-site",
+      "--tenant",
+      "acme",
+      "--name",
+      "web",
+      "--set",
+      "SITE_TITLE=Acme home",
+      "--wait",
+    ]);
   });
 
   it("deploys to ready and answers over HTTP on its allocated port", async () => {
@@ -52,7 +62,16 @@ describe("static-site: deploy, answer, remove", () => {
   });
 
   it("is idempotent: the same deploy again converges the same instance", async () => {
-    const again = await install.json<InstanceJson>(["deploy", "static-site", "--tenant", "acme", "--name", "web", "--set", "SITE_TITLE=Acme home"]);
+    const again = await install.json<InstanceJson>([
+      "deploy",
+      "static-site",
+      "--tenant",
+      "acme",
+      "--name",
+      "web",
+      "--set",
+      "SITE_TITLE=Acme home",
+    ]);
     expect(again.id).toBe(instance.id);
     expect(again.ports).toEqual(instance.ports);
     const { containers } = await objectsWithLabel(`aims.instance=${instance.id}`);
@@ -60,7 +79,16 @@ describe("static-site: deploy, answer, remove", () => {
   });
 
   it("refuses the same name with different settings", async () => {
-    const r = await install.run(["deploy", "static-site", "--tenant", "acme", "--name", "web", "--set", "SITE_TITLE=Other"]);
+    const r = await install.run([
+      "deploy",
+      "static-site",
+      "--tenant",
+      "acme",
+      "--name",
+      "web",
+      "--set",
+      "SITE_TITLE=Other",
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/already exists with different settings/);
   });
@@ -72,7 +100,10 @@ describe("static-site: deploy, answer, remove", () => {
     expect(logs.code).toBe(0);
     expect(logs.stdout).toMatch(/web-1 \| .*GET \/cgi-bin\/info/);
     const events = await install.run(["events", "--tenant", "acme", "--json"]);
-    const types = events.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { type: string }).type);
+    const types = events.stdout
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { type: string }).type);
     expect(types).toEqual(expect.arrayContaining(["tenant.created", "instance.created", "instance.ready"]));
   });
 
@@ -97,7 +128,16 @@ describe("node-api: volume, generated secret, idempotent re-run", () => {
   const outputs: string[] = [];
 
   beforeAll(async () => {
-    const r = await install.run(["deploy", "node-api", "--tenant", "beta", "--name", "api", "--json", "--verbose"]);
+    const r = await install.run([
+      "deploy",
+      "node-api",
+      "--tenant",
+      "beta",
+      "--name",
+      "api",
+      "--json",
+      "--verbose",
+    ]);
     outputs.push(r.stdout, r.stderr);
     expect(r.code, r.stderr).toBe(0);
     instance = JSON.parse(r.stdout) as InstanceJson;
@@ -118,7 +158,14 @@ describe("node-api: volume, generated secret, idempotent re-run", () => {
     expect(put.status).toBeLessThan(300);
     const { containers } = await objectsWithLabel(`aims.instance=${instance.id}`);
     await docker.getContainer(containers[0]!.Id).restart({ t: 1 });
-    const after = await install.json<InstanceJson>(["deploy", "node-api", "--tenant", "beta", "--name", "api"]);
+    const after = await install.json<InstanceJson>([
+      "deploy",
+      "node-api",
+      "--tenant",
+      "beta",
+      "--name",
+      "api",
+    ]);
     expect(after.id).toBe(instance.id);
     const got = await get(`${instance.url}kv/colour`);
     expect(got.body).toContain("teal");
@@ -128,7 +175,10 @@ describe("node-api: volume, generated secret, idempotent re-run", () => {
     outputs.push((await install.run(["ps", "--json"])).stdout);
     outputs.push((await install.run(["events", "--json"])).stdout);
     outputs.push((await install.run(["logs", "api", "--tenant", "beta"])).stdout);
-    outputs.push((await install.run(["deploy", "node-api", "--tenant", "beta", "--name", "api", "--dry-run", "--json"])).stdout);
+    outputs.push(
+      (await install.run(["deploy", "node-api", "--tenant", "beta", "--name", "api", "--dry-run", "--json"]))
+        .stdout,
+    );
     for (const text of outputs) expect(text).not.toContain(token);
     for (const file of readdirSync(install.dataDir)) {
       const bytes = readFileSync(join(install.dataDir, file));

@@ -14,7 +14,10 @@ const install = createTestInstall("52300-52349", { AIMS_CATALOG_DIRS: FIXTURES }
 afterAll(() => install.cleanup());
 
 /** Asks the node-api `front` of an instance to GET a URL from inside its container. */
-async function fetchFrom(instance: InstanceJson, url: string): Promise<{ status?: number; body?: string; error?: string }> {
+async function fetchFrom(
+  instance: InstanceJson,
+  url: string,
+): Promise<{ status?: number; body?: string; error?: string }> {
   const res = await get(`${instance.url}fetch?url=${encodeURIComponent(url)}`, 10_000);
   return JSON.parse(res.body);
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { AimsError } from "../domain/errors.js";
@@ -23,7 +23,10 @@ export function loadPlugFile(file: string): CatalogEntry {
   try {
     raw = parseYaml(readFileSync(file, "utf8"));
   } catch (err) {
-    throw new AimsError("invalid_input", `plug manifest ${file} is not valid YAML: ${(err as Error).message}`);
+    throw new AimsError(
+      "invalid_input",
+      `plug manifest ${file} is not valid YAML: ${(err as Error).message}`,
+    );
   }
   const parsed = plugSchema.safeParse(raw);
   if (!parsed.success) {
@@ -53,7 +56,10 @@ export function loadCatalog(dirs: string[]): Catalog {
       const entry = byId.get(id);
       if (!entry) {
         const known = entries.map((e) => e.plug.id).join(", ") || "none";
-        throw new AimsError("not_found", `unknown plug "${id}" (the catalog has: ${known}); see \`aims catalog list\``);
+        throw new AimsError(
+          "not_found",
+          `unknown plug "${id}" (the catalog has: ${known}); see \`aims catalog list\``,
+        );
       }
       return entry;
     },

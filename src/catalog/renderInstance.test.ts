@@ -19,7 +19,12 @@ const plug = plugSchema.parse({
       name: "app",
       image: "example/app:1.2.3",
       dependsOn: ["db"],
-      env: { TITLE: "${inputs.TITLE}", DB: "postgres://app:${secrets.DB_PASSWORD}@db/app", ADMIN: "${inputs.ADMIN_PASSWORD}", WHO: "${tenant.name}/${instance.name}" },
+      env: {
+        TITLE: "${inputs.TITLE}",
+        DB: "postgres://app:${secrets.DB_PASSWORD}@db/app",
+        ADMIN: "${inputs.ADMIN_PASSWORD}",
+        WHO: "${tenant.name}/${instance.name}",
+      },
       ports: [{ name: "http", container: 3000 }],
       resources: { cpu: 1, memory: "512m", pids: 200 },
     },
@@ -63,11 +68,15 @@ describe("renderInstance", () => {
     expect(db?.spec.name).toBe("aims-abc123-acme-shop-db-1");
     expect(db?.spec.user).toBeUndefined();
     expect(db?.spec.ports).toEqual([]);
-    expect(db?.spec.mounts).toEqual([{ volume: "aims-abc123-acme-shop-db-data", path: "/var/lib/postgresql/data", readOnly: false }]);
+    expect(db?.spec.mounts).toEqual([
+      { volume: "aims-abc123-acme-shop-db-data", path: "/var/lib/postgresql/data", readOnly: false },
+    ]);
     expect(app?.spec.user).toBe("65534:65534");
     expect(app?.spec.aliases).toEqual(["app"]);
     expect(app?.spec.limits).toEqual({ nanoCpus: 1e9, memoryBytes: 512 * 1024 * 1024, pids: 200 });
-    expect(app?.spec.ports).toEqual([{ containerPort: 3000, protocol: "tcp", hostPort: 51007, bindAddress: "127.0.0.1" }]);
+    expect(app?.spec.ports).toEqual([
+      { containerPort: 3000, protocol: "tcp", hostPort: 51007, bindAddress: "127.0.0.1" },
+    ]);
     expect(plan.secretKeys.sort()).toEqual(["ADMIN_PASSWORD", "DB_PASSWORD"]);
   });
 
@@ -80,6 +89,9 @@ describe("renderInstance", () => {
       WHO: "acme/shop",
     });
     expect(resolveEnv(env, "redacted").DB).toBe("postgres://app:<secret:DB_PASSWORD>@db/app");
-    expect(resolveEnv(env, { DB_PASSWORD: "s3cret", ADMIN_PASSWORD: "adm1n" })).toMatchObject({ DB: "postgres://app:s3cret@db/app", ADMIN: "adm1n" });
+    expect(resolveEnv(env, { DB_PASSWORD: "s3cret", ADMIN_PASSWORD: "adm1n" })).toMatchObject({
+      DB: "postgres://app:s3cret@db/app",
+      ADMIN: "adm1n",
+    });
   });
 });

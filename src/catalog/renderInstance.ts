@@ -59,7 +59,9 @@ export function objectPrefix(installationId: string, tenant: string, instance: s
 }
 
 /** Public ports to allocate for a plug (one per public port per replica). */
-export function publicPortRequests(plug: Plug): Array<{ service: string; portName: string; replica: number }> {
+export function publicPortRequests(
+  plug: Plug,
+): Array<{ service: string; portName: string; replica: number }> {
   return plug.services.flatMap((svc) =>
     svc.ports.filter((p) => p.public).map((p) => ({ service: svc.name, portName: p.name, replica: 1 })),
   );
@@ -107,7 +109,13 @@ export function renderInstance(plug: Plug, ctx: RenderContext): InstancePlan {
     };
     const mounts = svc.volumes.map((v) => {
       const name = `${prefix}-${svc.name}-${v.name}`;
-      volumes.push({ name, labels: { ...baseLabels, [LABEL.service]: svc.name }, service: svc.name, volume: v.name, path: v.path });
+      volumes.push({
+        name,
+        labels: { ...baseLabels, [LABEL.service]: svc.name },
+        service: svc.name,
+        volume: v.name,
+        path: v.path,
+      });
       return { volume: name, path: v.path, readOnly: v.readOnly };
     });
     const published: ContainerSpec["ports"] = [];
@@ -122,7 +130,12 @@ export function renderInstance(plug: Plug, ctx: RenderContext): InstancePlan {
         ...(p.public ? { hostPort } : {}),
       });
       if (p.public)
-        published.push({ containerPort: p.container, protocol: "tcp", hostPort: hostPort ?? 0, bindAddress: ctx.bindAddress });
+        published.push({
+          containerPort: p.container,
+          protocol: "tcp",
+          hostPort: hostPort ?? 0,
+          bindAddress: ctx.bindAddress,
+        });
     }
     const image = ctx.images[svc.name];
     if (!image) throw new Error(`no image resolved for service ${svc.name}`);
@@ -146,14 +159,23 @@ export function renderInstance(plug: Plug, ctx: RenderContext): InstancePlan {
       capAdd: [...svc.capAdd],
       labels,
     };
-    containers.push({ service: svc.name, replica, spec, ...(svc.health ? { health: svc.health } : {}), dependsOn: svc.dependsOn });
+    containers.push({
+      service: svc.name,
+      replica,
+      spec,
+      ...(svc.health ? { health: svc.health } : {}),
+      dependsOn: svc.dependsOn,
+    });
   }
   return { network, volumes, containers, ports, secretKeys: [...secretKeySet(plug)] };
 }
 
 /** Keys whose values are secret: generated secrets and secret-typed inputs. */
 export function secretKeySet(plug: Plug): Set<string> {
-  return new Set([...plug.secrets.map((s) => s.key), ...plug.inputs.filter((i) => i.type === "secret").map((i) => i.key)]);
+  return new Set([
+    ...plug.secrets.map((s) => s.key),
+    ...plug.inputs.filter((i) => i.type === "secret").map((i) => i.key),
+  ]);
 }
 
 const REF = /\$\{([a-z]+)\.([A-Za-z0-9_-]+)\}/g;
@@ -178,7 +200,10 @@ function renderEnvTemplate(
 }
 
 /** Fills `${secrets.X}` references with plaintext (container creation only) or with `<secret:X>` for display. */
-export function resolveEnv(env: Record<string, string>, secrets: Record<string, string> | "redacted"): Record<string, string> {
+export function resolveEnv(
+  env: Record<string, string>,
+  secrets: Record<string, string> | "redacted",
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     out[key] = value.replace(/\$\{secrets\.([A-Za-z0-9_-]+)\}/g, (_w, name: string) => {

@@ -71,7 +71,9 @@ const EXIT_CODES: Record<string, number> = {
 export function reportError(err: unknown, json: boolean): void {
   const body = toErrorBody(err);
   if (!(err instanceof AimsError)) {
-    process.stderr.write(`aims: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `aims: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
   }
   if (json) process.stdout.write(`${JSON.stringify(body)}\n`);
   else process.stderr.write(`aims: ${body.error.code}: ${body.error.message}\n`);
@@ -86,6 +88,10 @@ export function printJson(value: unknown): void {
 /** Renders rows as an aligned text table. */
 export function printTable(headers: string[], rows: string[][]): void {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
   process.stdout.write(`${[line(headers), ...rows.map(line)].join("\n")}\n`);
 }

@@ -34,7 +34,12 @@ const fail = (answers: Record<string, string>) => {
 
 describe("resolveInputs", () => {
   it("applies defaults and keeps given values", () => {
-    expect(resolveInputs(plug, { NEEDED: "x", WORKERS: "4" })).toEqual({ TITLE: "Hello", MODE: "safe", WORKERS: "4", NEEDED: "x" });
+    expect(resolveInputs(plug, { NEEDED: "x", WORKERS: "4" })).toEqual({
+      TITLE: "Hello",
+      MODE: "safe",
+      WORKERS: "4",
+      NEEDED: "x",
+    });
   });
   it("refuses an unknown key and lists the known ones", () => {
     expect(fail({ NEEDED: "x", COLOR: "red" })).toMatch(/unknown input COLOR .*known: TITLE, MODE/);

@@ -4,7 +4,8 @@ import type { Plug, PlugInput } from "./manifest.js";
 /** Validated intake answers: keys are input keys, values are strings ready for env templates. */
 export type InputValues = Record<string, string>;
 
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+const HOSTNAME =
+  /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 /** Checks one answer against its input's type; returns a problem sentence or undefined. */
 export function checkInputValue(input: PlugInput, value: string): string | undefined {

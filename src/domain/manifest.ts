@@ -6,7 +6,10 @@ export const PLUG_API_VERSION = "aims.dev/v1";
 
 const keySchema = z
   .string()
-  .regex(/^[A-Z][A-Z0-9_]{0,63}$/, "must be UPPER_SNAKE_CASE (letters, digits, underscores), at most 64 chars");
+  .regex(
+    /^[A-Z][A-Z0-9_]{0,63}$/,
+    "must be UPPER_SNAKE_CASE (letters, digits, underscores), at most 64 chars",
+  );
 
 /** An image reference with a pinned tag or digest: `latest` and untagged references are refused. */
 export const pinnedImageSchema = z
@@ -98,7 +101,10 @@ const healthTiming = {
 
 /** How AIMS decides a service is ready: an HTTP path, a TCP connect, or a command run in the container. */
 export const healthSchema = z.union([
-  z.object({ http: z.object({ port: portNumber, path: z.string().startsWith("/").default("/") }), ...healthTiming }),
+  z.object({
+    http: z.object({ port: portNumber, path: z.string().startsWith("/").default("/") }),
+    ...healthTiming,
+  }),
   z.object({ tcp: z.object({ port: portNumber }), ...healthTiming }),
   z.object({ command: z.array(z.string()).min(1), ...healthTiming }),
 ]);
@@ -106,7 +112,10 @@ export type HealthCheck = z.infer<typeof healthSchema>;
 
 /** Memory as `256m`, `1g`, `512Mi` or bytes. */
 export const memorySchema = z
-  .union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*([kmg]i?b?|b)?$/i, "is not a size like 256m")])
+  .union([
+    z.number().int().positive(),
+    z.string().regex(/^\d+(\.\d+)?\s*([kmg]i?b?|b)?$/i, "is not a size like 256m"),
+  ])
   .transform((v) => (typeof v === "number" ? v : parseMemory(v)));
 
 /** Parses `256m` / `1g` / `512Mi` into bytes. */
@@ -158,7 +167,9 @@ export const serviceSchema = z
     capAdd: z.array(z.enum(ALLOWED_CAPABILITIES)).default([]),
     dependsOn: z.array(nameSchema).default([]),
   })
-  .refine((s) => Boolean(s.image) !== Boolean(s.build), { message: "needs exactly one of `image` or `build`" })
+  .refine((s) => Boolean(s.image) !== Boolean(s.build), {
+    message: "needs exactly one of `image` or `build`",
+  })
   .refine((s) => !(s.user && s.runAsRoot), { message: "sets both `user` and `runAsRoot`" });
 export type PlugService = z.infer<typeof serviceSchema>;
 
@@ -171,7 +182,9 @@ export const plugSchema = z
     name: z.string().min(1).max(80),
     description: z.string().max(2000).default(""),
     category: z.enum(["tool", "agent", "platform", "bot", "database"]),
-    source: z.object({ docs: z.string().url().optional(), upstreamVersion: z.string().optional() }).optional(),
+    source: z
+      .object({ docs: z.string().url().optional(), upstreamVersion: z.string().optional() })
+      .optional(),
     inputs: z.array(inputSchema).default([]),
     secrets: z.array(generatedSecretSchema).default([]),
     services: z.array(serviceSchema).min(1),
@@ -187,10 +200,12 @@ export function templateRefs(value: string): Array<{ scope: string; key: string 
 }
 
 function checkPlugReferences(plug: Omit<Plug, never>, ctx: z.RefinementCtx): void {
-  const issue = (message: string, path: (string | number)[]) => ctx.addIssue({ code: "custom", message, path });
+  const issue = (message: string, path: (string | number)[]) =>
+    ctx.addIssue({ code: "custom", message, path });
   const inputs = new Set(plug.inputs.map((i) => i.key));
   const secrets = new Set(plug.secrets.map((s) => s.key));
-  for (const key of inputs) if (secrets.has(key)) issue(`key ${key} is both an input and a secret`, ["inputs"]);
+  for (const key of inputs)
+    if (secrets.has(key)) issue(`key ${key} is both an input and a secret`, ["inputs"]);
   const dup = (list: string[]) => list.find((v, i) => list.indexOf(v) !== i);
   const d1 = dup([...plug.inputs.map((i) => i.key), ...plug.secrets.map((s) => s.key)]);
   if (d1) issue(`duplicate key ${d1}`, ["inputs"]);
@@ -205,7 +220,13 @@ function checkPlugReferences(plug: Omit<Plug, never>, ctx: z.RefinementCtx): voi
           (ref.scope === "secrets" && (secrets.has(ref.key) || inputs.has(ref.key))) ||
           (ref.scope === "instance" && ["name", "id"].includes(ref.key)) ||
           (ref.scope === "tenant" && ref.key === "name");
-        if (!ok) issue(`env ${envKey} references unknown \${${ref.scope}.${ref.key}}`, ["services", si, "env", envKey]);
+        if (!ok)
+          issue(`env ${envKey} references unknown \${${ref.scope}.${ref.key}}`, [
+            "services",
+            si,
+            "env",
+            envKey,
+          ]);
       }
     }
     for (const dep of svc.dependsOn) {

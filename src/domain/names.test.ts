@@ -2,8 +2,12 @@ import { describe, expect, it } from "vitest";
 import { isValidName, nameSchema, newId } from "./names.js";
 
 describe("names", () => {
-  it.each(["a", "web", "acme-corp", "a1", "x".repeat(32)])("accepts %s", (n) => expect(isValidName(n)).toBe(true));
-  it.each(["", "-a", "a-", "Web", "a_b", "a.b", "x".repeat(33), "ä", "a b"])("refuses %j", (n) => expect(isValidName(n)).toBe(false));
+  it.each(["a", "web", "acme-corp", "a1", "x".repeat(32)])("accepts %s", (n) =>
+    expect(isValidName(n)).toBe(true),
+  );
+  it.each(["", "-a", "a-", "Web", "a_b", "a.b", "x".repeat(33), "ä", "a b"])("refuses %j", (n) =>
+    expect(isValidName(n)).toBe(false),
+  );
   it("explains the rule in its error", () => {
     const r = nameSchema.safeParse("Bad_Name");
     expect(r.success).toBe(false);

@@ -9,7 +9,12 @@ export function instanceChange(
 ) {
   const data = change.data ?? {};
   return {
-    event: { type: change.event, tenantId: tenant.id, subject: instance.id, data: { name: instance.name, ...data } },
+    event: {
+      type: change.event,
+      tenantId: tenant.id,
+      subject: instance.id,
+      data: { name: instance.name, ...data },
+    },
     audit: {
       actor: actor.id,
       source: actor.source,

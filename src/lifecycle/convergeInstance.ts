@@ -55,4 +55,3 @@ export async function convergeInstance(
     await waitForHealthy(p.driver, container.spec.name, plan.network.name, container.health, p.config.health);
   }
 }
-

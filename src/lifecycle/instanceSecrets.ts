@@ -7,8 +7,15 @@ export function secretAad(instanceId: string, key: string): string {
 }
 
 /** Plaintext secrets of a new instance: generated ones plus secret-typed inputs the user answered. */
-export function newInstanceSecrets(plug: Plug, inputs: Record<string, string>): Array<{ key: string; value: string; origin: "generated" | "input" }> {
-  const generated = plug.secrets.map((s) => ({ key: s.key, value: generateSecret(s.length, s.alphabet), origin: "generated" as const }));
+export function newInstanceSecrets(
+  plug: Plug,
+  inputs: Record<string, string>,
+): Array<{ key: string; value: string; origin: "generated" | "input" }> {
+  const generated = plug.secrets.map((s) => ({
+    key: s.key,
+    value: generateSecret(s.length, s.alphabet),
+    origin: "generated" as const,
+  }));
   const answered = plug.inputs
     .filter((i) => i.type === "secret" && inputs[i.key] !== undefined)
     .map((i) => ({ key: i.key, value: inputs[i.key]!, origin: "input" as const }));
@@ -16,7 +23,11 @@ export function newInstanceSecrets(plug: Plug, inputs: Record<string, string>): 
 }
 
 /** Seals each secret for storage. */
-export function sealAll(masterKey: Buffer, instanceId: string, secrets: Array<{ key: string; value: string; origin: "generated" | "input" }>) {
+export function sealAll(
+  masterKey: Buffer,
+  instanceId: string,
+  secrets: Array<{ key: string; value: string; origin: "generated" | "input" }>,
+) {
   return secrets.map((s) => ({
     instance_id: instanceId,
     key: s.key,
@@ -26,9 +37,14 @@ export function sealAll(masterKey: Buffer, instanceId: string, secrets: Array<{ 
 }
 
 /** Opens stored secrets into a key → plaintext map (only for container creation). */
-export function openAll(masterKey: Buffer, instanceId: string, rows: Array<{ key: string; ciphertext: string }>): Record<string, string> {
+export function openAll(
+  masterKey: Buffer,
+  instanceId: string,
+  rows: Array<{ key: string; ciphertext: string }>,
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const row of rows) out[row.key] = openSecret(masterKey, row.ciphertext, secretAad(instanceId, row.key));
+  for (const row of rows)
+    out[row.key] = openSecret(masterKey, row.ciphertext, secretAad(instanceId, row.key));
   return out;
 }
 

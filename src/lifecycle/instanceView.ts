@@ -44,7 +44,9 @@ export function toInstanceView(
     .slice()
     .sort((a, b) => a.port - b.port)
     .map((a): PortView => {
-      const declared = plug?.services.find((s) => s.name === a.service)?.ports.find((p) => p.name === a.port_name);
+      const declared = plug?.services
+        .find((s) => s.name === a.service)
+        ?.ports.find((p) => p.name === a.port_name);
       const protocol = declared?.protocol ?? "tcp";
       return {
         service: a.service,

@@ -14,11 +14,14 @@ export async function probeHealth(
   timeoutMs: number,
 ): Promise<ProbeResult> {
   const limit = check.timeoutMs ?? timeoutMs;
-  if ("http" in check) return probeHttp(`http://${hostPart(address)}:${check.http.port}${check.http.path}`, limit);
+  if ("http" in check)
+    return probeHttp(`http://${hostPart(address)}:${check.http.port}${check.http.path}`, limit);
   if ("tcp" in check) return probeTcp(address, check.tcp.port, limit);
   try {
     const { exitCode, output } = await driver.exec(container, check.command, limit);
-    return exitCode === 0 ? { ok: true } : { ok: false, reason: `command exited ${exitCode}: ${output.trim().slice(-200)}` };
+    return exitCode === 0
+      ? { ok: true }
+      : { ok: false, reason: `command exited ${exitCode}: ${output.trim().slice(-200)}` };
   } catch (err) {
     return { ok: false, reason: (err as Error).message };
   }
@@ -49,6 +52,8 @@ function probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeR
     };
     socket.once("connect", () => done({ ok: true }));
     socket.once("timeout", () => done({ ok: false, reason: `tcp ${port}: timed out` }));
-    socket.once("error", (err: NodeJS.ErrnoException) => done({ ok: false, reason: `tcp ${port}: ${err.code ?? err.message}` }));
+    socket.once("error", (err: NodeJS.ErrnoException) =>
+      done({ ok: false, reason: `tcp ${port}: ${err.code ?? err.message}` }),
+    );
   });
 }

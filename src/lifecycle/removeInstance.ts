@@ -23,7 +23,11 @@ export type RemoveInput = z.input<typeof removeInputSchema>;
 export async function requireInstance(p: Platform, tenantName: string, name: string) {
   const tenant = await findTenantByName(p.store.db, tenantName);
   const instance = tenant ? await findInstance(p.store.db, tenant.id, name) : undefined;
-  if (!tenant || !instance) throw new AimsError("not_found", `no instance ${name} for tenant ${tenantName} (see \`aims ps --tenant ${tenantName}\`)`);
+  if (!tenant || !instance)
+    throw new AimsError(
+      "not_found",
+      `no instance ${name} for tenant ${tenantName} (see \`aims ps --tenant ${tenantName}\`)`,
+    );
   return { tenant, instance };
 }
 
@@ -37,15 +41,37 @@ export async function removeInstance(p: Platform, raw: RemoveInput, actor: Actor
   await p.driver.ping();
   await p.store.db.transaction().execute(async (trx) => {
     const spec = { ...(JSON.parse(instance.spec) as object), keepVolumes: input.keepVolumes };
-    await updateInstanceState(trx, instance.id, { desired_state: "removed", observed_state: "removing", spec: JSON.stringify(spec) });
-    await recordChange(trx, instanceChange(actor, tenant, instance, { event: "instance.removing", action: "instance.remove", data: { keepVolumes: input.keepVolumes } }));
+    await updateInstanceState(trx, instance.id, {
+      desired_state: "removed",
+      observed_state: "removing",
+      spec: JSON.stringify(spec),
+    });
+    await recordChange(
+      trx,
+      instanceChange(actor, tenant, instance, {
+        event: "instance.removing",
+        action: "instance.remove",
+        data: { keepVolumes: input.keepVolumes },
+      }),
+    );
   });
   const removed = await teardownInstance(p, instance.id, { keepVolumes: input.keepVolumes }, progress);
   await p.store.db.transaction().execute(async (trx) => {
     await releasePorts(trx, instance.id);
     await deleteSecrets(trx, instance.id);
-    await updateInstanceState(trx, instance.id, { observed_state: "removed", reason: null, removed_at: new Date().toISOString() });
-    await recordChange(trx, instanceChange(actor, tenant, instance, { event: "instance.removed", action: "instance.removed", data: removed }));
+    await updateInstanceState(trx, instance.id, {
+      observed_state: "removed",
+      reason: null,
+      removed_at: new Date().toISOString(),
+    });
+    await recordChange(
+      trx,
+      instanceChange(actor, tenant, instance, {
+        event: "instance.removed",
+        action: "instance.removed",
+        data: removed,
+      }),
+    );
   });
   return { id: instance.id, tenant: tenant.name, name: instance.name, removed };
 }

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { CatalogEntry } from "../catalog/loadCatalog.js";
+import { ensureBaseImages, isBaseImageRef } from "../images/baseImages.js";
 import { ensureBuiltImage } from "../images/buildPlugImage.js";
 import type { ProgressSink, RuntimeDriver } from "../runtime/RuntimeDriver.js";
 
@@ -15,14 +16,20 @@ export async function resolveImages(
     if (svc.build) {
       images[svc.name] = await ensureBuiltImage(
         driver,
-        { plugId: entry.plug.id, service: svc.name, version: entry.plug.version, contextDir: resolve(entry.dir, svc.build.context) },
+        {
+          plugId: entry.plug.id,
+          service: svc.name,
+          version: entry.plug.version,
+          contextDir: resolve(entry.dir, svc.build.context),
+        },
         progress,
       );
       continue;
     }
     const upstream = svc.image!;
     const ref = overrides[upstream] ?? upstream;
-    if (!(await driver.hasImage(ref))) {
+    if (isBaseImageRef(ref)) await ensureBaseImages(driver, [ref], progress);
+    else if (!(await driver.hasImage(ref))) {
       progress(`pulling ${ref}`);
       await driver.pullImage(ref, progress);
     }
@@ -32,7 +39,10 @@ export async function resolveImages(
 }
 
 /** What `resolveImages` would use, without touching the engine (dry-run). */
-export function previewImages(entry: CatalogEntry, overrides: Record<string, string>): Record<string, string> {
+export function previewImages(
+  entry: CatalogEntry,
+  overrides: Record<string, string>,
+): Record<string, string> {
   const images: Record<string, string> = {};
   for (const svc of entry.plug.services) {
     images[svc.name] = svc.build

@@ -20,5 +20,9 @@ export async function teardownInstance(
   for (const n of objects.networks) await p.driver.removeNetwork(n.name);
   const volumes = options.keepVolumes ? [] : objects.volumes;
   for (const v of volumes) await p.driver.removeVolume(v.name);
-  return { containers: objects.containers.length, networks: objects.networks.length, volumes: volumes.length };
+  return {
+    containers: objects.containers.length,
+    networks: objects.networks.length,
+    volumes: volumes.length,
+  };
 }

@@ -34,7 +34,12 @@ export function createTestInstall(portRange: string, env: Record<string, string>
       execFile(
         process.execPath,
         ["--import", "tsx", CLI, ...args],
-        { cwd: ROOT, env: { ...process.env, ...baseEnv, ...extraEnv }, maxBuffer: 32 * 1024 * 1024, timeout: 240_000 },
+        {
+          cwd: ROOT,
+          env: { ...process.env, ...baseEnv, ...extraEnv },
+          maxBuffer: 32 * 1024 * 1024,
+          timeout: 240_000,
+        },
         (err, stdout, stderr) => {
           const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
           done({ code, stdout, stderr });
@@ -87,7 +92,12 @@ export function rowCounts(dataDir: string): Record<string, number> {
   }
   try {
     const count = (t: string) => (db.prepare(`select count(*) as n from ${t}`).get() as { n: number }).n;
-    return { tenants: count("tenants"), instances: count("instances"), allocations: count("allocations"), instance_secrets: count("instance_secrets") };
+    return {
+      tenants: count("tenants"),
+      instances: count("instances"),
+      allocations: count("allocations"),
+      instance_secrets: count("instance_secrets"),
+    };
   } finally {
     db.close();
   }
@@ -109,7 +119,22 @@ export async function objectsWithLabel(label: string) {
 /** Force-removes everything carrying `label`. */
 export async function removeByLabel(label: string): Promise<void> {
   const { containers, networks, volumes } = await objectsWithLabel(label);
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
-  for (const n of networks) await docker.getNetwork(n.Id).remove().catch(() => undefined);
-  for (const v of volumes) await docker.getVolume(v.Name).remove().catch(() => undefined);
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ),
+  );
+  for (const n of networks)
+    await docker
+      .getNetwork(n.Id)
+      .remove()
+      .catch(() => undefined);
+  for (const v of volumes)
+    await docker
+      .getVolume(v.Name)
+      .remove()
+      .catch(() => undefined);
 }

@@ -36,7 +36,13 @@ export function registerCatalog(program: Command): void {
 }
 
 function summary(plug: Plug) {
-  return { id: plug.id, version: plug.version, name: plug.name, category: plug.category, description: plug.description };
+  return {
+    id: plug.id,
+    version: plug.version,
+    name: plug.name,
+    category: plug.category,
+    description: plug.description,
+  };
 }
 
 /** A readable description of a plug for `catalog show`. */
@@ -46,7 +52,8 @@ export function describePlug(plug: Plug): string {
   lines.push("", "services:");
   for (const s of plug.services) {
     lines.push(`  ${s.name}: ${s.image ?? `built from ${s.build?.context}`}`);
-    for (const p of s.ports) lines.push(`    port ${p.name}: ${p.container}/${p.protocol}${p.public ? " (public)" : " (internal)"}`);
+    for (const p of s.ports)
+      lines.push(`    port ${p.name}: ${p.container}/${p.protocol}${p.public ? " (public)" : " (internal)"}`);
     for (const v of s.volumes) lines.push(`    volume ${v.name}: ${v.path}`);
     const mem = Math.round(s.resources.memory / 1024 / 1024);
     lines.push(`    limits: ${s.resources.cpu} cpu, ${mem} MiB, ${s.resources.pids} pids`);

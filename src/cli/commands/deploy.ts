@@ -21,20 +21,39 @@ export function registerDeploy(program: Command): void {
     .description("deploy a plug for a tenant and wait until it is healthy")
     .requiredOption("-t, --tenant <tenant>", "tenant name (created on first deploy)")
     .requiredOption("-n, --name <name>", "instance name (DNS label)")
-    .option("--set <KEY=VALUE>", "answer a plug input (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
-    .option("--dry-run", "print the plan (networks, volumes, containers, ports, limits, secret names) and change nothing")
+    .option(
+      "--set <KEY=VALUE>",
+      "answer a plug input (repeatable)",
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
+    .option(
+      "--dry-run",
+      "print the plan (networks, volumes, containers, ports, limits, secret names) and change nothing",
+    )
     .option("--wait", "wait until the instance is healthy (the default; kept for scripts)")
     .option("--json", "machine-readable output")
     .action(async function (this: Command, plug: string, opts: DeployOptions) {
       const outcome = await withPlatform(this, (p) =>
-        deployInstance(p, { plug, tenant: opts.tenant, name: opts.name, set: parseSetPairs(opts.set), dryRun: Boolean(opts.dryRun) }, cliActor(), progressFor(this)),
+        deployInstance(
+          p,
+          {
+            plug,
+            tenant: opts.tenant,
+            name: opts.name,
+            set: parseSetPairs(opts.set),
+            dryRun: Boolean(opts.dryRun),
+          },
+          cliActor(),
+          progressFor(this),
+        ),
       );
       if (outcome.kind === "plan") {
         const view = planView(outcome.plan);
         if (opts.json) {
-        printJson({ plug: outcome.plug, version: outcome.version, plan: view });
-        return;
-      }
+          printJson({ plug: outcome.plug, version: outcome.version, plan: view });
+          return;
+        }
         process.stdout.write(describePlan(outcome.plug, outcome.version, view));
         return;
       }
@@ -43,8 +62,11 @@ export function registerDeploy(program: Command): void {
         printJson(i);
         return;
       }
-      process.stdout.write(`${outcome.reused ? "already deployed" : "deployed"}: ${i.tenant}/${i.name} (${i.plug} ${i.version}) is ${i.state}\n`);
-      for (const port of i.ports) process.stdout.write(`  ${port.service}/${port.name}: ${port.url ?? `localhost:${port.hostPort}`}\n`);
+      process.stdout.write(
+        `${outcome.reused ? "already deployed" : "deployed"}: ${i.tenant}/${i.name} (${i.plug} ${i.version}) is ${i.state}\n`,
+      );
+      for (const port of i.ports)
+        process.stdout.write(`  ${port.service}/${port.name}: ${port.url ?? `localhost:${port.hostPort}`}\n`);
     });
 }
 
@@ -59,7 +81,11 @@ export function planView(plan: InstancePlan) {
       image: c.spec.image,
       user: c.spec.user ?? "(image default)",
       env: resolveEnv(c.spec.env, "redacted"),
-      limits: { cpus: c.spec.limits.nanoCpus / 1e9, memoryMiB: Math.round(c.spec.limits.memoryBytes / 1048576), pids: c.spec.limits.pids },
+      limits: {
+        cpus: c.spec.limits.nanoCpus / 1e9,
+        memoryMiB: Math.round(c.spec.limits.memoryBytes / 1048576),
+        pids: c.spec.limits.pids,
+      },
       capabilities: { drop: ["ALL"], add: c.spec.capAdd },
       dependsOn: c.dependsOn,
     })),
@@ -75,13 +101,24 @@ export function planView(plan: InstancePlan) {
 }
 
 function describePlan(plug: string, version: string, v: ReturnType<typeof planView>): string {
-  const lines = [`plan for ${plug} ${version} (dry run: nothing was changed)`, `  network  ${v.network} (private to this instance)`];
+  const lines = [
+    `plan for ${plug} ${version} (dry run: nothing was changed)`,
+    `  network  ${v.network} (private to this instance)`,
+  ];
   for (const vol of v.volumes) lines.push(`  volume   ${vol.name} -> ${vol.service}:${vol.path}`);
   for (const c of v.containers) {
-    lines.push(`  container ${c.name}`, `      image ${c.image}, user ${c.user}`, `      limits ${c.limits.cpus} cpu, ${c.limits.memoryMiB} MiB, ${c.limits.pids} pids; caps drop ALL${c.capabilities.add.length ? ` add ${c.capabilities.add.join(",")}` : ""}`);
+    lines.push(
+      `  container ${c.name}`,
+      `      image ${c.image}, user ${c.user}`,
+      `      limits ${c.limits.cpus} cpu, ${c.limits.memoryMiB} MiB, ${c.limits.pids} pids; caps drop ALL${c.capabilities.add.length ? ` add ${c.capabilities.add.join(",")}` : ""}`,
+    );
     for (const [k, val] of Object.entries(c.env)) lines.push(`      env ${k}=${val}`);
   }
-  for (const p of v.ports) lines.push(`  port     ${p.service}/${p.name} ${p.container}/${p.protocol} -> ${p.host === null ? "internal only" : `host ${p.host}`}`);
-  if (v.secrets.length) lines.push(`  secrets  ${v.secrets.join(", ")} (values generated at deploy, stored encrypted)`);
+  for (const p of v.ports)
+    lines.push(
+      `  port     ${p.service}/${p.name} ${p.container}/${p.protocol} -> ${p.host === null ? "internal only" : `host ${p.host}`}`,
+    );
+  if (v.secrets.length)
+    lines.push(`  secrets  ${v.secrets.join(", ")} (values generated at deploy, stored encrypted)`);
   return `${lines.join("\n")}\n`;
 }

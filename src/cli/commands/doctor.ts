@@ -1,9 +1,9 @@
 import { accessSync, constants, statfsSync } from "node:fs";
 import type { Command } from "commander";
 import type { AimsConfig } from "../../config.js";
+import { portPoolUsage } from "../../ports/portAllocator.js";
 import { DockerDriver } from "../../runtime/docker/DockerDriver.js";
 import { openStore } from "../../store/database.js";
-import { portPoolUsage } from "../../ports/portAllocator.js";
 import { configFrom, printJson } from "../context.js";
 
 interface Check {
@@ -26,12 +26,25 @@ export async function runDoctor(config: AimsConfig): Promise<Check[]> {
   const driver = new DockerDriver({ socketPath: config.dockerSocket, pullTimeoutMs: config.pullTimeoutMs });
   try {
     const info = await driver.ping();
-    checks.push({ name: "engine", ok: true, detail: `Docker ${info.version} (API ${info.apiVersion}, ${info.storageDriver}) at ${config.dockerSocket}` });
+    checks.push({
+      name: "engine",
+      ok: true,
+      detail: `Docker ${info.version} (API ${info.apiVersion}, ${info.storageDriver}) at ${config.dockerSocket}`,
+    });
     const capacity = poolCapacity(info.addressPools);
     checks.push(
       info.addressPools.length
-        ? { name: "address pools", ok: capacity >= 256, detail: `${capacity} instance networks fit (${info.addressPools.map((p) => `${p.base}/${p.size}`).join(", ")})${capacity >= 256 ? "" : "; add default-address-pools to /etc/docker/daemon.json"}` }
-        : { name: "address pools", ok: false, detail: "Docker's default pools fit only ~31 networks: set default-address-pools in /etc/docker/daemon.json (see docs/operations.md)" },
+        ? {
+            name: "address pools",
+            ok: capacity >= 256,
+            detail: `${capacity} instance networks fit (${info.addressPools.map((p) => `${p.base}/${p.size}`).join(", ")})${capacity >= 256 ? "" : "; add default-address-pools to /etc/docker/daemon.json"}`,
+          }
+        : {
+            name: "address pools",
+            ok: false,
+            detail:
+              "Docker's default pools fit only ~31 networks: set default-address-pools in /etc/docker/daemon.json (see docs/operations.md)",
+          },
     );
   } catch (err) {
     checks.push({ name: "engine", ok: false, detail: (err as Error).message });
@@ -40,7 +53,11 @@ export async function runDoctor(config: AimsConfig): Promise<Check[]> {
     accessSync(config.dataDir, constants.W_OK);
     const fs = statfsSync(config.dataDir);
     const freeGiB = (fs.bavail * fs.bsize) / 1024 ** 3;
-    checks.push({ name: "disk", ok: freeGiB >= 2, detail: `${freeGiB.toFixed(1)} GiB free in ${config.dataDir}${freeGiB >= 2 ? "" : " (below 2 GiB: images and volumes will not fit)"}` });
+    checks.push({
+      name: "disk",
+      ok: freeGiB >= 2,
+      detail: `${freeGiB.toFixed(1)} GiB free in ${config.dataDir}${freeGiB >= 2 ? "" : " (below 2 GiB: images and volumes will not fit)"}`,
+    });
   } catch (err) {
     checks.push({ name: "disk", ok: false, detail: `data dir ${config.dataDir}: ${(err as Error).message}` });
   }
@@ -49,8 +66,16 @@ export async function runDoctor(config: AimsConfig): Promise<Check[]> {
     try {
       const usage = await portPoolUsage(store.db, config.ports);
       const left = usage.total - usage.allocated;
-      checks.push({ name: "ports", ok: left > 0, detail: `${usage.allocated} of ${usage.total} ports allocated in ${config.ports.min}-${config.ports.max}, bound on ${config.bindAddress}` });
-      checks.push({ name: "store", ok: true, detail: `${config.databaseUrl.replace(/\/\/[^@]*@/, "//***@")} (installation ${store.installationId})` });
+      checks.push({
+        name: "ports",
+        ok: left > 0,
+        detail: `${usage.allocated} of ${usage.total} ports allocated in ${config.ports.min}-${config.ports.max}, bound on ${config.bindAddress}`,
+      });
+      checks.push({
+        name: "store",
+        ok: true,
+        detail: `${config.databaseUrl.replace(/\/\/[^@]*@/, "//***@")} (installation ${store.installationId})`,
+      });
     } finally {
       await store.close();
     }
@@ -69,7 +94,9 @@ export function registerDoctor(program: Command): void {
     .action(async function (this: Command, opts: { json?: boolean }) {
       const checks = await runDoctor(configFrom(this));
       if (opts.json) printJson(checks);
-      else for (const c of checks) process.stdout.write(`${c.ok ? "ok  " : "FAIL"}  ${c.name.padEnd(14)} ${c.detail}\n`);
+      else
+        for (const c of checks)
+          process.stdout.write(`${c.ok ? "ok  " : "FAIL"}  ${c.name.padEnd(14)} ${c.detail}\n`);
       if (checks.some((c) => !c.ok)) process.exitCode = 1;
     });
 }

@@ -14,7 +14,10 @@ export function registerEvents(program: Command): void {
     .option("-f, --follow", "keep printing new events")
     .option("--type <prefix>", "only events whose type starts with this (e.g. instance.)")
     .option("--json", "one JSON object per line")
-    .action(async function (this: Command, opts: { tenant?: string; follow?: boolean; type?: string; json?: boolean }) {
+    .action(async function (
+      this: Command,
+      opts: { tenant?: string; follow?: boolean; type?: string; json?: boolean },
+    ) {
       await withPlatform(this, async (p) => {
         let tenantId: string | undefined;
         if (opts.tenant) {
@@ -26,12 +29,23 @@ export function registerEvents(program: Command): void {
         const stop = new AbortController();
         process.once("SIGINT", () => stop.abort());
         do {
-          const rows = await listEvents(p.store.db, { ...(tenantId ? { tenantId } : {}), afterSeq, limit: 500, ...(opts.type ? { types: [opts.type] } : {}) });
+          const rows = await listEvents(p.store.db, {
+            ...(tenantId ? { tenantId } : {}),
+            afterSeq,
+            limit: 500,
+            ...(opts.type ? { types: [opts.type] } : {}),
+          });
           for (const e of rows) {
             afterSeq = e.seq;
             const data = JSON.parse(e.data) as Record<string, unknown>;
-            if (opts.json) process.stdout.write(`${JSON.stringify({ seq: e.seq, id: e.id, type: e.type, tenantId: e.tenant_id, subject: e.subject, time: e.created_at, data })}\n`);
-            else process.stdout.write(`${e.created_at}  ${e.type.padEnd(18)} ${e.subject ?? ""}  ${JSON.stringify(data)}\n`);
+            if (opts.json)
+              process.stdout.write(
+                `${JSON.stringify({ seq: e.seq, id: e.id, type: e.type, tenantId: e.tenant_id, subject: e.subject, time: e.created_at, data })}\n`,
+              );
+            else
+              process.stdout.write(
+                `${e.created_at}  ${e.type.padEnd(18)} ${e.subject ?? ""}  ${JSON.stringify(data)}\n`,
+              );
           }
           if (rows.length === 500) continue;
           if (opts.follow) await sleep(300, undefined, { signal: stop.signal }).catch(() => undefined);

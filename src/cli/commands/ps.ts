@@ -21,7 +21,14 @@ export function registerPs(program: Command): void {
       }
       printTable(
         ["TENANT", "NAME", "PLUG", "STATE", "PORTS", "URL"],
-        views.map((v) => [v.tenant, v.name, `${v.plug}@${v.version}`, v.reason ? `${v.state} (${v.reason.slice(0, 60)})` : v.state, v.ports.map((p) => `${p.hostPort}->${p.containerPort}`).join(","), v.url ?? ""]),
+        views.map((v) => [
+          v.tenant,
+          v.name,
+          `${v.plug}@${v.version}`,
+          v.reason ? `${v.state} (${v.reason.slice(0, 60)})` : v.state,
+          v.ports.map((p) => `${p.hostPort}->${p.containerPort}`).join(","),
+          v.url ?? "",
+        ]),
       );
     });
 }

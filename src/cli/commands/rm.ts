@@ -13,19 +13,34 @@ export function registerRm(program: Command): void {
     .option("--keep-volumes", "keep the instance's data volumes")
     .option("-y, --yes", "do not ask for confirmation")
     .option("--json", "machine-readable output")
-    .action(async function (this: Command, name: string, opts: { tenant: string; keepVolumes?: boolean; yes?: boolean; json?: boolean }) {
-      if (!opts.yes) await confirm(`remove ${opts.tenant}/${name}${opts.keepVolumes ? " (keeping volumes)" : " and its volumes"}?`);
+    .action(async function (
+      this: Command,
+      name: string,
+      opts: { tenant: string; keepVolumes?: boolean; yes?: boolean; json?: boolean },
+    ) {
+      if (!opts.yes)
+        await confirm(
+          `remove ${opts.tenant}/${name}${opts.keepVolumes ? " (keeping volumes)" : " and its volumes"}?`,
+        );
       const result = await withPlatform(this, (p) =>
-        removeInstance(p, { tenant: opts.tenant, name, keepVolumes: Boolean(opts.keepVolumes) }, cliActor(), progressFor(this)),
+        removeInstance(
+          p,
+          { tenant: opts.tenant, name, keepVolumes: Boolean(opts.keepVolumes) },
+          cliActor(),
+          progressFor(this),
+        ),
       );
       if (opts.json) return printJson(result);
       const r = result.removed;
-      process.stdout.write(`removed ${result.tenant}/${result.name}: ${r.containers} container(s), ${r.networks} network(s), ${r.volumes} volume(s)\n`);
+      process.stdout.write(
+        `removed ${result.tenant}/${result.name}: ${r.containers} container(s), ${r.networks} network(s), ${r.volumes} volume(s)\n`,
+      );
     });
 }
 
 async function confirm(question: string): Promise<void> {
-  if (!process.stdin.isTTY) throw new AimsError("invalid_input", "refusing to remove without --yes: no terminal to confirm on");
+  if (!process.stdin.isTTY)
+    throw new AimsError("invalid_input", "refusing to remove without --yes: no terminal to confirm on");
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   const answer = await rl.question(`${question} [y/N] `);
   rl.close();

@@ -1,0 +1,290 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import Dockerode from "dockerode";
+import { AimsError, isAimsError } from "../../domain/errors.js";
+import { parseImageRef } from "../../domain/manifest.js";
+import type {
+  ContainerSpec,
+  ContainerState,
+  EngineInfo,
+  Labels,
+  LogOptions,
+  ManagedObjects,
+  NetworkSpec,
+  ProgressSink,
+  RuntimeDriver,
+  VolumeSpec,
+} from "../RuntimeDriver.js";
+import { readAddressPools } from "./addressPools.js";
+import { containerLogs } from "./containerLogs.js";
+import { toCreateOptions } from "./containerOptions.js";
+import { toContainerState } from "./containerState.js";
+import { listContextFiles } from "./contextFiles.js";
+import { callEngine, engineMessage, engineStatus, isNotFound, unreachableError } from "./engineErrors.js";
+import { execCommand } from "./execCommand.js";
+import { followProgress, streamError } from "./progressStream.js";
+
+/** Where the engine listens and how long a pull may take (both from `AimsConfig`). */
+export interface DockerDriverOptions {
+  socketPath: string;
+  pullTimeoutMs: number;
+}
+
+/** How long a network or volume removal waits for containers that are still detaching. */
+const BUSY_RETRY = { attempts: 25, delayMs: 200 };
+
+const pullFailure = (ref: string, reason: string) =>
+  new AimsError(
+    "unavailable",
+    `cannot pull image ${ref}: ${reason}. No registry reachable? Build or load the image locally and map it ` +
+      `with an image override (imageOverrides in config.yaml or AIMS_IMAGE_OVERRIDES="${ref}=<local-tag>")`,
+  );
+
+const labelFilter = (labels: Labels) => ({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
+
+/** The RuntimeDriver for a single Docker engine reached over its Unix socket. */
+export class DockerDriver implements RuntimeDriver {
+  private readonly docker: Dockerode;
+  private readonly options: DockerDriverOptions;
+
+  constructor(options: DockerDriverOptions) {
+    this.options = options;
+    this.docker = new Dockerode({ socketPath: options.socketPath });
+  }
+
+  /** Every engine call goes through here so an absent engine always gives the same actionable error. */
+  private engine<T>(call: () => Promise<T>): Promise<T> {
+    return callEngine(this.options.socketPath, call);
+  }
+
+  /** Engine version, API version, storage driver and address pools. */
+  async ping(): Promise<EngineInfo> {
+    const [version, info] = await this.engine(() => Promise.all([this.docker.version(), this.docker.info()]));
+    return {
+      version: version.Version,
+      apiVersion: version.ApiVersion,
+      storageDriver: String(info.Driver ?? ""),
+      addressPools: await readAddressPools(info.DefaultAddressPools),
+    };
+  }
+
+  /** True when the engine already holds `ref`. */
+  async hasImage(ref: string): Promise<boolean> {
+    try {
+      await this.engine(() => this.docker.getImage(ref).inspect());
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Pulls `ref` within `pullTimeoutMs`; any failure names the image and the image-override way out. */
+  async pullImage(ref: string, onProgress?: ProgressSink): Promise<void> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.options.pullTimeoutMs);
+    const { repository, tag } = parseImageRef(ref);
+    const source = ref.includes("@") ? { fromImage: ref } : { fromImage: repository, tag: tag ?? "latest" };
+    try {
+      const stream = await this.engine(() =>
+        this.docker.createImage({ ...source, abortSignal: abort.signal }),
+      );
+      const events = await followProgress(this.docker.modem, stream, onProgress);
+      if (abort.signal.aborted) throw pullFailure(ref, `timed out after ${this.options.pullTimeoutMs} ms`);
+      const failure = streamError(events);
+      if (failure) throw pullFailure(ref, failure);
+    } catch (err) {
+      if (isAimsError(err)) throw err;
+      if (abort.signal.aborted) throw pullFailure(ref, `timed out after ${this.options.pullTimeoutMs} ms`);
+      throw pullFailure(ref, engineMessage(err));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Builds `contextDir` (every file under it, with its Dockerfile) into `tag` using the classic builder. */
+  async buildImage(contextDir: string, tag: string, onProgress?: ProgressSink): Promise<void> {
+    const src = await listContextFiles(contextDir).catch((err: NodeJS.ErrnoException) => {
+      throw new AimsError(
+        "invalid_input",
+        `cannot read build context ${contextDir}: ${err.code ?? err.message}`,
+      );
+    });
+    try {
+      const stream = await this.engine(() =>
+        this.docker.buildImage({ context: contextDir, src }, { t: tag, rm: true, forcerm: true }),
+      );
+      const failure = streamError(await followProgress(this.docker.modem, stream, onProgress));
+      if (failure) throw new AimsError("failed", `building image ${tag} failed: ${failure}`);
+    } catch (err) {
+      if (isAimsError(err)) throw err;
+      throw new AimsError("failed", `building image ${tag} failed: ${engineMessage(err)}`);
+    }
+  }
+
+  /** Creates a bridge network unless one with exactly this name exists; true when created. */
+  async ensureNetwork(spec: NetworkSpec): Promise<boolean> {
+    // The engine's name filter matches substrings, so compare names exactly.
+    const found = await this.engine(() => this.docker.listNetworks({ filters: { name: [spec.name] } }));
+    if (found.some((n) => n.Name === spec.name)) return false;
+    try {
+      await this.engine(() =>
+        this.docker.createNetwork({
+          Name: spec.name,
+          Driver: "bridge",
+          CheckDuplicate: true,
+          Attachable: false,
+          Labels: { ...spec.labels },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (engineStatus(err) === 409) return false;
+      throw err;
+    }
+  }
+
+  /** Creates a local volume unless it exists; true when created. */
+  async ensureVolume(spec: VolumeSpec): Promise<boolean> {
+    try {
+      await this.engine(() => this.docker.getVolume(spec.name).inspect());
+      return false;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    await this.engine(() => this.docker.createVolume({ Name: spec.name, Labels: { ...spec.labels } }));
+    return true;
+  }
+
+  /** Creates (does not start) the container; an existing container of that name is returned as is. */
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    try {
+      const container = await this.engine(() => this.docker.createContainer(toCreateOptions(spec)));
+      return container.id;
+    } catch (err) {
+      if (engineStatus(err) === 409) {
+        const existing = await this.engine(() => this.docker.getContainer(spec.name).inspect());
+        return existing.Id;
+      }
+      // A missing image or network; the message never carries the spec's env.
+      if (isNotFound(err))
+        throw new AimsError("not_found", `cannot create container ${spec.name}: ${engineMessage(err)}`);
+      throw err;
+    }
+  }
+
+  /** Starts the container; already running is fine, a taken host port is a conflict. */
+  async startContainer(nameOrId: string): Promise<void> {
+    try {
+      await this.engine(() => this.docker.getContainer(nameOrId).start());
+    } catch (err) {
+      if (engineStatus(err) === 304) return;
+      if (isNotFound(err)) throw new AimsError("not_found", `no container ${nameOrId}`);
+      const message = engineMessage(err);
+      if (/port is already allocated|address already in use/.test(message))
+        throw new AimsError("conflict", `cannot start ${nameOrId}: ${message}`);
+      throw err;
+    }
+  }
+
+  /** Stops the container (SIGTERM, then SIGKILL after the timeout); stopped or missing is fine. */
+  async stopContainer(nameOrId: string, timeoutSeconds = 10): Promise<void> {
+    try {
+      await this.engine(() => this.docker.getContainer(nameOrId).stop({ t: timeoutSeconds }));
+    } catch (err) {
+      if (engineStatus(err) === 304 || isNotFound(err)) return;
+      throw err;
+    }
+  }
+
+  /** Force-removes the container and its anonymous volumes; missing is fine. */
+  async removeContainer(nameOrId: string): Promise<void> {
+    try {
+      await this.engine(() => this.docker.getContainer(nameOrId).remove({ force: true, v: true }));
+    } catch (err) {
+      if (isNotFound(err)) return;
+      if (engineStatus(err) === 409 && /already in progress/.test(engineMessage(err))) return;
+      throw err;
+    }
+  }
+
+  /** Removes the network, waiting briefly for endpoints still detaching; missing is fine. */
+  async removeNetwork(name: string): Promise<void> {
+    await this.removeWhenFree(() => this.docker.getNetwork(name).remove(), /active endpoints/);
+  }
+
+  /** Removes the volume, waiting briefly for a container still releasing it; missing is fine. */
+  async removeVolume(name: string): Promise<void> {
+    await this.removeWhenFree(() => this.docker.getVolume(name).remove(), /in use/);
+  }
+
+  private async removeWhenFree(remove: () => Promise<unknown>, busy: RegExp): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.engine(remove);
+        return;
+      } catch (err) {
+        if (isNotFound(err)) return;
+        if (!busy.test(engineMessage(err)) || attempt >= BUSY_RETRY.attempts) throw err;
+        await sleep(BUSY_RETRY.delayMs);
+      }
+    }
+  }
+
+  /** The container's state, or undefined when there is no such container. */
+  async inspectContainer(nameOrId: string): Promise<ContainerState | undefined> {
+    try {
+      return toContainerState(await this.engine(() => this.docker.getContainer(nameOrId).inspect()));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Every container (running or not), network and volume carrying all of `labels`. */
+  async listManaged(labels: Labels): Promise<ManagedObjects> {
+    const filters = labelFilter(labels);
+    const [containers, networks, volumes] = await this.engine(() =>
+      Promise.all([
+        this.docker.listContainers({ all: true, filters }),
+        this.docker.listNetworks({ filters }),
+        this.docker.listVolumes({ filters }),
+      ]),
+    );
+    // The list answer lacks exit code, OOM and restart count, so inspect each (one that vanished is skipped).
+    const states = await Promise.all(containers.map((c) => this.inspectContainer(c.Id)));
+    return {
+      containers: states.filter((s): s is ContainerState => s !== undefined),
+      networks: networks.map((n) => ({ id: n.Id, name: n.Name, labels: { ...(n.Labels ?? {}) } })),
+      volumes: (volumes.Volumes ?? []).map((v) => ({
+        id: v.Name,
+        name: v.Name,
+        labels: { ...(v.Labels ?? {}) },
+      })),
+    };
+  }
+
+  /** stdout and stderr as text chunks; a followed stream ends when the container stops or on abort. */
+  async *logs(nameOrId: string, options: LogOptions): AsyncGenerator<string, void, undefined> {
+    try {
+      yield* containerLogs(this.docker, nameOrId, options);
+    } catch (err) {
+      if (isNotFound(err)) throw new AimsError("not_found", `no container ${nameOrId}`);
+      throw unreachableError(err, this.options.socketPath) ?? err;
+    }
+  }
+
+  /** Runs `command` inside the running container; AimsError("failed") when it outlasts `timeoutMs`. */
+  async exec(
+    nameOrId: string,
+    command: string[],
+    timeoutMs: number,
+  ): Promise<{ exitCode: number; output: string }> {
+    try {
+      return await this.engine(() => execCommand(this.docker, nameOrId, command, timeoutMs));
+    } catch (err) {
+      if (isNotFound(err)) throw new AimsError("not_found", `no container ${nameOrId}`);
+      if (engineStatus(err) === 409) throw new AimsError("conflict", `container ${nameOrId} is not running`);
+      throw err;
+    }
+  }
+}

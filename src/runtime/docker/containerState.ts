@@ -1,0 +1,32 @@
+import type Dockerode from "dockerode";
+import type { ContainerState } from "../RuntimeDriver.js";
+
+/** Docker's "never happened" timestamp. */
+const ZERO_TIME = "0001-01-01T00:00:00Z";
+
+const timestamp = (value: string | undefined): string | undefined =>
+  value && value !== ZERO_TIME ? value : undefined;
+
+/** The driver's view of a container from the engine's inspect answer. */
+export function toContainerState(info: Dockerode.ContainerInspectInfo): ContainerState {
+  const ipAddresses: Record<string, string> = {};
+  for (const [network, endpoint] of Object.entries(info.NetworkSettings?.Networks ?? {})) {
+    if (endpoint?.IPAddress) ipAddresses[network] = endpoint.IPAddress;
+  }
+  const startedAt = timestamp(info.State.StartedAt);
+  const finishedAt = timestamp(info.State.FinishedAt);
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ""),
+    image: info.Config.Image,
+    labels: { ...(info.Config.Labels ?? {}) },
+    running: info.State.Running,
+    status: info.State.Status,
+    exitCode: info.State.ExitCode,
+    oomKilled: info.State.OOMKilled,
+    restartCount: info.RestartCount,
+    ...(startedAt ? { startedAt } : {}),
+    ...(finishedAt ? { finishedAt } : {}),
+    ipAddresses,
+  };
+}

@@ -8,4 +8,4 @@ node bin/aims.js doctor || true
 node bin/aims.js deploy static-site --tenant demo --name web --verbose
 url=$(node bin/aims.js ps --tenant demo --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const i=JSON.parse(s).find(x=>x.name==="web");console.log(i?i.url:"")})')
 printf '\nAIMS is running the demo plug: %s\n' "$url"
-printf 'Try: node bin/aims.js ps | node bin/aims.js logs web --tenant demo | node bin/aims.js rm web --tenant demo --yes\n'
+printf 'Next:\n  npx aims ps\n  npx aims logs web --tenant demo\n  npx aims rm web --tenant demo --yes\n'

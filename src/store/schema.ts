@@ -15,8 +15,21 @@ export interface TenantsTable {
   updated_at: string;
 }
 
-export type DesiredState = "running" | "removed";
-export type ObservedState = "pending" | "deploying" | "ready" | "failed" | "removing" | "removed";
+/** What the user asked for; the reconciler drives the world toward it. */
+export type DesiredState = "running" | "stopped" | "suspended" | "removed";
+/** What the reconciler last saw (only the reconciler and lifecycle operations write it). */
+export type ObservedState =
+  | "pending"
+  | "deploying"
+  | "updating"
+  | "ready"
+  | "degraded"
+  | "stopping"
+  | "stopped"
+  | "suspended"
+  | "failed"
+  | "removing"
+  | "removed";
 
 export interface InstancesTable {
   id: string;

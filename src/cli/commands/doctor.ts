@@ -1,4 +1,4 @@
-import { accessSync, constants, statfsSync } from "node:fs";
+import { accessSync, constants, mkdirSync, statfsSync } from "node:fs";
 import type { Command } from "commander";
 import type { AimsConfig } from "../../config.js";
 import { portPoolUsage } from "../../ports/portAllocator.js";
@@ -37,7 +37,7 @@ export async function runDoctor(config: AimsConfig): Promise<Check[]> {
         ? {
             name: "address pools",
             ok: capacity >= 256,
-            detail: `${capacity} instance networks fit (${info.addressPools.map((p) => `${p.base}/${p.size}`).join(", ")})${capacity >= 256 ? "" : "; add default-address-pools to /etc/docker/daemon.json"}`,
+            detail: `${capacity} instance networks fit (${info.addressPools.map((p) => `${p.base} split into /${p.size}`).join(", ")})${capacity >= 256 ? "" : "; add default-address-pools to /etc/docker/daemon.json"}`,
           }
         : {
             name: "address pools",
@@ -50,6 +50,7 @@ export async function runDoctor(config: AimsConfig): Promise<Check[]> {
     checks.push({ name: "engine", ok: false, detail: (err as Error).message });
   }
   try {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     accessSync(config.dataDir, constants.W_OK);
     const fs = statfsSync(config.dataDir);
     const freeGiB = (fs.bavail * fs.bsize) / 1024 ** 3;

@@ -1,0 +1,28 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { createTestInstall } from "./support/aimsCli.js";
+
+const install = createTestInstall("52350-52359");
+afterAll(() => install.cleanup());
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+describe("aims doctor", () => {
+  it("reports engine, address pools, disk, ports and store", async () => {
+    const r = await install.run(["doctor", "--json"]);
+    const checks = JSON.parse(r.stdout) as Check[];
+    expect(checks.map((c) => c.name)).toEqual(["engine", "address pools", "disk", "ports", "store"]);
+    expect(checks.find((c) => c.name === "engine")).toMatchObject({ ok: true, detail: expect.stringMatching(/^Docker /) });
+    expect(checks.find((c) => c.name === "ports")?.detail).toMatch(/0 of 10 ports allocated in 52350-52359/);
+  });
+
+  it("fails with the reason when the engine is unreachable", async () => {
+    const r = await install.run(["doctor"], { AIMS_DOCKER_SOCKET: "/tmp/aims-no-such.sock" });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL\s+engine\s+Docker engine unreachable at \/tmp\/aims-no-such\.sock/);
+    expect(r.stdout).toMatch(/ok\s+store/);
+  });
+});

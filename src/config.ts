@@ -13,6 +13,51 @@ const portRange = z
   .object({ min: z.number().int().min(1024).max(65535), max: z.number().int().min(1024).max(65535) })
   .refine((r) => r.min <= r.max, { message: "ports.min must not exceed ports.max" });
 
+const apiDefaults = {
+  host: "127.0.0.1",
+  port: 7700,
+  secureCookies: true,
+  sessionTtlHours: 168,
+  invitationTtlHours: 168,
+  sseHeartbeatMs: 15_000,
+  eventPollMs: 100,
+  trustProxy: false,
+  passwordHashing: { memoryKiB: 19_456, iterations: 2 },
+};
+
+const apiSchema = z.object({
+  /** Address the API listens on; anything but loopback exposes it to the network (put TLS in front). */
+  host: z.union([z.ipv4(), z.ipv6(), z.literal("localhost")]).default(apiDefaults.host),
+  port: z.number().int().min(0).max(65535).default(apiDefaults.port),
+  /** Session cookies carry `Secure` (browsers still send them to http://localhost); false only for plain-HTTP tests. */
+  secureCookies: z.boolean().default(apiDefaults.secureCookies),
+  sessionTtlHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(apiDefaults.sessionTtlHours),
+  invitationTtlHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(apiDefaults.invitationTtlHours),
+  /** Comment lines on idle event streams so proxies and clients know the stream is alive. */
+  sseHeartbeatMs: z.number().int().min(100).max(300_000).default(apiDefaults.sseHeartbeatMs),
+  /** How often the event fan-out reads new rows written by other processes (the CLI, the reconciler). */
+  eventPollMs: z.number().int().min(10).max(10_000).default(apiDefaults.eventPollMs),
+  /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). */
+  trustProxy: z.boolean().default(apiDefaults.trustProxy),
+  /** argon2id cost; the defaults are OWASP's minimum (19 MiB, 2 passes, 1 lane). */
+  passwordHashing: z
+    .object({
+      memoryKiB: z.number().int().min(1024).max(1_048_576).default(apiDefaults.passwordHashing.memoryKiB),
+      iterations: z.number().int().min(1).max(20).default(apiDefaults.passwordHashing.iterations),
+    })
+    .default(apiDefaults.passwordHashing),
+});
+
 /** The one configuration schema. Precedence: environment > config.yaml > these defaults. */
 export const configSchema = z.object({
   dataDir: z.string().min(1),
@@ -36,7 +81,26 @@ export const configSchema = z.object({
   catalogDirs: z.array(z.string()).default([]),
   /** Base64 of 32 bytes; when absent a key file is generated in the data dir (mode 0600). */
   masterKey: z.string().optional(),
+  /** The reconciler is the one restarter of crashed containers (Docker's restart policy is `no`). */
+  restart: z
+    .object({
+      maxRetries: z.number().int().min(0).max(100).default(5),
+      backoffMs: z.number().int().min(10).max(600_000).default(1000),
+      /** A container that ran this long before crashing starts a fresh retry count. */
+      stableAfterMs: z.number().int().min(1000).max(86_400_000).default(60_000),
+    })
+    .default({ maxRetries: 5, backoffMs: 1000, stableAfterMs: 60_000 }),
+  reconcile: z
+    .object({
+      intervalMs: z.number().int().min(200).max(3_600_000).default(5000),
+      concurrency: z.number().int().min(1).max(64).default(4),
+    })
+    .default({ intervalMs: 5000, concurrency: 4 }),
+  /** Test hook: the step boundary at which the process SIGKILLs itself (crash-safety tests only). */
+  testCrashAt: z.string().optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
+  /** The HTTP API (`aims serve`). */
+  api: apiSchema.default(apiDefaults),
 });
 
 export type AimsConfig = z.infer<typeof configSchema> & { databaseUrl: string; configFile?: string };
@@ -53,6 +117,11 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   set("bindAddress", env.AIMS_BIND_ADDRESS);
   set("masterKey", env.AIMS_MASTER_KEY);
   set("logLevel", env.AIMS_LOG_LEVEL);
+  const api: Record<string, unknown> = {};
+  if (env.AIMS_API_HOST) api.host = env.AIMS_API_HOST;
+  if (env.AIMS_API_PORT) api.port = Number(env.AIMS_API_PORT);
+  if (env.AIMS_API_SECURE_COOKIES) api.secureCookies = env.AIMS_API_SECURE_COOKIES !== "false";
+  if (Object.keys(api).length) out.api = api;
   if (env.AIMS_PULL_TIMEOUT_MS) set("pullTimeoutMs", Number(env.AIMS_PULL_TIMEOUT_MS));
   if (env.AIMS_PORT_RANGE) {
     const m = /^(\d+)-(\d+)$/.exec(env.AIMS_PORT_RANGE.trim());
@@ -78,6 +147,14 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   }
   if (env.AIMS_CATALOG_DIRS) out.catalogDirs = env.AIMS_CATALOG_DIRS.split(":").filter(Boolean);
   if (env.AIMS_HEALTH_TIMEOUT_MS) out.health = { timeoutMs: Number(env.AIMS_HEALTH_TIMEOUT_MS) };
+  if (env.AIMS_RESTART_BACKOFF_MS || env.AIMS_RESTART_MAX_RETRIES) {
+    out.restart = {
+      ...(env.AIMS_RESTART_BACKOFF_MS ? { backoffMs: Number(env.AIMS_RESTART_BACKOFF_MS) } : {}),
+      ...(env.AIMS_RESTART_MAX_RETRIES ? { maxRetries: Number(env.AIMS_RESTART_MAX_RETRIES) } : {}),
+    };
+  }
+  if (env.AIMS_RECONCILE_INTERVAL_MS) out.reconcile = { intervalMs: Number(env.AIMS_RECONCILE_INTERVAL_MS) };
+  set("testCrashAt", env.AIMS_TEST_CRASH_AT);
   return out;
 }
 

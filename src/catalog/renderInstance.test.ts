@@ -65,7 +65,7 @@ describe("renderInstance", () => {
       "aims.instance": "I1",
     });
     const [db, app] = plan.containers;
-    expect(db?.spec.name).toBe("aims-abc123-acme-shop-db-1");
+    expect(db?.spec.name).toBe("aims-abc123-acme-shop-db-1-r1");
     expect(db?.spec.user).toBeUndefined();
     expect(db?.spec.ports).toEqual([]);
     expect(db?.spec.mounts).toEqual([

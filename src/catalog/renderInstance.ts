@@ -13,6 +13,8 @@ export interface RenderContext {
   images: Record<string, string>;
   /** Host port per `service/portName/replica`; absent in a dry-run preview until allocated. */
   hostPorts: Record<string, number | undefined>;
+  /** Replicas per service (default 1). */
+  replicas?: Record<string, number>;
   bindAddress: string;
 }
 
@@ -61,10 +63,23 @@ export function objectPrefix(installationId: string, tenant: string, instance: s
 /** Public ports to allocate for a plug (one per public port per replica). */
 export function publicPortRequests(
   plug: Plug,
+  replicas: Record<string, number> = {},
 ): Array<{ service: string; portName: string; replica: number }> {
   return plug.services.flatMap((svc) =>
-    svc.ports.filter((p) => p.public).map((p) => ({ service: svc.name, portName: p.name, replica: 1 })),
+    replicaNumbers(replicas[svc.name] ?? 1).flatMap((replica) =>
+      svc.ports.filter((p) => p.public).map((p) => ({ service: svc.name, portName: p.name, replica })),
+    ),
   );
+}
+
+/** 1..n */
+export function replicaNumbers(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
+}
+
+/** The Docker name of one replica of one service at one revision. */
+export function containerName(prefix: string, service: string, replica: number, revision: number): string {
+  return `${prefix}-${service}-${replica}-r${revision}`;
 }
 
 /** Services in start order: every service after the services it depends on. */
@@ -100,72 +115,74 @@ export function renderInstance(plug: Plug, ctx: RenderContext): InstancePlan {
   const ports: PlannedPort[] = [];
 
   for (const svc of startOrder(plug)) {
-    const replica = 1;
-    const labels: Labels = {
-      ...baseLabels,
-      [LABEL.service]: svc.name,
-      [LABEL.replica]: String(replica),
-      [LABEL.revision]: String(ctx.instance.revision),
-    };
-    const mounts = svc.volumes.map((v) => {
-      const name = `${prefix}-${svc.name}-${v.name}`;
-      volumes.push({
-        name,
-        labels: { ...baseLabels, [LABEL.service]: svc.name },
-        service: svc.name,
-        volume: v.name,
-        path: v.path,
+    for (const replica of replicaNumbers(ctx.replicas?.[svc.name] ?? 1)) {
+      const labels: Labels = {
+        ...baseLabels,
+        [LABEL.service]: svc.name,
+        [LABEL.replica]: String(replica),
+        [LABEL.revision]: String(ctx.instance.revision),
+      };
+      const mounts = svc.volumes.map((v) => {
+        const name = `${prefix}-${svc.name}-${v.name}`;
+        if (replica === 1)
+          volumes.push({
+            name,
+            labels: { ...baseLabels, [LABEL.service]: svc.name },
+            service: svc.name,
+            volume: v.name,
+            path: v.path,
+          });
+        return { volume: name, path: v.path, readOnly: v.readOnly };
       });
-      return { volume: name, path: v.path, readOnly: v.readOnly };
-    });
-    const published: ContainerSpec["ports"] = [];
-    for (const p of svc.ports) {
-      const hostPort = p.public ? ctx.hostPorts[portKey(svc.name, p.name, replica)] : undefined;
-      ports.push({
-        service: svc.name,
-        name: p.name,
-        replica,
-        containerPort: p.container,
-        protocol: p.protocol,
-        ...(p.public ? { hostPort } : {}),
-      });
-      if (p.public)
-        published.push({
+      const published: ContainerSpec["ports"] = [];
+      for (const p of svc.ports) {
+        const hostPort = p.public ? ctx.hostPorts[portKey(svc.name, p.name, replica)] : undefined;
+        ports.push({
+          service: svc.name,
+          name: p.name,
+          replica,
           containerPort: p.container,
-          protocol: "tcp",
-          hostPort: hostPort ?? 0,
-          bindAddress: ctx.bindAddress,
+          protocol: p.protocol,
+          ...(p.public ? { hostPort } : {}),
         });
+        if (p.public)
+          published.push({
+            containerPort: p.container,
+            protocol: "tcp",
+            hostPort: hostPort ?? 0,
+            bindAddress: ctx.bindAddress,
+          });
+      }
+      const image = ctx.images[svc.name];
+      if (!image) throw new Error(`no image resolved for service ${svc.name}`);
+      const spec: ContainerSpec = {
+        name: containerName(prefix, svc.name, replica, ctx.instance.revision),
+        image,
+        ...(svc.command ? { command: svc.command } : {}),
+        ...(svc.entrypoint ? { entrypoint: svc.entrypoint } : {}),
+        env: renderEnvTemplate(svc.env, ctx, secretKeySet(plug)),
+        network: network.name,
+        aliases: [svc.name],
+        ports: published,
+        exposedPorts: svc.ports.map((p) => p.container),
+        mounts,
+        limits: {
+          nanoCpus: Math.round(svc.resources.cpu * 1e9),
+          memoryBytes: svc.resources.memory,
+          pids: svc.resources.pids,
+        },
+        ...(svc.runAsRoot ? {} : { user: svc.user ?? "65534:65534" }),
+        capAdd: [...svc.capAdd],
+        labels,
+      };
+      containers.push({
+        service: svc.name,
+        replica,
+        spec,
+        ...(svc.health ? { health: svc.health } : {}),
+        dependsOn: svc.dependsOn,
+      });
     }
-    const image = ctx.images[svc.name];
-    if (!image) throw new Error(`no image resolved for service ${svc.name}`);
-    const spec: ContainerSpec = {
-      name: `${prefix}-${svc.name}-${replica}`,
-      image,
-      ...(svc.command ? { command: svc.command } : {}),
-      ...(svc.entrypoint ? { entrypoint: svc.entrypoint } : {}),
-      env: renderEnvTemplate(svc.env, ctx, secretKeySet(plug)),
-      network: network.name,
-      aliases: [svc.name],
-      ports: published,
-      exposedPorts: svc.ports.map((p) => p.container),
-      mounts,
-      limits: {
-        nanoCpus: Math.round(svc.resources.cpu * 1e9),
-        memoryBytes: svc.resources.memory,
-        pids: svc.resources.pids,
-      },
-      ...(svc.runAsRoot ? {} : { user: svc.user ?? "65534:65534" }),
-      capAdd: [...svc.capAdd],
-      labels,
-    };
-    containers.push({
-      service: svc.name,
-      replica,
-      spec,
-      ...(svc.health ? { health: svc.health } : {}),
-      dependsOn: svc.dependsOn,
-    });
   }
   return { network, volumes, containers, ports, secretKeys: [...secretKeySet(plug)] };
 }

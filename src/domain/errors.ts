@@ -1,6 +1,7 @@
 /** The expected failure codes every entry (CLI, API) maps to one JSON error shape. */
 export type AimsErrorCode =
   | "invalid_input"
+  | "unauthorized"
   | "not_found"
   | "conflict"
   | "quota_exceeded"
@@ -10,6 +11,7 @@ export type AimsErrorCode =
 
 const defaultStatus: Record<AimsErrorCode, number> = {
   invalid_input: 400,
+  unauthorized: 401,
   not_found: 404,
   conflict: 409,
   quota_exceeded: 429,

@@ -1,32 +1,32 @@
-import type { CatalogEntry } from "../catalog/loadCatalog.js";
 import { type InstancePlan, portKey, renderInstance, resolveEnv } from "../catalog/renderInstance.js";
 import type { Platform } from "../main.js";
 import { listAllocations } from "../ports/portAllocator.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
-import { listSecrets } from "../store/instanceRepository.js";
-import type { InstancesTable, TenantsTable } from "../store/schema.js";
+import { type InstanceRow, listSecrets } from "../store/instanceRepository.js";
+import { crashPoint } from "./crashPoint.js";
 import { openAll } from "./instanceSecrets.js";
+import { effectivePlug, type InstanceSpec } from "./instanceSpec.js";
 import { waitForHealthy } from "./waitForHealthy.js";
 
 /** Renders the plan for a stored instance from its spec, allocations and resolved images. */
 export async function planFor(
   p: Platform,
-  entry: CatalogEntry,
-  tenant: TenantsTable,
-  instance: InstancesTable,
+  tenant: { id: string; name: string },
+  instance: InstanceRow,
+  spec: InstanceSpec,
   images: Record<string, string>,
 ): Promise<InstancePlan> {
-  const spec = JSON.parse(instance.spec) as { inputs: Record<string, string> };
   const allocations = await listAllocations(p.store.db, { instanceId: instance.id });
   const hostPorts: Record<string, number> = {};
   for (const a of allocations) hostPorts[portKey(a.service, a.port_name, a.replica)] = a.port;
-  return renderInstance(entry.plug, {
+  return renderInstance(effectivePlug(spec), {
     installationId: p.store.installationId,
     tenant: { id: tenant.id, name: tenant.name },
     instance: { id: instance.id, name: instance.name, revision: instance.revision },
     inputs: spec.inputs,
     images,
     hostPorts,
+    replicas: spec.replicas,
     bindAddress: p.config.bindAddress,
   });
 }
@@ -37,21 +37,24 @@ export async function planFor(
  */
 export async function convergeInstance(
   p: Platform,
-  instance: InstancesTable,
+  instance: InstanceRow,
   plan: InstancePlan,
   progress: ProgressSink,
 ): Promise<void> {
   await p.driver.ensureNetwork(plan.network);
   for (const volume of plan.volumes) await p.driver.ensureVolume(volume);
-  const secrets = openAll(p.masterKey, instance.id, await listSecrets(p.store.db, instance.id));
+  let secrets: Record<string, string> | undefined;
   for (const container of plan.containers) {
     const existing = await p.driver.inspectContainer(container.spec.name);
     if (!existing) {
-      progress(`creating ${container.service} (${container.spec.image})`);
+      secrets ??= openAll(p.masterKey, instance.id, await listSecrets(p.store.db, instance.id));
+      progress(`creating ${container.service}-${container.replica} (${container.spec.image})`);
       await p.driver.createContainer({ ...container.spec, env: resolveEnv(container.spec.env, secrets) });
+      crashPoint(p.config, "after-container-create");
     }
     if (!existing?.running) await p.driver.startContainer(container.spec.name);
-    progress(`waiting for ${container.service} to be healthy`);
+    progress(`waiting for ${container.service}-${container.replica} to be healthy`);
+    crashPoint(p.config, "during-health-wait");
     await waitForHealthy(p.driver, container.spec.name, plan.network.name, container.health, p.config.health);
   }
 }

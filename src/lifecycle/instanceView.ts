@@ -1,5 +1,10 @@
 import type { Plug } from "../domain/manifest.js";
-import type { AllocationsTable, InstancesTable } from "../store/schema.js";
+import type { Platform } from "../main.js";
+import { listAllocations } from "../ports/portAllocator.js";
+import type { InstanceRow } from "../store/instanceRepository.js";
+import type { AllocationsTable } from "../store/schema.js";
+import { findTenantById } from "../store/tenantRepository.js";
+import { parseSpec } from "./instanceSpec.js";
 
 export interface PortView {
   service: string;
@@ -33,7 +38,7 @@ export function publicHost(bindAddress: string): string {
 
 /** Shapes an instance row plus its allocations into the user view. */
 export function toInstanceView(
-  row: InstancesTable,
+  row: InstanceRow,
   tenantName: string,
   plug: Plug | undefined,
   allocations: AllocationsTable[],
@@ -70,4 +75,17 @@ export function toInstanceView(
     url: ports.find((p) => p.url)?.url ?? null,
     createdAt: row.created_at,
   };
+}
+
+/** The user view of a stored instance (its pinned manifest gives port protocols). */
+export async function viewOf(p: Platform, row: InstanceRow): Promise<InstanceView> {
+  const tenant = await findTenantById(p.store.db, row.tenant_id);
+  const allocations = await listAllocations(p.store.db, { instanceId: row.id });
+  return toInstanceView(
+    row,
+    tenant?.name ?? "?",
+    parseSpec(row.spec).plug,
+    allocations,
+    p.config.bindAddress,
+  );
 }

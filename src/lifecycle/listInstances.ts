@@ -3,6 +3,7 @@ import type { Platform } from "../main.js";
 import { listAllocations } from "../ports/portAllocator.js";
 import { listInstances as listInstanceRows } from "../store/instanceRepository.js";
 import { findTenantByName, listTenants } from "../store/tenantRepository.js";
+import { parseSpec } from "./instanceSpec.js";
 import { type InstanceView, toInstanceView } from "./instanceView.js";
 
 /** Active instances as user views, optionally of one tenant (an unknown tenant is not_found). */
@@ -18,7 +19,7 @@ export async function listInstanceViews(p: Platform, tenantName?: string): Promi
   const rows = await listInstanceRows(db, tenantId ? { tenantId } : {});
   const allocations = await listAllocations(db, {});
   return rows.map((row) => {
-    const plug = p.catalog.entries.find((e) => e.plug.id === row.plug_id)?.plug;
+    const plug = parseSpec(row.spec).plug;
     return toInstanceView(
       row,
       names.get(row.tenant_id) ?? "?",

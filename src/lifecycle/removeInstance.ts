@@ -2,15 +2,14 @@ import { z } from "zod";
 import { AimsError } from "../domain/errors.js";
 import { nameSchema } from "../domain/names.js";
 import type { Platform } from "../main.js";
-import { releasePorts } from "../ports/portAllocator.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
-import { deleteSecrets, findInstance, updateInstanceState } from "../store/instanceRepository.js";
-import { recordChange } from "../store/recordChange.js";
+import { findInstance } from "../store/instanceRepository.js";
 import { findTenantByName } from "../store/tenantRepository.js";
 import type { Actor } from "./actor.js";
-import { instanceChange } from "./changeRecord.js";
-import { parseInput } from "./deployInstance.js";
-import { teardownInstance } from "./teardownInstance.js";
+import { driveInstance } from "./driveInstance.js";
+import { parseSpec } from "./instanceSpec.js";
+import { parseInput } from "./parseInput.js";
+import { requestChange } from "./requestChange.js";
 
 export const removeInputSchema = z.object({
   tenant: nameSchema,
@@ -32,46 +31,35 @@ export async function requireInstance(p: Platform, tenantName: string, name: str
 }
 
 /**
- * Decommissions an instance: marks it removing, removes its containers, network and (unless kept)
- * volumes, releases its ports and secrets, and marks it removed — each state change with its event.
+ * Decommissions an instance: desired state `removed` (with an event and audit entry), then the
+ * reconciler removes its containers, network and (unless kept) volumes and releases its ports and secrets.
  */
 export async function removeInstance(p: Platform, raw: RemoveInput, actor: Actor, progress: ProgressSink) {
   const input = parseInput(removeInputSchema, raw);
   const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
   await p.driver.ping();
-  await p.store.db.transaction().execute(async (trx) => {
-    const spec = { ...(JSON.parse(instance.spec) as object), keepVolumes: input.keepVolumes };
-    await updateInstanceState(trx, instance.id, {
-      desired_state: "removed",
-      observed_state: "removing",
-      spec: JSON.stringify(spec),
-    });
-    await recordChange(
-      trx,
-      instanceChange(actor, tenant, instance, {
-        event: "instance.removing",
-        action: "instance.remove",
-        data: { keepVolumes: input.keepVolumes },
-      }),
-    );
+  const spec = { ...parseSpec(instance.spec), keepVolumes: input.keepVolumes };
+  await requestChange(p, tenant, instance, actor, {
+    patch: { desired_state: "removed", spec: JSON.stringify(spec) },
+    event: "instance.remove_requested",
+    action: "instance.remove",
+    data: { keepVolumes: input.keepVolumes },
   });
-  const removed = await teardownInstance(p, instance.id, { keepVolumes: input.keepVolumes }, progress);
-  await p.store.db.transaction().execute(async (trx) => {
-    await releasePorts(trx, instance.id);
-    await deleteSecrets(trx, instance.id);
-    await updateInstanceState(trx, instance.id, {
-      observed_state: "removed",
-      reason: null,
-      removed_at: new Date().toISOString(),
-    });
-    await recordChange(
-      trx,
-      instanceChange(actor, tenant, instance, {
-        event: "instance.removed",
-        action: "instance.removed",
-        data: removed,
-      }),
-    );
-  });
-  return { id: instance.id, tenant: tenant.name, name: instance.name, removed };
+  const row = await driveInstance(p, instance.id, progress);
+  const removed = await p.store.db
+    .selectFrom("events")
+    .select("data")
+    .where("subject", "=", instance.id)
+    .where("type", "=", "instance.removed")
+    .orderBy("seq", "desc")
+    .executeTakeFirst();
+  const counts = removed
+    ? (JSON.parse(removed.data) as { containers: number; networks: number; volumes: number })
+    : { containers: 0, networks: 0, volumes: 0 };
+  return {
+    id: row.id,
+    tenant: tenant.name,
+    name: row.name,
+    removed: { containers: counts.containers, networks: counts.networks, volumes: counts.volumes },
+  };
 }

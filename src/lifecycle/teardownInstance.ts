@@ -1,9 +1,10 @@
 import type { Platform } from "../main.js";
 import { LABEL, type ProgressSink } from "../runtime/RuntimeDriver.js";
+import { crashPoint } from "./crashPoint.js";
 
 /**
- * Removes every Docker object labelled with this install and instance: containers first, then the
- * network, then (unless kept) volumes. Idempotent: missing objects are fine.
+ * Removes every Docker object labelled with this install and instance: containers first (stopped
+ * gracefully, then removed), then the network, then (unless kept) volumes. Idempotent.
  */
 export async function teardownInstance(
   p: Platform,
@@ -16,7 +17,13 @@ export async function teardownInstance(
     [LABEL.instance]: instanceId,
   });
   if (objects.containers.length) progress(`removing ${objects.containers.length} container(s)`);
-  await Promise.all(objects.containers.map((c) => p.driver.removeContainer(c.id)));
+  await Promise.all(
+    objects.containers.map(async (c) => {
+      if (c.running) await p.driver.stopContainer(c.id, 10);
+      await p.driver.removeContainer(c.id);
+    }),
+  );
+  crashPoint(p.config, "mid-removal");
   for (const n of objects.networks) await p.driver.removeNetwork(n.name);
   const volumes = options.keepVolumes ? [] : objects.volumes;
   for (const v of volumes) await p.driver.removeVolume(v.name);

@@ -10,6 +10,7 @@ import { newId } from "../domain/names.js";
 import type { Executor } from "../store/database.js";
 import { openStore, type Store } from "../store/database.js";
 import { insertInstance } from "../store/instanceRepository.js";
+import type { Insertable } from "kysely";
 import type { InstancesTable } from "../store/schema.js";
 import { insertTenant } from "../store/tenantRepository.js";
 import {
@@ -47,7 +48,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function instanceRow(name: string): InstancesTable {
+function instanceRow(name: string): Insertable<InstancesTable> {
   const now = new Date().toISOString();
   return {
     id: newId(),

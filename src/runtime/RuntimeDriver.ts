@@ -126,7 +126,7 @@ export interface RuntimeDriver {
   /** A missing volume is not an error. */
   removeVolume(name: string): Promise<void>;
   inspectContainer(nameOrId: string): Promise<ContainerState | undefined>;
-  /** Every container, network and volume carrying all of `labels`. */
+  /** Every container, network and volume carrying all of `labels` (one list call: containers carry no OOM flag or restart count; inspect for those). */
   listManaged(labels: Labels): Promise<ManagedObjects>;
   /** Log lines (stdout and stderr, demultiplexed) as an async iterable of text chunks. */
   logs(nameOrId: string, options: LogOptions): AsyncIterable<string>;

@@ -14,6 +14,7 @@ import {
   putSecret,
   updateInstanceState,
 } from "./instanceRepository.js";
+import type { Insertable } from "kysely";
 import type { InstancesTable } from "./schema.js";
 import { insertTenant } from "./tenantRepository.js";
 
@@ -29,7 +30,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function instanceRow(tenantId: string, name: string): InstancesTable {
+function instanceRow(tenantId: string, name: string): Insertable<InstancesTable> {
   const now = new Date().toISOString();
   return {
     id: newId(),

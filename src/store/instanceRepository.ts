@@ -15,6 +15,53 @@ export interface InstanceStatePatch {
   revision?: number;
   /** JSON text, see InstancesTable.spec. */
   spec?: string;
+  failures?: number;
+  retry_at?: string | null;
+  last_restart_at?: string | null;
+  first_ready_at?: string | null;
+  plug_version?: string;
+}
+
+/**
+ * An instance by id with no tenant scope: only for the reconciler, which acts for the platform.
+ * Every entry a tenant can reach uses findInstance / findInstanceById instead.
+ */
+export function getInstanceForReconciler(ex: Executor, id: string): Promise<InstanceRow | undefined> {
+  return ex.selectFrom("instances").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** Ids of removed instances whose volumes were kept on purpose (never orphans). */
+export async function listKeptVolumeInstanceIds(ex: Executor): Promise<Set<string>> {
+  const rows = await ex
+    .selectFrom("instances")
+    .select(["id", "spec"])
+    .where("removed_at", "is not", null)
+    .where("spec", "like", '%"keepVolumes":true%')
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Records a revision's spec (kept for rollback and history). */
+export async function insertRevision(
+  ex: Executor,
+  row: { instance_id: string; revision: number; plug_version: string; spec: string },
+): Promise<void> {
+  await ex
+    .insertInto("instance_revisions")
+    .values({ ...row, created_at: new Date().toISOString() })
+    .onConflict((oc) => oc.columns(["instance_id", "revision"]).doNothing())
+    .execute();
+}
+
+/** The newest revision below `revision` (the rollback target), or undefined. */
+export function previousRevision(ex: Executor, instanceId: string, revision: number) {
+  return ex
+    .selectFrom("instance_revisions")
+    .selectAll()
+    .where("instance_id", "=", instanceId)
+    .where("revision", "<", revision)
+    .orderBy("revision", "desc")
+    .executeTakeFirst();
 }
 
 /** The tenant's active (not removed) instance with this name, or undefined. */

@@ -1,4 +1,4 @@
-import type { Generated } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 
 /** Times are ISO-8601 UTC strings; JSON columns are text (portable between SQLite and PostgreSQL). */
 
@@ -47,6 +47,29 @@ export interface InstancesTable {
   created_at: string;
   updated_at: string;
   removed_at: string | null;
+  /** Crashes since the instance last ran stably (the reconciler is the one restarter). */
+  failures: ColumnType<number, number | undefined, number>;
+  /** When the reconciler may restart a crashed container next (backoff). */
+  retry_at: ColumnType<string | null, string | null | undefined, string | null>;
+  last_restart_at: ColumnType<string | null, string | null | undefined, string | null>;
+  first_ready_at: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface InstanceRevisionsTable {
+  instance_id: string;
+  revision: number;
+  plug_version: string;
+  /** JSON InstanceSpec of that revision (no secrets). */
+  spec: string;
+  created_at: string;
+}
+
+export interface LeasesTable {
+  /** e.g. `instance:<id>` */
+  name: string;
+  /** `<hostname>:<pid>:<random>` of the process acting. */
+  holder: string;
+  expires_at: string;
 }
 
 export interface InstanceSecretsTable {
@@ -94,6 +117,111 @@ export interface AuditEntriesTable {
   hash: string;
 }
 
+/** A tenant role, most powerful first (see src/tenancy/roles.ts for what each may do). */
+export type Role = "owner" | "admin" | "member" | "viewer";
+
+export interface UsersTable {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  /** argon2id PHC string; never leaves the store. */
+  password_hash: string;
+  /** 1 for the operator's people: they act on every tenant. */
+  platform_admin: number;
+  created_at: string;
+  updated_at: string;
+  password_changed_at: string;
+}
+
+export interface MembersTable {
+  tenant_id: string;
+  user_id: string;
+  role: Role;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  /** The first characters of the key, shown to tell keys apart; not enough to use it. */
+  prefix: string;
+  /** SHA-256 hex of the whole key: the only trace of the secret. */
+  digest: string;
+  /** Set for a user's key (never exceeds that user's role); null for service keys and the operator key. */
+  user_id: string | null;
+  /** The one tenant a key is limited to; required for service keys. */
+  tenant_id: string | null;
+  /** A user key's optional cap, a service key's role. */
+  role: Role | null;
+  /** JSON array of permissions the key is narrowed to; null means the role's full set. */
+  scopes: string | null;
+  platform_admin: number;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  /** SHA-256 hex of the session cookie value. */
+  digest: string;
+  /** SHA-256 hex of the CSRF token the browser echoes in X-CSRF-Token. */
+  csrf_digest: string;
+  user_id: string;
+  source: string;
+  expires_at: string;
+  revoked_at: string | null;
+  created_at: string;
+}
+
+export interface InvitationsTable {
+  id: string;
+  tenant_id: string;
+  email: string;
+  role: Role;
+  /** SHA-256 hex of the single-use token. */
+  digest: string;
+  expires_at: string;
+  accepted_at: string | null;
+  accepted_by: string | null;
+  revoked_at: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+/** A POST answered once per (principal, Idempotency-Key); the answer is replayed for retries. */
+export interface IdempotencyKeysTable {
+  principal: string;
+  key: string;
+  method: string;
+  path: string;
+  request_digest: string;
+  /** Null while the first request is still running. */
+  status_code: number | null;
+  response: string | null;
+  created_at: string;
+}
+
+export interface InstanceRevisionsTable {
+  instance_id: string;
+  revision: number;
+  plug_version: string;
+  /** JSON InstanceSpec of that revision (no secrets). */
+  spec: string;
+  created_at: string;
+}
+
+export interface LeasesTable {
+  /** e.g. `instance:<id>` */
+  name: string;
+  /** `<hostname>:<pid>:<random>` of the process acting. */
+  holder: string;
+  expires_at: string;
+}
+
 export interface Database {
   installations: InstallationsTable;
   tenants: TenantsTable;
@@ -102,4 +230,12 @@ export interface Database {
   allocations: AllocationsTable;
   events: EventsTable;
   audit_entries: AuditEntriesTable;
+  users: UsersTable;
+  members: MembersTable;
+  api_keys: ApiKeysTable;
+  sessions: SessionsTable;
+  invitations: InvitationsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  instance_revisions: InstanceRevisionsTable;
+  leases: LeasesTable;
 }

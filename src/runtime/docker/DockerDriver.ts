@@ -17,7 +17,7 @@ import type {
 import { readAddressPools } from "./addressPools.js";
 import { containerLogs } from "./containerLogs.js";
 import { toCreateOptions } from "./containerOptions.js";
-import { toContainerState } from "./containerState.js";
+import { summaryToContainerState, toContainerState } from "./containerState.js";
 import { listContextFiles } from "./contextFiles.js";
 import { callEngine, engineMessage, engineStatus, isNotFound, unreachableError } from "./engineErrors.js";
 import { execCommand } from "./execCommand.js";
@@ -250,10 +250,9 @@ export class DockerDriver implements RuntimeDriver {
         this.docker.listVolumes({ filters }),
       ]),
     );
-    // The list answer lacks exit code, OOM and restart count, so inspect each (one that vanished is skipped).
-    const states = await Promise.all(containers.map((c) => this.inspectContainer(c.Id)));
+    // One list call, no per-container inspect: a reconcile tick over 500 instances stays one round trip.
     return {
-      containers: states.filter((s): s is ContainerState => s !== undefined),
+      containers: containers.map(summaryToContainerState),
       networks: networks.map((n) => ({ id: n.Id, name: n.Name, labels: { ...(n.Labels ?? {}) } })),
       volumes: (volumes.Volumes ?? []).map((v) => ({
         id: v.Name,

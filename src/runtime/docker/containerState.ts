@@ -30,3 +30,27 @@ export function toContainerState(info: Dockerode.ContainerInspectInfo): Containe
     ipAddresses,
   };
 }
+
+/**
+ * The driver's view of a container from the engine's list answer (one call for all containers). The
+ * exit code is read from the status text; OOM and restart count need an inspect and read false/0 here.
+ */
+export function summaryToContainerState(info: Dockerode.ContainerInfo): ContainerState {
+  const ipAddresses: Record<string, string> = {};
+  for (const [network, endpoint] of Object.entries(info.NetworkSettings?.Networks ?? {})) {
+    if (endpoint?.IPAddress) ipAddresses[network] = endpoint.IPAddress;
+  }
+  const exited = /^Exited \((-?\d+)\)/.exec(info.Status ?? "");
+  return {
+    id: info.Id,
+    name: (info.Names?.[0] ?? info.Id).replace(/^\//, ""),
+    image: info.Image,
+    labels: { ...(info.Labels ?? {}) },
+    running: info.State === "running",
+    status: info.State,
+    exitCode: exited ? Number(exited[1]) : 0,
+    oomKilled: false,
+    restartCount: 0,
+    ipAddresses,
+  };
+}

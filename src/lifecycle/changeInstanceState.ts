@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { type InstanceAction, planAction } from "../domain/instanceActions.js";
+import { nameSchema } from "../domain/names.js";
+import type { Platform } from "../main.js";
+import type { ProgressSink } from "../runtime/RuntimeDriver.js";
+import type { Actor } from "./actor.js";
+import { assertSucceeded, driveInstance } from "./driveInstance.js";
+import { type InstanceView, viewOf } from "./instanceView.js";
+import { parseInput } from "./parseInput.js";
+import { requireInstance } from "./removeInstance.js";
+import { requestChange } from "./requestChange.js";
+
+export const changeStateInputSchema = z.object({
+  tenant: nameSchema,
+  name: nameSchema,
+  action: z.enum(["stop", "start", "restart", "suspend", "resume"]),
+});
+export type ChangeStateInput = z.input<typeof changeStateInputSchema>;
+
+/**
+ * stop / start / restart / suspend / resume: records the new desired state (event + audit), then the
+ * reconciler stops or starts containers (data kept) and health-gates a start.
+ */
+export async function changeInstanceState(
+  p: Platform,
+  raw: ChangeStateInput,
+  actor: Actor,
+  progress: ProgressSink,
+): Promise<InstanceView> {
+  const input = parseInput(changeStateInputSchema, raw);
+  const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
+  const plan = planAction(input.action as InstanceAction, instance.desired_state, instance.observed_state);
+  await p.driver.ping();
+  await requestChange(p, tenant, instance, actor, {
+    patch: {
+      desired_state: plan.desired,
+      ...(plan.restart ? { observed_state: "pending", failures: 0, retry_at: null, reason: null } : {}),
+    },
+    event: `instance.${input.action}_requested`,
+    action: `instance.${input.action}`,
+  });
+  const row = assertSucceeded(await driveInstance(p, instance.id, progress));
+  return viewOf(p, row);
+}

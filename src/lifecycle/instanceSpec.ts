@@ -1,0 +1,70 @@
+import type { CatalogEntry } from "../catalog/loadCatalog.js";
+import { type Plug, plugSchema } from "../domain/manifest.js";
+
+/** Per-service resource overrides set by `aims update`. */
+export interface ResourceOverride {
+  cpu?: number;
+  memory?: number;
+  pids?: number;
+}
+
+/**
+ * Everything the reconciler needs to rebuild an instance, stored as JSON on the instance row and on
+ * each revision. The plug manifest is pinned here, so a catalog change never alters a running
+ * instance until it is updated. Never holds a secret.
+ */
+export interface InstanceSpec {
+  inputs: Record<string, string>;
+  plug: Plug;
+  /** Directory of the manifest (build contexts resolve against it). */
+  catalogDir: string;
+  /** Image per service, by override (`--image svc=ref`); otherwise resolved from the manifest. */
+  images: Record<string, string>;
+  replicas: Record<string, number>;
+  resources: Record<string, ResourceOverride>;
+  keepVolumes?: boolean;
+}
+
+/** A new instance's spec from its catalog entry and validated (non-secret) inputs. */
+export function newSpec(entry: CatalogEntry, inputs: Record<string, string>): InstanceSpec {
+  return {
+    inputs,
+    plug: entry.plug,
+    catalogDir: entry.dir,
+    images: {},
+    replicas: Object.fromEntries(entry.plug.services.map((s) => [s.name, 1])),
+    resources: {},
+  };
+}
+
+/** Parses a stored spec; the pinned manifest is re-validated so a stored row can never bypass the schema. */
+export function parseSpec(text: string): InstanceSpec {
+  const raw = JSON.parse(text) as InstanceSpec;
+  const plug = plugSchema.parse(raw.plug);
+  return {
+    inputs: raw.inputs ?? {},
+    plug,
+    catalogDir: raw.catalogDir,
+    images: raw.images ?? {},
+    replicas: { ...Object.fromEntries(plug.services.map((s) => [s.name, 1])), ...(raw.replicas ?? {}) },
+    resources: raw.resources ?? {},
+    ...(raw.keepVolumes ? { keepVolumes: true } : {}),
+  };
+}
+
+/** The manifest with resource overrides applied (what rendering uses). */
+export function effectivePlug(spec: InstanceSpec): Plug {
+  return {
+    ...spec.plug,
+    services: spec.plug.services.map((svc) => {
+      const o = spec.resources[svc.name];
+      return o ? { ...svc, resources: { ...svc.resources, ...o } } : svc;
+    }),
+  };
+}
+
+/** A service may run several replicas only when it keeps no data in volumes. */
+export function isStateless(plug: Plug, service: string): boolean {
+  const svc = plug.services.find((s) => s.name === service);
+  return Boolean(svc) && svc!.volumes.length === 0;
+}

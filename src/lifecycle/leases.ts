@@ -1,0 +1,82 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { Executor } from "../store/database.js";
+
+/** This process's lease holder id: host, pid and a random part (a restarted process never inherits). */
+export const LEASE_HOLDER = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+
+const DEFAULT_TTL_MS = 120_000;
+
+/** True when a holder on this host belongs to a process that no longer exists (crashed: its lease is void). */
+export function holderIsDead(holder: string): boolean {
+  const [host, pidText] = holder.split(":");
+  if (host !== hostname()) return false;
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  if (pid === process.pid) return holder !== LEASE_HOLDER;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/**
+ * Takes (or renews) the named lease for `ttlMs` when it is free, expired, ours, or held by a dead process
+ * on this host. Returns false when another live holder has it. Runs in its own write transaction.
+ */
+export async function acquireLease(ex: Executor, name: string, ttlMs = DEFAULT_TTL_MS): Promise<boolean> {
+  const now = Date.now();
+  const expiresAt = new Date(now + ttlMs).toISOString();
+  const run = async (trx: Executor) => {
+    const current = await trx.selectFrom("leases").selectAll().where("name", "=", name).executeTakeFirst();
+    if (
+      current &&
+      current.holder !== LEASE_HOLDER &&
+      Date.parse(current.expires_at) > now &&
+      !holderIsDead(current.holder)
+    )
+      return false;
+    if (current)
+      await trx
+        .updateTable("leases")
+        .set({ holder: LEASE_HOLDER, expires_at: expiresAt })
+        .where("name", "=", name)
+        .execute();
+    else
+      await trx.insertInto("leases").values({ name, holder: LEASE_HOLDER, expires_at: expiresAt }).execute();
+    return true;
+  };
+  return "transaction" in ex && typeof ex.transaction === "function"
+    ? ex.transaction().execute(run)
+    : run(ex);
+}
+
+/** Gives the lease up if we hold it. */
+export async function releaseLease(ex: Executor, name: string): Promise<void> {
+  await ex.deleteFrom("leases").where("name", "=", name).where("holder", "=", LEASE_HOLDER).execute();
+}
+
+/** Runs `fn` holding the lease, renewing it while `fn` runs; undefined when someone else holds it. */
+export async function withLease<T>(
+  ex: Executor,
+  name: string,
+  fn: () => Promise<T>,
+  ttlMs = DEFAULT_TTL_MS,
+): Promise<{ ran: true; value: T } | { ran: false }> {
+  if (!(await acquireLease(ex, name, ttlMs))) return { ran: false };
+  const renew = setInterval(
+    () => {
+      acquireLease(ex, name, ttlMs).catch(() => undefined);
+    },
+    Math.max(1000, ttlMs / 3),
+  );
+  renew.unref();
+  try {
+    return { ran: true, value: await fn() };
+  } finally {
+    clearInterval(renew);
+    await releaseLease(ex, name).catch(() => undefined);
+  }
+}

@@ -1,0 +1,14 @@
+import type { z } from "zod";
+import { AimsError } from "../domain/errors.js";
+
+/** Parses operation input with zod into an AimsError("invalid_input") naming each bad field. */
+export function parseInput<T extends z.ZodTypeAny>(schema: T, raw: unknown): z.output<T> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new AimsError(
+      "invalid_input",
+      parsed.error.issues.map((i) => `${i.path.join(".") || "input"} ${i.message}`).join("; "),
+    );
+  }
+  return parsed.data;
+}

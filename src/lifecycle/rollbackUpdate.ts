@@ -1,0 +1,76 @@
+import type { Platform } from "../main.js";
+import { LABEL, type ProgressSink } from "../runtime/RuntimeDriver.js";
+import { type InstanceRow, previousRevision, updateInstanceState } from "../store/instanceRepository.js";
+import { convergeInstance, planFor } from "./convergeInstance.js";
+import { parseSpec } from "./instanceSpec.js";
+import { resolveImages } from "./resolveImages.js";
+import { transition } from "./transition.js";
+
+/**
+ * An update whose new revision failed its health gate: remove the new revision's containers, restore
+ * the previous revision's spec and bring its (stopped, kept) containers back.
+ */
+export async function rollbackUpdate(
+  p: Platform,
+  tenant: { id: string; name: string },
+  row: InstanceRow,
+  reason: string,
+  progress: ProgressSink,
+): Promise<InstanceRow> {
+  const failedRevision = row.revision;
+  const prev = await previousRevision(p.store.db, row.id, failedRevision);
+  if (!prev) {
+    return transition(
+      p,
+      tenant,
+      row,
+      { observed_state: "failed", reason },
+      { event: "instance.failed", result: "failed", data: { reason } },
+    );
+  }
+  progress(`revision ${failedRevision} failed (${reason}); rolling back to revision ${prev.revision}`);
+  const { containers } = await p.driver.listManaged({
+    [LABEL.installation]: p.store.installationId,
+    [LABEL.instance]: row.id,
+    [LABEL.revision]: String(failedRevision),
+  });
+  await Promise.all(containers.map((c) => p.driver.removeContainer(c.id)));
+  const restored = await updateInstanceState(p.store.db, row.id, {
+    revision: prev.revision,
+    spec: prev.spec,
+    plug_version: prev.plug_version,
+  });
+  const spec = parseSpec(prev.spec);
+  const message = `update to revision ${failedRevision} failed: ${reason}; rolled back to revision ${prev.revision}`;
+  try {
+    const images = await resolveImages(
+      p.driver,
+      { plug: spec.plug, dir: spec.catalogDir },
+      p.config.imageOverrides,
+      progress,
+      spec.images,
+    );
+    await convergeInstance(p, restored, await planFor(p, tenant, restored, spec, images), progress);
+  } catch (err) {
+    const why = `${message}, and the previous revision did not come back: ${(err as Error).message}`;
+    return transition(
+      p,
+      tenant,
+      restored,
+      { observed_state: "failed", reason: why },
+      { event: "instance.failed", result: "failed", data: { reason: why } },
+    );
+  }
+  return transition(
+    p,
+    tenant,
+    restored,
+    { observed_state: "ready", reason: message, retry_at: null },
+    {
+      event: "instance.rolled_back",
+      action: "instance.update",
+      result: "failed",
+      data: { from: failedRevision, to: prev.revision, reason },
+    },
+  );
+}

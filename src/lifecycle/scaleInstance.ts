@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { publicPortRequests } from "../catalog/renderInstance.js";
+import { AimsError } from "../domain/errors.js";
+import { nameSchema } from "../domain/names.js";
+import type { Platform } from "../main.js";
+import { insertAllocations, listAllocations, PortTakenError, pickFreePorts } from "../ports/portAllocator.js";
+import type { ProgressSink } from "../runtime/RuntimeDriver.js";
+import type { Actor } from "./actor.js";
+import { crashPoint } from "./crashPoint.js";
+import { assertSucceeded, driveInstance } from "./driveInstance.js";
+import { isStateless, parseSpec } from "./instanceSpec.js";
+import { type InstanceView, viewOf } from "./instanceView.js";
+import { parseInput } from "./parseInput.js";
+import { requireInstance } from "./removeInstance.js";
+import { requestChange } from "./requestChange.js";
+
+export const MAX_REPLICAS = 20;
+
+export const scaleInputSchema = z.object({
+  tenant: nameSchema,
+  name: nameSchema,
+  service: nameSchema.optional(),
+  replicas: z
+    .number()
+    .int()
+    .min(1, "replicas must be at least 1")
+    .max(MAX_REPLICAS, `replicas must be at most ${MAX_REPLICAS}`),
+});
+export type ScaleInput = z.input<typeof scaleInputSchema>;
+
+/**
+ * Sets the replica count of a stateless service: each public port of each new replica gets its own
+ * allocated host port (in the request's transaction); the reconciler starts or removes replicas and
+ * releases the ports of removed ones.
+ */
+export async function scaleInstance(
+  p: Platform,
+  raw: ScaleInput,
+  actor: Actor,
+  progress: ProgressSink,
+): Promise<InstanceView> {
+  const input = parseInput(scaleInputSchema, raw);
+  const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
+  if (instance.desired_state !== "running")
+    throw new AimsError(
+      "conflict",
+      `instance ${instance.name} is ${instance.desired_state}; start it before scaling`,
+    );
+  const spec = parseSpec(instance.spec);
+  const service =
+    input.service ??
+    onlyScalableService(
+      spec.plug.services.map((s) => s.name),
+      spec,
+    );
+  if (!spec.plug.services.some((s) => s.name === service))
+    throw new AimsError("invalid_input", `plug ${spec.plug.id} has no service ${service}`);
+  if (!isStateless(spec.plug, service))
+    throw new AimsError(
+      "conflict",
+      `service ${service} keeps data in volumes; only stateless services can run several replicas`,
+    );
+  await p.driver.ping();
+  const replicas = { ...spec.replicas, [service]: input.replicas };
+  const have = new Set(
+    (await listAllocations(p.store.db, { instanceId: instance.id })).map(
+      (a) => `${a.service}/${a.port_name}/${a.replica}`,
+    ),
+  );
+  const missing = publicPortRequests(spec.plug, replicas).filter(
+    (r) => !have.has(`${r.service}/${r.portName}/${r.replica}`),
+  );
+  for (let attempt = 1; ; attempt++) {
+    const ports = await pickFreePorts(p.store.db, missing.length, p.config.ports, p.config.bindAddress);
+    try {
+      await requestChange(p, tenant, instance, actor, {
+        patch: { spec: JSON.stringify({ ...spec, replicas }) },
+        event: "instance.scale_requested",
+        action: "instance.scale",
+        data: { service, from: spec.replicas[service] ?? 1, to: input.replicas, ports },
+        within: async (trx) => {
+          if (missing.length)
+            await insertAllocations(
+              trx,
+              instance.id,
+              missing.map((r, i) => ({ ...r, port: ports[i]! })),
+            );
+        },
+      });
+      break;
+    } catch (err) {
+      if (attempt < 3 && err instanceof PortTakenError) continue;
+      throw err;
+    }
+  }
+  crashPoint(p.config, "after-port-allocation");
+  const row = assertSucceeded(await driveInstance(p, instance.id, progress));
+  return viewOf(p, row);
+}
+
+function onlyScalableService(names: string[], spec: ReturnType<typeof parseSpec>): string {
+  const stateless = names.filter((n) => isStateless(spec.plug, n));
+  if (stateless.length === 1) return stateless[0]!;
+  throw new AimsError(
+    "invalid_input",
+    `name the service to scale with --service (stateless services: ${stateless.join(", ") || "none"})`,
+  );
+}

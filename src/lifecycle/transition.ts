@@ -1,0 +1,44 @@
+import type { Platform } from "../main.js";
+import {
+  type InstanceRow,
+  type InstanceStatePatch,
+  updateInstanceState,
+} from "../store/instanceRepository.js";
+import { recordChange } from "../store/recordChange.js";
+import type { Actor } from "./actor.js";
+import { instanceChange } from "./changeRecord.js";
+
+/** The reconciler's own actor in audit entries. */
+export const RECONCILER: Actor = { id: "reconciler", source: "reconciler" };
+
+/**
+ * One state change of an instance: the row patch, its event and its audit entry in one transaction.
+ * Returns the updated row.
+ */
+export async function transition(
+  p: Platform,
+  tenant: { id: string; name: string },
+  row: InstanceRow,
+  patch: InstanceStatePatch,
+  change: { event: string; action?: string; result?: "ok" | "failed"; data?: Record<string, unknown> },
+  actor: Actor = RECONCILER,
+): Promise<InstanceRow> {
+  return p.store.db.transaction().execute(async (trx) => {
+    const updated = await updateInstanceState(trx, row.id, patch);
+    await recordChange(
+      trx,
+      instanceChange(actor, tenant, row, {
+        event: change.event,
+        action: change.action ?? change.event,
+        ...(change.result ? { result: change.result } : {}),
+        ...(change.data ? { data: change.data } : {}),
+      }),
+    );
+    return updated;
+  });
+}
+
+/** Updates bookkeeping columns with no event (retry timers, counters). */
+export async function touch(p: Platform, row: InstanceRow, patch: InstanceStatePatch): Promise<InstanceRow> {
+  return updateInstanceState(p.store.db, row.id, patch);
+}

@@ -1,0 +1,181 @@
+import { z } from "zod";
+import { publicPortRequests } from "../catalog/renderInstance.js";
+import { AimsError } from "../domain/errors.js";
+import { resolveInputs } from "../domain/inputs.js";
+import { memorySchema, pinnedImageSchema } from "../domain/manifest.js";
+import { nameSchema } from "../domain/names.js";
+import type { Platform } from "../main.js";
+import { insertAllocations, listAllocations, pickFreePorts } from "../ports/portAllocator.js";
+import type { ProgressSink } from "../runtime/RuntimeDriver.js";
+import { insertRevision, listSecrets, putSecret } from "../store/instanceRepository.js";
+import type { Actor } from "./actor.js";
+import { assertSucceeded, driveInstance } from "./driveInstance.js";
+import { openAll, publicInputs, sealAll } from "./instanceSecrets.js";
+import { type InstanceSpec, parseSpec } from "./instanceSpec.js";
+import { type InstanceView, viewOf } from "./instanceView.js";
+import { parseInput } from "./parseInput.js";
+import { requireInstance } from "./removeInstance.js";
+import { requestChange } from "./requestChange.js";
+import { resolveImages } from "./resolveImages.js";
+
+export const updateInputSchema = z.object({
+  tenant: nameSchema,
+  name: nameSchema,
+  /** New answers to plug inputs (merged over the current ones). */
+  set: z.record(z.string(), z.string()).default({}),
+  /** Pin a service to another image: `{ web: "repo/web:2.0.1" }`. */
+  images: z.record(nameSchema, pinnedImageSchema).default({}),
+  /** Resource limits for `service` (or every service when absent). */
+  service: nameSchema.optional(),
+  cpu: z.number().positive().max(64).optional(),
+  memory: memorySchema.optional(),
+  pids: z.number().int().min(16).max(32768).optional(),
+  /** Move to the catalog's current version of the plug. */
+  toCatalogVersion: z.boolean().default(false),
+});
+export type UpdateInput = z.input<typeof updateInputSchema>;
+
+/**
+ * Changes an instance as a new revision (inputs, images, limits, plug version). The reconciler stops the
+ * old revision, starts the new one and health-gates it; if it never becomes healthy, the previous
+ * revision comes back and the command fails with the reason.
+ */
+export async function updateInstance(
+  p: Platform,
+  raw: UpdateInput,
+  actor: Actor,
+  progress: ProgressSink,
+): Promise<InstanceView> {
+  const input = parseInput(updateInputSchema, raw);
+  const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
+  if (instance.desired_state !== "running")
+    throw new AimsError(
+      "conflict",
+      `instance ${instance.name} is ${instance.desired_state}; start it before updating`,
+    );
+  const current = parseSpec(instance.spec);
+  const next = nextSpec(p, current, input);
+  const secretsNow = openAll(p.masterKey, instance.id, await listSecrets(p.store.db, instance.id));
+  const answers = { ...current.inputs, ...secretsNow, ...input.set };
+  const inputs = resolveInputs(
+    next.plug,
+    Object.fromEntries(Object.entries(answers).filter(([k]) => next.plug.inputs.some((i) => i.key === k))),
+  );
+  next.inputs = publicInputs(next.plug, inputs);
+  const changedSecrets = next.plug.inputs.filter(
+    (i) => i.type === "secret" && input.set[i.key] !== undefined && input.set[i.key] !== secretsNow[i.key],
+  );
+  if (JSON.stringify(next) === JSON.stringify(current) && !changedSecrets.length)
+    throw new AimsError("invalid_input", "nothing to update: the instance already runs with these settings");
+
+  await p.driver.ping();
+  progress("resolving images for the new revision");
+  await resolveImages(
+    p.driver,
+    { plug: next.plug, dir: next.catalogDir },
+    p.config.imageOverrides,
+    progress,
+    next.images,
+  );
+  const revisions = await p.store.db
+    .selectFrom("instance_revisions")
+    .select((eb) => eb.fn.max("revision").as("max"))
+    .where("instance_id", "=", instance.id)
+    .executeTakeFirst();
+  const revision = Math.max(instance.revision, Number(revisions?.max ?? 0)) + 1;
+  const have = new Set(
+    (await listAllocations(p.store.db, { instanceId: instance.id })).map(
+      (a) => `${a.service}/${a.port_name}/${a.replica}`,
+    ),
+  );
+  const missing = publicPortRequests(next.plug, next.replicas).filter(
+    (r) => !have.has(`${r.service}/${r.portName}/${r.replica}`),
+  );
+  const ports = await pickFreePorts(p.store.db, missing.length, p.config.ports, p.config.bindAddress);
+  const specText = JSON.stringify(next);
+  await requestChange(p, tenant, instance, actor, {
+    patch: {
+      revision,
+      spec: specText,
+      plug_version: next.plug.version,
+      observed_state: "updating",
+      reason: null,
+      retry_at: null,
+      failures: 0,
+    },
+    event: "instance.update_requested",
+    action: "instance.update",
+    data: {
+      from: instance.revision,
+      to: revision,
+      version: next.plug.version,
+      inputs: Object.keys(input.set),
+      images: input.images,
+    },
+    within: async (trx) => {
+      await insertRevision(trx, {
+        instance_id: instance.id,
+        revision,
+        plug_version: next.plug.version,
+        spec: specText,
+      });
+      if (missing.length)
+        await insertAllocations(
+          trx,
+          instance.id,
+          missing.map((r, i) => ({ ...r, port: ports[i]! })),
+        );
+      const sealed = sealAll(
+        p.masterKey,
+        instance.id,
+        changedSecrets.map((i) => ({ key: i.key, value: input.set[i.key]!, origin: "input" as const })),
+      );
+      for (const row of sealed) await putSecret(trx, row);
+    },
+  });
+  const row = assertSucceeded(await driveInstance(p, instance.id, progress));
+  return viewOf(p, row);
+}
+
+/** The spec of the next revision: catalog version, image pins and resource overrides applied. */
+function nextSpec(
+  p: Platform,
+  current: InstanceSpec,
+  input: z.output<typeof updateInputSchema>,
+): InstanceSpec {
+  const next: InstanceSpec = structuredClone(current);
+  if (input.toCatalogVersion) {
+    const entry = p.catalog.get(current.plug.id);
+    if (entry.plug.version === current.plug.version)
+      throw new AimsError(
+        "invalid_input",
+        `the instance already runs ${current.plug.id} ${current.plug.version}, the catalog's version`,
+      );
+    next.plug = entry.plug;
+    next.catalogDir = entry.dir;
+    next.replicas = Object.fromEntries(
+      entry.plug.services.map((s) => [s.name, current.replicas[s.name] ?? 1]),
+    );
+  }
+  const services = next.plug.services.map((s) => s.name);
+  for (const [service, ref] of Object.entries(input.images)) {
+    if (!services.includes(service))
+      throw new AimsError(
+        "invalid_input",
+        `plug ${next.plug.id} has no service ${service} (services: ${services.join(", ")})`,
+      );
+    next.images[service] = ref;
+  }
+  if (input.service && !services.includes(input.service))
+    throw new AimsError("invalid_input", `plug ${next.plug.id} has no service ${input.service}`);
+  const limits = {
+    ...(input.cpu ? { cpu: input.cpu } : {}),
+    ...(input.memory ? { memory: input.memory } : {}),
+    ...(input.pids ? { pids: input.pids } : {}),
+  };
+  if (Object.keys(limits).length) {
+    for (const service of input.service ? [input.service] : services)
+      next.resources[service] = { ...next.resources[service], ...limits };
+  }
+  return next;
+}

@@ -111,7 +111,7 @@ describe("openStore", () => {
 
   it("keeps one installation id across opens and does not re-run applied migrations", async () => {
     let runs = 0;
-    const counted = { ...migrations, "0002_counted": { up: async () => void runs++ } };
+    const counted = { ...migrations, "9999_counted": { up: async () => void runs++ } };
     const first = await openStore(config(), { migrations: counted });
     await first.close();
     const second = await openStore(config(), { migrations: counted });
@@ -134,13 +134,13 @@ describe("openStore", () => {
     await old.close();
 
     const upgraded = await openStore(config(), {
-      migrations: { ...migrations, "0002_tenant_plan": addColumn },
+      migrations: { ...migrations, "9999_tenant_plan": addColumn },
     });
     await upgraded.close();
 
     const backups = readdirSync(join(dir, "nested")).filter((f) => f.includes(".bak-"));
     expect(backups).toHaveLength(1);
-    expect(backups[0]).toMatch(/^aims\.db\.bak-\d{8}T\d{6}\.\d{3}Z-before-0002_tenant_plan$/);
+    expect(backups[0]).toMatch(/^aims\.db\.bak-\d{8}T\d{6}\.\d{3}Z-before-9999_tenant_plan$/);
     const copy = new SqliteDatabase(join(dir, "nested", backups[0]!), { readonly: true });
     const columns = (copy.pragma("table_info(tenants)") as Array<{ name: string }>).map((c) => c.name);
     const names = copy.prepare("select name from tenants").all();
@@ -158,12 +158,12 @@ describe("openStore", () => {
         throw new Error("boom");
       },
     };
-    const attempt = openStore(config(), { migrations: { ...migrations, "0002_broken": broken } });
+    const attempt = openStore(config(), { migrations: { ...migrations, "9999_broken": broken } });
     await expect(attempt).rejects.toBeInstanceOf(AimsError);
     await expect(attempt).rejects.toMatchObject({
       code: "unavailable",
       message: expect.stringMatching(
-        /^database migration 0002_broken failed: boom; your previous database was copied to .*aims\.db\.bak-.*-before-0002_broken$/,
+        /^database migration 9999_broken failed: boom; your previous database was copied to .*aims\.db\.bak-.*-before-9999_broken$/,
       ),
     });
     expect(sqliteNames(file, "table")).not.toContain("half_done");

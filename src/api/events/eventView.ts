@@ -1,0 +1,30 @@
+import type { EventRow } from "../../store/eventLog.js";
+
+/** An event as clients see it (JSON pages and the `data:` line of a stream). */
+export interface EventView {
+  seq: number;
+  id: string;
+  type: string;
+  tenant: string | null;
+  subject: string | null;
+  time: string;
+  data: unknown;
+}
+
+/** Shapes an event row. */
+export function toEventView(row: EventRow, tenantName: string | null): EventView {
+  return {
+    seq: row.seq,
+    id: row.id,
+    type: row.type,
+    tenant: tenantName,
+    subject: row.subject,
+    time: row.created_at,
+    data: JSON.parse(row.data) as unknown,
+  };
+}
+
+/** One server-sent event: the seq is its id, so a reconnect's Last-Event-ID resumes right after it. */
+export function sseFrame(row: EventRow, tenantName: string | null): string {
+  return `id: ${row.seq}\nevent: ${row.type}\ndata: ${JSON.stringify(toEventView(row, tenantName))}\n\n`;
+}

@@ -1,0 +1,160 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { AimsError } from "../../domain/errors.js";
+import type { Platform } from "../../main.js";
+import { listEventFeed } from "../../store/eventFeed.js";
+import type { EventRow } from "../../store/eventLog.js";
+import { type Principal, requireTenant, tenantsWhere } from "../../tenancy/principal.js";
+import { authenticateRequest } from "../auth.js";
+import type { Subscription } from "../events/eventHub.js";
+import { sseFrame, toEventView } from "../events/eventView.js";
+import { parseTopics, typeMatches } from "../events/topics.js";
+import { decodeCursor, pageQuery, toPage } from "../pagination.js";
+import { type ApiServices, defineRoute } from "../route.js";
+
+const eventsQuery = pageQuery.extend({
+  topics: z.string().max(2000).optional(),
+  tenant: z.string().max(100).optional(),
+  /** For clients that cannot send the Last-Event-ID header. */
+  lastEventId: z.coerce.number().int().min(0).optional(),
+});
+
+/** Which tenants' events a principal may see right now. */
+async function eventScope(p: Platform, principal: Principal, tenantName: string | undefined) {
+  if (tenantName !== undefined) {
+    const { tenant } = await requireTenant(p.store.db, principal, tenantName, "event.read");
+    return { tenantIds: [tenant.id] as string[] | "all", includeUntenanted: false };
+  }
+  if (
+    principal.platformAdmin &&
+    principal.tenantId === null &&
+    (principal.scopes?.includes("event.read") ?? true)
+  )
+    return { tenantIds: "all" as const, includeUntenanted: true };
+  const visible = await tenantsWhere(p.store.db, principal, "event.read");
+  return { tenantIds: visible.map((v) => v.tenant.id), includeUntenanted: false };
+}
+
+/** Maximum bytes queued for a slow stream before it is dropped (it reconnects and resumes from the log). */
+const MAX_BUFFERED = 4 * 1024 * 1024;
+
+async function stream(
+  services: ApiServices,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  scope: Awaited<ReturnType<typeof eventScope>>,
+  query: z.output<typeof eventsQuery>,
+  afterSeq: number | undefined,
+): Promise<void> {
+  const { platform, hub, metrics } = services;
+  const types = parseTopics(query.topics);
+  let tenants = scope.tenantIds === "all" ? undefined : new Set(scope.tenantIds);
+  let current = scope;
+  const raw = reply.raw;
+  reply.hijack();
+  raw.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-store, no-transform",
+    connection: "keep-alive",
+    "x-accel-buffering": "no",
+    "x-request-id": String(request.id),
+  });
+  raw.write("retry: 2000\n\n");
+  let closed = false;
+  let remove: (() => void) | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    remove?.();
+    metrics.sseSubscribers.dec();
+    raw.end();
+  };
+  const write = (text: string) => {
+    if (closed) return;
+    if (raw.writableLength > MAX_BUFFERED) return void raw.destroy();
+    raw.write(text);
+  };
+  metrics.sseSubscribers.inc();
+  request.raw.on("close", close);
+  heartbeat = setInterval(async () => {
+    write(": heartbeat\n\n");
+    // Memberships and keys change: re-check who this is and what it may see; a revoked key ends the stream.
+    try {
+      const principal = await authenticateRequest(platform.store.db, request);
+      if (!principal) return close();
+      current = await eventScope(platform, principal, query.tenant);
+      tenants = current.tenantIds === "all" ? undefined : new Set(current.tenantIds);
+    } catch {
+      close();
+    }
+  }, platform.config.api.sseHeartbeatMs);
+  const sub: Subscription = {
+    scope: () => ({ ...current, types }),
+    matches: (row: EventRow) =>
+      (row.tenant_id === null
+        ? current.includeUntenanted
+        : tenants === undefined || tenants.has(row.tenant_id)) && typeMatches(types, row.type),
+    deliver: (row, name) => {
+      write(sseFrame(row, name));
+      metrics.eventsDelivered.inc();
+    },
+    cursor: 0,
+    live: false,
+  };
+  try {
+    remove = await hub.subscribe(sub, afterSeq);
+    if (closed) remove();
+  } catch {
+    close();
+  }
+}
+
+/** The event log: a server-sent event stream (Accept: text/event-stream) or JSON pages. */
+export const eventRoutes = [
+  defineRoute({
+    method: "GET",
+    url: "/v1/events",
+    summary:
+      "Events you may see. With Accept: text/event-stream, a live stream (heartbeat comments; Last-Event-ID resumes); otherwise JSON pages. `topics=instance.*,tenant.*`",
+    tag: "events",
+    auth: "required",
+    query: eventsQuery,
+    produces: "text/event-stream",
+    handler: async ({ services, caller, query, request, reply }) => {
+      const { platform } = services;
+      const scope = await eventScope(platform, caller.principal, query.tenant);
+      const header = request.headers["last-event-id"];
+      let afterSeq = query.lastEventId;
+      if (typeof header === "string" && header !== "") {
+        if (!/^\d{1,15}$/.test(header))
+          throw new AimsError("invalid_input", "Last-Event-ID must be an event seq (a number)");
+        afterSeq = Number(header);
+      }
+      if ((request.headers.accept ?? "").includes("text/event-stream")) {
+        parseTopics(query.topics);
+        await stream(services, request, reply, scope, query, afterSeq);
+        return undefined;
+      }
+      const rows = await listEventFeed(platform.store.db, {
+        ...scope,
+        types: parseTopics(query.topics),
+        afterSeq: decodeCursor(query.cursor, "number") ?? afterSeq,
+        limit: query.limit + 1,
+      });
+      const names = new Map(
+        (await platform.store.db.selectFrom("tenants").select(["id", "name"]).execute()).map((t) => [
+          t.id,
+          t.name,
+        ]),
+      );
+      return toPage(
+        rows,
+        query.limit,
+        (r) => r.seq,
+        (r) => toEventView(r, r.tenant_id ? (names.get(r.tenant_id) ?? null) : null),
+      );
+    },
+  }),
+];

@@ -1,0 +1,21 @@
+import type { RouteSpec } from "../route.js";
+import { auditRoutes } from "./audit.js";
+import { eventRoutes } from "./events.js";
+import { instanceRoutes } from "./instances.js";
+import { keyRoutes } from "./keys.js";
+import { peopleRoutes } from "./people.js";
+import { plugRoutes } from "./plugs.js";
+import { systemRoutes } from "./system.js";
+import { tenantRoutes } from "./tenants.js";
+
+/** The route table: every route the API serves (and documents, and the isolation and fuzz tests walk). */
+export const apiRoutes: readonly RouteSpec[] = [
+  ...systemRoutes,
+  ...peopleRoutes,
+  ...tenantRoutes,
+  ...keyRoutes,
+  ...plugRoutes,
+  ...instanceRoutes,
+  ...eventRoutes,
+  ...auditRoutes,
+];

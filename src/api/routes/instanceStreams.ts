@@ -1,0 +1,120 @@
+import { z } from "zod";
+import type { Platform } from "../../main.js";
+import { LABEL } from "../../runtime/RuntimeDriver.js";
+import { listEventFeed } from "../../store/eventFeed.js";
+import { toEventView } from "../events/eventView.js";
+import { decodeCursor, pageQuery, toPage } from "../pagination.js";
+import { defineRoute } from "../route.js";
+import { instanceParams } from "./params.js";
+import { requireInstanceFor } from "./requireInstance.js";
+
+const logsQuery = z.strictObject({
+  tail: z.coerce.number().int().min(0).max(10_000).default(200),
+  follow: z.enum(["true", "false"]).default("false"),
+});
+
+/** Streams every container's log lines, each prefixed with `service-replica | `, until `signal` aborts. */
+async function pipeLogs(
+  p: Platform,
+  instanceId: string,
+  options: { tail: number; follow: boolean; signal: AbortSignal },
+  write: (line: string) => void,
+) {
+  const { containers } = await p.driver.listManaged({
+    [LABEL.installation]: p.store.installationId,
+    [LABEL.instance]: instanceId,
+  });
+  await Promise.all(
+    containers.map(async (c) => {
+      const prefix = `${c.labels[LABEL.service] ?? "?"}-${c.labels[LABEL.replica] ?? "1"} | `;
+      let pending = "";
+      for await (const chunk of p.driver.logs(c.id, options)) {
+        const lines = (pending + chunk).split("\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines) write(`${prefix}${line}\n`);
+      }
+      if (pending) write(`${prefix}${pending}\n`);
+    }),
+  );
+}
+
+/** An instance's logs (text) and its events (JSON pages). */
+export const instanceStreamRoutes = [
+  defineRoute({
+    method: "GET",
+    url: "/v1/tenants/:tenant/instances/:name/logs",
+    summary: "Log lines of every container of the instance (text/plain; `follow=true` keeps streaming)",
+    tag: "instances",
+    auth: "required",
+    params: instanceParams,
+    query: logsQuery,
+    produces: "text/plain",
+    handler: async ({ services: { platform }, caller, params, query, request, reply }) => {
+      const { instance } = await requireInstanceFor(
+        platform,
+        caller,
+        params.tenant,
+        params.name,
+        "instance.logs",
+      );
+      const follow = query.follow === "true";
+      if (!follow) {
+        const lines: string[] = [];
+        const abort = new AbortController();
+        await pipeLogs(
+          platform,
+          instance.id,
+          { tail: query.tail, follow: false, signal: abort.signal },
+          (l) => lines.push(l),
+        );
+        reply.type("text/plain; charset=utf-8");
+        return lines.join("");
+      }
+      const abort = new AbortController();
+      reply.hijack();
+      reply.raw.writeHead(200, {
+        "content-type": "text/plain; charset=utf-8",
+        "cache-control": "no-store",
+        "x-request-id": String(request.id),
+      });
+      request.raw.on("close", () => abort.abort());
+      await pipeLogs(platform, instance.id, { tail: query.tail, follow: true, signal: abort.signal }, (l) =>
+        reply.raw.write(l),
+      ).catch(() => undefined);
+      reply.raw.end();
+      return undefined;
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/v1/tenants/:tenant/instances/:name/events",
+    summary: "The instance's events, oldest first (cursor pages)",
+    tag: "instances",
+    auth: "required",
+    params: instanceParams,
+    query: pageQuery,
+    handler: async ({ services: { platform }, caller, params, query }) => {
+      const { tenant, instance } = await requireInstanceFor(
+        platform,
+        caller,
+        params.tenant,
+        params.name,
+        "event.read",
+      );
+      const rows = await listEventFeed(platform.store.db, {
+        tenantIds: [tenant.id],
+        includeUntenanted: false,
+        types: null,
+        subject: instance.id,
+        afterSeq: decodeCursor(query.cursor, "number"),
+        limit: query.limit + 1,
+      });
+      return toPage(
+        rows,
+        query.limit,
+        (r) => r.seq,
+        (r) => toEventView(r, tenant.name),
+      );
+    },
+  }),
+];

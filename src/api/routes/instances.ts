@@ -1,0 +1,237 @@
+import { z } from "zod";
+import type { InstancePlan } from "../../catalog/renderInstance.js";
+import { AimsError } from "../../domain/errors.js";
+import { deployInstance } from "../../lifecycle/deployInstance.js";
+import { toInstanceView } from "../../lifecycle/instanceView.js";
+import type { Platform } from "../../main.js";
+import { listAllocations } from "../../ports/portAllocator.js";
+import { listInstancePage } from "../../store/instancePages.js";
+import type { TenantRow } from "../../store/tenantRepository.js";
+import { actorOf, type Caller, requireTenant, tenantsWhere } from "../../tenancy/principal.js";
+import { INSTANCE_ACTIONS } from "../instanceActions.js";
+import { decodeCursor, pageQuery, toPage } from "../pagination.js";
+import { Answer, defineRoute } from "../route.js";
+import { instanceStreamRoutes } from "./instanceStreams.js";
+import { instanceParams, tenantParams } from "./params.js";
+import { requireInstanceFor } from "./requireInstance.js";
+
+const deployBody = z.strictObject({
+  plug: z.string().min(1).max(100),
+  name: z.string().max(100),
+  set: z.record(z.string().max(100), z.string().max(10_000)).default({}),
+  dryRun: z.boolean().default(false),
+});
+
+async function instancePage(p: Platform, tenants: TenantRow[] | "all", query: z.output<typeof pageQuery>) {
+  const names = tenants === "all" ? undefined : new Map(tenants.map((t) => [t.id, t.name]));
+  const { rows, allocations } = await listInstancePage(p.store.db, {
+    tenantIds: names ? [...names.keys()] : "all",
+    afterId: decodeCursor(query.cursor, "string"),
+    limit: query.limit + 1,
+  });
+  const allNames =
+    names ??
+    new Map(
+      (await p.store.db.selectFrom("tenants").select(["id", "name"]).execute()).map((t) => [t.id, t.name]),
+    );
+  return toPage(
+    rows,
+    query.limit,
+    (r) => r.id,
+    (row) =>
+      toInstanceView(
+        row,
+        allNames.get(row.tenant_id) ?? "?",
+        p.catalog.entries.find((e) => e.plug.id === row.plug_id)?.plug,
+        allocations.filter((a) => a.instance_id === row.id),
+        p.config.bindAddress,
+      ),
+  );
+}
+
+/** A dry run's plan as a person sees it: names, images, limits and ports; secrets by name only. */
+function planView(plan: InstancePlan) {
+  return {
+    network: plan.network.name,
+    volumes: plan.volumes.map((v) => ({ name: v.name, service: v.service, path: v.path })),
+    containers: plan.containers.map((c) => ({
+      name: c.spec.name,
+      service: c.service,
+      image: c.spec.image,
+      limits: {
+        cpus: c.spec.limits.nanoCpus / 1e9,
+        memoryBytes: c.spec.limits.memoryBytes,
+        pids: c.spec.limits.pids,
+      },
+    })),
+    ports: plan.ports.map((port) => ({
+      service: port.service,
+      name: port.name,
+      container: port.containerPort,
+      host: port.hostPort ?? null,
+    })),
+    secrets: plan.secretKeys,
+  };
+}
+
+/** Instances: list, deploy, get, delete, actions (logs and events in instanceStreams.ts). */
+export const instanceRoutes = [
+  defineRoute({
+    method: "GET",
+    url: "/v1/instances",
+    summary: "Instances of every tenant you can see (or `?tenant=`), by id",
+    tag: "instances",
+    auth: "required",
+    query: pageQuery.extend({ tenant: z.string().max(100).optional() }),
+    handler: async ({ services: { platform }, caller, query }) => {
+      if (query.tenant !== undefined) {
+        const { tenant } = await requireTenant(
+          platform.store.db,
+          caller.principal,
+          query.tenant,
+          "instance.read",
+        );
+        return instancePage(platform, [tenant], query);
+      }
+      const scope =
+        caller.principal.platformAdmin &&
+        caller.principal.tenantId === null &&
+        caller.principal.scopes === null
+          ? "all"
+          : (await tenantsWhere(platform.store.db, caller.principal, "instance.read")).map((v) => v.tenant);
+      return instancePage(platform, scope, query);
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/v1/tenants/:tenant/instances",
+    summary: "A tenant's instances, by id",
+    tag: "instances",
+    auth: "required",
+    params: tenantParams,
+    query: pageQuery,
+    handler: async ({ services: { platform }, caller, params, query }) => {
+      const { tenant } = await requireTenant(
+        platform.store.db,
+        caller.principal,
+        params.tenant,
+        "instance.read",
+      );
+      return instancePage(platform, [tenant], query);
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    url: "/v1/tenants/:tenant/instances",
+    summary: "Deploy a plug (waits until healthy; `dryRun` returns the plan and changes nothing)",
+    tag: "instances",
+    auth: "required",
+    status: 201,
+    params: tenantParams,
+    body: deployBody,
+    example: { body: { plug: "static-site", name: "web", dryRun: true } },
+    handler: async ({ services: { platform, metrics }, caller, params, body }) => {
+      await requireTenant(platform.store.db, caller.principal, params.tenant, "instance.deploy");
+      const started = performance.now();
+      const progress = (message: string) =>
+        platform.logger.debug({ tenant: params.tenant, instance: body.name }, message);
+      let outcome: Awaited<ReturnType<typeof deployInstance>>;
+      try {
+        outcome = await deployInstance(
+          platform,
+          { ...body, tenant: params.tenant },
+          actorOf(caller),
+          progress,
+        );
+      } catch (err) {
+        if (!body.dryRun)
+          metrics.deployDuration.observe({ result: "failed" }, (performance.now() - started) / 1000);
+        throw err;
+      }
+      if (outcome.kind === "plan")
+        return new Answer(200, {
+          plug: outcome.plug,
+          version: outcome.version,
+          plan: planView(outcome.plan),
+        });
+      metrics.deployDuration.observe({ result: "ready" }, (performance.now() - started) / 1000);
+      return outcome.reused ? new Answer(200, outcome.instance) : outcome.instance;
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/v1/tenants/:tenant/instances/:name",
+    summary: "One instance: state, ports, URL",
+    tag: "instances",
+    auth: "required",
+    params: instanceParams,
+    handler: async ({ services: { platform }, caller, params }) => {
+      const { tenant, instance } = await requireInstanceFor(
+        platform,
+        caller,
+        params.tenant,
+        params.name,
+        "instance.read",
+      );
+      const plug = platform.catalog.entries.find((e) => e.plug.id === instance.plug_id)?.plug;
+      const allocations = await listAllocations(platform.store.db, { instanceId: instance.id });
+      return toInstanceView(instance, tenant.name, plug, allocations, platform.config.bindAddress);
+    },
+  }),
+  defineRoute({
+    method: "DELETE",
+    url: "/v1/tenants/:tenant/instances/:name",
+    summary: "Decommission an instance (`?keepVolumes=true` keeps its data volumes)",
+    tag: "instances",
+    auth: "required",
+    params: instanceParams,
+    query: z.strictObject({ keepVolumes: z.enum(["true", "false"]).default("false") }),
+    handler: ({ services: { platform }, caller, params, query }) =>
+      runAction(platform, caller, params, "delete", { keepVolumes: query.keepVolumes === "true" }),
+  }),
+  defineRoute({
+    method: "POST",
+    url: "/v1/tenants/:tenant/instances/:name/actions/:action",
+    summary: `Run an instance action (${Object.keys(INSTANCE_ACTIONS).join(", ")})`,
+    tag: "instances",
+    auth: "required",
+    params: instanceParams.extend({ action: z.string().max(40) }),
+    body: z.unknown(),
+    example: { body: {} },
+    handler: ({ services: { platform }, caller, params, body }) =>
+      runAction(platform, caller, params, params.action, body),
+  }),
+  ...instanceStreamRoutes,
+];
+
+async function runAction(
+  p: Platform,
+  caller: Caller,
+  params: { tenant: string; name: string },
+  name: string,
+  rawBody: unknown,
+) {
+  const action = Object.hasOwn(INSTANCE_ACTIONS, name) ? INSTANCE_ACTIONS[name] : undefined;
+  if (!action)
+    throw new AimsError(
+      "invalid_input",
+      `unknown action "${name.slice(0, 40)}"; available: ${Object.keys(INSTANCE_ACTIONS).join(", ")}`,
+    );
+  await requireInstanceFor(p, caller, params.tenant, params.name, action.permission);
+  const parsed = action.body.safeParse(rawBody ?? {});
+  if (!parsed.success)
+    throw new AimsError(
+      "invalid_input",
+      parsed.error.issues.map((i) => `body.${i.path.join(".")}: ${i.message}`).join("; "),
+    );
+  const progress = (message: string) =>
+    p.logger.debug({ tenant: params.tenant, instance: params.name }, message);
+  return action.run({
+    platform: p,
+    tenant: params.tenant,
+    name: params.name,
+    body: parsed.data,
+    actor: actorOf(caller),
+    progress,
+  });
+}

@@ -1,0 +1,106 @@
+import { listUsers } from "../../store/userRepository.js";
+import { requirePlatformAdmin } from "../../tenancy/principal.js";
+import { login, loginInput, logout } from "../../tenancy/sessions.js";
+import {
+  changePassword,
+  changePasswordInput,
+  createUser,
+  createUserInput,
+  currentUser,
+  toUserView,
+} from "../../tenancy/users.js";
+import { CSRF_COOKIE, SESSION_COOKIE } from "../auth.js";
+import { decodeCursor, pageQuery, toPage } from "../pagination.js";
+import { defineRoute } from "../route.js";
+
+/** Sign-in, sign-out, users and passwords. */
+export const peopleRoutes = [
+  defineRoute({
+    method: "POST",
+    url: "/v1/sessions",
+    summary:
+      "Sign in with email and password: sets the session cookie (httpOnly, SameSite=Strict) and returns the CSRF token",
+    tag: "people",
+    auth: "none",
+    status: 201,
+    body: loginInput,
+    carriesSecret: true,
+    example: { body: { email: "ada@example.com", password: "correct horse battery" } },
+    handler: async ({ services: { platform }, body, source, reply }) => {
+      const session = await login(platform, body, source);
+      const cookie = {
+        path: "/",
+        sameSite: "strict" as const,
+        secure: platform.config.api.secureCookies,
+        expires: new Date(session.expiresAt),
+      };
+      reply.setCookie(SESSION_COOKIE, session.token, { ...cookie, httpOnly: true });
+      // Readable by the dashboard's script, which echoes it in X-CSRF-Token; useless to another site.
+      reply.setCookie(CSRF_COOKIE, session.csrfToken, { ...cookie, httpOnly: false });
+      return { user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+    },
+  }),
+  defineRoute({
+    method: "DELETE",
+    url: "/v1/sessions/current",
+    summary: "Sign out: ends this session and clears its cookies",
+    tag: "people",
+    auth: "required",
+    handler: async ({ services: { platform }, caller, reply }) => {
+      await logout(platform, caller);
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      reply.clearCookie(CSRF_COOKIE, { path: "/" });
+      return undefined;
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    url: "/v1/users",
+    summary: "Create a user (operator only; people usually join through invitations)",
+    tag: "people",
+    auth: "required",
+    status: 201,
+    body: createUserInput,
+    example: { body: { email: "ada@example.com", password: "correct horse battery" } },
+    handler: ({ services: { platform }, caller, body }) => createUser(platform, caller, body),
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/v1/users",
+    summary: "List users (operator only)",
+    tag: "people",
+    auth: "required",
+    query: pageQuery,
+    handler: async ({ services: { platform }, caller, query }) => {
+      requirePlatformAdmin(caller.principal, "list users");
+      const rows = await listUsers(platform.store.db, {
+        afterId: decodeCursor(query.cursor, "string"),
+        limit: query.limit + 1,
+      });
+      return toPage(rows, query.limit, (r) => r.id, toUserView);
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/v1/users/me",
+    summary: "The signed-in user",
+    tag: "people",
+    auth: "required",
+    handler: ({ services: { platform }, caller }) => currentUser(platform, caller),
+  }),
+  defineRoute({
+    method: "POST",
+    url: "/v1/users/me/password",
+    summary: "Change your password (ends your other sessions)",
+    tag: "people",
+    auth: "required",
+    body: changePasswordInput,
+    example: {
+      body: { currentPassword: "correct horse battery", newPassword: "a longer better passphrase" },
+    },
+    handler: async ({ services: { platform }, caller, body }) => {
+      await changePassword(platform, caller, body);
+      return undefined;
+    },
+  }),
+];

@@ -1,0 +1,67 @@
+import { sql } from "kysely";
+import { AimsError } from "../../domain/errors.js";
+import { buildOpenApi, renderDocsPage } from "../openapi.js";
+import { defineRoute } from "../route.js";
+import { apiRoutes } from "./index.js";
+
+/** Health, readiness, metrics and the API's own description. */
+export const systemRoutes = [
+  defineRoute({
+    method: "GET",
+    url: "/healthz",
+    summary: "Liveness: the process answers",
+    tag: "system",
+    auth: "none",
+    handler: async () => ({ status: "ok" }),
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/readyz",
+    summary: "Readiness: the store and the container engine answer",
+    tag: "system",
+    auth: "none",
+    handler: async ({ services: { platform } }) => {
+      try {
+        await sql`select 1`.execute(platform.store.db);
+      } catch {
+        throw new AimsError("unavailable", "the store does not answer");
+      }
+      await platform.driver.ping();
+      return { status: "ready" };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/metrics",
+    summary:
+      "Prometheus metrics (HTTP latency, instances by state, deploy and reconcile durations, port pool)",
+    tag: "system",
+    auth: "none",
+    produces: "text/plain",
+    handler: async ({ services: { metrics }, reply }) => {
+      reply.type(metrics.registry.contentType);
+      return metrics.registry.metrics();
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/openapi.json",
+    summary: "This API's OpenAPI 3.1 document",
+    tag: "system",
+    auth: "none",
+    handler: async () => buildOpenApi(apiRoutes),
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/docs",
+    summary: "A readable page of every route",
+    tag: "system",
+    auth: "none",
+    produces: "text/html",
+    handler: async ({ reply }) => {
+      reply.type("text/html; charset=utf-8");
+      reply.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'");
+      return renderDocsPage(buildOpenApi(apiRoutes));
+    },
+  }),
+];

@@ -1,0 +1,181 @@
+import { listInvitations } from "../../store/invitationRepository.js";
+import { listMembers } from "../../store/memberRepository.js";
+import {
+  acceptInput,
+  acceptInvitation,
+  createInvitation,
+  inviteInput,
+  revokeInvitation,
+  toInvitationView,
+} from "../../tenancy/invitations.js";
+import { changeMemberRole, changeRoleInput, removeMember, toMemberView } from "../../tenancy/members.js";
+import { requireTenant, tenantsWhere } from "../../tenancy/principal.js";
+import { createTenant, createTenantInput, toTenantView } from "../../tenancy/tenants.js";
+import { decodeCursor, pageQuery, toPage } from "../pagination.js";
+import { defineRoute } from "../route.js";
+import { invitationParams, memberParams, tenantParams } from "./params.js";
+
+/** Tenants, their members and invitations. */
+export const tenantRoutes = [
+  defineRoute({
+    method: "POST",
+    url: "/v1/tenants",
+    summary: "Create a tenant (the operator, or a signed-in user who becomes its owner)",
+    tag: "tenants",
+    auth: "required",
+    status: 201,
+    body: createTenantInput,
+    example: { body: { name: "acme" } },
+    handler: ({ services: { platform }, caller, body }) => createTenant(platform, caller, body),
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/v1/tenants",
+    summary: "Tenants you belong to (every tenant for the operator), by name",
+    tag: "tenants",
+    auth: "required",
+    query: pageQuery,
+    handler: async ({ services: { platform }, caller, query }) => {
+      const after = decodeCursor(query.cursor, "string");
+      const visible = (await tenantsWhere(platform.store.db, caller.principal, "tenant.read"))
+        .filter(({ tenant }) => after === undefined || tenant.name > after)
+        .slice(0, query.limit + 1);
+      return toPage(
+        visible,
+        query.limit,
+        (v) => v.tenant.name,
+        (v) => toTenantView(v.tenant, v.role),
+      );
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/v1/tenants/:tenant",
+    summary: "One tenant and your role in it",
+    tag: "tenants",
+    auth: "required",
+    params: tenantParams,
+    handler: async ({ services: { platform }, caller, params }) => {
+      const { tenant, role } = await requireTenant(
+        platform.store.db,
+        caller.principal,
+        params.tenant,
+        "tenant.read",
+      );
+      return toTenantView(tenant, role);
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/v1/tenants/:tenant/members",
+    summary: "Members and their roles",
+    tag: "tenants",
+    auth: "required",
+    params: tenantParams,
+    query: pageQuery,
+    handler: async ({ services: { platform }, caller, params, query }) => {
+      const { tenant } = await requireTenant(
+        platform.store.db,
+        caller.principal,
+        params.tenant,
+        "member.read",
+      );
+      const rows = await listMembers(platform.store.db, tenant.id, {
+        afterUserId: decodeCursor(query.cursor, "string"),
+        limit: query.limit + 1,
+      });
+      return toPage(rows, query.limit, (r) => r.user_id, toMemberView);
+    },
+  }),
+  defineRoute({
+    method: "PATCH",
+    url: "/v1/tenants/:tenant/members/:userId",
+    summary: "Change a member's role (never above your own; owners only by owners)",
+    tag: "tenants",
+    auth: "required",
+    params: memberParams,
+    body: changeRoleInput,
+    example: { body: { role: "viewer" } },
+    handler: ({ services: { platform }, caller, params, body }) =>
+      changeMemberRole(platform, caller, params.tenant, params.userId, body),
+  }),
+  defineRoute({
+    method: "DELETE",
+    url: "/v1/tenants/:tenant/members/:userId",
+    summary: "Remove a member (or leave, for yourself); the last owner stays",
+    tag: "tenants",
+    auth: "required",
+    params: memberParams,
+    handler: async ({ services: { platform }, caller, params }) => {
+      await removeMember(platform, caller, params.tenant, params.userId);
+      return undefined;
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    url: "/v1/tenants/:tenant/invitations",
+    summary: "Invite a person by email; returns the single-use token once",
+    tag: "tenants",
+    auth: "required",
+    status: 201,
+    params: tenantParams,
+    body: inviteInput,
+    carriesSecret: true,
+    example: { body: { email: "grace@example.com", role: "member" } },
+    handler: async ({ services: { platform }, caller, params, body }) => {
+      const { invitation, token } = await createInvitation(platform, caller, params.tenant, body);
+      return { ...invitation, token };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/v1/tenants/:tenant/invitations",
+    summary: "Invitations of a tenant (tokens are never shown again)",
+    tag: "tenants",
+    auth: "required",
+    params: tenantParams,
+    query: pageQuery,
+    handler: async ({ services: { platform }, caller, params, query }) => {
+      const { tenant } = await requireTenant(
+        platform.store.db,
+        caller.principal,
+        params.tenant,
+        "invitation.manage",
+      );
+      const rows = await listInvitations(platform.store.db, tenant.id, {
+        afterId: decodeCursor(query.cursor, "string"),
+        limit: query.limit + 1,
+      });
+      return toPage(
+        rows,
+        query.limit,
+        (r) => r.id,
+        (r) => toInvitationView(r, tenant.name),
+      );
+    },
+  }),
+  defineRoute({
+    method: "DELETE",
+    url: "/v1/tenants/:tenant/invitations/:invitationId",
+    summary: "Revoke an open invitation",
+    tag: "tenants",
+    auth: "required",
+    params: invitationParams,
+    handler: async ({ services: { platform }, caller, params }) => {
+      await revokeInvitation(platform, caller, params.tenant, params.invitationId);
+      return undefined;
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    url: "/v1/invitations/accept",
+    summary:
+      "Accept an invitation: a new person sets a password; an existing user signs in or gives their password",
+    tag: "tenants",
+    auth: "optional",
+    body: acceptInput,
+    example: { body: { token: "aimsinv_…", password: "correct horse battery" } },
+    handler: ({ services: { platform }, caller, body, source }) =>
+      acceptInvitation(platform, caller, body, source),
+  }),
+];

@@ -1,0 +1,170 @@
+import cookie from "@fastify/cookie";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from "fastify";
+import { AimsError } from "../domain/errors.js";
+import { newId } from "../domain/names.js";
+import type { Platform } from "../main.js";
+import { ensureOperatorKey } from "../tenancy/operatorKey.js";
+import type { Caller } from "../tenancy/principal.js";
+import { authenticateRequest } from "./auth.js";
+import { recordDenial } from "./denials.js";
+import { sendError } from "./errors.js";
+import { EventHub } from "./events/eventHub.js";
+import { idempotent } from "./idempotency.js";
+import { type ApiMetrics, createApiMetrics } from "./metrics.js";
+import { Answer, type ApiServices, type RouteSpec } from "./route.js";
+import { apiRoutes } from "./routes/index.js";
+import { parseRequestPart } from "./validation.js";
+
+export { ensureOperatorKey };
+
+export interface ApiServerOptions {
+  /** Routes to serve (default: every route of the API); tests may add their own. */
+  routes?: readonly RouteSpec[];
+}
+
+/** The API's services for code that runs beside it (the reconciler observes `metrics.reconcileDuration`). */
+export interface ApiServer extends FastifyInstance {
+  aims: ApiServices;
+}
+
+/**
+ * Builds the HTTP API over a platform, without listening: tests call `app.inject()`, `startApiServer` listens.
+ * @example const app = await createApiServer(platform); const res = await app.inject({ url: "/healthz" });
+ */
+export async function createApiServer(
+  platform: Platform,
+  options: ApiServerOptions = {},
+): Promise<ApiServer> {
+  const config = platform.config.api;
+  const app = Fastify({
+    loggerInstance: platform.logger,
+    // One line per request from the onResponse hook below, instead of fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
+    genReqId: () => `req_${newId()}`,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }) as unknown as ApiServer;
+  const metrics: ApiMetrics = createApiMetrics(platform);
+  const hub = new EventHub(platform.store.db, { pollMs: config.eventPollMs });
+  const services: ApiServices = { platform, hub, metrics };
+  app.decorate("aims", services);
+  await app.register(cookie);
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("cache-control", "no-store");
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    platform.logger.info(
+      {
+        request: request.id,
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      "request",
+    );
+  });
+  app.setErrorHandler((err, request, reply) => sendError(err, request, reply, platform.logger));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      new AimsError("not_found", `no route ${request.method} ${request.url.split("?")[0]}`),
+      request,
+      reply,
+      platform.logger,
+    ),
+  );
+  app.addHook("onClose", async () => hub.close());
+
+  for (const spec of options.routes ?? apiRoutes) register(app, services, spec);
+  return app;
+}
+
+function register(app: FastifyInstance, services: ApiServices, spec: RouteSpec): void {
+  const { platform } = services;
+  app.route({
+    method: spec.method,
+    url: spec.url,
+    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+      const source = `api ${request.ip}`;
+      let caller: Caller | undefined;
+      if (spec.auth !== "none") {
+        const principal = await authenticateRequest(platform.store.db, request);
+        if (!principal && spec.auth === "required")
+          throw new AimsError(
+            "unauthorized",
+            "sign in (session cookie) or send Authorization: Bearer <API key>",
+          );
+        caller = principal ? { principal, source } : undefined;
+      }
+      const params = parseRequestPart(spec.params, request.params, "path");
+      const query = parseRequestPart(spec.query, request.query, "query");
+      const body = parseRequestPart(spec.body, spec.body ? (request.body ?? {}) : undefined, "body");
+      const run = async () => {
+        const result: unknown = await spec.handler({
+          services,
+          params,
+          query,
+          body,
+          caller: caller as Caller,
+          source,
+          request,
+          reply,
+        });
+        if (result instanceof Answer) return { status: result.status, body: result.body };
+        return { status: spec.status ?? (result === undefined ? 204 : 200), body: result };
+      };
+      try {
+        const answer =
+          spec.method === "POST" && caller
+            ? await idempotent(
+                platform.store.db,
+                request,
+                caller.principal.actor,
+                { carriesSecret: Boolean(spec.carriesSecret) },
+                run,
+              )
+            : { ...(await run()), replayed: false };
+        if (reply.sent) return reply;
+        if (answer.replayed) reply.header("idempotent-replayed", "true");
+        if (spec.method !== "GET") services.hub.nudge();
+        if (answer.status === 204) return reply.status(204).send();
+        return reply.status(answer.status).send(answer.body);
+      } catch (err) {
+        if (caller && spec.method !== "GET") await recordDenial(platform, caller, spec, request, err);
+        throw err;
+      }
+    },
+  });
+}
+
+/**
+ * Creates the operator key if needed, builds the API and listens on the configured host and port.
+ * @example const api = await startApiServer(platform); console.log(api.url); await api.close();
+ */
+export async function startApiServer(
+  platform: Platform,
+  options: ApiServerOptions = {},
+): Promise<{ url: string; app: ApiServer; close(): Promise<void> }> {
+  await ensureOperatorKey(platform);
+  const app = await createApiServer(platform, options);
+  const { host, port } = platform.config.api;
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const bound = typeof address === "object" && address ? address.port : port;
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  return { url: `http://${shownHost}:${bound}`, app, close: () => app.close() };
+}

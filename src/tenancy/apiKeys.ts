@@ -1,0 +1,212 @@
+import { z } from "zod";
+import { AimsError } from "../domain/errors.js";
+import { nameSchema, newId } from "../domain/names.js";
+import type { Platform } from "../main.js";
+import { type ApiKeyRow, findApiKeyById, insertApiKey, revokeApiKeyRow } from "../store/apiKeyRepository.js";
+import { withTransaction } from "../store/database.js";
+import { recordChange } from "../store/recordChange.js";
+import type { TenantRow } from "../store/tenantRepository.js";
+import { peopleChange } from "./change.js";
+import { assertMayAssign, roleSchema } from "./members.js";
+import { type Caller, type Principal, requireTenant, requireUser } from "./principal.js";
+import { PERMISSIONS, type Permission, type Role, weakerRole } from "./roles.js";
+import { API_KEY_PREFIX, digestOf, displayPrefix, newSecret } from "./tokens.js";
+
+const keyFields = {
+  name: z.string().min(1).max(100),
+  scopes: z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length).optional(),
+  expiresAt: z.iso
+    .datetime({ offset: true })
+    .refine((t) => Date.parse(t) > Date.now(), "must be in the future")
+    .optional(),
+};
+
+/** A user's own key: optionally limited to one tenant, capped to a role and narrowed to scopes. */
+export const createUserKeyInput = z.strictObject({
+  ...keyFields,
+  tenant: nameSchema.optional(),
+  role: roleSchema.optional(),
+});
+/** A tenant's service key: belongs to no person; its role is explicit. */
+export const createServiceKeyInput = z.strictObject({ ...keyFields, role: roleSchema });
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  /** The start of the key, to tell keys apart. */
+  prefix: string;
+  kind: "user" | "service" | "operator";
+  userId: string | null;
+  tenant: string | null;
+  role: Role | null;
+  scopes: Permission[] | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+}
+
+/** Shapes a key row (never its digest). */
+export function toApiKeyView(row: ApiKeyRow, tenantName: string | null): ApiKeyView {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    kind: row.user_id ? "user" : row.platform_admin === 1 ? "operator" : "service",
+    userId: row.user_id,
+    tenant: tenantName,
+    role: row.role,
+    scopes: row.scopes === null ? null : (JSON.parse(row.scopes) as Permission[]),
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    createdAt: row.created_at,
+  };
+}
+
+/** Scopes only narrow: a key made by a narrowed key can hold no permission its maker lacks. */
+function narrowScopes(maker: Principal, wanted: Permission[] | undefined): Permission[] | null {
+  if (maker.scopes === null) return wanted ? [...new Set(wanted)] : null;
+  if (!wanted) return maker.scopes;
+  const extra = wanted.filter((s) => !maker.scopes!.includes(s));
+  if (extra.length)
+    throw new AimsError("forbidden", `scopes may only narrow; you do not hold ${extra.join(", ")}`);
+  return [...new Set(wanted)];
+}
+
+async function storeKey(
+  p: Platform,
+  caller: Caller,
+  fields: Omit<
+    ApiKeyRow,
+    "id" | "prefix" | "digest" | "revoked_at" | "last_used_at" | "created_by" | "created_at"
+  >,
+  tenant: TenantRow | null,
+): Promise<{ key: string; view: ApiKeyView }> {
+  const key = newSecret(API_KEY_PREFIX);
+  const row: ApiKeyRow = {
+    ...fields,
+    id: newId(),
+    prefix: displayPrefix(key),
+    digest: digestOf(key),
+    revoked_at: null,
+    last_used_at: null,
+    created_by: caller.principal.actor,
+    created_at: new Date().toISOString(),
+  };
+  const view = toApiKeyView(row, tenant?.name ?? null);
+  await withTransaction(p.store.db, async (trx) => {
+    await insertApiKey(trx, row);
+    await recordChange(
+      trx,
+      peopleChange(caller, {
+        event: "key.created",
+        action: "key.create",
+        target: tenant ? `tenant/${tenant.name}/key/${row.id}` : `user/${row.user_id}/key/${row.id}`,
+        tenantId: tenant?.id ?? null,
+        subject: row.id,
+        data: { prefix: row.prefix, kind: view.kind, role: row.role, scopes: view.scopes },
+      }),
+    );
+  });
+  return { key, view };
+}
+
+/** Creates a key for the calling user; it can never exceed the user's role, nor the key that creates it. */
+export async function createUserKey(
+  p: Platform,
+  caller: Caller,
+  input: z.output<typeof createUserKeyInput>,
+): Promise<{ key: string; view: ApiKeyView }> {
+  const { principal } = caller;
+  const userId = requireUser(principal, "create a personal key");
+  const tenantName = input.tenant;
+  const tenant = tenantName
+    ? (await requireTenant(p.store.db, principal, tenantName, "tenant.read")).tenant
+    : null;
+  if (principal.tenantId !== null && tenant?.id !== principal.tenantId)
+    throw new AimsError("forbidden", "a key limited to one tenant may only create keys for that tenant");
+  const role =
+    principal.roleCap === null ? (input.role ?? null) : weakerRole(principal.roleCap, input.role ?? null);
+  return storeKey(
+    p,
+    caller,
+    {
+      name: input.name,
+      user_id: userId,
+      tenant_id: tenant?.id ?? null,
+      role,
+      scopes: jsonScopes(narrowScopes(principal, input.scopes)),
+      platform_admin: principal.platformAdmin && tenant === null && role === null ? 1 : 0,
+      expires_at: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
+    },
+    tenant,
+  );
+}
+
+/** Creates a service key of a tenant; its role is at most the creator's. */
+export async function createServiceKey(
+  p: Platform,
+  caller: Caller,
+  tenantName: string,
+  input: z.output<typeof createServiceKeyInput>,
+): Promise<{ key: string; view: ApiKeyView }> {
+  const { tenant, role } = await requireTenant(p.store.db, caller.principal, tenantName, "key.manage");
+  assertMayAssign(caller, role, input.role, "create a service key with role");
+  return storeKey(
+    p,
+    caller,
+    {
+      name: input.name,
+      user_id: null,
+      tenant_id: tenant.id,
+      role: input.role,
+      scopes: jsonScopes(narrowScopes(caller.principal, input.scopes)),
+      platform_admin: 0,
+      expires_at: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
+    },
+    tenant,
+  );
+}
+
+function jsonScopes(scopes: Permission[] | null): string | null {
+  return scopes === null ? null : JSON.stringify(scopes);
+}
+
+/**
+ * Revokes a key: the caller's own (`tenantName` undefined) or any key limited to a tenant where the caller has
+ * key.manage. Someone else's key looks like no key.
+ */
+export async function revokeApiKey(
+  p: Platform,
+  caller: Caller,
+  id: string,
+  tenantName?: string,
+): Promise<ApiKeyView> {
+  const row = await findApiKeyById(p.store.db, id);
+  let tenant: TenantRow | null = null;
+  if (tenantName === undefined) {
+    const userId = requireUser(caller.principal, "revoke personal keys");
+    if (!row || row.user_id !== userId) throw new AimsError("not_found", `no key ${id}`);
+  } else {
+    tenant = (await requireTenant(p.store.db, caller.principal, tenantName, "key.manage")).tenant;
+    if (!row || row.tenant_id !== tenant.id)
+      throw new AimsError("not_found", `no key ${id} in tenant ${tenantName}`);
+  }
+  await withTransaction(p.store.db, async (trx) => {
+    await revokeApiKeyRow(trx, id);
+    await recordChange(
+      trx,
+      peopleChange(caller, {
+        event: "key.revoked",
+        action: "key.revoke",
+        target: tenant ? `tenant/${tenant.name}/key/${id}` : `user/${row.user_id}/key/${id}`,
+        tenantId: tenant?.id ?? row.tenant_id,
+        subject: id,
+        data: { prefix: row.prefix },
+      }),
+    );
+  });
+  return toApiKeyView(
+    { ...row, revoked_at: row.revoked_at ?? new Date().toISOString() },
+    tenant?.name ?? null,
+  );
+}

@@ -1,0 +1,114 @@
+import { AimsError } from "../domain/errors.js";
+import type { Actor } from "../lifecycle/actor.js";
+import type { Executor } from "../store/database.js";
+import { findMember, membershipsOf } from "../store/memberRepository.js";
+import { findTenantByName, listTenants, type TenantRow } from "../store/tenantRepository.js";
+import { allows, type Permission, type Role, weakerRole } from "./roles.js";
+
+/** Who is calling, as established from a session cookie or an API key. */
+export interface Principal {
+  /** `user:<id>` for a session, `key:<id>` for a key: what audit entries name. */
+  actor: string;
+  kind: "session" | "key";
+  /** The user behind a session or a user's key; null for service keys and the operator key. */
+  userId: string | null;
+  /** Operator: every tenant, as owner, plus platform routes (users, all audit). */
+  platformAdmin: boolean;
+  keyId: string | null;
+  sessionId: string | null;
+  /** The one tenant a key is limited to. */
+  tenantId: string | null;
+  /** A service key's role, or a user key's cap. */
+  roleCap: Role | null;
+  /** Permissions a key is narrowed to; null means all its role allows. */
+  scopes: Permission[] | null;
+}
+
+/** A principal plus where the request came from: what every operation needs to authorise and audit. */
+export interface Caller {
+  principal: Principal;
+  /** `api <client address>`. */
+  source: string;
+}
+
+/** The audit actor of a caller. */
+export function actorOf(caller: Caller): Actor {
+  return { id: caller.principal.actor, source: caller.source };
+}
+
+/** The principal's role in a tenant, or undefined when it has none (the tenant is invisible to it). */
+export async function roleIn(
+  ex: Executor,
+  principal: Principal,
+  tenantId: string,
+): Promise<Role | undefined> {
+  if (principal.tenantId !== null && principal.tenantId !== tenantId) return undefined;
+  if (principal.platformAdmin) return weakerRole("owner", principal.roleCap);
+  if (principal.userId !== null) {
+    const member = await findMember(ex, tenantId, principal.userId);
+    return member ? weakerRole(member.role, principal.roleCap) : undefined;
+  }
+  return principal.roleCap ?? undefined;
+}
+
+/** True when the principal's role (narrowed by its scopes) allows `permission`. */
+export function permits(principal: Principal, role: Role, permission: Permission): boolean {
+  return allows(role, permission, principal.scopes);
+}
+
+/**
+ * The tenant named `name` if the caller may do `permission` there. A tenant the caller cannot see at all is
+ * AimsError("not_found"), exactly like a tenant that does not exist; a visible tenant where the role falls
+ * short is AimsError("forbidden").
+ */
+export async function requireTenant(
+  ex: Executor,
+  principal: Principal,
+  name: string,
+  permission: Permission,
+): Promise<{ tenant: TenantRow; role: Role }> {
+  const tenant = await findTenantByName(ex, name);
+  const role = tenant ? await roleIn(ex, principal, tenant.id) : undefined;
+  if (!tenant || !role) throw new AimsError("not_found", `no tenant ${name}`);
+  if (!permits(principal, role, permission))
+    throw new AimsError("forbidden", `your role in tenant ${name} (${role}) does not allow ${permission}`);
+  return { tenant, role };
+}
+
+/** The tenants where the principal may do `permission`: every tenant for the operator. */
+export async function tenantsWhere(
+  ex: Executor,
+  principal: Principal,
+  permission: Permission,
+): Promise<Array<{ tenant: TenantRow; role: Role }>> {
+  const tenants = await listTenants(ex);
+  let roles: Map<string, Role>;
+  if (principal.platformAdmin)
+    roles = new Map(tenants.map((t) => [t.id, weakerRole("owner", principal.roleCap)]));
+  else if (principal.userId !== null)
+    roles = new Map(
+      (await membershipsOf(ex, principal.userId)).map((m) => [
+        m.tenant_id,
+        weakerRole(m.role, principal.roleCap),
+      ]),
+    );
+  else
+    roles = new Map(principal.tenantId && principal.roleCap ? [[principal.tenantId, principal.roleCap]] : []);
+  return tenants.flatMap((tenant) => {
+    const role = roles.get(tenant.id);
+    if (!role || (principal.tenantId !== null && principal.tenantId !== tenant.id)) return [];
+    return permits(principal, role, permission) ? [{ tenant, role }] : [];
+  });
+}
+
+/** Throws AimsError("forbidden") unless the caller is the operator (platform routes). */
+export function requirePlatformAdmin(principal: Principal, what: string): void {
+  if (!principal.platformAdmin || principal.tenantId !== null)
+    throw new AimsError("forbidden", `only the operator (platform admin) may ${what}`);
+}
+
+/** Throws AimsError("forbidden") unless a person (a session or a user's own key) is calling. */
+export function requireUser(principal: Principal, what: string): string {
+  if (principal.userId === null) throw new AimsError("forbidden", `only a signed-in user may ${what}`);
+  return principal.userId;
+}

@@ -1,0 +1,78 @@
+import type { Role } from "../store/schema.js";
+
+export type { Role };
+
+/** Every role, most powerful first. */
+export const ROLES = ["owner", "admin", "member", "viewer"] as const satisfies readonly Role[];
+
+/** Everything a principal may be allowed to do inside a tenant. */
+export const PERMISSIONS = [
+  "tenant.read",
+  "tenant.delete",
+  "member.read",
+  "member.manage",
+  "owner.manage",
+  "invitation.manage",
+  "key.manage",
+  "instance.read",
+  "instance.logs",
+  "instance.deploy",
+  "instance.operate",
+  "instance.delete",
+  "instance.scale",
+  "instance.suspend",
+  "event.read",
+  "audit.read",
+  "approval.request",
+  "approval.decide",
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+const viewer: Permission[] = ["tenant.read", "member.read", "instance.read", "instance.logs", "event.read"];
+const member: Permission[] = [
+  ...viewer,
+  "instance.deploy",
+  "instance.operate",
+  "instance.delete",
+  "approval.request",
+];
+const admin: Permission[] = [
+  ...member,
+  "member.manage",
+  "invitation.manage",
+  "key.manage",
+  "instance.scale",
+  "instance.suspend",
+  "audit.read",
+  "approval.decide",
+];
+const owner: Permission[] = [...admin, "tenant.delete", "owner.manage"];
+
+/**
+ * The one permission table: what each role may do in its tenant. `approval.decide` is who may approve an
+ * AI-proposed action (deploy, scale up, delete, spend). Roles nest: each has everything of the one below.
+ */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
+  owner: new Set(owner),
+  admin: new Set(admin),
+  member: new Set(member),
+  viewer: new Set(viewer),
+};
+
+const RANK: Record<Role, number> = { owner: 4, admin: 3, member: 2, viewer: 1 };
+
+/** True when `a` is at least as powerful as `b`. */
+export function roleAtLeast(a: Role, b: Role): boolean {
+  return RANK[a] >= RANK[b];
+}
+
+/** The less powerful of two roles (a key's cap never lets it exceed its user). */
+export function weakerRole(a: Role, b: Role | null): Role {
+  return b !== null && RANK[b] < RANK[a] ? b : a;
+}
+
+/** True when `role`, narrowed by `scopes` (null: no narrowing), allows `permission`. */
+export function allows(role: Role, permission: Permission, scopes: readonly Permission[] | null): boolean {
+  return ROLE_PERMISSIONS[role].has(permission) && (scopes === null || scopes.includes(permission));
+}

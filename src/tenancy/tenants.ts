@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { AimsError } from "../domain/errors.js";
+import { nameSchema } from "../domain/names.js";
+import type { Platform } from "../main.js";
+import { withTransaction } from "../store/database.js";
+import { insertMember } from "../store/memberRepository.js";
+import { recordChange } from "../store/recordChange.js";
+import { insertTenant, type TenantRow } from "../store/tenantRepository.js";
+import { peopleChange } from "./change.js";
+import type { Caller } from "./principal.js";
+import type { Role } from "./roles.js";
+
+export const createTenantInput = z.strictObject({ name: nameSchema });
+
+export interface TenantView {
+  id: string;
+  name: string;
+  status: string;
+  /** The caller's role in the tenant. */
+  role: Role;
+  createdAt: string;
+}
+
+/** Shapes a tenant row for a caller with `role` there. */
+export function toTenantView(row: TenantRow, role: Role): TenantView {
+  return { id: row.id, name: row.name, status: row.status, role, createdAt: row.created_at };
+}
+
+/**
+ * Creates a tenant. The operator may; so may any signed-in user (a session, or a user key not limited to one
+ * tenant and not narrowed by scopes), who becomes its owner. Service keys may not.
+ */
+export async function createTenant(
+  p: Platform,
+  caller: Caller,
+  input: z.output<typeof createTenantInput>,
+): Promise<TenantView> {
+  const { principal } = caller;
+  const unbound = principal.tenantId === null && principal.scopes === null && principal.roleCap === null;
+  if (!unbound || (!principal.platformAdmin && principal.userId === null))
+    throw new AimsError(
+      "forbidden",
+      "only the operator or a signed-in user (not a limited key) may create tenants",
+    );
+  const tenant = await withTransaction(p.store.db, async (trx) => {
+    const row = await insertTenant(trx, { name: input.name });
+    if (principal.userId !== null)
+      await insertMember(trx, { tenantId: row.id, userId: principal.userId, role: "owner" });
+    await recordChange(
+      trx,
+      peopleChange(caller, {
+        event: "tenant.created",
+        action: "tenant.create",
+        target: `tenant/${row.name}`,
+        tenantId: row.id,
+        subject: row.name,
+        data: principal.userId ? { owner: principal.userId } : {},
+      }),
+    );
+    return row;
+  });
+  return toTenantView(tenant, "owner");
+}

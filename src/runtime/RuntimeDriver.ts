@@ -94,6 +94,13 @@ export interface ManagedObjects {
 
 export type ProgressSink = (message: string) => void;
 
+/** A container event from the engine (die, start, destroy, oom, ...), with the container's labels. */
+export interface EngineEvent {
+  action: string;
+  containerId: string;
+  labels: Labels;
+}
+
 export interface LogOptions {
   follow: boolean;
   tail?: number;
@@ -130,6 +137,8 @@ export interface RuntimeDriver {
   listManaged(labels: Labels): Promise<ManagedObjects>;
   /** Log lines (stdout and stderr, demultiplexed) as an async iterable of text chunks. */
   logs(nameOrId: string, options: LogOptions): AsyncIterable<string>;
+  /** Container events for objects carrying all `labels`; ends when aborted or when the engine goes away. */
+  events(labels: Labels, signal: AbortSignal): AsyncIterable<EngineEvent>;
   /** Runs a command inside a running container; bounded by `timeoutMs`. */
   exec(nameOrId: string, command: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }>;
 }

@@ -6,7 +6,8 @@ import BetterSqlite3 from "better-sqlite3";
 import Docker from "dockerode";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const CLI = join(ROOT, "src/cli/main.ts");
+/** The compiled CLI (test/support/globalSetup.ts builds it once per run). */
+const CLI = join(ROOT, "dist/cli/main.js");
 
 export interface CliResult {
   code: number;
@@ -33,7 +34,7 @@ export function createTestInstall(portRange: string, env: Record<string, string>
     new Promise<CliResult>((done) => {
       execFile(
         process.execPath,
-        ["--import", "tsx", CLI, ...args],
+        [CLI, ...args],
         {
           cwd: ROOT,
           env: { ...process.env, ...baseEnv, ...extraEnv },

@@ -5,6 +5,7 @@ import { parseImageRef } from "../../domain/manifest.js";
 import type {
   ContainerSpec,
   ContainerState,
+  EngineEvent,
   EngineInfo,
   Labels,
   LogOptions,
@@ -20,6 +21,7 @@ import { toCreateOptions } from "./containerOptions.js";
 import { summaryToContainerState, toContainerState } from "./containerState.js";
 import { listContextFiles } from "./contextFiles.js";
 import { callEngine, engineMessage, engineStatus, isNotFound, unreachableError } from "./engineErrors.js";
+import { containerEvents } from "./engineEvents.js";
 import { execCommand } from "./execCommand.js";
 import { followProgress, streamError } from "./progressStream.js";
 
@@ -260,6 +262,15 @@ export class DockerDriver implements RuntimeDriver {
         labels: { ...(v.Labels ?? {}) },
       })),
     };
+  }
+
+  /** Container events with these labels; the stream ends when aborted or when the engine stops. */
+  async *events(labels: Labels, signal: AbortSignal): AsyncGenerator<EngineEvent, void, undefined> {
+    try {
+      yield* containerEvents(this.docker, labels, signal);
+    } catch (err) {
+      throw unreachableError(err, this.options.socketPath) ?? err;
+    }
   }
 
   /** stdout and stderr as text chunks; a followed stream ends when the container stops or on abort. */

@@ -1,0 +1,182 @@
+import pLimit from "p-limit";
+import type { Platform } from "../main.js";
+import {
+  type ContainerState,
+  LABEL,
+  type ManagedObjects,
+  type ObjectSummary,
+  type ProgressSink,
+} from "../runtime/RuntimeDriver.js";
+import { type InstanceRow, listInstances, listKeptVolumeInstanceIds } from "../store/instanceRepository.js";
+import { listTenants } from "../store/tenantRepository.js";
+import { driveInstance, instanceLease } from "./driveInstance.js";
+import { parseSpec } from "./instanceSpec.js";
+import { withLease } from "./leases.js";
+import { expectedContainerNames, needsWork } from "./needsWork.js";
+import { reconcileInstance } from "./reconcileInstance.js";
+
+export interface TickReport {
+  instances: number;
+  acted: string[];
+  orphans: { containers: number; networks: number; volumes: number };
+  releasedAllocations: number;
+  /** Earliest time an instance asked to be looked at again (restart backoff). */
+  nextRetryAt?: number;
+  durationMs: number;
+}
+
+/** Objects this install labelled whose instance the store does not know (or removed): orphans. */
+export function findOrphans(objects: ManagedObjects, known: Set<string>, keptVolumes: Set<string>) {
+  const unknown = <T extends { labels: Record<string, string> }>(o: T) =>
+    !known.has(o.labels[LABEL.instance] ?? "");
+  return {
+    containers: objects.containers.filter(unknown),
+    networks: objects.networks.filter(unknown),
+    volumes: objects.volumes.filter((v) => unknown(v) && !keptVolumes.has(v.labels[LABEL.instance] ?? "")),
+  };
+}
+
+/**
+ * One reconcile pass over the whole install: list the engine's objects (one call), then the store's
+ * instances, remove orphans, release ports nothing owns, and reconcile every instance that needs it
+ * (bounded concurrency, each under its lease). Objects are listed before instances: an object seen
+ * always belongs to a row already committed, so a deploy in flight is never mistaken for an orphan.
+ */
+export interface TickOptions {
+  /** `wait`: drive each instance until it settles (CLI); `once`: one pass each; `detach`: start jobs and return (daemon). */
+  mode?: "wait" | "once" | "detach";
+  /** Instances with a job running (detach mode): skipped, never worked on twice at once. */
+  inFlight?: Set<string>;
+  /** Called when a detached job ends, with the time it asked to be looked at again. */
+  onJobDone?: (retryAt?: number) => void;
+}
+
+export async function reconcileAll(
+  p: Platform,
+  progress: ProgressSink,
+  options: TickOptions = {},
+): Promise<TickReport> {
+  const mode = options.mode ?? "once";
+  const started = performance.now();
+  const objects = await p.driver.listManaged({ [LABEL.installation]: p.store.installationId });
+  const rows = await listInstances(p.store.db, {});
+  const kept = await listKeptVolumeInstanceIds(p.store.db);
+  const orphans = findOrphans(objects, new Set(rows.map((r) => r.id)), kept);
+  await removeOrphans(p, orphans, progress);
+  const releasedAllocations = await releaseUnownedAllocations(p);
+
+  const tenants = new Map((await listTenants(p.store.db)).map((t) => [t.id, t.name]));
+  const byInstance = groupByInstance(objects.containers);
+  const limit = pLimit(p.config.reconcile.concurrency);
+  const acted: string[] = [];
+  let nextRetryAt: number | undefined;
+  const now = Date.now();
+  const jobs: Promise<unknown>[] = [];
+  for (const row of rows) {
+    if (options.inFlight?.has(row.id)) continue;
+    const verdict = verdictFor(p, row, tenants.get(row.tenant_id) ?? "?", byInstance.get(row.id) ?? [], now);
+    // The CLI's reconcile waits out restart backoffs too; the daemon comes back at retryAt instead.
+    if (!verdict.work && !(mode === "wait" && verdict.retryAt)) {
+      if (verdict.retryAt) nextRetryAt = Math.min(nextRetryAt ?? verdict.retryAt, verdict.retryAt);
+      continue;
+    }
+    acted.push(
+      `${tenants.get(row.tenant_id)}/${row.name}: ${verdict.work ? verdict.why : "restart scheduled"}`,
+    );
+    options.inFlight?.add(row.id);
+    const job = limit(async () => {
+      const prefixed: ProgressSink = (m) => progress(`${tenants.get(row.tenant_id)}/${row.name}: ${m}`);
+      let retryAt: number | undefined;
+      try {
+        if (mode === "wait") await driveInstance(p, row.id, prefixed);
+        else {
+          const r = await withLease(p.store.db, instanceLease(row.id), () =>
+            reconcileInstance(p, row.id, prefixed),
+          );
+          if (r.ran && r.value.retryAt) retryAt = r.value.retryAt;
+        }
+      } catch (err) {
+        p.logger.error({ instance: row.id, err: (err as Error).message }, "reconcile failed");
+        prefixed(`reconcile failed: ${(err as Error).message}`);
+      } finally {
+        options.inFlight?.delete(row.id);
+      }
+      if (retryAt) nextRetryAt = Math.min(nextRetryAt ?? retryAt, retryAt);
+      options.onJobDone?.(retryAt);
+    });
+    jobs.push(job);
+  }
+  if (mode !== "detach") await Promise.all(jobs);
+  return {
+    instances: rows.length,
+    acted,
+    orphans: {
+      containers: orphans.containers.length,
+      networks: orphans.networks.length,
+      volumes: orphans.volumes.length,
+    },
+    releasedAllocations,
+    ...(nextRetryAt ? { nextRetryAt } : {}),
+    durationMs: performance.now() - started,
+  };
+}
+
+function verdictFor(
+  p: Platform,
+  row: InstanceRow,
+  tenantName: string,
+  containers: ContainerState[],
+  now: number,
+) {
+  try {
+    return needsWork(
+      row,
+      expectedContainerNames(p.store.installationId, tenantName, row, parseSpec(row.spec)),
+      containers,
+      now,
+    );
+  } catch (err) {
+    return { work: true as const, why: `unreadable spec: ${(err as Error).message}` };
+  }
+}
+
+function groupByInstance(containers: ContainerState[]): Map<string, ContainerState[]> {
+  const map = new Map<string, ContainerState[]>();
+  for (const c of containers) {
+    const id = c.labels[LABEL.instance] ?? "";
+    map.set(id, [...(map.get(id) ?? []), c]);
+  }
+  return map;
+}
+
+async function removeOrphans(
+  p: Platform,
+  orphans: { containers: ContainerState[]; networks: ObjectSummary[]; volumes: ObjectSummary[] },
+  progress: ProgressSink,
+) {
+  const total = orphans.containers.length + orphans.networks.length + orphans.volumes.length;
+  if (!total) return;
+  progress(`removing ${total} orphaned object(s) labelled with this install`);
+  await Promise.all(orphans.containers.map((c) => p.driver.removeContainer(c.id)));
+  for (const n of orphans.networks) await p.driver.removeNetwork(n.name);
+  for (const v of orphans.volumes) await p.driver.removeVolume(v.name);
+  p.logger.info(
+    {
+      containers: orphans.containers.length,
+      networks: orphans.networks.length,
+      volumes: orphans.volumes.length,
+    },
+    "orphans removed",
+  );
+}
+
+/** Allocations whose instance is removed: a crash between removal steps must never leak a port. */
+async function releaseUnownedAllocations(p: Platform): Promise<number> {
+  const result = await p.store.db
+    .deleteFrom("allocations")
+    .where("instance_id", "in", (eb) =>
+      eb.selectFrom("instances").select("id").where("removed_at", "is not", null),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows ?? 0);
+}

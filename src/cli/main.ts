@@ -4,9 +4,16 @@ import { registerCatalog } from "./commands/catalog.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerEvents } from "./commands/events.js";
+import { registerImages } from "./commands/images.js";
+import { registerLifecycle } from "./commands/lifecycle.js";
 import { registerLogs } from "./commands/logs.js";
 import { registerPs } from "./commands/ps.js";
+import { registerReconcile } from "./commands/reconcile.js";
 import { registerRm } from "./commands/rm.js";
+import { registerScale } from "./commands/scale.js";
+import { registerServe } from "./commands/serve.js";
+import { registerService } from "./commands/service.js";
+import { registerUpdate } from "./commands/update.js";
 import { reportError } from "./context.js";
 
 /** Builds the `aims` command tree. */
@@ -24,8 +31,15 @@ export function buildProgram(): Command {
   registerPs(program);
   registerLogs(program);
   registerRm(program);
+  registerLifecycle(program);
+  registerScale(program);
+  registerUpdate(program);
+  registerReconcile(program);
+  registerServe(program);
+  registerService(program);
   registerEvents(program);
   registerDoctor(program);
+  registerImages(program);
   return program;
 }
 

@@ -4,6 +4,10 @@ import { nameSchema } from "./names.js";
 /** Manifest API version this build of AIMS reads. */
 export const PLUG_API_VERSION = "aims.dev/v1";
 
+/** What kind of thing a plug is; `aims catalog list --category` filters by it. */
+export const PLUG_CATEGORIES = ["tool", "agent", "platform", "bot", "database"] as const;
+export type PlugCategory = (typeof PLUG_CATEGORIES)[number];
+
 const keySchema = z
   .string()
   .regex(
@@ -181,7 +185,12 @@ export const plugSchema = z
     version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "must be a semantic version like 1.2.3"),
     name: z.string().min(1).max(80),
     description: z.string().max(2000).default(""),
-    category: z.enum(["tool", "agent", "platform", "bot", "database"]),
+    category: z.enum(PLUG_CATEGORIES),
+    /** Search words for `aims catalog list --search` (lowercase, like `vector` or `openai-compatible`). */
+    tags: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "must be a lowercase word (letters, digits, -)"))
+      .max(12)
+      .default([]),
     source: z
       .object({ docs: z.string().url().optional(), upstreamVersion: z.string().optional() })
       .optional(),

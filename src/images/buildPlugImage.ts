@@ -30,6 +30,19 @@ async function readContext(contextDir: string): Promise<ContextFile[]> {
   }
 }
 
+async function readSource(source: PlugImageSource) {
+  const files = await readContext(source.contextDir);
+  const dockerfile = files.find((f) => f.path === "Dockerfile");
+  if (!dockerfile)
+    throw new AimsError("invalid_input", `no Dockerfile in build context ${source.contextDir}`);
+  return { tag: plugImageTag(source, contextHash(files)), dockerfile };
+}
+
+/** The tag `ensureBuiltImage` gives this source, computed from its files without touching the engine. */
+export async function plugImageTagFor(source: PlugImageSource): Promise<string> {
+  return (await readSource(source)).tag;
+}
+
 /**
  * The image for a plug service built from source: reused when the engine has the tag for this exact
  * content, otherwise built (after any `aims-base/*` image it starts FROM). Returns the tag.
@@ -40,11 +53,7 @@ export async function ensureBuiltImage(
   source: PlugImageSource,
   onProgress: ProgressSink = () => {},
 ): Promise<string> {
-  const files = await readContext(source.contextDir);
-  const dockerfile = files.find((f) => f.path === "Dockerfile");
-  if (!dockerfile)
-    throw new AimsError("invalid_input", `no Dockerfile in build context ${source.contextDir}`);
-  const tag = plugImageTag(source, contextHash(files));
+  const { tag, dockerfile } = await readSource(source);
   if (await driver.hasImage(tag)) return tag;
   await ensureBaseImages(driver, dockerfileBases(Buffer.from(dockerfile.bytes).toString("utf8")), onProgress);
   onProgress(`building ${tag}`);

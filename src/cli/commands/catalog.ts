@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { filterCatalog } from "../../catalog/searchCatalog.js";
 import type { Plug } from "../../domain/manifest.js";
 import { catalogFor } from "../../main.js";
 import { configFrom, printJson, printTable } from "../context.js";
@@ -9,11 +10,20 @@ export function registerCatalog(program: Command): void {
   catalog
     .command("list")
     .description("list plugs")
+    .option("--category <category>", "only plugs of this category (tool, agent, platform, bot, database)")
+    .option("--search <words>", "only plugs whose id, name, description, tags or images contain every word")
     .option("--json", "machine-readable output")
-    .action(function (this: Command, opts: { json?: boolean }) {
-      const entries = catalogFor(configFrom(this)).entries;
+    .action(function (this: Command, opts: { json?: boolean; category?: string; search?: string }) {
+      const entries = filterCatalog(catalogFor(configFrom(this)).entries, {
+        ...(opts.category ? { category: opts.category } : {}),
+        ...(opts.search ? { search: opts.search } : {}),
+      });
       if (opts.json) {
         printJson(entries.map((e) => summary(e.plug)));
+        return;
+      }
+      if (!entries.length) {
+        process.stdout.write("no plugs match\n");
         return;
       }
       printTable(
@@ -42,7 +52,17 @@ function summary(plug: Plug) {
     name: plug.name,
     category: plug.category,
     description: plug.description,
+    tags: plug.tags,
+    images: plug.services.map((s) => s.image ?? `built from ${s.build?.context}`),
   };
+}
+
+/** An input's type with its limits, e.g. `int 16-200` or `enum: a|b`. */
+function inputTypeText(input: Plug["inputs"][number]): string {
+  if (input.type === "int") return `int ${input.min}-${input.max}`;
+  if (input.type === "enum") return `enum: ${input.values.join("|")}`;
+  if (input.type === "secret") return "secret, stored encrypted";
+  return input.type;
 }
 
 /** A readable description of a plug for `catalog show`. */
@@ -54,19 +74,25 @@ export function describePlug(plug: Plug): string {
     lines.push(`  ${s.name}: ${s.image ?? `built from ${s.build?.context}`}`);
     for (const p of s.ports)
       lines.push(`    port ${p.name}: ${p.container}/${p.protocol}${p.public ? " (public)" : " (internal)"}`);
+    if (s.dependsOn.length) lines.push(`    starts after: ${s.dependsOn.join(", ")} (healthy)`);
     for (const v of s.volumes) lines.push(`    volume ${v.name}: ${v.path}`);
     const mem = Math.round(s.resources.memory / 1024 / 1024);
     lines.push(`    limits: ${s.resources.cpu} cpu, ${mem} MiB, ${s.resources.pids} pids`);
   }
   if (plug.inputs.length) {
-    lines.push("", "inputs (set with --set KEY=VALUE):");
+    lines.push("", "inputs (asked on a terminal, or set with --set KEY=VALUE):");
     for (const i of plug.inputs) {
       const def = "default" in i && i.default !== undefined ? ` [default: ${i.default}]` : "";
       const req = i.required === false || def ? "" : " (required)";
-      lines.push(`  ${i.key} (${i.type})${req}${def}: ${i.question}`);
+      lines.push(`  ${i.key} (${inputTypeText(i)})${req}${def}: ${i.question}`);
       if (i.help) lines.push(`      ${i.help}`);
     }
   }
   if (plug.secrets.length) lines.push("", `generated secrets: ${plug.secrets.map((s) => s.key).join(", ")}`);
+  if (plug.source?.docs)
+    lines.push(
+      "",
+      `upstream: ${plug.source.docs}${plug.source.upstreamVersion ? ` (${plug.source.upstreamVersion})` : ""}`,
+    );
   return `${lines.join("\n")}\n`;
 }

@@ -50,12 +50,25 @@ describe("bad input gets a clear error, a non-zero exit and changes nothing", ()
   });
 
   it("prints a dry-run plan (secrets by name only) and changes nothing", async () => {
-    const r = await install.run(["deploy", "node-api", "--tenant", "acme", "--name", "api", "--dry-run", "--json"]);
+    const r = await install.run([
+      "deploy",
+      "node-api",
+      "--tenant",
+      "acme",
+      "--name",
+      "api",
+      "--dry-run",
+      "--json",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const { plan } = JSON.parse(r.stdout);
     expect(plan.network).toMatch(/^aims-[a-z0-9]{6}-acme-api$/);
     expect(plan.volumes).toEqual([expect.objectContaining({ service: "api", path: "/data" })]);
-    expect(plan.containers[0]).toMatchObject({ service: "api", user: "65534:65534", limits: { cpus: 0.5, memoryMiB: 128, pids: 128 } });
+    expect(plan.containers[0]).toMatchObject({
+      service: "api",
+      user: "65534:65534",
+      limits: { cpus: 0.5, memoryMiB: 128, pids: 128 },
+    });
     expect(plan.containers[0].env.API_TOKEN).toBe("<secret:API_TOKEN>");
     expect(plan.ports[0]).toMatchObject({ container: 3000, host: 52200 });
     expect(plan.secrets).toEqual(["API_TOKEN"]);

@@ -15,7 +15,10 @@ describe("aims doctor", () => {
     const r = await install.run(["doctor", "--json"]);
     const checks = JSON.parse(r.stdout) as Check[];
     expect(checks.map((c) => c.name)).toEqual(["engine", "address pools", "disk", "ports", "store"]);
-    expect(checks.find((c) => c.name === "engine")).toMatchObject({ ok: true, detail: expect.stringMatching(/^Docker /) });
+    expect(checks.find((c) => c.name === "engine")).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/^Docker /),
+    });
     expect(checks.find((c) => c.name === "ports")?.detail).toMatch(/0 of 10 ports allocated in 52350-52359/);
   });
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Insertable } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { newId } from "../domain/names.js";
 import { openStore, type Store } from "./database.js";
@@ -14,7 +15,6 @@ import {
   putSecret,
   updateInstanceState,
 } from "./instanceRepository.js";
-import type { Insertable } from "kysely";
 import type { InstancesTable } from "./schema.js";
 import { insertTenant } from "./tenantRepository.js";
 

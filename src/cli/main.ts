@@ -11,6 +11,7 @@ import { registerPs } from "./commands/ps.js";
 import { registerReconcile } from "./commands/reconcile.js";
 import { registerRm } from "./commands/rm.js";
 import { registerScale } from "./commands/scale.js";
+import { registerSecrets } from "./commands/secrets.js";
 import { registerServe } from "./commands/serve.js";
 import { registerService } from "./commands/service.js";
 import { registerUpdate } from "./commands/update.js";
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerEvents(program);
   registerDoctor(program);
   registerImages(program);
+  registerSecrets(program);
   return program;
 }
 

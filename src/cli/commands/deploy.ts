@@ -3,7 +3,9 @@ import type { InstancePlan } from "../../catalog/renderInstance.js";
 import { resolveEnv } from "../../catalog/renderInstance.js";
 import { parseSetPairs } from "../../domain/inputs.js";
 import { deployInstance } from "../../lifecycle/deployInstance.js";
-import { cliActor, printJson, progressFor, withPlatform } from "../context.js";
+import { catalogFor } from "../../main.js";
+import { cliActor, configFrom, printJson, progressFor, withPlatform } from "../context.js";
+import { askIntake, shouldAsk, terminalPrompter } from "../intake.js";
 
 interface DeployOptions {
   tenant: string;
@@ -12,6 +14,8 @@ interface DeployOptions {
   dryRun?: boolean;
   wait?: boolean;
   json?: boolean;
+  /** false with --no-input */
+  input?: boolean;
 }
 
 /** `aims deploy <plug>`: deploy a plug for a tenant, or print its plan with --dry-run. */
@@ -33,7 +37,18 @@ export function registerDeploy(program: Command): void {
     )
     .option("--wait", "wait until the instance is healthy (the default; kept for scripts)")
     .option("--json", "machine-readable output")
+    .option("--no-input", "never ask questions on a terminal: use --set answers and defaults only")
     .action(async function (this: Command, plug: string, opts: DeployOptions) {
+      let set = parseSetPairs(opts.set);
+      // On a terminal, ask the plug's intake questions that --set did not answer (scripts are never asked).
+      if (shouldAsk({ noInput: opts.input === false })) {
+        const prompter = terminalPrompter();
+        try {
+          set = await askIntake(catalogFor(configFrom(this)).get(plug).plug, set, prompter);
+        } finally {
+          prompter.close();
+        }
+      }
       const outcome = await withPlatform(this, (p) =>
         deployInstance(
           p,
@@ -41,7 +56,7 @@ export function registerDeploy(program: Command): void {
             plug,
             tenant: opts.tenant,
             name: opts.name,
-            set: parseSetPairs(opts.set),
+            set,
             dryRun: Boolean(opts.dryRun),
           },
           cliActor(),

@@ -11,6 +11,8 @@ const CLI = join(ROOT, "dist/cli/main.js");
 
 export interface CliResult {
   code: number;
+  /** The signal that ended the process, when one did (crash-safety tests). */
+  signal?: string;
   stdout: string;
   stderr: string;
 }
@@ -43,7 +45,8 @@ export function createTestInstall(portRange: string, env: Record<string, string>
         },
         (err, stdout, stderr) => {
           const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-          done({ code, stdout, stderr });
+          const signal = err && "signal" in err && typeof err.signal === "string" ? err.signal : undefined;
+          done({ code, ...(signal ? { signal } : {}), stdout, stderr });
         },
       );
     });

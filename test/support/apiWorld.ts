@@ -1,0 +1,101 @@
+import { newId } from "../../src/domain/names.js";
+import { instanceChange } from "../../src/lifecycle/changeRecord.js";
+import { newSpec } from "../../src/lifecycle/instanceSpec.js";
+import type { Platform } from "../../src/main.js";
+import { withTransaction } from "../../src/store/database.js";
+import { insertInstance } from "../../src/store/instanceRepository.js";
+import { insertMember } from "../../src/store/memberRepository.js";
+import { recordChange } from "../../src/store/recordChange.js";
+import { findTenantByName } from "../../src/store/tenantRepository.js";
+import type { Role } from "../../src/tenancy/roles.js";
+import type { ApiFixture } from "./apiFixture.js";
+
+/**
+ * Writes an instance row (desired running, observed ready) with its created event, straight through the store:
+ * for tests about the API's view of instances, where running containers are not the point.
+ */
+export async function storeInstance(p: Platform, tenantName: string, name: string): Promise<string> {
+  const tenant = (await findTenantByName(p.store.db, tenantName))!;
+  const id = newId();
+  const now = new Date().toISOString();
+  const entry = p.catalog.get("static-site");
+  await withTransaction(p.store.db, async (trx) => {
+    await insertInstance(trx, {
+      id,
+      tenant_id: tenant.id,
+      name,
+      plug_id: entry.plug.id,
+      plug_version: entry.plug.version,
+      desired_state: "running",
+      observed_state: "ready",
+      reason: null,
+      revision: 1,
+      spec: JSON.stringify(newSpec(entry, {})),
+      created_at: now,
+      updated_at: now,
+      removed_at: null,
+    });
+    await recordChange(
+      trx,
+      instanceChange(
+        { id: "test", source: "test" },
+        tenant,
+        { id, name },
+        { event: "instance.created", action: "instance.deploy" },
+      ),
+    );
+  });
+  return id;
+}
+
+/** A tenant with an owner (session and personal key), a service key, an invitation, an instance and members by role. */
+export interface TenantWorld {
+  name: string;
+  id: string;
+  owner: { id: string; session: { cookie: string; csrf: string } };
+  ownerKey: { id: string; key: string };
+  serviceKey: { id: string; key: string };
+  invitation: { id: string; token: string };
+  instance: { id: string; name: string };
+  /** A user per role (owner included: a second owner), signed in. */
+  members: Record<Role, { id: string; session: { cookie: string; csrf: string } }>;
+}
+
+/** Builds a tenant through the API (and instance rows through the store). */
+export async function buildTenant(f: ApiFixture, name: string): Promise<TenantWorld> {
+  const owner = await f.signUp(`owner@${name}.example`);
+  const created = await f.call("POST", "/v1/tenants", { as: owner.session, body: { name } });
+  if (created.statusCode !== 201) throw new Error(created.body);
+  const ownerKey = (await f.call("POST", "/v1/keys", { as: owner.session, body: { name: "mine" } })).json();
+  const serviceKey = (
+    await f.call("POST", `/v1/tenants/${name}/keys`, {
+      as: owner.session,
+      body: { name: "svc", role: "admin" },
+    })
+  ).json();
+  const invitation = (
+    await f.call("POST", `/v1/tenants/${name}/invitations`, {
+      as: owner.session,
+      body: { email: `new@${name}.example`, role: "member" },
+    })
+  ).json();
+  const instanceName = `inst-${name}`;
+  const instanceId = await storeInstance(f.platform, name, instanceName);
+  const tenantId = created.json().id as string;
+  const members = {} as TenantWorld["members"];
+  for (const role of ["owner", "admin", "member", "viewer"] as const) {
+    const user = await f.signUp(`${role}.member@${name}.example`);
+    await insertMember(f.platform.store.db, { tenantId, userId: user.id, role });
+    members[role] = user;
+  }
+  return {
+    name,
+    id: tenantId,
+    owner,
+    ownerKey: { id: ownerKey.id, key: ownerKey.key },
+    serviceKey: { id: serviceKey.id, key: serviceKey.key },
+    invitation: { id: invitation.id, token: invitation.token },
+    instance: { id: instanceId, name: instanceName },
+    members,
+  };
+}

@@ -117,11 +117,12 @@ export async function createUserKey(
   input: z.output<typeof createUserKeyInput>,
 ): Promise<{ key: string; view: ApiKeyView }> {
   const { principal } = caller;
-  const userId = requireUser(principal, "create a personal key");
   const tenantName = input.tenant;
+  // The tenant first: another tenant's name is "not found" whoever asks.
   const tenant = tenantName
     ? (await requireTenant(p.store.db, principal, tenantName, "tenant.read")).tenant
     : null;
+  const userId = requireUser(principal, "create a personal key");
   if (principal.tenantId !== null && tenant?.id !== principal.tenantId)
     throw new AimsError("forbidden", "a key limited to one tenant may only create keys for that tenant");
   const role =

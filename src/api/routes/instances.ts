@@ -2,10 +2,12 @@ import { z } from "zod";
 import type { InstancePlan } from "../../catalog/renderInstance.js";
 import { AimsError } from "../../domain/errors.js";
 import { deployInstance } from "../../lifecycle/deployInstance.js";
+import { parseSpec } from "../../lifecycle/instanceSpec.js";
 import { toInstanceView } from "../../lifecycle/instanceView.js";
 import type { Platform } from "../../main.js";
 import { listAllocations } from "../../ports/portAllocator.js";
 import { listInstancePage } from "../../store/instancePages.js";
+import type { InstanceRow } from "../../store/instanceRepository.js";
 import type { TenantRow } from "../../store/tenantRepository.js";
 import { actorOf, type Caller, requireTenant, tenantsWhere } from "../../tenancy/principal.js";
 import { INSTANCE_ACTIONS } from "../instanceActions.js";
@@ -42,11 +44,20 @@ async function instancePage(p: Platform, tenants: TenantRow[] | "all", query: z.
       toInstanceView(
         row,
         allNames.get(row.tenant_id) ?? "?",
-        p.catalog.entries.find((e) => e.plug.id === row.plug_id)?.plug,
+        pinnedPlug(p, row),
         allocations.filter((a) => a.instance_id === row.id),
         p.config.bindAddress,
       ),
   );
+}
+
+/** The manifest an instance was deployed with (pinned in its spec), or the catalog's when the spec predates pinning. */
+function pinnedPlug(p: Platform, row: InstanceRow) {
+  try {
+    return parseSpec(row.spec).plug;
+  } catch {
+    return p.catalog.entries.find((e) => e.plug.id === row.plug_id)?.plug;
+  }
 }
 
 /** A dry run's plan as a person sees it: names, images, limits and ports; secrets by name only. */
@@ -173,7 +184,7 @@ export const instanceRoutes = [
         params.name,
         "instance.read",
       );
-      const plug = platform.catalog.entries.find((e) => e.plug.id === instance.plug_id)?.plug;
+      const plug = pinnedPlug(platform, instance);
       const allocations = await listAllocations(platform.store.db, { instanceId: instance.id });
       return toInstanceView(instance, tenant.name, plug, allocations, platform.config.bindAddress);
     },

@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RouteSpec } from "../src/api/route.js";
+import { apiRoutes } from "../src/api/routes/index.js";
+import { type ApiFixture, type Credential, createApiFixture } from "./support/apiFixture.js";
+import { buildTenant, type TenantWorld } from "./support/apiWorld.js";
+
+/**
+ * Tenant isolation, table-driven over the registered route table: a new route is covered without editing
+ * this file (a new path parameter name fails the test until it is given a value of tenant A's here).
+ */
+let f: ApiFixture;
+let a: TenantWorld;
+let b: TenantWorld;
+
+beforeAll(async () => {
+  f = await createApiFixture();
+  a = await buildTenant(f, "alpha");
+  b = await buildTenant(f, "bravo");
+});
+afterAll(() => f.close());
+
+/** Tenant A's value for every path parameter a route may have. */
+function aParams(): Record<string, string> {
+  return {
+    tenant: a.name,
+    name: a.instance.name,
+    userId: a.members.viewer.id,
+    invitationId: a.invitation.id,
+    keyId: a.serviceKey.id,
+    action: "stop",
+    plug: "static-site",
+  };
+}
+
+function fill(route: RouteSpec, params: Record<string, string>): string {
+  return route.url.replace(/:(\w+)/g, (_m, p: string) => {
+    if (!(p in params))
+      throw new Error(`isolation test has no tenant-A value for path parameter :${p} (${route.url})`);
+    return params[p]!;
+  });
+}
+
+/** Every identifier of tenant A that must never reach B. */
+function aSecrets(): string[] {
+  return [
+    a.id,
+    a.instance.id,
+    a.owner.id,
+    a.ownerKey.id,
+    a.serviceKey.id,
+    a.invitation.id,
+    ...Object.values(a.members).map((m) => m.id),
+    `"${a.name}"`,
+    a.instance.name,
+  ];
+}
+
+function bCredentials(): Array<[string, Credential]> {
+  return [
+    ["B owner session", b.owner.session],
+    ["B owner personal key", { key: b.ownerKey.key }],
+    ["B admin service key", { key: b.serviceKey.key }],
+  ];
+}
+
+function withTenantA(route: RouteSpec): { query?: Record<string, string>; body?: unknown } {
+  const query = route.example?.query ? { ...route.example.query } : undefined;
+  let body = route.example?.body;
+  if (
+    body &&
+    typeof body === "object" &&
+    route.body &&
+    "shape" in route.body &&
+    "tenant" in (route.body as { shape: object }).shape
+  )
+    body = { ...(body as object), tenant: a.name };
+  return { ...(query ? { query } : {}), ...(body !== undefined ? { body } : {}) };
+}
+
+const tenantRoutes = apiRoutes.filter((r) => r.url.includes(":tenant"));
+
+describe("tenant isolation over the route table", () => {
+  it("covers every route that names a tenant", () => {
+    expect(tenantRoutes.length).toBeGreaterThan(15);
+  });
+
+  for (const route of tenantRoutes) {
+    it(`${route.method} ${route.url} answers 404 to tenant B for tenant A's objects`, async () => {
+      const url = fill(route, aParams());
+      const { body } = withTenantA(route);
+      for (const [who, as] of bCredentials()) {
+        const res = await f.call(route.method, url, { as, body: route.body ? (body ?? {}) : undefined });
+        expect(res.statusCode, `${who}: ${res.body}`).toBe(404);
+        expect(res.json()).toMatchObject({ error: { code: "not_found" }, requestId: expect.any(String) });
+        for (const id of aSecrets().filter((s) => s !== `"${a.name}"` && s !== a.instance.name))
+          expect(res.body, who).not.toContain(id);
+      }
+    });
+  }
+
+  // Signing out ends B's session: run it last.
+  const signOutLast = (r: RouteSpec) => (r.method === "DELETE" && r.url === "/v1/sessions/current" ? 1 : 0);
+  const otherRoutes = apiRoutes
+    .filter((r) => !r.url.includes(":tenant") && r.auth !== "none")
+    .sort((x, y) => signOutLast(x) - signOutLast(y));
+  for (const route of otherRoutes) {
+    it(`${route.method} ${route.url} never shows tenant A's objects to tenant B`, async () => {
+      const url = fill(route, aParams());
+      const queries: Array<Record<string, string> | undefined> = [undefined];
+      if (route.query && "shape" in route.query && "tenant" in (route.query as { shape: object }).shape)
+        queries.push({ tenant: a.name });
+      const { body } = withTenantA(route);
+      for (const [who, as] of bCredentials()) {
+        for (const query of queries) {
+          const qs = query ? `?${new URLSearchParams(query)}` : "";
+          const res = await f.call(route.method, `${url}${qs}`, {
+            as,
+            body: route.body ? (body ?? {}) : undefined,
+          });
+          expect(res.statusCode, `${who} ${qs}: ${res.body}`).toBeLessThan(500);
+          if (query || (body && typeof body === "object" && "tenant" in body))
+            expect(res.statusCode, `${who} ${qs}`).toBe(404);
+          // An id the request itself named may be echoed in "no such ..." messages; nothing else of A's may appear.
+          for (const id of aSecrets().filter((s) => !`${url}${qs}`.includes(s.replaceAll('"', ""))))
+            expect(res.body, `${who} ${route.method} ${url}${qs}`).not.toContain(id);
+        }
+      }
+    });
+  }
+
+  it("left tenant A untouched", async () => {
+    const view = await f.call("GET", `/v1/tenants/${a.name}/instances/${a.instance.name}`, {
+      as: a.owner.session,
+    });
+    expect(view.json()).toMatchObject({ state: "ready" });
+    const keys = await f.call("GET", `/v1/tenants/${a.name}/keys`, { as: a.owner.session });
+    expect(keys.json().items.find((k: { id: string }) => k.id === a.serviceKey.id).revokedAt).toBeNull();
+    const members = await f.call("GET", `/v1/tenants/${a.name}/members`, { as: a.owner.session });
+    expect(members.json().items).toHaveLength(5);
+    const invitations = await f.call("GET", `/v1/tenants/${a.name}/invitations`, { as: a.owner.session });
+    expect(invitations.json().items[0].status).toBe("open");
+  });
+
+  it("keeps A's personal key out of B's reach", async () => {
+    const res = await f.call("DELETE", `/v1/keys/${a.ownerKey.id}`, { as: { key: b.ownerKey.key } });
+    expect(res.statusCode).toBe(404);
+  });
+});

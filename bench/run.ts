@@ -1,6 +1,13 @@
 import { benchDeploy } from "./deploy.bench.js";
+import { benchReconcile } from "./reconcile.bench.js";
 
-/** `npm run bench`: every benchmark, each against a baseline measured in the same run. */
+/**
+ * `npm run bench`: every benchmark, each against a baseline measured in the same run.
+ * BENCH_N (default 10) sequential deploys; BENCH_MAX_INSTANCES (default 500) for the reconcile tick.
+ */
 const n = Number(process.env.BENCH_N ?? 10);
+const maxInstances = Number(process.env.BENCH_MAX_INSTANCES ?? 500);
+const only = process.env.BENCH_ONLY;
 console.log(`AIMS benchmarks (${new Date().toISOString()}, node ${process.version})`);
-for (const row of await benchDeploy(n)) console.log(row);
+if (!only || only === "deploy") for (const row of await benchDeploy(n)) console.log(row);
+if (!only || only === "reconcile") for (const row of await benchReconcile(maxInstances)) console.log(row);

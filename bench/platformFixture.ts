@@ -1,0 +1,31 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type AimsConfig, loadConfig } from "../src/config.js";
+import { createPlatform, type Platform } from "../src/main.js";
+import { LABEL } from "../src/runtime/RuntimeDriver.js";
+
+/** A throw-away install for one benchmark: own data dir, own port range, removed afterwards by label. */
+export async function benchPlatform(
+  ports: { min: number; max: number },
+  extra: Record<string, unknown> = {},
+): Promise<{ p: Platform; config: AimsConfig; dispose(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), "aims-bench-"));
+  const config = loadConfig({ env: {}, overrides: { dataDir, ports, logLevel: "silent", ...extra } });
+  const p = await createPlatform(config);
+  return {
+    p,
+    config,
+    async dispose() {
+      const objects = await p.driver.listManaged({ [LABEL.installation]: p.store.installationId });
+      await Promise.all(objects.containers.map((c) => p.driver.removeContainer(c.id)));
+      for (const n of objects.networks) await p.driver.removeNetwork(n.name);
+      for (const v of objects.volumes) await p.driver.removeVolume(v.name);
+      await p.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const benchActor = { id: "bench", source: "bench" };
+export const quiet = () => {};

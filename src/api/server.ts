@@ -49,6 +49,8 @@ export async function createApiServer(
     trustProxy: config.trustProxy,
     genReqId: () => `req_${newId()}`,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Errors the router raises before any route runs (URI too long, bad URL encoding) get the one error shape too.
+    frameworkErrors: (err, request, reply) => sendError(err, request, reply, platform.logger),
   }) as unknown as ApiServer;
   const metrics: ApiMetrics = createApiMetrics(platform);
   const hub = new EventHub(platform.store.db, { pollMs: config.eventPollMs });

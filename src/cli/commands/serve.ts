@@ -1,3 +1,5 @@
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { startDaemon } from "../../lifecycle/daemon.js";
 import { createPlatform } from "../../main.js";
@@ -15,6 +17,8 @@ export function registerServe(program: Command): void {
       await p.driver.ping();
       const daemon = startDaemon(p, (message) => p.logger.info({ progress: message }, "reconcile"));
       const first = await daemon.ticked();
+      const pidFile = join(p.config.dataDir, "serve.pid");
+      writeFileSync(pidFile, `${process.pid}\n`);
       process.stdout.write(
         `aims serve: reconciler running for installation ${p.store.installationId} (${first.instances} instance(s), tick every ${p.config.reconcile.intervalMs} ms)\n`,
       );
@@ -28,6 +32,7 @@ export function registerServe(program: Command): void {
       });
       await daemon.stop();
       await p.close();
+      rmSync(pidFile, { force: true });
       process.stdout.write("aims serve: stopped\n");
     });
 }

@@ -1,3 +1,4 @@
+import { benchApi } from "./api.bench.js";
 import { benchDeploy } from "./deploy.bench.js";
 import { benchReconcile } from "./reconcile.bench.js";
 
@@ -11,3 +12,4 @@ const only = process.env.BENCH_ONLY;
 console.log(`AIMS benchmarks (${new Date().toISOString()}, node ${process.version})`);
 if (!only || only === "deploy") for (const row of await benchDeploy(n)) console.log(row);
 if (!only || only === "reconcile") for (const row of await benchReconcile(maxInstances)) console.log(row);
+if (!only || only === "api") for (const row of await benchApi()) console.log(row);

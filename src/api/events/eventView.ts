@@ -24,7 +24,17 @@ export function toEventView(row: EventRow, tenantName: string | null): EventView
   };
 }
 
-/** One server-sent event: the seq is its id, so a reconnect's Last-Event-ID resumes right after it. */
+const frames = new WeakMap<EventRow, string>();
+
+/**
+ * One server-sent event: the seq is its id, so a reconnect's Last-Event-ID resumes right after it. The hub hands
+ * the same row object to every stream, so the frame is serialised once per event, not once per subscriber.
+ */
 export function sseFrame(row: EventRow, tenantName: string | null): string {
-  return `id: ${row.seq}\nevent: ${row.type}\ndata: ${JSON.stringify(toEventView(row, tenantName))}\n\n`;
+  let frame = frames.get(row);
+  if (frame === undefined) {
+    frame = `id: ${row.seq}\nevent: ${row.type}\ndata: ${JSON.stringify(toEventView(row, tenantName))}\n\n`;
+    frames.set(row, frame);
+  }
+  return frame;
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { InstancePlan } from "../../catalog/renderInstance.js";
 import { AimsError } from "../../domain/errors.js";
+import type { Plug } from "../../domain/manifest.js";
 import { deployInstance } from "../../lifecycle/deployInstance.js";
 import { parseSpec } from "../../lifecycle/instanceSpec.js";
 import { toInstanceView } from "../../lifecycle/instanceView.js";
@@ -51,13 +52,24 @@ async function instancePage(p: Platform, tenants: TenantRow[] | "all", query: z.
   );
 }
 
-/** The manifest an instance was deployed with (pinned in its spec), or the catalog's when the spec predates pinning. */
-function pinnedPlug(p: Platform, row: InstanceRow) {
+const pinned = new Map<string, Plug | undefined>();
+
+/**
+ * The manifest an instance was deployed with (pinned in its spec, re-validated on parse), or the catalog's when
+ * the spec predates pinning. The pinned manifest changes only with a new revision, so parses are cached by it.
+ */
+function pinnedPlug(p: Platform, row: InstanceRow): Plug | undefined {
+  const key = `${row.id}:${row.revision}`;
+  if (pinned.has(key)) return pinned.get(key);
+  let plug: Plug | undefined;
   try {
-    return parseSpec(row.spec).plug;
+    plug = parseSpec(row.spec).plug;
   } catch {
-    return p.catalog.entries.find((e) => e.plug.id === row.plug_id)?.plug;
+    plug = p.catalog.entries.find((e) => e.plug.id === row.plug_id)?.plug;
   }
+  if (pinned.size >= 10_000) pinned.clear();
+  pinned.set(key, plug);
+  return plug;
 }
 
 /** A dry run's plan as a person sees it: names, images, limits and ports; secrets by name only. */

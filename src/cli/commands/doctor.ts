@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, statfsSync } from "node:fs";
+import { accessSync, constants, mkdirSync, readFileSync, statfsSync } from "node:fs";
 import type { Command } from "commander";
 import type { AimsConfig } from "../../config.js";
 import { portPoolUsage } from "../../ports/portAllocator.js";
@@ -18,6 +18,27 @@ export function poolCapacity(pools: Array<{ base: string; size: number }>): numb
     const prefix = Number(p.base.split("/")[1] ?? 32);
     return n + (p.size >= prefix ? 2 ** (p.size - prefix) : 0);
   }, 0);
+}
+
+/** A note when the port range overlaps the kernel's ephemeral range without being reserved from it. */
+export function ephemeralWarning(range: { min: number; max: number }): string {
+  try {
+    const [low, high] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8")
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (low === undefined || high === undefined || range.max < low || range.min > high) return "";
+    const reserved = readFileSync("/proc/sys/net/ipv4/ip_local_reserved_ports", "utf8").trim();
+    const covered = reserved.split(",").some((part) => {
+      const [a, b] = part.split("-").map(Number);
+      return a !== undefined && a <= range.min && (b ?? a) >= range.max;
+    });
+    return covered
+      ? ""
+      : `; note: the range overlaps the ephemeral ports ${low}-${high}: reserve it with sysctl net.ipv4.ip_local_reserved_ports=${range.min}-${range.max}`;
+  } catch {
+    return "";
+  }
 }
 
 /** Runs every check without throwing: one failing part never hides the others. */

@@ -42,6 +42,8 @@ export interface ApiKeyView {
   scopes: Permission[] | null;
   expiresAt: string | null;
   revokedAt: string | null;
+  /** At 5-minute resolution. */
+  lastUsedAt: string | null;
   createdAt: string;
 }
 
@@ -58,6 +60,7 @@ export function toApiKeyView(row: ApiKeyRow, tenantName: string | null): ApiKeyV
     scopes: row.scopes === null ? null : (JSON.parse(row.scopes) as Permission[]),
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
     createdAt: row.created_at,
   };
 }

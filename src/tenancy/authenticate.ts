@@ -16,6 +16,14 @@ export async function authenticateKey(
   const row = await findApiKeyByDigest(ex, digestOf(key));
   if (!row || row.revoked_at !== null) return undefined;
   if (row.expires_at !== null && row.expires_at <= now.toISOString()) return undefined;
+  // When a key was last used, at 5-minute resolution: one small write now and then, off the request's path.
+  if (row.last_used_at === null || Date.parse(row.last_used_at) < now.getTime() - 300_000)
+    void ex
+      .updateTable("api_keys")
+      .set({ last_used_at: now.toISOString() })
+      .where("id", "=", row.id)
+      .execute()
+      .catch(() => undefined);
   let platformAdmin = row.platform_admin === 1;
   if (row.user_id !== null) {
     const user = await findUserById(ex, row.user_id);

@@ -16,6 +16,8 @@ need=()
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 if ! dpkg -s busybox-static >/dev/null 2>&1; then need+=(busybox-static); fi
 command -v nginx >/dev/null 2>&1 || need+=(nginx)
+# Local PostgreSQL/Redis images are built from Debian packages (`aims images build-local`).
+command -v mmdebstrap >/dev/null 2>&1 || need+=(mmdebstrap)
 if [ "${#need[@]}" -gt 0 ]; then
   log "installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

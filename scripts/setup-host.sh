@@ -30,18 +30,18 @@ socket="${AIMS_DOCKER_SOCKET:-/var/run/docker.sock}"
 engine_up() { docker -H "unix://$socket" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 if ! engine_up; then
   if [ ! -f /etc/docker/daemon.json ] || ! grep -q default-address-pools /etc/docker/daemon.json; then
-    log "writing default-address-pools to /etc/docker/daemon.json (room for 512 instance networks)"
+    log "writing default-address-pools to /etc/docker/daemon.json (room for 1024 instance networks)"
     $SUDO mkdir -p /etc/docker
     if [ -f /etc/docker/daemon.json ] && [ -s /etc/docker/daemon.json ]; then
       $SUDO cp /etc/docker/daemon.json "/etc/docker/daemon.json.bak-$(date +%s)"
       node -e '
         const fs = require("fs");
         const cfg = JSON.parse(fs.readFileSync("/etc/docker/daemon.json", "utf8"));
-        cfg["default-address-pools"] = [{ base: "10.210.0.0/16", size: 24 }, { base: "10.211.0.0/16", size: 24 }];
+        cfg["default-address-pools"] = ["10.210", "10.211", "10.212", "10.213"].map((b) => ({ base: `${b}.0.0/16`, size: 24 }));
         process.stdout.write(JSON.stringify(cfg, null, 2));' | $SUDO tee /etc/docker/daemon.json.new >/dev/null
       $SUDO mv /etc/docker/daemon.json.new /etc/docker/daemon.json
     else
-      printf '{\n  "default-address-pools": [\n    {"base": "10.210.0.0/16", "size": 24},\n    {"base": "10.211.0.0/16", "size": 24}\n  ]\n}\n' | $SUDO tee /etc/docker/daemon.json >/dev/null
+      printf '{\n  "default-address-pools": [\n    {"base": "10.210.0.0/16", "size": 24},\n    {"base": "10.211.0.0/16", "size": 24},\n    {"base": "10.212.0.0/16", "size": 24},\n    {"base": "10.213.0.0/16", "size": 24}\n  ]\n}\n' | $SUDO tee /etc/docker/daemon.json >/dev/null
     fi
   fi
   if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then

@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PACKAGE_ROOT } from "../config.js";
+import { AWAIT_GO, raceProcesses } from "../../test/support/raceProcesses.js";
 import { openStore, type Store, withTransaction } from "../store/database.js";
 import { listEvents } from "../store/eventLog.js";
 import { recordChange } from "../store/recordChange.js";
@@ -38,45 +37,6 @@ const entry = (n: number): NewAuditEntry => ({
   result: "ok",
   data: { n, nested: { b: 2, a: 1 } },
 });
-
-/** Starts one tsx process per script; when all have printed "ready", releases them together; resolves their stdout. */
-async function raceProcesses(scripts: string[]): Promise<string[]> {
-  const children = scripts.map((code) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
-      cwd: PACKAGE_ROOT,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    const ready = new Promise<void>((resolve) =>
-      child.stdout.on("data", (chunk) => {
-        stdout += chunk;
-        if (stdout.startsWith("ready\n")) resolve();
-      }),
-    );
-    const done = new Promise<string>((resolve, reject) =>
-      child.on("close", (status) =>
-        status === 0
-          ? resolve(stdout.slice("ready\n".length))
-          : reject(new Error(`child exited ${status}: ${stderr}`)),
-      ),
-    );
-    return { child, ready, done };
-  });
-  try {
-    await Promise.race([Promise.all(children.map((c) => c.ready)), Promise.all(children.map((c) => c.done))]);
-    for (const c of children) c.child.stdin.end("go\n");
-    return await Promise.all(children.map((c) => c.done));
-  } catch (err) {
-    for (const c of children) c.child.kill();
-    throw err;
-  }
-}
-
-/** Child-side: say "ready", then wait for the parent's "go". */
-const AWAIT_GO = `await new Promise((go) => { process.stdin.once("data", go); process.stdout.write("ready\\n"); }); process.stdin.destroy();`;
 
 describe("audit log", () => {
   it("chains entries from the genesis hash and verifies", async () => {

@@ -1,16 +1,15 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Insertable } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PACKAGE_ROOT } from "../config.js";
+import { AWAIT_GO, raceProcesses } from "../../test/support/raceProcesses.js";
 import { newId } from "../domain/names.js";
 import type { Executor } from "../store/database.js";
 import { openStore, type Store } from "../store/database.js";
 import { insertInstance } from "../store/instanceRepository.js";
-import type { Insertable } from "kysely";
 import type { InstancesTable } from "../store/schema.js";
 import { insertTenant } from "../store/tenantRepository.js";
 import {
@@ -78,45 +77,6 @@ function listen(port: number, host: string): Promise<Server> {
     server.listen({ port, host }, () => resolve(server));
   });
 }
-
-/** Starts one tsx process per script; when all have printed "ready", releases them together; resolves their stdout. */
-async function raceProcesses(scripts: string[]): Promise<string[]> {
-  const children = scripts.map((code) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
-      cwd: PACKAGE_ROOT,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    const ready = new Promise<void>((resolve) =>
-      child.stdout.on("data", (chunk) => {
-        stdout += chunk;
-        if (stdout.startsWith("ready\n")) resolve();
-      }),
-    );
-    const done = new Promise<string>((resolve, reject) =>
-      child.on("close", (status) =>
-        status === 0
-          ? resolve(stdout.slice("ready\n".length))
-          : reject(new Error(`child exited ${status}: ${stderr}`)),
-      ),
-    );
-    return { child, ready, done };
-  });
-  try {
-    await Promise.race([Promise.all(children.map((c) => c.ready)), Promise.all(children.map((c) => c.done))]);
-    for (const c of children) c.child.stdin.end("go\n");
-    return await Promise.all(children.map((c) => c.done));
-  } catch (err) {
-    for (const c of children) c.child.kill();
-    throw err;
-  }
-}
-
-/** Child-side: say "ready", then wait for the parent's "go". */
-const AWAIT_GO = `await new Promise((go) => { process.stdin.once("data", go); process.stdout.write("ready\\n"); }); process.stdin.destroy();`;
 
 describe("port allocator", () => {
   it("allocates the lowest free ports in the instance's own transaction", async () => {

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import SqliteDatabase from "better-sqlite3";
 import type { Kysely } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PACKAGE_ROOT } from "../config.js";
+import { AWAIT_GO, raceProcesses } from "../../test/support/raceProcesses.js";
 import { AimsError } from "../domain/errors.js";
 import { openStore } from "./database.js";
 import { migrations } from "./migrations/index.js";
@@ -39,45 +38,6 @@ const addColumn = {
     await db.schema.alterTable("tenants").addColumn("plan", "text").execute();
   },
 };
-
-/** Starts one tsx process per script; when all have printed "ready", releases them together; resolves their stdout. */
-async function raceProcesses(scripts: string[]): Promise<string[]> {
-  const children = scripts.map((code) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
-      cwd: PACKAGE_ROOT,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    const ready = new Promise<void>((resolve) =>
-      child.stdout.on("data", (chunk) => {
-        stdout += chunk;
-        if (stdout.startsWith("ready\n")) resolve();
-      }),
-    );
-    const done = new Promise<string>((resolve, reject) =>
-      child.on("close", (status) =>
-        status === 0
-          ? resolve(stdout.slice("ready\n".length))
-          : reject(new Error(`child exited ${status}: ${stderr}`)),
-      ),
-    );
-    return { child, ready, done };
-  });
-  try {
-    await Promise.race([Promise.all(children.map((c) => c.ready)), Promise.all(children.map((c) => c.done))]);
-    for (const c of children) c.child.stdin.end("go\n");
-    return await Promise.all(children.map((c) => c.done));
-  } catch (err) {
-    for (const c of children) c.child.kill();
-    throw err;
-  }
-}
-
-/** Child-side: say "ready", then wait for the parent's "go". */
-const AWAIT_GO = `await new Promise((go) => { process.stdin.once("data", go); process.stdout.write("ready\\n"); }); process.stdin.destroy();`;
 
 describe("openStore", () => {
   it("creates every table and index, with the SQLite pragmas set", async () => {

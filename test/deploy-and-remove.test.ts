@@ -1,5 +1,7 @@
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestInstall, docker, objectsWithLabel, rowCounts } from "./support/aimsCli.js";
 import { get, portIsFree } from "./support/http.js";
@@ -105,6 +107,33 @@ describe("static-site: deploy, answer, remove", () => {
       .split("\n")
       .map((l) => (JSON.parse(l) as { type: string }).type);
     expect(types).toEqual(expect.arrayContaining(["tenant.created", "instance.created", "instance.ready"]));
+  });
+
+  it("follows logs and events as they happen (-f)", async () => {
+    const root = join(import.meta.dirname, "..");
+    const follow = (args: string[]) => {
+      const child = spawn(process.execPath, [join(root, "dist/cli/main.js"), ...args], {
+        env: { ...process.env, ...install.env },
+      });
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+      });
+      return { child, seen: (re: RegExp) => re.test(out) };
+    };
+    const logs = follow(["logs", "web", "--tenant", "acme", "-f", "--tail", "0"]);
+    const events = follow(["events", "--tenant", "acme", "-f"]);
+    await sleep(1500);
+    await get(`${instance.url}cgi-bin/info?follow`);
+    const stop = await install.json<{ state: string }>(["stop", "web", "--tenant", "acme"]);
+    expect(stop.state).toBe("stopped");
+    await install.json(["start", "web", "--tenant", "acme"]);
+    for (let i = 0; i < 50 && !(logs.seen(/GET \/cgi-bin\/info/) && events.seen(/instance\.stopped/)); i++)
+      await sleep(200);
+    logs.child.kill("SIGINT");
+    events.child.kill("SIGINT");
+    expect(logs.seen(/web-1 \| .*GET \/cgi-bin\/info/)).toBe(true);
+    expect(events.seen(/instance\.stopped/)).toBe(true);
   });
 
   it("removes everything: no container, network or volume with its label; its port is free again", async () => {

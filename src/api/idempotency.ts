@@ -13,6 +13,8 @@ import type { Database } from "../store/schema.js";
 export const IDEMPOTENCY_HEADER = "idempotency-key";
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 const KEEP_MS = 24 * 3_600_000;
+/** A claim still unanswered after this long belongs to a request that died with its server. */
+const ABANDONED_MS = 30 * 60_000;
 
 export interface Answer {
   status: number;
@@ -43,13 +45,17 @@ export async function idempotent(
     .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
     .digest("hex");
   if (++claims % 100 === 1) await pruneIdempotencyKeys(db, new Date(Date.now() - KEEP_MS).toISOString());
-  const existing = await claimIdempotencyKey(db, {
-    principal,
-    key: header,
-    method: request.method,
-    path: request.url,
-    request_digest: digest,
-  });
+  const claim = { principal, key: header, method: request.method, path: request.url, request_digest: digest };
+  let existing = await claimIdempotencyKey(db, claim);
+  if (
+    existing &&
+    existing.status_code === null &&
+    Date.parse(existing.created_at) < Date.now() - ABANDONED_MS
+  ) {
+    // The first request never finished (the server stopped mid-way): let this one run instead.
+    await releaseIdempotencyKey(db, principal, header);
+    existing = await claimIdempotencyKey(db, claim);
+  }
   if (existing) {
     if (existing.request_digest !== digest)
       throw new AimsError("conflict", "this Idempotency-Key was used for a different request; use a new key");

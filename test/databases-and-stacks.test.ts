@@ -152,10 +152,14 @@ describe("the same two-service stack for two tenants", () => {
   let alpha: InstanceJson;
   let bravo: InstanceJson;
   beforeAll(async () => {
-    [alpha, bravo] = await Promise.all([
-      install.json<InstanceJson>(["deploy", "notes-api", "--tenant", "alpha", "--name", "notes"]),
-      install.json<InstanceJson>(["deploy", "notes-api", "--tenant", "bravo", "--name", "notes"]),
-    ]);
+    // Both at once, as two tenants would; wait for both before judging, so a failure never overlaps later tests.
+    const results = await Promise.all(
+      ["alpha", "bravo"].map((tenant) =>
+        install.run(["deploy", "notes-api", "--tenant", tenant, "--name", "notes", "--json"]),
+      ),
+    );
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    [alpha, bravo] = results.map((r) => JSON.parse(r.stdout) as InstanceJson) as [InstanceJson, InstanceJson];
   });
 
   it("starts redis healthy before the api, in each instance", async () => {

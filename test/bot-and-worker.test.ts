@@ -109,6 +109,51 @@ describe("telegram-bot answers through the Bot API with a reply from an OpenAI-c
     const events = await install.run(["events", "--type", "instance.secrets_viewed", "--json"]);
     expect(events.stdout).toMatch(/"keys":\["LLM_API_KEY","TELEGRAM_BOT_TOKEN","WEBHOOK_SECRET"\]/);
   });
+
+  it("in webhook mode accepts updates only with the generated secret token", async () => {
+    const host = await hostAddressForContainers();
+    const hooked = await install.json<InstanceJson>([
+      "deploy",
+      "telegram-bot",
+      "--tenant",
+      "acme",
+      "--name",
+      "hooked",
+      "--set",
+      `TELEGRAM_BOT_TOKEN=${token}`,
+      "--set",
+      `TELEGRAM_API_BASE=http://${host}:${telegram.port}`,
+      "--set",
+      `LLM_BASE_URL=http://${host}:${llm.port}/v1`,
+      "--set",
+      "LLM_API_KEY=sk-local-test-key",
+      "--set",
+      "BOT_MODE=webhook",
+    ]);
+    const shown = await install.json<{ secrets: Array<{ key: string; value: string }> }>([
+      "secrets",
+      "show",
+      "hooked",
+      "--tenant",
+      "acme",
+      "--yes-show-secrets",
+    ]);
+    const secret = shown.secrets.find((s) => s.key === "WEBHOOK_SECRET")!.value;
+    const update = {
+      update_id: 9001,
+      message: { message_id: 5, date: 0, chat: { id: 888, type: "private" }, text: "ping?" },
+    };
+    const post = (headers: Record<string, string>) =>
+      fetch(`${hooked.url}webhook`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(update),
+      });
+    expect((await post({ "x-telegram-bot-api-secret-token": "wrong" })).status).toBe(401);
+    expect((await post({ "x-telegram-bot-api-secret-token": secret })).status).toBe(200);
+    const reply = await telegram.waitForSent((m) => m.chat_id === 888, 20_000);
+    expect(reply.text).toBe(fakeAnswer("ping?"));
+  });
 });
 
 describe("agent-worker runs scheduled and webhook-triggered tasks and keeps its state across a restart", () => {

@@ -146,7 +146,7 @@ export async function benchApi(
   const dataDir = mkdtempSync(join(tmpdir(), "aims-bench-api-"));
   const config = loadConfig({
     env: {},
-    overrides: { dataDir, ports: { min: 52900, max: 52999 }, logLevel: "silent" },
+    overrides: { dataDir, ports: { min: 52900, max: 52999 }, logLevel: "silent", proxy: { enabled: false } },
   });
   const p = await createPlatform(config);
   const out: string[] = [];

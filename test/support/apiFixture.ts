@@ -53,6 +53,8 @@ export async function createApiFixture(overrides: Record<string, unknown> = {}):
       dataDir,
       ports: { min: 52900, max: 52999 },
       logLevel: "debug",
+      // The API is tested in-process; the reverse proxy has its own tests (test/proxy.test.ts).
+      proxy: { enabled: false },
       ...overrides,
       api: {
         secureCookies: false,

@@ -71,7 +71,7 @@ describe("API description and plumbing", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (
+      const page: { items: Array<{ name: string }>; nextCursor: string | null } = (
         await f.call("GET", `/v1/tenants?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { as: op })
       ).json();
       seen.push(...page.items.map((t: { name: string }) => t.name));

@@ -23,11 +23,12 @@ async function expectNoOrphans() {
   const id = installationId(install.dataDir)!;
   const instances = new Set((await install.json<InstanceJson[]>(["ps"])).map((i) => i.id));
   const objects = await objectsWithLabel(`aims.installation=${id}`);
-  for (const o of [
-    ...objects.containers.map((c) => c.Labels),
-    ...objects.networks.map((n) => n.Labels),
+  const labels: Array<Record<string, string>> = [
+    ...objects.containers.map((c) => c.Labels ?? {}),
+    ...objects.networks.map((n) => n.Labels ?? {}),
     ...objects.volumes.map((v) => v.Labels ?? {}),
-  ]) {
+  ];
+  for (const o of labels) {
     expect(instances.has(o["aims.instance"] ?? ""), `object of unknown instance ${o["aims.instance"]}`).toBe(
       true,
     );

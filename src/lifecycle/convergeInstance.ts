@@ -5,7 +5,7 @@ import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import { type InstanceRow, listSecrets } from "../store/instanceRepository.js";
 import { crashPoint } from "./crashPoint.js";
 import { openAll } from "./instanceSecrets.js";
-import { effectivePlug, type InstanceSpec } from "./instanceSpec.js";
+import { effectivePlug, type InstanceSpec, parseSpec } from "./instanceSpec.js";
 import { waitForHealthy } from "./waitForHealthy.js";
 
 /** Renders the plan for a stored instance from its spec, allocations and resolved images. */
@@ -31,6 +31,13 @@ export async function planFor(
   });
 }
 
+/** Plaintext secrets for container env: stored ones, and "" for optional secret inputs nobody answered. */
+async function instanceSecretValues(p: Platform, instance: InstanceRow): Promise<Record<string, string>> {
+  const plug = parseSpec(instance.spec).plug;
+  const unanswered = Object.fromEntries(plug.inputs.filter((i) => i.type === "secret").map((i) => [i.key, ""]));
+  return { ...unanswered, ...openAll(p.masterKey, instance.id, await listSecrets(p.store.db, instance.id)) };
+}
+
 /**
  * Makes the engine match the plan: network, volumes, containers started in dependency order, each
  * gated on its health check. Idempotent: existing objects are reused, stopped containers started.
@@ -47,7 +54,7 @@ export async function convergeInstance(
   for (const container of plan.containers) {
     const existing = await p.driver.inspectContainer(container.spec.name);
     if (!existing) {
-      secrets ??= openAll(p.masterKey, instance.id, await listSecrets(p.store.db, instance.id));
+      secrets ??= await instanceSecretValues(p, instance);
       progress(`creating ${container.service}-${container.replica} (${container.spec.image})`);
       await p.driver.createContainer({ ...container.spec, env: resolveEnv(container.spec.env, secrets) });
       crashPoint(p.config, "after-container-create");

@@ -94,10 +94,21 @@ describe("aims serve", () => {
     serve.stderr!.on("data", (d) => {
       output += d;
     });
-    await waitFor("serve to start", async () => (output.includes("reconciler running") ? true : undefined));
+    await waitFor("serve to start", async () => (output.includes("API at") ? true : undefined));
   });
   afterAll(() => {
     if (serve.exitCode === null) serve.kill("SIGKILL");
+  });
+
+  it("serves the API beside the reconciler, with reconcile passes in its metrics", async () => {
+    const url = /API at (http:\/\/\S+) /.exec(output)?.[1];
+    expect(url, output).toBeTruthy();
+    expect((await get(`${url}/healthz`)).status).toBe(200);
+    const metrics = await waitFor("a reconcile pass in the metrics", async () => {
+      const body = (await get(`${url}/metrics`)).body;
+      return /aims_reconcile_duration_seconds_count\{result="ok"\} [1-9]/.test(body) ? body : undefined;
+    });
+    expect(metrics).toMatch(/aims_instances\{state="ready"\}/);
   });
 
   it("restarts a crashed container by itself, soon after Docker reports it", async () => {

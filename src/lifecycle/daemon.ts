@@ -15,7 +15,11 @@ export interface DaemonHandle {
  * soon after any container event of this install (die, oom, destroy, ...). Jobs run detached with bounded
  * concurrency; an instance is never worked on twice at once. Survives the engine going away and coming back.
  */
-export function startDaemon(p: Platform, progress: ProgressSink): DaemonHandle {
+export function startDaemon(
+  p: Platform,
+  progress: ProgressSink,
+  onTick?: (report: TickReport | undefined, seconds: number) => void,
+): DaemonHandle {
   const stopping = new AbortController();
   const inFlight = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -37,6 +41,7 @@ export function startDaemon(p: Platform, progress: ProgressSink): DaemonHandle {
     }
     ticking = true;
     let delay = p.config.reconcile.intervalMs;
+    const started = performance.now();
     try {
       const report = await reconcileAll(p, progress, {
         mode: "detach",
@@ -49,8 +54,10 @@ export function startDaemon(p: Platform, progress: ProgressSink): DaemonHandle {
           "reconcile tick",
         );
       if (report.nextRetryAt) delay = Math.min(delay, report.nextRetryAt - Date.now());
+      onTick?.(report, (performance.now() - started) / 1000);
       for (const w of waiters.splice(0)) w(report);
     } catch (err) {
+      onTick?.(undefined, (performance.now() - started) / 1000);
       p.logger.warn({ err: (err as Error).message }, "reconcile tick failed; retrying");
       delay = Math.min(delay, 1000);
     } finally {

@@ -1,27 +1,39 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { startApiServer } from "../../api/server.js";
 import { startDaemon } from "../../lifecycle/daemon.js";
 import { createPlatform } from "../../main.js";
 import { configFrom } from "../context.js";
 
-/** `aims serve`: the control-plane daemon (reconciler loop); stops cleanly on SIGTERM / SIGINT. */
+/** `aims serve`: the control plane — the HTTP API and the reconciler loop; stops cleanly on SIGTERM / SIGINT. */
 export function registerServe(program: Command): void {
   program
     .command("serve")
     .description(
-      "run the control plane: the reconciler loop (restarts crashed containers, heals drift, removes orphans)",
+      "run the control plane: the HTTP API and the reconciler loop (heals crashes and drift, removes orphans)",
     )
-    .action(async function (this: Command) {
+    .option("--no-api", "run only the reconciler")
+    .action(async function (this: Command, opts: { api: boolean }) {
       const p = await createPlatform(configFrom(this));
       await p.driver.ping();
-      const daemon = startDaemon(p, (message) => p.logger.info({ progress: message }, "reconcile"));
+      const api = opts.api ? await startApiServer(p) : undefined;
+      const daemon = startDaemon(
+        p,
+        (message) => p.logger.info({ progress: message }, "reconcile"),
+        (report, seconds) =>
+          api?.app.aims.metrics.reconcileDuration.observe({ result: report ? "ok" : "failed" }, seconds),
+      );
       const first = await daemon.ticked();
       const pidFile = join(p.config.dataDir, "serve.pid");
       writeFileSync(pidFile, `${process.pid}\n`);
       process.stdout.write(
         `aims serve: reconciler running for installation ${p.store.installationId} (${first.instances} instance(s), tick every ${p.config.reconcile.intervalMs} ms)\n`,
       );
+      if (api)
+        process.stdout.write(
+          `aims serve: API at ${api.url} (docs ${api.url}/docs; operator key in ${join(p.config.dataDir, "operator.key")})\n`,
+        );
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
           process.stdout.write(`aims serve: ${signal} received, finishing running work\n`);
@@ -30,6 +42,7 @@ export function registerServe(program: Command): void {
         process.once("SIGTERM", () => shutdown("SIGTERM"));
         process.once("SIGINT", () => shutdown("SIGINT"));
       });
+      await api?.close();
       await daemon.stop();
       await p.close();
       rmSync(pidFile, { force: true });

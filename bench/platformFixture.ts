@@ -5,18 +5,25 @@ import { type AimsConfig, loadConfig } from "../src/config.js";
 import { createPlatform, type Platform } from "../src/main.js";
 import { LABEL } from "../src/runtime/RuntimeDriver.js";
 
-/** A throw-away install for one benchmark: own data dir, own port range, removed afterwards by label. */
+/**
+ * A throw-away install for one benchmark: own data dir, own port range, removed afterwards by label.
+ * The reverse proxy is off unless `extra.proxy` turns it on (bench/proxy.bench.ts measures it).
+ */
 export async function benchPlatform(
   ports: { min: number; max: number },
   extra: Record<string, unknown> = {},
 ): Promise<{ p: Platform; config: AimsConfig; dispose(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), "aims-bench-"));
-  const config = loadConfig({ env: {}, overrides: { dataDir, ports, logLevel: "silent", ...extra } });
+  const config = loadConfig({
+    env: {},
+    overrides: { dataDir, ports, logLevel: "silent", proxy: { enabled: false }, ...extra },
+  });
   const p = await createPlatform(config);
   return {
     p,
     config,
     async dispose() {
+      await p.routes.stop();
       const objects = await p.driver.listManaged({ [LABEL.installation]: p.store.installationId });
       await Promise.all(objects.containers.map((c) => p.driver.removeContainer(c.id)));
       for (const n of objects.networks) await p.driver.removeNetwork(n.name);

@@ -1,5 +1,6 @@
 import { benchApi } from "./api.bench.js";
 import { benchDeploy } from "./deploy.bench.js";
+import { benchProxy } from "./proxy.bench.js";
 import { benchReconcile } from "./reconcile.bench.js";
 
 /**
@@ -13,3 +14,4 @@ console.log(`AIMS benchmarks (${new Date().toISOString()}, node ${process.versio
 if (!only || only === "deploy") for (const row of await benchDeploy(n)) console.log(row);
 if (!only || only === "reconcile") for (const row of await benchReconcile(maxInstances)) console.log(row);
 if (!only || only === "api") for (const row of await benchApi()) console.log(row);
+if (!only || only === "proxy") for (const row of await benchProxy()) console.log(row);

@@ -58,6 +58,62 @@ const apiSchema = z.object({
     .default(apiDefaults.passwordHashing),
 });
 
+/** A host name of DNS labels (lowercase letters, digits, hyphens), like `localhost` or `apps.example.com`. */
+const baseDomainSchema = z
+  .string()
+  .max(180)
+  .regex(
+    /^(?=.{1,180}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/,
+    "must be a host name of lowercase DNS labels, like localhost or apps.example.com",
+  );
+
+/** An absolute path nginx can take as a quoted string: no quotes, `$`, `;`, braces, `#` or backslashes. */
+const proxyPathSchema = z
+  .string()
+  .regex(
+    /^\/[A-Za-z0-9 ._/@+=,~-]*$/,
+    "must be an absolute path of letters, digits, spaces and ._/@+=,~- only",
+  );
+
+const proxyDefaults = {
+  enabled: true,
+  port: 8080,
+  tlsPort: 8443,
+  bindAddress: "127.0.0.1",
+  baseDomain: "localhost",
+  bodyLimit: "10m",
+  certDir: "/etc/letsencrypt",
+  nginxBinary: "/usr/sbin/nginx",
+  workerProcesses: "auto" as const,
+  reloadTimeoutMs: 10_000,
+};
+
+const proxySchema = z.object({
+  /** AIMS's own nginx (its config tree and pid file live in `<dataDir>/proxy/`); false (AIMS_PROXY=off) runs none. */
+  enabled: z.boolean().default(proxyDefaults.enabled),
+  port: z.number().int().min(1).max(65535).default(proxyDefaults.port),
+  /** Listened on only when a certificate exists for some routed host. */
+  tlsPort: z.number().int().min(1).max(65535).default(proxyDefaults.tlsPort),
+  bindAddress: z.union([z.ipv4(), z.ipv6()]).default(proxyDefaults.bindAddress),
+  /** Instances answer at `<instance>.<tenant>.<baseDomain>`; `localhost` needs no DNS in a browser. */
+  baseDomain: baseDomainSchema.default(proxyDefaults.baseDomain),
+  /** Largest request body (nginx size: bytes, or a number with k or m). */
+  bodyLimit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,8}[km]?$/, "must be a size like 10m, 512k or 1048576")
+    .default(proxyDefaults.bodyLimit),
+  /** certbot's directory: `live/<host>/fullchain.pem` + `privkey.pem` turn TLS on for that host. */
+  certDir: proxyPathSchema.default(proxyDefaults.certDir),
+  nginxBinary: z.string().min(1).default(proxyDefaults.nginxBinary),
+  workerProcesses: z
+    .union([z.literal("auto"), z.number().int().min(1).max(64)])
+    .default(proxyDefaults.workerProcesses),
+  /** How long an apply waits for nginx to serve the new configuration. */
+  reloadTimeoutMs: z.number().int().min(500).max(120_000).default(proxyDefaults.reloadTimeoutMs),
+  /** Test hook: every rendered candidate gets a broken directive, so validation must reject it. */
+  testCorruptCandidate: z.boolean().default(false),
+});
+
 /** The one configuration schema. Precedence: environment > config.yaml > these defaults. */
 export const configSchema = z.object({
   dataDir: z.string().min(1),
@@ -101,6 +157,8 @@ export const configSchema = z.object({
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
   /** The HTTP API (`aims serve`). */
   api: apiSchema.default(apiDefaults),
+  /** The reverse proxy in front of every instance (docs/routing.md). */
+  proxy: proxySchema.default({ ...proxyDefaults, testCorruptCandidate: false }),
 });
 
 export type AimsConfig = z.infer<typeof configSchema> & { databaseUrl: string; configFile?: string };
@@ -155,7 +213,63 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   }
   if (env.AIMS_RECONCILE_INTERVAL_MS) out.reconcile = { intervalMs: Number(env.AIMS_RECONCILE_INTERVAL_MS) };
   set("testCrashAt", env.AIMS_TEST_CRASH_AT);
+  const proxy = proxyFromEnvironment(env);
+  if (Object.keys(proxy).length) out.proxy = proxy;
   return out;
+}
+
+/** AIMS_PROXY=off|on, AIMS_PROXY_PORT, AIMS_PROXY_BIND, AIMS_BASE_DOMAIN, AIMS_PROXY_BODY_LIMIT, AIMS_PROXY_CERT_DIR, AIMS_NGINX. */
+function proxyFromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const proxy: Record<string, unknown> = {};
+  if (env.AIMS_PROXY) {
+    const v = env.AIMS_PROXY.trim().toLowerCase();
+    if (!["on", "off", "true", "false", "1", "0"].includes(v))
+      throw new AimsError("invalid_input", `AIMS_PROXY must be on or off, got "${env.AIMS_PROXY}"`);
+    proxy.enabled = ["on", "true", "1"].includes(v);
+  }
+  if (env.AIMS_PROXY_PORT) proxy.port = Number(env.AIMS_PROXY_PORT);
+  if (env.AIMS_PROXY_TLS_PORT) proxy.tlsPort = Number(env.AIMS_PROXY_TLS_PORT);
+  if (env.AIMS_PROXY_BIND) proxy.bindAddress = env.AIMS_PROXY_BIND;
+  if (env.AIMS_BASE_DOMAIN) proxy.baseDomain = env.AIMS_BASE_DOMAIN;
+  if (env.AIMS_PROXY_BODY_LIMIT) proxy.bodyLimit = env.AIMS_PROXY_BODY_LIMIT;
+  if (env.AIMS_PROXY_CERT_DIR) proxy.certDir = env.AIMS_PROXY_CERT_DIR;
+  if (env.AIMS_NGINX) proxy.nginxBinary = env.AIMS_NGINX;
+  if (env.AIMS_TEST_PROXY_CORRUPT) proxy.testCorruptCandidate = env.AIMS_TEST_PROXY_CORRUPT === "1";
+  return proxy;
+}
+
+/**
+ * The proxy's settings that depend on others: its ports must differ and stay out of the instance port
+ * range, and its files live under the data dir, whose path therefore reaches nginx's config.
+ */
+function checkProxy(
+  dataDir: string,
+  proxy: { enabled: boolean; port: number; tlsPort: number },
+  ports: { min: number; max: number },
+): void {
+  if (!proxy.enabled) return;
+  if (proxy.port === proxy.tlsPort)
+    throw new AimsError("invalid_input", "invalid configuration: proxy.port and proxy.tlsPort must differ");
+  for (const [key, port] of [
+    ["proxy.port", proxy.port],
+    ["proxy.tlsPort", proxy.tlsPort],
+  ] as const)
+    if (port >= ports.min && port <= ports.max)
+      throw new AimsError(
+        "invalid_input",
+        `invalid configuration: ${key} ${port} is inside the instance port range ${ports.min}-${ports.max}`,
+      );
+  if (!proxyPathSchema.safeParse(dataDir).success)
+    throw new AimsError(
+      "invalid_input",
+      `invalid configuration: dataDir ${JSON.stringify(dataDir)} cannot hold the proxy's files: use a path of letters, digits, spaces and ._/@+=,~- only, or set proxy.enabled: false`,
+    );
+  // The control socket's path must fit in sockaddr_un (108 bytes).
+  if (`${dataDir}/proxy/run/control.sock`.length > 100)
+    throw new AimsError(
+      "invalid_input",
+      `invalid configuration: dataDir ${dataDir} is too long for the proxy's control socket (at most 76 characters), or set proxy.enabled: false`,
+    );
 }
 
 export interface LoadConfigOptions {
@@ -195,6 +309,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AimsConfig {
     throw new AimsError("invalid_input", `invalid configuration: ${detail}`);
   }
   const dataDir = resolve(parsed.data.dataDir);
+  checkProxy(dataDir, parsed.data.proxy, parsed.data.ports);
   return {
     ...parsed.data,
     dataDir,

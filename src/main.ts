@@ -2,6 +2,8 @@ import { join } from "node:path";
 import { type Catalog, loadCatalog } from "./catalog/loadCatalog.js";
 import { type AimsConfig, PACKAGE_ROOT } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
+import { createRoutes } from "./proxy/createRoutes.js";
+import type { Routes } from "./proxy/routeSync.js";
 import { DockerDriver } from "./runtime/docker/DockerDriver.js";
 import type { RuntimeDriver } from "./runtime/RuntimeDriver.js";
 import { loadMasterKey } from "./secrets/masterKey.js";
@@ -15,6 +17,8 @@ export interface Platform {
   catalog: Catalog;
   masterKey: Buffer;
   logger: Logger;
+  /** The reverse proxy's routes: `request()` after a change, `ensure()` each tick, `flush()` before exit. */
+  routes: Routes;
   close(): Promise<void>;
 }
 
@@ -26,13 +30,14 @@ export function catalogFor(config: AimsConfig): Catalog {
   return loadCatalog([BUILTIN_CATALOG, ...config.catalogDirs]);
 }
 
-/** Builds the platform from configuration: store (migrated), master key, runtime driver, catalog, logger. */
+/** Builds the platform from configuration: store (migrated), master key, runtime driver, catalog, logger, routes. */
 export async function createPlatform(config: AimsConfig, logger?: Logger): Promise<Platform> {
   const log = logger ?? createLogger(config.logLevel);
   const catalog = catalogFor(config);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const masterKey = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir });
   const driver = new DockerDriver({ socketPath: config.dockerSocket, pullTimeoutMs: config.pullTimeoutMs });
+  const routes = createRoutes(config, store.db, log);
   return {
     config,
     store,
@@ -40,6 +45,11 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
     catalog,
     masterKey,
     logger: log,
-    close: () => store.close(),
+    routes,
+    // Applies in flight read the store: they finish first. The proxy itself keeps running.
+    close: async () => {
+      await routes.flush();
+      await store.close();
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -209,7 +209,12 @@ describe("node-api: volume, generated secret, idempotent re-run", () => {
         .stdout,
     );
     for (const text of outputs) expect(text).not.toContain(token);
-    for (const file of readdirSync(install.dataDir)) {
+    // Every file, the proxy's config tree included (sockets and directories are not files).
+    const files = readdirSync(install.dataDir, { recursive: true, encoding: "utf8" }).filter((f) =>
+      statSync(join(install.dataDir, f)).isFile(),
+    );
+    expect(files.some((f) => /^proxy\/trees\/\w+\/nginx\.conf$/.test(f))).toBe(true);
+    for (const file of files) {
       const bytes = readFileSync(join(install.dataDir, file));
       expect(bytes.includes(Buffer.from(token)), `${file} holds the secret`).toBe(false);
     }

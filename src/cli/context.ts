@@ -31,6 +31,8 @@ export async function withPlatform<T>(cmd: Command, fn: (p: Platform) => Promise
   try {
     return await fn(platform);
   } finally {
+    // Routes this command changed are live before it returns.
+    await platform.routes.flush();
     await platform.close();
   }
 }
@@ -64,6 +66,7 @@ const EXIT_CODES: Record<string, number> = {
   quota_exceeded: 5,
   unavailable: 6,
   forbidden: 7,
+  unauthorized: 7,
   failed: 8,
 };
 

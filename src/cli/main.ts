@@ -10,6 +10,7 @@ import { registerLogs } from "./commands/logs.js";
 import { registerPs } from "./commands/ps.js";
 import { registerReconcile } from "./commands/reconcile.js";
 import { registerRm } from "./commands/rm.js";
+import { registerDomain, registerRoutes } from "./commands/routes.js";
 import { registerScale } from "./commands/scale.js";
 import { registerSecrets } from "./commands/secrets.js";
 import { registerServe } from "./commands/serve.js";
@@ -39,6 +40,8 @@ export function buildProgram(): Command {
   registerServe(program);
   registerService(program);
   registerEvents(program);
+  registerRoutes(program);
+  registerDomain(program);
   registerDoctor(program);
   registerImages(program);
   registerSecrets(program);

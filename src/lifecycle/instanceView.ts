@@ -1,6 +1,7 @@
 import type { Plug } from "../domain/manifest.js";
 import type { Platform } from "../main.js";
 import { listAllocations } from "../ports/portAllocator.js";
+import { type ProxyAddress, proxyUrls, routedPort } from "../proxy/routes.js";
 import type { InstanceRow } from "../store/instanceRepository.js";
 import type { AllocationsTable } from "../store/schema.js";
 import { findTenantById } from "../store/tenantRepository.js";
@@ -27,6 +28,10 @@ export interface InstanceView {
   revision: number;
   ports: PortView[];
   url: string | null;
+  /** Through AIMS's proxy by host name (`http://web.acme.localhost:8080/`); null when the proxy is off or no port speaks HTTP. */
+  proxyUrl: string | null;
+  /** Through the proxy by path (`http://127.0.0.1:8080/acme/web/`), for when the host name does not resolve. */
+  proxyPathUrl: string | null;
   createdAt: string;
 }
 
@@ -43,7 +48,10 @@ export function toInstanceView(
   plug: Plug | undefined,
   allocations: AllocationsTable[],
   bindAddress: string,
+  proxy?: ProxyAddress,
 ): InstanceView {
+  const routed =
+    proxy?.enabled && plug && routedPort(plug) ? proxyUrls(tenantName, row.name, proxy) : undefined;
   const host = publicHost(bindAddress);
   const ports = allocations
     .slice()
@@ -73,6 +81,8 @@ export function toInstanceView(
     revision: row.revision,
     ports,
     url: ports.find((p) => p.url)?.url ?? null,
+    proxyUrl: routed?.url ?? null,
+    proxyPathUrl: routed?.pathUrl ?? null,
     createdAt: row.created_at,
   };
 }
@@ -87,5 +97,6 @@ export async function viewOf(p: Platform, row: InstanceRow): Promise<InstanceVie
     parseSpec(row.spec).plug,
     allocations,
     p.config.bindAddress,
+    p.config.proxy,
   );
 }

@@ -26,6 +26,7 @@ export async function listInstanceViews(p: Platform, tenantName?: string): Promi
       plug,
       allocations.filter((a) => a.instance_id === row.id),
       p.config.bindAddress,
+      p.config.proxy,
     );
   });
 }

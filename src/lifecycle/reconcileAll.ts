@@ -58,6 +58,8 @@ export async function reconcileAll(
 ): Promise<TickReport> {
   const mode = options.mode ?? "once";
   const started = performance.now();
+  // The proxy is a resource like any other: running with the store's routes (restarted if it died).
+  await p.routes.ensure();
   const objects = await p.driver.listManaged({ [LABEL.installation]: p.store.installationId });
   const rows = await listInstances(p.store.db, {});
   const kept = await listKeptVolumeInstanceIds(p.store.db);

@@ -177,6 +177,8 @@ async function runFlow(
   const stale = (await instanceContainers(p, row.id)).filter((c) => !expected.has(c.name));
   await Promise.all(stale.map((c) => p.driver.removeContainer(c.id)));
   await releaseScaledDownPorts(p, row, spec);
+  // Replicas started or removed (scale) change the proxy's upstream even when the state does not change.
+  p.routes.request();
   const readyAt = new Date().toISOString();
   const restarted = Boolean(row.retry_at);
   const event = from === "updating" ? "instance.updated" : "instance.ready";

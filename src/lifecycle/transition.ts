@@ -23,8 +23,8 @@ export async function transition(
   change: { event: string; action?: string; result?: "ok" | "failed"; data?: Record<string, unknown> },
   actor: Actor = RECONCILER,
 ): Promise<InstanceRow> {
-  return p.store.db.transaction().execute(async (trx) => {
-    const updated = await updateInstanceState(trx, row.id, patch);
+  const updated = await p.store.db.transaction().execute(async (trx) => {
+    const changed = await updateInstanceState(trx, row.id, patch);
     await recordChange(
       trx,
       instanceChange(actor, tenant, row, {
@@ -34,8 +34,11 @@ export async function transition(
         ...(change.data ? { data: change.data } : {}),
       }),
     );
-    return updated;
+    return changed;
   });
+  // After the commit: the proxy shows every observed state (serving, 503 page, 404).
+  p.routes.request();
+  return updated;
 }
 
 /** Updates bookkeeping columns with no event (retry timers, counters). */

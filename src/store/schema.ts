@@ -222,6 +222,15 @@ export interface LeasesTable {
   expires_at: string;
 }
 
+/** A custom domain an instance answers at through the proxy (one instance per host). */
+export interface InstanceDomainsTable {
+  /** Lower-case, validated host name (src/domain/hostnames.ts). */
+  host: string;
+  instance_id: string;
+  tenant_id: string;
+  created_at: string;
+}
+
 export interface Database {
   installations: InstallationsTable;
   tenants: TenantsTable;
@@ -238,4 +247,5 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   instance_revisions: InstanceRevisionsTable;
   leases: LeasesTable;
+  instance_domains: InstanceDomainsTable;
 }

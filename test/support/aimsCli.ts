@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import Docker from "dockerode";
+import { stopNginx } from "../../src/proxy/nginx/nginxProcess.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 /** The compiled CLI (test/support/globalSetup.ts builds it once per run). */
@@ -17,21 +18,42 @@ export interface CliResult {
   stderr: string;
 }
 
-/** A throw-away AIMS install: its own data dir (so its own installation id) and port range. */
+/** A throw-away AIMS install: its own data dir (so its own installation id), port range and proxy port. */
 export interface TestInstall {
   dataDir: string;
+  /** The port its reverse proxy listens on (127.0.0.1). */
+  proxyPort: number;
   env: Record<string, string>;
   run(args: string[], extraEnv?: Record<string, string>): Promise<CliResult>;
   /** Parses stdout of a `--json` command, failing with the stderr when the command failed. */
   json<T = unknown>(args: string[], extraEnv?: Record<string, string>): Promise<T>;
-  /** Removes every Docker object labelled with this install, then the data dir. */
+  /** Stops this install's nginx, removes every Docker object labelled with this install, then the data dir. */
   cleanup(): Promise<void>;
 }
 
-/** Creates a test install whose CLI runs from source (tsx), with a port range of its own. */
+/**
+ * A proxy port of the install's own, derived from its port range so concurrent test files never share
+ * one: range 5abcd-… listens on 2abcd (outside AIMS's ranges and the kernel's ephemeral ports).
+ */
+export function proxyPortFor(portRange: string): number {
+  return 20_000 + (Number(portRange.split("-")[0]) % 10_000);
+}
+
+/**
+ * Creates a test install whose CLI runs compiled, with a port range and a proxy port of its own
+ * (AIMS_PROXY_PORT in `env` wins over the derived one).
+ */
 export function createTestInstall(portRange: string, env: Record<string, string> = {}): TestInstall {
   const dataDir = mkdtempSync(join(tmpdir(), "aims-test-"));
-  const baseEnv = { AIMS_DATA_DIR: dataDir, AIMS_PORT_RANGE: portRange, AIMS_LOG_LEVEL: "warn", ...env };
+  const baseEnv: Record<string, string> = {
+    AIMS_DATA_DIR: dataDir,
+    AIMS_PORT_RANGE: portRange,
+    AIMS_LOG_LEVEL: "warn",
+    // `aims serve` in tests listens on a free port, never on the 7700 of a real install.
+    AIMS_API_PORT: "0",
+    AIMS_PROXY_PORT: String(proxyPortFor(portRange)),
+    ...env,
+  };
   const run = (args: string[], extraEnv: Record<string, string> = {}) =>
     new Promise<CliResult>((done) => {
       execFile(
@@ -52,6 +74,7 @@ export function createTestInstall(portRange: string, env: Record<string, string>
     });
   return {
     dataDir,
+    proxyPort: Number(baseEnv.AIMS_PROXY_PORT),
     env: baseEnv,
     run,
     async json<T>(args: string[], extraEnv?: Record<string, string>) {
@@ -60,6 +83,7 @@ export function createTestInstall(portRange: string, env: Record<string, string>
       return JSON.parse(r.stdout) as T;
     },
     async cleanup() {
+      await stopNginx(join(dataDir, "proxy"));
       const id = installationId(dataDir);
       if (id) await removeByLabel(`aims.installation=${id}`);
       rmSync(dataDir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { accessSync, constants, mkdirSync, readFileSync, statfsSync } from "node
 import type { Command } from "commander";
 import type { AimsConfig } from "../../config.js";
 import { portPoolUsage } from "../../ports/portAllocator.js";
+import { checkNginx } from "../../proxy/checkNginx.js";
 import { DockerDriver } from "../../runtime/docker/DockerDriver.js";
 import { openStore } from "../../store/database.js";
 import { configFrom, printJson } from "../context.js";
@@ -104,6 +105,7 @@ export async function runDoctor(config: AimsConfig): Promise<Check[]> {
   } catch (err) {
     checks.push({ name: "store", ok: false, detail: (err as Error).message });
   }
+  checks.push(await checkNginx(config));
   return checks;
 }
 
@@ -111,7 +113,7 @@ export async function runDoctor(config: AimsConfig): Promise<Check[]> {
 export function registerDoctor(program: Command): void {
   program
     .command("doctor")
-    .description("check the engine, address pools, disk, ports and store")
+    .description("check the engine, address pools, disk, ports, store and nginx")
     .option("--json", "machine-readable output")
     .action(async function (this: Command, opts: { json?: boolean }) {
       const checks = await runDoctor(configFrom(this));

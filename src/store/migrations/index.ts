@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as initial from "./0001_initial.js";
 import * as reconciler from "./0002_reconciler.js";
 import * as peopleAndKeys from "./0003_people_and_keys.js";
+import * as routes from "./0004_routes.js";
 
 /**
  * Every migration, in order. Forward-only: never edit or remove an entry once released; add `0002_...` instead.
@@ -11,6 +12,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0001_initial": { up: initial.up },
   "0002_reconciler": { up: reconciler.up },
   "0003_people_and_keys": { up: peopleAndKeys.up },
+  "0004_routes": { up: routes.up },
 };
 
 /** A MigrationProvider over a fixed map of migrations. */

@@ -1,0 +1,42 @@
+import { join } from "node:path";
+import type { Kysely } from "kysely";
+import type { AimsConfig } from "../config.js";
+import type { Logger } from "../logger.js";
+import type { Database } from "../store/schema.js";
+import { loadRouteTable } from "./loadRoutes.js";
+import { NginxDriver } from "./nginx/NginxDriver.js";
+import { disabledRoutes, RouteSync, type Routes } from "./routeSync.js";
+
+/** The proxy's directory in the data dir. */
+export const proxyRoot = (dataDir: string) => join(dataDir, "proxy");
+
+/** Routing for the platform from configuration: AIMS's own nginx, or nothing when `proxy.enabled` is false. */
+export function createRoutes(config: AimsConfig, db: Kysely<Database>, logger: Logger): Routes {
+  const proxy = config.proxy;
+  if (!proxy.enabled) return disabledRoutes;
+  const root = proxyRoot(config.dataDir);
+  const driver = new NginxDriver({
+    binary: proxy.nginxBinary,
+    root,
+    bindAddress: proxy.bindAddress,
+    port: proxy.port,
+    tlsPort: proxy.tlsPort,
+    bodyLimit: proxy.bodyLimit,
+    workerProcesses: proxy.workerProcesses,
+    reloadTimeoutMs: proxy.reloadTimeoutMs,
+    corruptCandidate: proxy.testCorruptCandidate,
+  });
+  const cache = new Map();
+  return new RouteSync({
+    key: root,
+    db,
+    driver,
+    logger,
+    load: () =>
+      loadRouteTable(
+        db,
+        { baseDomain: proxy.baseDomain, bindAddress: config.bindAddress, certDir: proxy.certDir },
+        cache,
+      ),
+  });
+}

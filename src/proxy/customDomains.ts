@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { AimsError } from "../domain/errors.js";
+import { parseCustomDomain } from "../domain/hostnames.js";
+import { nameSchema } from "../domain/names.js";
+import type { Actor } from "../lifecycle/actor.js";
+import { instanceChange } from "../lifecycle/changeRecord.js";
+import { parseInput } from "../lifecycle/parseInput.js";
+import { requireInstance } from "../lifecycle/removeInstance.js";
+import type { Platform } from "../main.js";
+import { deleteDomain, insertDomain } from "../store/domainRepository.js";
+import { recordChange } from "../store/recordChange.js";
+
+export const domainInputSchema = z.object({
+  tenant: nameSchema,
+  name: nameSchema,
+  host: z.string().min(1, "name a host, like shop.example.com").max(300),
+});
+export type DomainInput = z.input<typeof domainInputSchema>;
+
+/** A custom domain change as the CLI prints it. */
+export interface DomainChange {
+  tenant: string;
+  instance: string;
+  host: string;
+  /** False when nothing changed (the host was already there, or already gone). */
+  changed: boolean;
+  url: string;
+}
+
+function urlOf(p: Platform, host: string): string {
+  const port = p.config.proxy.port === 80 ? "" : `:${p.config.proxy.port}`;
+  return `http://${host}${port}/`;
+}
+
+/**
+ * Routes a custom domain to an instance: the host is validated (src/domain/hostnames.ts), recorded with
+ * an event and an audit entry in one transaction, then the proxy picks it up. Idempotent.
+ */
+export async function addDomain(p: Platform, raw: DomainInput, actor: Actor): Promise<DomainChange> {
+  const input = parseInput(domainInputSchema, raw);
+  const host = parseCustomDomain(input.host, p.config.proxy.baseDomain);
+  const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
+  const changed = await p.store.db.transaction().execute(async (trx) => {
+    const added = await insertDomain(trx, { host, instanceId: instance.id, tenantId: tenant.id });
+    if (added)
+      await recordChange(
+        trx,
+        instanceChange(actor, tenant, instance, {
+          event: "instance.domain_added",
+          action: "instance.domain.add",
+          data: { host },
+        }),
+      );
+    return added;
+  });
+  p.routes.request();
+  return { tenant: tenant.name, instance: instance.name, host, changed, url: urlOf(p, host) };
+}
+
+/** Stops routing a custom domain to an instance (event and audit entry); not_found when it was not routed there. */
+export async function removeDomain(p: Platform, raw: DomainInput, actor: Actor): Promise<DomainChange> {
+  const input = parseInput(domainInputSchema, raw);
+  const host = input.host.trim().toLowerCase().replace(/\.$/, "");
+  const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
+  const removed = await p.store.db.transaction().execute(async (trx) => {
+    const gone = await deleteDomain(trx, instance.id, host);
+    if (gone)
+      await recordChange(
+        trx,
+        instanceChange(actor, tenant, instance, {
+          event: "instance.domain_removed",
+          action: "instance.domain.remove",
+          data: { host },
+        }),
+      );
+    return gone;
+  });
+  if (!removed)
+    throw new AimsError(
+      "not_found",
+      `${input.host.slice(0, 80)} is not a domain of ${tenant.name}/${instance.name}`,
+    );
+  p.routes.request();
+  return { tenant: tenant.name, instance: instance.name, host, changed: true, url: urlOf(p, host) };
+}

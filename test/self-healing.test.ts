@@ -94,7 +94,7 @@ describe("aims serve", () => {
     serve.stderr!.on("data", (d) => {
       output += d;
     });
-    await waitFor("serve to start", async () => (output.includes("API at") ? true : undefined));
+    await waitFor("serve to start", async () => (output.includes("API at") ? true : undefined), 90_000);
   });
   afterAll(() => {
     if (serve.exitCode === null) serve.kill("SIGKILL");

@@ -4,11 +4,13 @@ import { parseCustomDomain } from "../domain/hostnames.js";
 import { nameSchema } from "../domain/names.js";
 import type { Actor } from "../lifecycle/actor.js";
 import { instanceChange } from "../lifecycle/changeRecord.js";
+import { parseSpec } from "../lifecycle/instanceSpec.js";
 import { parseInput } from "../lifecycle/parseInput.js";
 import { requireInstance } from "../lifecycle/removeInstance.js";
 import type { Platform } from "../main.js";
 import { deleteDomain, insertDomain } from "../store/domainRepository.js";
 import { recordChange } from "../store/recordChange.js";
+import { routedPort } from "./routes.js";
 
 export const domainInputSchema = z.object({
   tenant: nameSchema,
@@ -40,6 +42,11 @@ export async function addDomain(p: Platform, raw: DomainInput, actor: Actor): Pr
   const input = parseInput(domainInputSchema, raw);
   const host = parseCustomDomain(input.host, p.config.proxy.baseDomain);
   const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
+  if (!routedPort(parseSpec(instance.spec).plug))
+    throw new AimsError(
+      "invalid_input",
+      `${tenant.name}/${instance.name} has no public HTTP port for a domain to route to`,
+    );
   const changed = await p.store.db.transaction().execute(async (trx) => {
     const added = await insertDomain(trx, { host, instanceId: instance.id, tenantId: tenant.id });
     if (added)

@@ -1,4 +1,4 @@
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Kysely } from "kysely";
 import { parseSpec } from "../lifecycle/instanceSpec.js";
@@ -20,7 +20,8 @@ export function certificatesFor(certDir: string, host: string): TlsFiles | undef
   try {
     accessSync(files.certificate, constants.R_OK);
     accessSync(files.key, constants.R_OK);
-    return files;
+    const stamp = [files.certificate, files.key].map((f) => statSync(f).mtimeMs).join(":");
+    return { ...files, stamp };
   } catch {
     return undefined;
   }

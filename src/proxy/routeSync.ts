@@ -75,6 +75,8 @@ export class RouteSync implements Routes {
   reloads = 0;
   lastResult: ApplyResult | undefined;
   lastError: Error | undefined;
+  /** The last failure recorded as an event: the same failure tick after tick is one event, not thousands. */
+  #recordedFailure: string | undefined;
 
   constructor(private readonly deps: RouteSyncDeps) {}
 
@@ -131,6 +133,7 @@ export class RouteSync implements Routes {
         const result = await driver.apply(await this.deps.load());
         this.lastResult = result;
         this.lastError = undefined;
+        this.#recordedFailure = undefined;
         if (result.changed) this.reloads++;
         if (result.started) {
           logger.info({ generation: result.generation }, "proxy started");
@@ -144,7 +147,12 @@ export class RouteSync implements Routes {
       const stage = (err as { stage?: string }).stage ?? "apply";
       const message = (err as Error).message;
       logger.error({ stage, err: message }, "proxy configuration not applied");
-      await appendEvent(db, { type: "proxy.apply_failed", data: { stage, message } }).catch(() => undefined);
+      if (this.#recordedFailure !== message) {
+        this.#recordedFailure = message;
+        await appendEvent(db, { type: "proxy.apply_failed", data: { stage, message } }).catch(
+          () => undefined,
+        );
+      }
     }
   }
 

@@ -12,6 +12,8 @@ export interface UpstreamServer {
 export interface TlsFiles {
   certificate: string;
   key: string;
+  /** Changes when the files do (renewal): part of the generation, so a renewed certificate is reloaded. */
+  stamp?: string;
 }
 
 export interface RouteHost {

@@ -15,6 +15,6 @@ else
   for _ in $(seq 1 50); do [ -f "$data_dir/serve.pid" ] && break; sleep 0.2; done
   echo "aims serve started (pid $(cat "$data_dir/serve.pid" 2>/dev/null || echo '?'), log: $data_dir/serve.log)"
 fi
-url=$(node bin/aims.js ps --tenant demo --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const i=JSON.parse(s).find(x=>x.name==="web");console.log(i?i.url:"")})')
+url=$(node bin/aims.js ps --tenant demo --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const i=JSON.parse(s).find(x=>x.name==="web");console.log(i?i.url+(i.proxyUrl?" (through the proxy: "+i.proxyUrl+")":""):"")})')
 printf '\nAIMS is running the demo plug: %s\n' "$url"
 printf 'Next:\n  npx aims ps\n  npx aims logs web --tenant demo\n  npx aims rm web --tenant demo --yes\n'

@@ -121,7 +121,7 @@ export async function benchProxy(): Promise<string[]> {
       }
       out.push(
         `proxy apply, ${String(n).padStart(4)} routes      median ${ms(median(total))}  p95 ${ms(percentile(total, 95))}` +
-          `  (load+render ${ms(median(stage.render!))}, write ${ms(median(stage.write!))}, nginx -t ${ms(median(stage.validate!))}, reload ${ms(median(stage.reload!))})`,
+          `  (render ${ms(median(stage.render!))}, write ${ms(median(stage.write!))}, nginx -t ${ms(median(stage.validate!))}, reload ${ms(median(stage.reload!))})`,
       );
     }
 

@@ -19,22 +19,33 @@ describe("loadConfig", () => {
 
   it("takes env over config.yaml over defaults", () => {
     const d = dir();
-    writeFileSync(join(d, "config.yaml"), "bindAddress: 0.0.0.0\nports: { min: 60000, max: 60010 }\nimageOverrides:\n  redis:7.2.4: local/redis:7\n");
+    writeFileSync(
+      join(d, "config.yaml"),
+      "bindAddress: 0.0.0.0\nports: { min: 60000, max: 60010 }\nimageOverrides:\n  redis:7.2.4: local/redis:7\n",
+    );
     const fileOnly = loadConfig({ env: { AIMS_DATA_DIR: d } });
     expect(fileOnly.bindAddress).toBe("0.0.0.0");
     expect(fileOnly.ports).toEqual({ min: 60000, max: 60010 });
     expect(fileOnly.imageOverrides).toEqual({ "redis:7.2.4": "local/redis:7" });
-    const withEnv = loadConfig({ env: { AIMS_DATA_DIR: d, AIMS_BIND_ADDRESS: "127.0.0.2", AIMS_PORT_RANGE: "61000-61005" } });
+    const withEnv = loadConfig({
+      env: { AIMS_DATA_DIR: d, AIMS_BIND_ADDRESS: "127.0.0.2", AIMS_PORT_RANGE: "61000-61005" },
+    });
     expect(withEnv.bindAddress).toBe("127.0.0.2");
     expect(withEnv.ports).toEqual({ min: 61000, max: 61005 });
   });
 
   it("names the bad field in a clear error", () => {
     const d = dir();
-    expect(() => loadConfig({ env: { AIMS_DATA_DIR: d, AIMS_PORT_RANGE: "lots" } })).toThrow(/AIMS_PORT_RANGE must look like 51000-51999/);
-    expect(() => loadConfig({ env: { AIMS_DATA_DIR: d, AIMS_BIND_ADDRESS: "everywhere" } })).toThrow(/bindAddress/);
+    expect(() => loadConfig({ env: { AIMS_DATA_DIR: d, AIMS_PORT_RANGE: "lots" } })).toThrow(
+      /AIMS_PORT_RANGE must look like 51000-51999/,
+    );
+    expect(() => loadConfig({ env: { AIMS_DATA_DIR: d, AIMS_BIND_ADDRESS: "everywhere" } })).toThrow(
+      /bindAddress/,
+    );
     writeFileSync(join(d, "config.yaml"), "ports: { min: 6000, max: 5000 }\n");
     expect(() => loadConfig({ env: { AIMS_DATA_DIR: d } })).toThrow(/ports.*must not exceed/);
-    expect(() => loadConfig({ env: { AIMS_DATA_DIR: d }, configFile: join(d, "missing.yaml") })).toThrow(/does not exist/);
+    expect(() => loadConfig({ env: { AIMS_DATA_DIR: d }, configFile: join(d, "missing.yaml") })).toThrow(
+      /does not exist/,
+    );
   });
 });

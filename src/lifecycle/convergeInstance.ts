@@ -34,7 +34,9 @@ export async function planFor(
 /** Plaintext secrets for container env: stored ones, and "" for optional secret inputs nobody answered. */
 async function instanceSecretValues(p: Platform, instance: InstanceRow): Promise<Record<string, string>> {
   const plug = parseSpec(instance.spec).plug;
-  const unanswered = Object.fromEntries(plug.inputs.filter((i) => i.type === "secret").map((i) => [i.key, ""]));
+  const unanswered = Object.fromEntries(
+    plug.inputs.filter((i) => i.type === "secret").map((i) => [i.key, ""]),
+  );
   return { ...unanswered, ...openAll(p.masterKey, instance.id, await listSecrets(p.store.db, instance.id)) };
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import type { Executor } from "../store/database.js";
 
@@ -16,9 +17,20 @@ export function holderIsDead(holder: string): boolean {
   if (pid === process.pid) return holder !== LEASE_HOLDER;
   try {
     process.kill(pid, 0);
-    return false;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "ESRCH";
+  }
+  return isZombie(pid);
+}
+
+/** A process that exited but was not reaped yet still answers kill(pid, 0): /proc says it is a zombie. */
+function isZombie(pid: number): boolean {
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ..." — the state letter follows the last ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z";
+  } catch {
+    return false;
   }
 }
 
@@ -58,6 +70,9 @@ export async function releaseLease(ex: Executor, name: string): Promise<void> {
   await ex.deleteFrom("leases").where("name", "=", name).where("holder", "=", LEASE_HOLDER).execute();
 }
 
+/** Leases a `withLease` of this process is running under: the store row cannot tell two of them apart. */
+const heldHere = new Set<string>();
+
 /** Runs `fn` holding the lease, renewing it while `fn` runs; undefined when someone else holds it. */
 export async function withLease<T>(
   ex: Executor,
@@ -65,7 +80,16 @@ export async function withLease<T>(
   fn: () => Promise<T>,
   ttlMs = DEFAULT_TTL_MS,
 ): Promise<{ ran: true; value: T } | { ran: false }> {
-  if (!(await acquireLease(ex, name, ttlMs))) return { ran: false };
+  // Another caller in this process (the reconciler loop beside an API request in `aims serve`) holds it.
+  if (heldHere.has(name)) return { ran: false };
+  heldHere.add(name);
+  let acquired = false;
+  try {
+    acquired = await acquireLease(ex, name, ttlMs);
+  } finally {
+    if (!acquired) heldHere.delete(name);
+  }
+  if (!acquired) return { ran: false };
   const renew = setInterval(
     () => {
       acquireLease(ex, name, ttlMs).catch(() => undefined);
@@ -78,5 +102,6 @@ export async function withLease<T>(
   } finally {
     clearInterval(renew);
     await releaseLease(ex, name).catch(() => undefined);
+    heldHere.delete(name);
   }
 }

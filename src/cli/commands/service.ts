@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { PACKAGE_ROOT } from "../../config.js";
-import { configFrom } from "../context.js";
+import { hostOnly } from "../context.js";
 
 /** The systemd unit that runs `aims serve` (and through it every instance) after a host reboot. */
 export function renderUnit(options: {
@@ -45,7 +45,7 @@ export function registerService(program: Command): void {
     .option("--print", "print the unit instead of writing it")
     .option("--no-enable", "write the unit but do not enable/start it")
     .action(function (this: Command, opts: { unitDir: string; print?: boolean; enable: boolean }) {
-      const config = configFrom(this);
+      const config = hostOnly(this);
       const unit = renderUnit({
         node: process.execPath,
         bin: resolve(PACKAGE_ROOT, "bin", "aims.js"),

@@ -12,6 +12,11 @@ export interface ApiServices {
   platform: Platform;
   hub: EventHub;
   metrics: ApiMetrics;
+  /**
+   * Enders of the open long-lived answers (event streams, followed logs): the server ends them when it closes,
+   * so a shutdown never waits for clients to hang up (they reconnect, and Last-Event-ID resumes events).
+   */
+  streams: Set<() => void>;
 }
 
 /** The parsed request a handler sees. */

@@ -54,7 +54,7 @@ export async function createApiServer(
   }) as unknown as ApiServer;
   const metrics: ApiMetrics = createApiMetrics(platform);
   const hub = new EventHub(platform.store.db, { pollMs: config.eventPollMs });
-  const services: ApiServices = { platform, hub, metrics };
+  const services: ApiServices = { platform, hub, metrics, streams: new Set() };
   app.decorate("aims", services);
   await app.register(cookie);
 
@@ -89,6 +89,10 @@ export async function createApiServer(
       platform.logger,
     ),
   );
+  // Before the server waits for its connections to end: end the ones that never would by themselves.
+  app.addHook("preClose", async () => {
+    for (const end of services.streams) end();
+  });
   app.addHook("onClose", async () => hub.close());
 
   for (const spec of options.routes ?? apiRoutes) register(app, services, spec);

@@ -66,6 +66,7 @@ async function stream(
   const close = () => {
     if (closed) return;
     closed = true;
+    services.streams.delete(close);
     clearInterval(heartbeat);
     remove?.();
     metrics.sseSubscribers.dec();
@@ -77,6 +78,7 @@ async function stream(
     raw.write(text);
   };
   metrics.sseSubscribers.inc();
+  services.streams.add(close);
   request.raw.on("close", close);
   heartbeat = setInterval(async () => {
     write(": heartbeat\n\n");

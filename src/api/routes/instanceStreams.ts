@@ -49,7 +49,7 @@ export const instanceStreamRoutes = [
     params: instanceParams,
     query: logsQuery,
     produces: "text/plain",
-    handler: async ({ services: { platform }, caller, params, query, request, reply }) => {
+    handler: async ({ services: { platform, streams }, caller, params, query, request, reply }) => {
       const { instance } = await requireInstanceFor(
         platform,
         caller,
@@ -77,10 +77,13 @@ export const instanceStreamRoutes = [
         "cache-control": "no-store",
         "x-request-id": String(request.id),
       });
-      request.raw.on("close", () => abort.abort());
+      const end = () => abort.abort();
+      streams.add(end);
+      request.raw.on("close", end);
       await pipeLogs(platform, instance.id, { tail: query.tail, follow: true, signal: abort.signal }, (l) =>
         reply.raw.write(l),
       ).catch(() => undefined);
+      streams.delete(end);
       reply.raw.end();
       return undefined;
     },

@@ -48,4 +48,20 @@ describe("loadConfig", () => {
       /does not exist/,
     );
   });
+
+  it("reads remote mode from AIMS_URL + AIMS_API_KEY, and never echoes the key in an error", () => {
+    const d = dir();
+    expect(loadConfig({ env: { AIMS_DATA_DIR: d } }).remote).toBeUndefined();
+    const remote = loadConfig({
+      env: { AIMS_DATA_DIR: d, AIMS_URL: "http://10.0.0.5:7700/", AIMS_API_KEY: "aims_k" },
+    }).remote;
+    expect(remote).toEqual({ url: "http://10.0.0.5:7700", apiKey: "aims_k" });
+    expect(() => loadConfig({ env: { AIMS_DATA_DIR: d, AIMS_URL: "http://10.0.0.5:7700" } })).toThrow(
+      /set AIMS_API_KEY .* together with AIMS_URL/,
+    );
+    const bad = () =>
+      loadConfig({ env: { AIMS_DATA_DIR: d, AIMS_URL: "ftp://x", AIMS_API_KEY: "aims_secret-value" } });
+    expect(bad).toThrow(/AIMS_URL must be an http\(s\) URL/);
+    expect(bad).not.toThrow(/secret-value/);
+  });
 });

@@ -114,6 +114,19 @@ const proxySchema = z.object({
   testCorruptCandidate: z.boolean().default(false),
 });
 
+/**
+ * CLI remote mode: the AIMS whose HTTP API the CLI talks to instead of the local data dir. The key is a
+ * credential: it is sent only as a bearer token to this URL and never logged or printed.
+ */
+const remoteSchema = z.object({
+  url: z
+    .url({ protocol: /^https?$/, error: "AIMS_URL must be an http(s) URL like http://127.0.0.1:7700" })
+    .transform((u) => u.replace(/\/+$/, "")),
+  apiKey: z
+    .string({ error: "set AIMS_API_KEY (an API key of the AIMS at AIMS_URL) together with AIMS_URL" })
+    .min(1, "AIMS_API_KEY is empty"),
+});
+
 /** The one configuration schema. Precedence: environment > config.yaml > these defaults. */
 export const configSchema = z.object({
   dataDir: z.string().min(1),
@@ -159,6 +172,8 @@ export const configSchema = z.object({
   api: apiSchema.default(apiDefaults),
   /** The reverse proxy in front of every instance (docs/routing.md). */
   proxy: proxySchema.default({ ...proxyDefaults, testCorruptCandidate: false }),
+  /** Set (AIMS_URL + AIMS_API_KEY): the CLI goes through this AIMS's HTTP API, not the local data dir. */
+  remote: remoteSchema.optional(),
 });
 
 export type AimsConfig = z.infer<typeof configSchema> & { databaseUrl: string; configFile?: string };
@@ -213,6 +228,10 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   }
   if (env.AIMS_RECONCILE_INTERVAL_MS) out.reconcile = { intervalMs: Number(env.AIMS_RECONCILE_INTERVAL_MS) };
   set("testCrashAt", env.AIMS_TEST_CRASH_AT);
+  const remote: Record<string, unknown> = {};
+  if (env.AIMS_URL) remote.url = env.AIMS_URL;
+  if (env.AIMS_API_KEY) remote.apiKey = env.AIMS_API_KEY;
+  if (Object.keys(remote).length) out.remote = remote;
   const proxy = proxyFromEnvironment(env);
   if (Object.keys(proxy).length) out.proxy = proxy;
   return out;

@@ -25,9 +25,30 @@ export function configFrom(cmd: Command): AimsConfig {
   });
 }
 
-/** Runs `fn` with a platform built from the command's configuration, closing it afterwards. */
+/** `service install` for the command `aims service install`. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
+}
+
+/**
+ * The configuration of a command that has no API counterpart: in remote mode (AIMS_URL set) it is refused
+ * before anything local is read or created.
+ */
+export function hostOnly(cmd: Command): AimsConfig {
+  const config = configFrom(cmd);
+  if (config.remote)
+    throw new AimsError(
+      "invalid_input",
+      `\`aims ${commandPath(cmd)}\` works only on the AIMS host (unset AIMS_URL)`,
+    );
+  return config;
+}
+
+/** Runs `fn` with a platform built from the command's configuration (host only), closing it afterwards. */
 export async function withPlatform<T>(cmd: Command, fn: (p: Platform) => Promise<T>): Promise<T> {
-  const platform = await createPlatform(configFrom(cmd));
+  const platform = await createPlatform(hostOnly(cmd));
   try {
     return await fn(platform);
   } finally {

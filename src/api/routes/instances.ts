@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { InstancePlan } from "../../catalog/renderInstance.js";
 import { AimsError } from "../../domain/errors.js";
 import type { Plug } from "../../domain/manifest.js";
 import { deployInstance } from "../../lifecycle/deployInstance.js";
 import { parseSpec } from "../../lifecycle/instanceSpec.js";
 import { toInstanceView } from "../../lifecycle/instanceView.js";
+import { planView } from "../../lifecycle/planView.js";
 import type { Platform } from "../../main.js";
 import { listAllocations } from "../../ports/portAllocator.js";
 import { listInstancePage } from "../../store/instancePages.js";
@@ -48,6 +48,7 @@ async function instancePage(p: Platform, tenants: TenantRow[] | "all", query: z.
         pinnedPlug(p, row),
         allocations.filter((a) => a.instance_id === row.id),
         p.config.bindAddress,
+        p.config.proxy,
       ),
   );
 }
@@ -70,31 +71,6 @@ function pinnedPlug(p: Platform, row: InstanceRow): Plug | undefined {
   if (pinned.size >= 10_000) pinned.clear();
   pinned.set(key, plug);
   return plug;
-}
-
-/** A dry run's plan as a person sees it: names, images, limits and ports; secrets by name only. */
-function planView(plan: InstancePlan) {
-  return {
-    network: plan.network.name,
-    volumes: plan.volumes.map((v) => ({ name: v.name, service: v.service, path: v.path })),
-    containers: plan.containers.map((c) => ({
-      name: c.spec.name,
-      service: c.service,
-      image: c.spec.image,
-      limits: {
-        cpus: c.spec.limits.nanoCpus / 1e9,
-        memoryBytes: c.spec.limits.memoryBytes,
-        pids: c.spec.limits.pids,
-      },
-    })),
-    ports: plan.ports.map((port) => ({
-      service: port.service,
-      name: port.name,
-      container: port.containerPort,
-      host: port.hostPort ?? null,
-    })),
-    secrets: plan.secretKeys,
-  };
 }
 
 /** Instances: list, deploy, get, delete, actions (logs and events in instanceStreams.ts). */
@@ -198,7 +174,14 @@ export const instanceRoutes = [
       );
       const plug = pinnedPlug(platform, instance);
       const allocations = await listAllocations(platform.store.db, { instanceId: instance.id });
-      return toInstanceView(instance, tenant.name, plug, allocations, platform.config.bindAddress);
+      return toInstanceView(
+        instance,
+        tenant.name,
+        plug,
+        allocations,
+        platform.config.bindAddress,
+        platform.config.proxy,
+      );
     },
   }),
   defineRoute({

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { plugSummary } from "../../catalog/plugSummary.js";
+import { filterCatalog } from "../../catalog/searchCatalog.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { defineRoute } from "../route.js";
 
@@ -7,26 +9,28 @@ export const plugRoutes = [
   defineRoute({
     method: "GET",
     url: "/v1/plugs",
-    summary: "Plugs you can deploy, by id",
+    summary:
+      "Plugs you can deploy, by id; `category=` (tool, agent, platform, bot, database) and `search=` (words in id, name, description, tags, images) narrow the list",
     tag: "plugs",
     auth: "required",
-    query: pageQuery,
+    query: pageQuery.extend({
+      category: z.string().max(40).optional(),
+      search: z.string().max(200).optional(),
+    }),
+    example: { query: { category: "database", search: "vector" } },
     handler: async ({ services: { platform }, query }) => {
       const after = decodeCursor(query.cursor, "string");
-      const entries = platform.catalog.entries
+      const entries = filterCatalog(platform.catalog.entries, {
+        ...(query.category ? { category: query.category } : {}),
+        ...(query.search ? { search: query.search } : {}),
+      })
         .filter((e) => after === undefined || e.plug.id > after)
         .slice(0, query.limit + 1);
       return toPage(
         entries,
         query.limit,
         (e) => e.plug.id,
-        ({ plug }) => ({
-          id: plug.id,
-          version: plug.version,
-          name: plug.name,
-          category: plug.category,
-          description: plug.description,
-        }),
+        ({ plug }) => plugSummary(plug),
       );
     },
   }),

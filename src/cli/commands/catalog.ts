@@ -1,8 +1,7 @@
 import type { Command } from "commander";
-import { filterCatalog } from "../../catalog/searchCatalog.js";
 import type { Plug } from "../../domain/manifest.js";
-import { catalogFor } from "../../main.js";
-import { configFrom, printJson, printTable } from "../context.js";
+import { withClient } from "../client/withClient.js";
+import { printJson, printTable } from "../context.js";
 
 /** `aims catalog list|show`: what can be deployed, and what each plug asks for. */
 export function registerCatalog(program: Command): void {
@@ -13,13 +12,15 @@ export function registerCatalog(program: Command): void {
     .option("--category <category>", "only plugs of this category (tool, agent, platform, bot, database)")
     .option("--search <words>", "only plugs whose id, name, description, tags or images contain every word")
     .option("--json", "machine-readable output")
-    .action(function (this: Command, opts: { json?: boolean; category?: string; search?: string }) {
-      const entries = filterCatalog(catalogFor(configFrom(this)).entries, {
-        ...(opts.category ? { category: opts.category } : {}),
-        ...(opts.search ? { search: opts.search } : {}),
-      });
+    .action(async function (this: Command, opts: { json?: boolean; category?: string; search?: string }) {
+      const entries = await withClient(this, (client) =>
+        client.listPlugs({
+          ...(opts.category ? { category: opts.category } : {}),
+          ...(opts.search ? { search: opts.search } : {}),
+        }),
+      );
       if (opts.json) {
-        printJson(entries.map((e) => summary(e.plug)));
+        printJson(entries);
         return;
       }
       if (!entries.length) {
@@ -28,33 +29,21 @@ export function registerCatalog(program: Command): void {
       }
       printTable(
         ["PLUG", "VERSION", "CATEGORY", "NAME"],
-        entries.map((e) => [e.plug.id, e.plug.version, e.plug.category, e.plug.name]),
+        entries.map((e) => [e.id, e.version, e.category, e.name]),
       );
     });
   catalog
     .command("show <plug>")
     .description("show a plug: services, ports, volumes, inputs and generated secrets")
     .option("--json", "machine-readable output")
-    .action(function (this: Command, id: string, opts: { json?: boolean }) {
-      const entry = catalogFor(configFrom(this)).get(id);
+    .action(async function (this: Command, id: string, opts: { json?: boolean }) {
+      const plug = await withClient(this, (client) => client.getPlug(id));
       if (opts.json) {
-        printJson(entry.plug);
+        printJson(plug);
         return;
       }
-      process.stdout.write(describePlug(entry.plug));
+      process.stdout.write(describePlug(plug));
     });
-}
-
-function summary(plug: Plug) {
-  return {
-    id: plug.id,
-    version: plug.version,
-    name: plug.name,
-    category: plug.category,
-    description: plug.description,
-    tags: plug.tags,
-    images: plug.services.map((s) => s.image ?? `built from ${s.build?.context}`),
-  };
 }
 
 /** An input's type with its limits, e.g. `int 16-200` or `enum: a|b`. */

@@ -1,10 +1,8 @@
 import type { Command } from "commander";
-import type { InstancePlan } from "../../catalog/renderInstance.js";
-import { resolveEnv } from "../../catalog/renderInstance.js";
 import { parseSetPairs } from "../../domain/inputs.js";
-import { deployInstance } from "../../lifecycle/deployInstance.js";
-import { catalogFor } from "../../main.js";
-import { cliActor, configFrom, printJson, progressFor, withPlatform } from "../context.js";
+import type { PlanView } from "../../lifecycle/planView.js";
+import { withClient } from "../client/withClient.js";
+import { printJson, progressFor } from "../context.js";
 import { askIntake, shouldAsk, terminalPrompter } from "../intake.js";
 
 interface DeployOptions {
@@ -39,37 +37,29 @@ export function registerDeploy(program: Command): void {
     .option("--json", "machine-readable output")
     .option("--no-input", "never ask questions on a terminal: use --set answers and defaults only")
     .action(async function (this: Command, plug: string, opts: DeployOptions) {
-      let set = parseSetPairs(opts.set);
-      // On a terminal, ask the plug's intake questions that --set did not answer (scripts are never asked).
-      if (shouldAsk({ noInput: opts.input === false })) {
-        const prompter = terminalPrompter();
-        try {
-          set = await askIntake(catalogFor(configFrom(this)).get(plug).plug, set, prompter);
-        } finally {
-          prompter.close();
+      const outcome = await withClient(this, async (client) => {
+        let set = parseSetPairs(opts.set);
+        // On a terminal, ask the plug's intake questions that --set did not answer (scripts are never asked).
+        if (shouldAsk({ noInput: opts.input === false })) {
+          const prompter = terminalPrompter();
+          try {
+            set = await askIntake(await client.getPlug(plug), set, prompter);
+          } finally {
+            prompter.close();
+          }
         }
-      }
-      const outcome = await withPlatform(this, (p) =>
-        deployInstance(
-          p,
-          {
-            plug,
-            tenant: opts.tenant,
-            name: opts.name,
-            set,
-            dryRun: Boolean(opts.dryRun),
-          },
-          cliActor(),
+        return client.deploy(
+          { plug, tenant: opts.tenant, name: opts.name, set, dryRun: Boolean(opts.dryRun) },
           progressFor(this),
-        ),
-      );
+        );
+      });
       if (outcome.kind === "plan") {
-        const view = planView(outcome.plan);
+        const { plug: id, version, plan } = outcome;
         if (opts.json) {
-          printJson({ plug: outcome.plug, version: outcome.version, plan: view });
+          printJson({ plug: id, version, plan });
           return;
         }
-        process.stdout.write(describePlan(outcome.plug, outcome.version, view));
+        process.stdout.write(describePlan(id, version, plan));
         return;
       }
       const i = outcome.instance;
@@ -85,37 +75,7 @@ export function registerDeploy(program: Command): void {
     });
 }
 
-/** The plan as shown to a person: secrets appear by name only. */
-export function planView(plan: InstancePlan) {
-  return {
-    network: plan.network.name,
-    volumes: plan.volumes.map((v) => ({ name: v.name, service: v.service, path: v.path })),
-    containers: plan.containers.map((c) => ({
-      name: c.spec.name,
-      service: c.service,
-      image: c.spec.image,
-      user: c.spec.user ?? "(image default)",
-      env: resolveEnv(c.spec.env, "redacted"),
-      limits: {
-        cpus: c.spec.limits.nanoCpus / 1e9,
-        memoryMiB: Math.round(c.spec.limits.memoryBytes / 1048576),
-        pids: c.spec.limits.pids,
-      },
-      capabilities: { drop: ["ALL"], add: c.spec.capAdd },
-      dependsOn: c.dependsOn,
-    })),
-    ports: plan.ports.map((p) => ({
-      service: p.service,
-      name: p.name,
-      container: p.containerPort,
-      protocol: p.protocol,
-      host: p.hostPort ?? null,
-    })),
-    secrets: plan.secretKeys,
-  };
-}
-
-function describePlan(plug: string, version: string, v: ReturnType<typeof planView>): string {
+function describePlan(plug: string, version: string, v: PlanView): string {
   const lines = [
     `plan for ${plug} ${version} (dry run: nothing was changed)`,
     `  network  ${v.network} (private to this instance)`,

@@ -5,13 +5,8 @@ import { portPoolUsage } from "../../ports/portAllocator.js";
 import { checkNginx } from "../../proxy/checkNginx.js";
 import { DockerDriver } from "../../runtime/docker/DockerDriver.js";
 import { openStore } from "../../store/database.js";
+import { type Check, runRemoteDoctor } from "../client/remoteDoctor.js";
 import { configFrom, printJson } from "../context.js";
-
-interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
 
 /** How many /size networks the pools hold. */
 export function poolCapacity(pools: Array<{ base: string; size: number }>): number {
@@ -113,10 +108,13 @@ export async function runDoctor(config: AimsConfig): Promise<Check[]> {
 export function registerDoctor(program: Command): void {
   program
     .command("doctor")
-    .description("check the engine, address pools, disk, ports, store and nginx")
+    .description(
+      "check the engine, address pools, disk, ports, store and nginx (remote mode: the API's health, readiness and key)",
+    )
     .option("--json", "machine-readable output")
     .action(async function (this: Command, opts: { json?: boolean }) {
-      const checks = await runDoctor(configFrom(this));
+      const config = configFrom(this);
+      const checks = config.remote ? await runRemoteDoctor(config.remote) : await runDoctor(config);
       if (opts.json) printJson(checks);
       else
         for (const c of checks)

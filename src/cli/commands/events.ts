@@ -1,9 +1,5 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
-import { AimsError } from "../../domain/errors.js";
-import { listEvents } from "../../store/eventLog.js";
-import { findTenantByName } from "../../store/tenantRepository.js";
-import { withPlatform } from "../context.js";
+import { withClient } from "../client/withClient.js";
 
 /** `aims events`: the persisted event log, optionally followed. */
 export function registerEvents(program: Command): void {
@@ -18,38 +14,23 @@ export function registerEvents(program: Command): void {
       this: Command,
       opts: { tenant?: string; follow?: boolean; type?: string; json?: boolean },
     ) {
-      await withPlatform(this, async (p) => {
-        let tenantId: string | undefined;
-        if (opts.tenant) {
-          const tenant = await findTenantByName(p.store.db, opts.tenant);
-          if (!tenant) throw new AimsError("not_found", `no tenant ${opts.tenant}`);
-          tenantId = tenant.id;
-        }
-        let afterSeq = 0;
-        const stop = new AbortController();
-        process.once("SIGINT", () => stop.abort());
-        do {
-          const rows = await listEvents(p.store.db, {
-            ...(tenantId ? { tenantId } : {}),
-            afterSeq,
-            limit: 500,
-            ...(opts.type ? { types: [opts.type] } : {}),
-          });
-          for (const e of rows) {
-            afterSeq = e.seq;
-            const data = JSON.parse(e.data) as Record<string, unknown>;
-            if (opts.json)
-              process.stdout.write(
-                `${JSON.stringify({ seq: e.seq, id: e.id, type: e.type, tenantId: e.tenant_id, subject: e.subject, time: e.created_at, data })}\n`,
-              );
-            else
-              process.stdout.write(
-                `${e.created_at}  ${e.type.padEnd(18)} ${e.subject ?? ""}  ${JSON.stringify(data)}\n`,
-              );
-          }
-          if (rows.length === 500) continue;
-          if (opts.follow) await sleep(300, undefined, { signal: stop.signal }).catch(() => undefined);
-        } while (opts.follow && !stop.signal.aborted);
-      });
+      const stop = new AbortController();
+      process.once("SIGINT", () => stop.abort());
+      await withClient(this, (client) =>
+        client.streamEvents(
+          {
+            ...(opts.tenant ? { tenant: opts.tenant } : {}),
+            ...(opts.type ? { typePrefix: opts.type } : {}),
+            follow: Boolean(opts.follow),
+          },
+          (e) =>
+            process.stdout.write(
+              opts.json
+                ? `${JSON.stringify(e)}\n`
+                : `${e.time}  ${e.type.padEnd(18)} ${e.subject ?? ""}  ${JSON.stringify(e.data)}\n`,
+            ),
+          stop.signal,
+        ),
+      );
     });
 }

@@ -6,7 +6,7 @@ import type { AimsConfig } from "../../config.js";
 import { buildLocalImages, LOCAL_IMAGE_GROUPS, overridesEnv } from "../../images/buildLocalImages.js";
 import { catalogFor } from "../../main.js";
 import { DockerDriver } from "../../runtime/docker/DockerDriver.js";
-import { configFrom, printJson, printTable, progressFor } from "../context.js";
+import { hostOnly, printJson, printTable, progressFor } from "../context.js";
 
 interface BuildLocalOptions {
   only?: string;
@@ -26,7 +26,7 @@ export function registerImages(program: Command): void {
     .option("--save", "write the image overrides into the config file (imageOverrides)")
     .option("--json", "machine-readable output")
     .action(async function (this: Command, opts: BuildLocalOptions) {
-      const config = configFrom(this);
+      const config = hostOnly(this);
       const driver = new DockerDriver({
         socketPath: config.dockerSocket,
         pullTimeoutMs: config.pullTimeoutMs,

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { changeInstanceState } from "../../lifecycle/changeInstanceState.js";
-import { cliActor, printJson, progressFor, withPlatform } from "../context.js";
+import { withClient } from "../client/withClient.js";
+import { printJson, progressFor } from "../context.js";
 import { printInstance } from "../printInstance.js";
 
 const ACTIONS = {
@@ -20,11 +20,9 @@ export function registerLifecycle(program: Command): void {
       .requiredOption("-t, --tenant <tenant>", "tenant name")
       .option("--json", "machine-readable output")
       .action(async function (this: Command, name: string, opts: { tenant: string; json?: boolean }) {
-        const view = await withPlatform(this, (p) =>
-          changeInstanceState(
-            p,
+        const view = await withClient(this, (client) =>
+          client.changeState(
             { tenant: opts.tenant, name, action: action as keyof typeof ACTIONS },
-            cliActor(),
             progressFor(this),
           ),
         );

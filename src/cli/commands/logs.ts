@@ -1,7 +1,5 @@
 import type { Command } from "commander";
-import { requireInstance } from "../../lifecycle/removeInstance.js";
-import { LABEL } from "../../runtime/RuntimeDriver.js";
-import { withPlatform } from "../context.js";
+import { withClient } from "../client/withClient.js";
 
 /** `aims logs`: an instance's container logs, each line prefixed with its service. */
 export function registerLogs(program: Command): void {
@@ -16,31 +14,19 @@ export function registerLogs(program: Command): void {
       name: string,
       opts: { tenant: string; follow?: boolean; tail: string },
     ) {
-      await withPlatform(this, async (p) => {
-        const { instance } = await requireInstance(p, opts.tenant, name);
-        const { containers } = await p.driver.listManaged({
-          [LABEL.installation]: p.store.installationId,
-          [LABEL.instance]: instance.id,
-        });
-        const abort = new AbortController();
-        process.once("SIGINT", () => abort.abort());
-        const tail = Number.parseInt(opts.tail, 10) || 200;
-        await Promise.all(
-          containers.map(async (c) => {
-            const prefix = `${c.labels[LABEL.service] ?? "?"}-${c.labels[LABEL.replica] ?? "1"} | `;
-            let pending = "";
-            for await (const chunk of p.driver.logs(c.id, {
-              follow: Boolean(opts.follow),
-              tail,
-              signal: abort.signal,
-            })) {
-              const lines = (pending + chunk).split("\n");
-              pending = lines.pop() ?? "";
-              for (const line of lines) process.stdout.write(`${prefix}${line}\n`);
-            }
-            if (pending) process.stdout.write(`${prefix}${pending}\n`);
-          }),
-        );
-      });
+      const abort = new AbortController();
+      process.once("SIGINT", () => abort.abort());
+      await withClient(this, (client) =>
+        client.streamLogs(
+          {
+            tenant: opts.tenant,
+            name,
+            follow: Boolean(opts.follow),
+            tail: Number.parseInt(opts.tail, 10) || 200,
+          },
+          (text) => process.stdout.write(text),
+          abort.signal,
+        ),
+      );
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { listInstanceViews } from "../../lifecycle/listInstances.js";
-import { printJson, printTable, withPlatform } from "../context.js";
+import { withClient } from "../client/withClient.js";
+import { printJson, printTable } from "../context.js";
 
 /** `aims ps`: instances with their state and URLs. */
 export function registerPs(program: Command): void {
@@ -10,7 +10,10 @@ export function registerPs(program: Command): void {
     .option("-t, --tenant <tenant>", "only this tenant's instances")
     .option("--json", "machine-readable output")
     .action(async function (this: Command, opts: { tenant?: string; json?: boolean }) {
-      const views = await withPlatform(this, (p) => listInstanceViews(p, opts.tenant));
+      // By tenant, then name: the same order whichever way the list was read.
+      const views = (await withClient(this, (client) => client.listInstances(opts.tenant))).sort(
+        (a, b) => a.tenant.localeCompare(b.tenant) || a.name.localeCompare(b.name),
+      );
       if (opts.json) {
         printJson(views);
         return;

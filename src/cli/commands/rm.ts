@@ -1,8 +1,8 @@
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { AimsError } from "../../domain/errors.js";
-import { removeInstance } from "../../lifecycle/removeInstance.js";
-import { cliActor, printJson, progressFor, withPlatform } from "../context.js";
+import { withClient } from "../client/withClient.js";
+import { printJson, progressFor } from "../context.js";
 
 /** `aims rm`: decommission an instance (asks first on a terminal unless --yes). */
 export function registerRm(program: Command): void {
@@ -22,11 +22,9 @@ export function registerRm(program: Command): void {
         await confirm(
           `remove ${opts.tenant}/${name}${opts.keepVolumes ? " (keeping volumes)" : " and its volumes"}?`,
         );
-      const result = await withPlatform(this, (p) =>
-        removeInstance(
-          p,
+      const result = await withClient(this, (client) =>
+        client.remove(
           { tenant: opts.tenant, name, keepVolumes: Boolean(opts.keepVolumes) },
-          cliActor(),
           progressFor(this),
         ),
       );

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { AimsError } from "../../domain/errors.js";
-import { scaleInstance } from "../../lifecycle/scaleInstance.js";
-import { cliActor, printJson, progressFor, withPlatform } from "../context.js";
+import { withClient } from "../client/withClient.js";
+import { printJson, progressFor } from "../context.js";
 import { printInstance } from "../printInstance.js";
 
 /** `aims scale <instance> --tenant T --replicas N [--service S]`. */
@@ -22,16 +22,14 @@ export function registerScale(program: Command): void {
     ) {
       if (!/^\d+$/.test(opts.replicas))
         throw new AimsError("invalid_input", `--replicas must be a whole number, got "${opts.replicas}"`);
-      const view = await withPlatform(this, (p) =>
-        scaleInstance(
-          p,
+      const view = await withClient(this, (client) =>
+        client.scale(
           {
             tenant: opts.tenant,
             name,
             replicas: Number(opts.replicas),
             ...(opts.service ? { service: opts.service } : {}),
           },
-          cliActor(),
           progressFor(this),
         ),
       );

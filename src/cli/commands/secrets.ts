@@ -7,7 +7,7 @@ import { requireInstance } from "../../lifecycle/removeInstance.js";
 import type { Platform } from "../../main.js";
 import { listSecrets } from "../../store/instanceRepository.js";
 import { recordChange } from "../../store/recordChange.js";
-import { cliActor, printJson, printTable, withPlatform } from "../context.js";
+import { cliActor, hostOnly, printJson, printTable, withPlatform } from "../context.js";
 
 interface ShowOptions {
   tenant: string;
@@ -36,6 +36,7 @@ export function registerSecrets(program: Command): void {
     .option("--yes-show-secrets", "do not ask: I mean to print the secrets in plain text")
     .option("--json", "machine-readable output")
     .action(async function (this: Command, name: string, opts: ShowOptions) {
+      hostOnly(this); // before asking anything: the API does not hand out secrets
       if (!opts.yesShowSecrets) await confirm(`print the secrets of ${opts.tenant}/${name} in plain text?`);
       const shown = await withPlatform(this, (p) => showSecrets(p, opts.tenant, name));
       process.stderr.write(

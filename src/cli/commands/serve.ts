@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { startApiServer } from "../../api/server.js";
 import { startDaemon } from "../../lifecycle/daemon.js";
 import { createPlatform } from "../../main.js";
-import { configFrom } from "../context.js";
+import { hostOnly } from "../context.js";
 
 /** `aims serve`: the control plane — the HTTP API and the reconciler loop; stops cleanly on SIGTERM / SIGINT. */
 export function registerServe(program: Command): void {
@@ -15,7 +15,7 @@ export function registerServe(program: Command): void {
     )
     .option("--no-api", "run only the reconciler")
     .action(async function (this: Command, opts: { api: boolean }) {
-      const p = await createPlatform(configFrom(this));
+      const p = await createPlatform(hostOnly(this));
       await p.driver.ping();
       const api = opts.api ? await startApiServer(p) : undefined;
       const daemon = startDaemon(

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { AimsError } from "../../domain/errors.js";
 import { parseSetPairs } from "../../domain/inputs.js";
-import { updateInstance } from "../../lifecycle/updateInstance.js";
-import { cliActor, printJson, progressFor, withPlatform } from "../context.js";
+import { withClient } from "../client/withClient.js";
+import { printJson, progressFor } from "../context.js";
 import { printInstance } from "../printInstance.js";
 
 interface UpdateOptions {
@@ -49,9 +49,8 @@ export function registerUpdate(program: Command): void {
       const images = parseSetPairs(opts.image);
       const cpu = number("--cpu", opts.cpu);
       const pids = number("--pids", opts.pids);
-      const view = await withPlatform(this, (p) =>
-        updateInstance(
-          p,
+      const view = await withClient(this, (client) =>
+        client.update(
           {
             tenant: opts.tenant,
             name,
@@ -63,7 +62,6 @@ export function registerUpdate(program: Command): void {
             ...(pids !== undefined ? { pids } : {}),
             toCatalogVersion: Boolean(opts.toCatalogVersion),
           },
-          cliActor(),
           progressFor(this),
         ),
       );

@@ -1,0 +1,70 @@
+import type { EventView } from "../../api/events/eventView.js";
+import type { PlugSummary } from "../../catalog/plugSummary.js";
+import type { CatalogFilter } from "../../catalog/searchCatalog.js";
+import type { Plug } from "../../domain/manifest.js";
+import type { ChangeStateInput } from "../../lifecycle/changeInstanceState.js";
+import type { DeployInput } from "../../lifecycle/deployInstance.js";
+import type { InstanceView } from "../../lifecycle/instanceView.js";
+import type { PlanView } from "../../lifecycle/planView.js";
+import type { RemoveInput } from "../../lifecycle/removeInstance.js";
+import type { ScaleInput } from "../../lifecycle/scaleInstance.js";
+import type { UpdateInput } from "../../lifecycle/updateInstance.js";
+import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
+
+/** A deploy's answer: the plan of a dry run, or the instance once it is healthy (`reused` when it existed). */
+export type DeployResult =
+  | { kind: "plan"; plug: string; version: string; plan: PlanView }
+  | { kind: "deployed"; instance: InstanceView; reused: boolean };
+
+/** What `rm` removed. */
+export interface RemoveResult {
+  id: string;
+  tenant: string;
+  name: string;
+  removed: { containers: number; networks: number; volumes: number };
+}
+
+/** Which log lines to stream. */
+export interface LogsRequest {
+  tenant: string;
+  name: string;
+  /** Lines per container to start from. */
+  tail: number;
+  follow: boolean;
+}
+
+/** Which events to stream: a tenant's (or every one the caller may see), types starting with `typePrefix`. */
+export interface EventsRequest {
+  tenant?: string;
+  typePrefix?: string;
+  /** Keep streaming new events after the stored ones. */
+  follow: boolean;
+}
+
+/**
+ * What the CLI asks of AIMS. Two implementations: `LocalClient` runs the lifecycle operations on this host's
+ * data dir, `RemoteClient` asks an AIMS over its HTTP API (AIMS_URL + AIMS_API_KEY). Commands print the
+ * answers with one piece of code, so both modes read the same.
+ */
+export interface AimsClient {
+  /** Where commands act, for messages: `the data dir /root/.aims` or `AIMS at http://…`. */
+  readonly target: string;
+  listPlugs(filter: CatalogFilter): Promise<PlugSummary[]>;
+  getPlug(id: string): Promise<Plug>;
+  deploy(input: DeployInput, progress: ProgressSink): Promise<DeployResult>;
+  listInstances(tenant?: string): Promise<InstanceView[]>;
+  changeState(input: ChangeStateInput, progress: ProgressSink): Promise<InstanceView>;
+  scale(input: ScaleInput, progress: ProgressSink): Promise<InstanceView>;
+  update(input: UpdateInput, progress: ProgressSink): Promise<InstanceView>;
+  remove(input: RemoveInput, progress: ProgressSink): Promise<RemoveResult>;
+  /** Writes log text (lines prefixed `service-replica | `) until the logs end or `signal` aborts. */
+  streamLogs(request: LogsRequest, write: (text: string) => void, signal: AbortSignal): Promise<void>;
+  /** Hands over events oldest first; with `follow`, keeps going until `signal` aborts. */
+  streamEvents(
+    request: EventsRequest,
+    onEvent: (event: EventView) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
+  /** Releases what the client opened (the store, connections). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,135 @@
+import type { PlugSummary } from "../../catalog/plugSummary.js";
+import type { CatalogFilter } from "../../catalog/searchCatalog.js";
+import type { Plug } from "../../domain/manifest.js";
+import { type ChangeStateInput, changeStateInputSchema } from "../../lifecycle/changeInstanceState.js";
+import { type DeployInput, deployInputSchema } from "../../lifecycle/deployInstance.js";
+import type { InstanceView } from "../../lifecycle/instanceView.js";
+import { parseInput } from "../../lifecycle/parseInput.js";
+import type { PlanView } from "../../lifecycle/planView.js";
+import { type RemoveInput, removeInputSchema } from "../../lifecycle/removeInstance.js";
+import { type ScaleInput, scaleInputSchema } from "../../lifecycle/scaleInstance.js";
+import { type UpdateInput, updateInputSchema } from "../../lifecycle/updateInstance.js";
+import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
+import type { AimsClient, DeployResult, RemoveResult } from "./AimsClient.js";
+import { RemoteApi, type RemoteTarget } from "./RemoteApi.js";
+import { streamRemoteEvents, streamRemoteLogs } from "./remoteStreams.js";
+
+const segment = encodeURIComponent;
+const instancePath = (tenant: string, name: string) =>
+  `/v1/tenants/${segment(tenant)}/instances/${segment(name)}`;
+
+/**
+ * The CLI in remote mode: every call goes through the HTTP API of the AIMS at AIMS_URL. Input is checked
+ * with the lifecycle's own schemas first, so a mistake reads the same as on the host and costs no request.
+ */
+export class RemoteClient implements AimsClient {
+  readonly target: string;
+  readonly #api: RemoteApi;
+
+  constructor(
+    remote: RemoteTarget,
+    private readonly notice: (message: string) => void = (m) => process.stderr.write(`aims: ${m}\n`),
+  ) {
+    this.#api = new RemoteApi(remote);
+    this.target = `AIMS at ${remote.url}`;
+  }
+
+  async listPlugs(filter: CatalogFilter): Promise<PlugSummary[]> {
+    return this.#all<PlugSummary>("/v1/plugs", { category: filter.category, search: filter.search });
+  }
+
+  async getPlug(id: string): Promise<Plug> {
+    return (await this.#api.json<Plug>("GET", `/v1/plugs/${segment(id)}`)).body;
+  }
+
+  async deploy(raw: DeployInput, progress: ProgressSink): Promise<DeployResult> {
+    const input = parseInput(deployInputSchema, raw);
+    const { status, body } = await this.#waiting(
+      progress,
+      input.dryRun ? "plan" : `deploy ${input.plug} as ${input.tenant}/${input.name}`,
+      this.#api.json<InstanceView | { plug: string; version: string; plan: PlanView }>(
+        "POST",
+        `/v1/tenants/${segment(input.tenant)}/instances`,
+        { body: { plug: input.plug, name: input.name, set: input.set, dryRun: input.dryRun } },
+      ),
+    );
+    if (input.dryRun) return { kind: "plan", ...(body as { plug: string; version: string; plan: PlanView }) };
+    return { kind: "deployed", instance: body as InstanceView, reused: status === 200 };
+  }
+
+  async listInstances(tenant?: string): Promise<InstanceView[]> {
+    return this.#all<InstanceView>("/v1/instances", { tenant });
+  }
+
+  async changeState(raw: ChangeStateInput, progress: ProgressSink): Promise<InstanceView> {
+    const { tenant, name, action } = parseInput(changeStateInputSchema, raw);
+    return this.#action(tenant, name, action, {}, progress);
+  }
+
+  async scale(raw: ScaleInput, progress: ProgressSink): Promise<InstanceView> {
+    const { tenant, name, ...body } = parseInput(scaleInputSchema, raw);
+    return this.#action(tenant, name, "scale", body, progress);
+  }
+
+  async update(raw: UpdateInput, progress: ProgressSink): Promise<InstanceView> {
+    const { tenant, name, ...body } = parseInput(updateInputSchema, raw);
+    return this.#action(tenant, name, "update", body, progress);
+  }
+
+  async remove(raw: RemoveInput, progress: ProgressSink): Promise<RemoveResult> {
+    const { tenant, name, keepVolumes } = parseInput(removeInputSchema, raw);
+    const answer = this.#api.json<RemoveResult>("DELETE", instancePath(tenant, name), {
+      query: { keepVolumes },
+    });
+    return (await this.#waiting(progress, `remove ${tenant}/${name}`, answer)).body;
+  }
+
+  streamLogs(...args: Parameters<AimsClient["streamLogs"]>) {
+    return streamRemoteLogs(this.#api, ...args);
+  }
+
+  streamEvents(...args: Parameters<AimsClient["streamEvents"]>) {
+    return streamRemoteEvents(this.#api, ...args, this.notice);
+  }
+
+  async close() {}
+
+  async #action(tenant: string, name: string, action: string, body: object, progress: ProgressSink) {
+    const answer = this.#api.json<InstanceView>("POST", `${instancePath(tenant, name)}/actions/${action}`, {
+      body,
+    });
+    return (await this.#waiting(progress, `${action} ${tenant}/${name}`, answer)).body;
+  }
+
+  /** Every page of a list. */
+  async #all<T>(path: string, query: Record<string, string | undefined>): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const { body } = await this.#api.json<{ items: T[]; nextCursor: string | null }>("GET", path, {
+        query: { ...query, limit: 200, cursor },
+      });
+      items.push(...body.items);
+      cursor = body.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return items;
+  }
+
+  /**
+   * The API answers a long operation once it has settled; meanwhile the progress line says what is awaited
+   * (and every 15 s that it still is), since the server's own progress stays in its log.
+   */
+  async #waiting<T>(progress: ProgressSink, what: string, answer: Promise<T>): Promise<T> {
+    progress(`asked ${this.target} to ${what}; waiting for it to settle`);
+    const started = Date.now();
+    const timer = setInterval(
+      () => progress(`still waiting for ${what} (${Math.round((Date.now() - started) / 1000)} s)`),
+      15_000,
+    );
+    try {
+      return await answer;
+    } finally {
+      clearInterval(timer);
+    }
+  }
+}

@@ -13,6 +13,8 @@ import {
   startMaster,
   stopNginx,
   waitForGeneration,
+  waitOldWorkersRetired,
+  workerPids,
 } from "./nginxProcess.js";
 import { errorLog, type RenderSettings, renderTree, serializeTree } from "./renderConfig.js";
 
@@ -111,8 +113,12 @@ export class NginxDriver implements ProxyDriver {
     this.tree.swap(generation);
     const pid = masterPid(root);
     if (pid) {
+      const oldWorkers = workerPids(root, pid);
       process.kill(pid, "SIGHUP");
-      if (!(await waitForGeneration(root, generation, this.options.reloadTimeoutMs))) {
+      if (
+        !(await waitForGeneration(root, generation, this.options.reloadTimeoutMs)) ||
+        !(await waitOldWorkersRetired(oldWorkers, this.options.reloadTimeoutMs))
+      ) {
         if (previous) this.tree.swap(previous);
         throw new ProxyApplyError("reload", this.#lastLoggedError());
       }

@@ -99,6 +99,26 @@ export function strayWorkers(root: string): number[] {
   return out;
 }
 
+/** Worker processes of this install's master right now (cache loaders and such included). */
+export function workerPids(root: string, master: number): number[] {
+  return strayWorkers(root).filter((pid) => pid !== master);
+}
+
+/**
+ * After a reload, waits until every worker that existed before it has stopped accepting connections:
+ * it exited, or nginx retitled it "is shutting down". Until then an old worker may still accept a new
+ * connection and answer with the previous routes, even though a new worker already serves the new ones.
+ */
+export async function waitOldWorkersRetired(oldWorkers: number[], timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  const accepting = (pid: number) => isAlive(pid) && !cmdline(pid).includes("shutting down");
+  while (oldWorkers.some(accepting)) {
+    if (Date.now() > deadline) return false;
+    await sleep(5);
+  }
+  return true;
+}
+
 function signal(pid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(pid, sig);

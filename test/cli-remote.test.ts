@@ -20,6 +20,8 @@ let serve: ChildProcess;
 let serveOutput = "";
 let url = "";
 let remoteEnv: Record<string, string>;
+/** `-f` commands: ended in afterAll too, so a failed test leaves no follower reconnecting forever. */
+const followers: ChildProcess[] = [];
 
 async function startServe(apiPort: string): Promise<void> {
   serveOutput = "";
@@ -92,6 +94,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const child of followers) if (child.exitCode === null) child.kill("SIGKILL");
   if (serve && serve.exitCode === null) serve.kill("SIGKILL");
   await host.cleanup();
   rmSync(clientDir, { recursive: true, force: true });
@@ -196,6 +199,7 @@ describe("aims CLI in remote mode (AIMS_URL + AIMS_API_KEY)", () => {
       const child = spawn(process.execPath, [CLI, ...args], {
         env: { ...process.env, ...host.env, ...remoteEnv },
       });
+      followers.push(child);
       let out = "";
       let err = "";
       child.stdout.on("data", (d) => {

@@ -62,6 +62,8 @@ export class RemoteApi {
         },
         ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
+        // The key is for this URL only: never carried along a redirect.
+        redirect: "error",
       });
     } catch (err) {
       throw this.unreachable(err, options.signal);

@@ -15,6 +15,7 @@ import { RemoteApi, type RemoteTarget } from "./RemoteApi.js";
 import { streamRemoteEvents, streamRemoteLogs } from "./remoteStreams.js";
 
 const segment = encodeURIComponent;
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 const instancePath = (tenant: string, name: string) =>
   `/v1/tenants/${segment(tenant)}/instances/${segment(name)}`;
 
@@ -32,6 +33,11 @@ export class RemoteClient implements AimsClient {
   ) {
     this.#api = new RemoteApi(remote);
     this.target = `AIMS at ${remote.url}`;
+    const { protocol, hostname } = new URL(remote.url);
+    if (protocol === "http:" && !LOOPBACK.test(hostname))
+      notice(
+        `warning: AIMS_URL is plain http to ${hostname}: the API key crosses the network unencrypted (use https)`,
+      );
   }
 
   async listPlugs(filter: CatalogFilter): Promise<PlugSummary[]> {

@@ -174,7 +174,9 @@ describe("aims CLI in remote mode (AIMS_URL + AIMS_API_KEY)", () => {
     }
     await expectSame(["resume", "web", "--tenant", "remote"]); // conflict: it is running
     const scaled = await remote(["scale", "web", "--tenant", "remote", "--replicas", "2"]);
-    expect(scaled.stdout).toMatch(/^scaled: remote\/web .* is ready\n( {2}web\/http: \S+\n){2}$/);
+    expect(scaled.stdout).toMatch(
+      /^scaled: remote\/web .* is ready\n( {2}url: .*\n)?( {2}web\/http: \S+\n){2}$/,
+    );
     expect((await local(["scale", "web", "--tenant", "remote", "--replicas", "2"])).stdout).toBe(
       scaled.stdout,
     );

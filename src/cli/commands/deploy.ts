@@ -4,6 +4,7 @@ import type { PlanView } from "../../lifecycle/planView.js";
 import { withClient } from "../client/withClient.js";
 import { printJson, progressFor } from "../context.js";
 import { askIntake, shouldAsk, terminalPrompter } from "../intake.js";
+import { printInstance } from "../printInstance.js";
 
 interface DeployOptions {
   tenant: string;
@@ -67,11 +68,7 @@ export function registerDeploy(program: Command): void {
         printJson(i);
         return;
       }
-      process.stdout.write(
-        `${outcome.reused ? "already deployed" : "deployed"}: ${i.tenant}/${i.name} (${i.plug} ${i.version}) is ${i.state}\n`,
-      );
-      for (const port of i.ports)
-        process.stdout.write(`  ${port.service}/${port.name}: ${port.url ?? `localhost:${port.hostPort}`}\n`);
+      printInstance(outcome.reused ? "already deployed" : "deployed", i);
     });
 }
 

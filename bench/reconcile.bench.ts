@@ -20,7 +20,15 @@ function rssMiB(pid: number): number {
 /** Starts `aims serve` on the bench's data dir and returns its RSS once it has ticked and settled. */
 async function serveRss(dataDir: string, ports: string): Promise<number> {
   const child: ChildProcess = spawn(process.execPath, [CLI, "serve"], {
-    env: { ...process.env, AIMS_DATA_DIR: dataDir, AIMS_PORT_RANGE: ports, AIMS_LOG_LEVEL: "silent" },
+    // The API on a free port; the proxy off (its cost is measured by the proxy benchmark).
+    env: {
+      ...process.env,
+      AIMS_DATA_DIR: dataDir,
+      AIMS_PORT_RANGE: ports,
+      AIMS_LOG_LEVEL: "silent",
+      AIMS_API_PORT: "0",
+      AIMS_PROXY: "off",
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -30,19 +38,28 @@ async function serveRss(dataDir: string, ports: string): Promise<number> {
   const deadline = Date.now() + 120_000;
   while (!out.includes("reconciler running") && Date.now() < deadline) await sleep(100);
   await sleep(3000);
+  if (child.exitCode !== null) throw new Error(`aims serve exited early (${child.exitCode}): ${out}`);
   const rss = rssMiB(child.pid!);
+  const exited = new Promise((r) => child.once("exit", r));
   child.kill("SIGTERM");
-  await new Promise((r) => child.once("exit", r));
+  await exited;
   return rss;
 }
 
 /** Reconcile tick duration with 10, 100 and `max` running instances; control-plane RSS idle and at 100 instances. */
-export async function benchReconcile(max: number): Promise<string[]> {
+export async function benchReconcile(
+  max: number,
+  print: (line: string) => void = () => {},
+): Promise<string[]> {
   const ports = { min: 56000, max: 56999 };
   const { p, config, dispose } = await benchPlatform(ports);
-  const out: string[] = [
-    `reconcile tick, steady state (static-site instances; one engine list call per tick)`,
-  ];
+  const out: string[] = [];
+  // Rows are printed as they are measured: tearing down 500 networks afterwards takes minutes.
+  const emit = (row: string) => {
+    out.push(row);
+    print(row);
+  };
+  emit("reconcile tick, steady state (static-site instances; one engine list call per tick)");
   const portEnv = `${ports.min}-${ports.max}`;
   try {
     const idle = await serveRss(config.dataDir, portEnv);
@@ -70,11 +87,9 @@ export async function benchReconcile(max: number): Promise<string[]> {
         if (report.acted.length) throw new Error(`steady state expected, but: ${report.acted.join("; ")}`);
         ticks.push(report.durationMs);
       }
-      out.push(
-        line(`  ${target} instances`, ticks) + `  (deployed ${target} in ${spinUp.toFixed(1)} s total)`,
-      );
+      emit(line(`  ${target} instances`, ticks) + `  (deployed ${target} in ${spinUp.toFixed(1)} s total)`);
       if (target === 100)
-        out.push(
+        emit(
           `  control-plane RSS (aims serve): idle ${idle.toFixed(0)} MiB, at 100 instances ${(await serveRss(config.dataDir, portEnv)).toFixed(0)} MiB`,
         );
     }

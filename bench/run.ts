@@ -12,6 +12,6 @@ const maxInstances = Number(process.env.BENCH_MAX_INSTANCES ?? 500);
 const only = process.env.BENCH_ONLY;
 console.log(`AIMS benchmarks (${new Date().toISOString()}, node ${process.version})`);
 if (!only || only === "deploy") for (const row of await benchDeploy(n)) console.log(row);
-if (!only || only === "reconcile") for (const row of await benchReconcile(maxInstances)) console.log(row);
+if (!only || only === "reconcile") await benchReconcile(maxInstances, console.log);
 if (!only || only === "api") for (const row of await benchApi()) console.log(row);
 if (!only || only === "proxy") for (const row of await benchProxy()) console.log(row);

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import type { Platform } from "../../main.js";
-import { LABEL } from "../../runtime/RuntimeDriver.js";
+import { streamInstanceLogs } from "../../lifecycle/streamInstanceLogs.js";
 import { listEventFeed } from "../../store/eventFeed.js";
 import { toEventView } from "../events/eventView.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
@@ -12,31 +11,6 @@ const logsQuery = z.strictObject({
   tail: z.coerce.number().int().min(0).max(10_000).default(200),
   follow: z.enum(["true", "false"]).default("false"),
 });
-
-/** Streams every container's log lines, each prefixed with `service-replica | `, until `signal` aborts. */
-async function pipeLogs(
-  p: Platform,
-  instanceId: string,
-  options: { tail: number; follow: boolean; signal: AbortSignal },
-  write: (line: string) => void,
-) {
-  const { containers } = await p.driver.listManaged({
-    [LABEL.installation]: p.store.installationId,
-    [LABEL.instance]: instanceId,
-  });
-  await Promise.all(
-    containers.map(async (c) => {
-      const prefix = `${c.labels[LABEL.service] ?? "?"}-${c.labels[LABEL.replica] ?? "1"} | `;
-      let pending = "";
-      for await (const chunk of p.driver.logs(c.id, options)) {
-        const lines = (pending + chunk).split("\n");
-        pending = lines.pop() ?? "";
-        for (const line of lines) write(`${prefix}${line}\n`);
-      }
-      if (pending) write(`${prefix}${pending}\n`);
-    }),
-  );
-}
 
 /** An instance's logs (text) and its events (JSON pages). */
 export const instanceStreamRoutes = [
@@ -61,7 +35,7 @@ export const instanceStreamRoutes = [
       if (!follow) {
         const lines: string[] = [];
         const abort = new AbortController();
-        await pipeLogs(
+        await streamInstanceLogs(
           platform,
           instance.id,
           { tail: query.tail, follow: false, signal: abort.signal },
@@ -80,8 +54,11 @@ export const instanceStreamRoutes = [
       const end = () => abort.abort();
       streams.add(end);
       request.raw.on("close", end);
-      await pipeLogs(platform, instance.id, { tail: query.tail, follow: true, signal: abort.signal }, (l) =>
-        reply.raw.write(l),
+      await streamInstanceLogs(
+        platform,
+        instance.id,
+        { tail: query.tail, follow: true, signal: abort.signal },
+        (l) => reply.raw.write(l),
       ).catch(() => undefined);
       streams.delete(end);
       reply.raw.end();

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type EventView, toEventView } from "../../api/events/eventView.js";
 import { AimsError } from "../../domain/errors.js";
 import { requireInstance } from "../../lifecycle/removeInstance.js";
+import { streamInstanceLogs } from "../../lifecycle/streamInstanceLogs.js";
 import type { Platform } from "../../main.js";
-import { LABEL } from "../../runtime/RuntimeDriver.js";
 import { listEvents } from "../../store/eventLog.js";
 import { findTenantByName, listTenants } from "../../store/tenantRepository.js";
 import type { EventsRequest, LogsRequest } from "./AimsClient.js";
@@ -16,22 +16,7 @@ export async function streamLocalLogs(
   signal: AbortSignal,
 ): Promise<void> {
   const { instance } = await requireInstance(p, request.tenant, request.name);
-  const { containers } = await p.driver.listManaged({
-    [LABEL.installation]: p.store.installationId,
-    [LABEL.instance]: instance.id,
-  });
-  await Promise.all(
-    containers.map(async (c) => {
-      const prefix = `${c.labels[LABEL.service] ?? "?"}-${c.labels[LABEL.replica] ?? "1"} | `;
-      let pending = "";
-      for await (const chunk of p.driver.logs(c.id, { follow: request.follow, tail: request.tail, signal })) {
-        const lines = (pending + chunk).split("\n");
-        pending = lines.pop() ?? "";
-        for (const line of lines) write(`${prefix}${line}\n`);
-      }
-      if (pending) write(`${prefix}${pending}\n`);
-    }),
-  );
+  await streamInstanceLogs(p, instance.id, { follow: request.follow, tail: request.tail, signal }, write);
 }
 
 const PAGE = 500;

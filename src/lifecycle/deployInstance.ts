@@ -5,7 +5,7 @@ import { AimsError } from "../domain/errors.js";
 import { resolveInputs } from "../domain/inputs.js";
 import { nameSchema, newId } from "../domain/names.js";
 import type { Platform } from "../main.js";
-import { insertAllocations, PortTakenError, pickFreePorts } from "../ports/portAllocator.js";
+import { pickFreePorts } from "../ports/portAllocator.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import {
   findInstance,
@@ -19,6 +19,7 @@ import { recordChange } from "../store/recordChange.js";
 import { findTenantByName, insertTenant } from "../store/tenantRepository.js";
 import type { Actor } from "./actor.js";
 import { instanceChange } from "./changeRecord.js";
+import { claimPorts } from "./claimPorts.js";
 import { crashPoint } from "./crashPoint.js";
 import { assertSucceeded, driveInstance } from "./driveInstance.js";
 import { newInstanceSecrets, openAll, publicInputs, sealAll } from "./instanceSecrets.js";
@@ -157,74 +158,62 @@ async function configure(
   const requests = publicPortRequests(entry.plug);
   const secrets = newInstanceSecrets(entry.plug, inputs);
   const spec = JSON.stringify(newSpec(entry, publicInputs(entry.plug, inputs)));
-  for (let attempt = 1; ; attempt++) {
-    // Probing candidate ports is slow I/O: it happens before the write transaction, never inside it.
-    const ports = await pickFreePorts(p.store.db, requests.length, p.config.ports, p.config.bindAddress);
-    try {
-      return await p.store.db.transaction().execute(async (trx) => {
-        let tenantRow = await findTenantByName(trx, tenantName);
-        if (!tenantRow) {
-          tenantRow = await insertTenant(trx, { name: tenantName });
-          await recordChange(trx, {
-            event: { type: "tenant.created", tenantId: tenantRow.id, subject: tenantName, data: {} },
-            audit: {
-              actor: actor.id,
-              source: actor.source,
-              action: "tenant.create",
-              target: `tenant/${tenantName}`,
-              tenantId: tenantRow.id,
-              result: "ok",
-              data: {},
-            },
-          });
-        }
-        const now = new Date().toISOString();
-        const instance = await insertInstance(trx, {
-          id: newId(),
-          tenant_id: tenantRow.id,
-          name,
-          plug_id: entry.plug.id,
-          plug_version: entry.plug.version,
-          desired_state: "running",
-          observed_state: "pending",
-          reason: null,
-          revision: 1,
-          spec,
-          created_at: now,
-          updated_at: now,
-          removed_at: null,
+  return claimPorts(p, requests, (ports, recordPorts) =>
+    p.store.db.transaction().execute(async (trx) => {
+      let tenantRow = await findTenantByName(trx, tenantName);
+      if (!tenantRow) {
+        tenantRow = await insertTenant(trx, { name: tenantName });
+        await recordChange(trx, {
+          event: { type: "tenant.created", tenantId: tenantRow.id, subject: tenantName, data: {} },
+          audit: {
+            actor: actor.id,
+            source: actor.source,
+            action: "tenant.create",
+            target: `tenant/${tenantName}`,
+            tenantId: tenantRow.id,
+            result: "ok",
+            data: {},
+          },
         });
-        await insertRevision(trx, {
-          instance_id: instance.id,
-          revision: 1,
-          plug_version: entry.plug.version,
-          spec,
-        });
-        for (const row of sealAll(p.masterKey, instance.id, secrets)) await putSecret(trx, row);
-        await insertAllocations(
-          trx,
-          instance.id,
-          requests.map((r, i) => ({ ...r, port: ports[i]! })),
-        );
-        await recordChange(
-          trx,
-          instanceChange(actor, tenantRow, instance, {
-            event: "instance.created",
-            action: "instance.deploy",
-            data: {
-              plug: entry.plug.id,
-              version: entry.plug.version,
-              ports,
-              secrets: secrets.map((s) => s.key),
-            },
-          }),
-        );
-        return instance;
+      }
+      const now = new Date().toISOString();
+      const instance = await insertInstance(trx, {
+        id: newId(),
+        tenant_id: tenantRow.id,
+        name,
+        plug_id: entry.plug.id,
+        plug_version: entry.plug.version,
+        desired_state: "running",
+        observed_state: "pending",
+        reason: null,
+        revision: 1,
+        spec,
+        created_at: now,
+        updated_at: now,
+        removed_at: null,
       });
-    } catch (err) {
-      // Another process took one of our candidate ports between probe and insert: pick again.
-      if (attempt < 3 && err instanceof PortTakenError) continue;
-      throw err;
-    }
-  }
+      await insertRevision(trx, {
+        instance_id: instance.id,
+        revision: 1,
+        plug_version: entry.plug.version,
+        spec,
+      });
+      for (const row of sealAll(p.masterKey, instance.id, secrets)) await putSecret(trx, row);
+      await recordPorts(trx, instance.id);
+      await recordChange(
+        trx,
+        instanceChange(actor, tenantRow, instance, {
+          event: "instance.created",
+          action: "instance.deploy",
+          data: {
+            plug: entry.plug.id,
+            version: entry.plug.version,
+            ports,
+            secrets: secrets.map((s) => s.key),
+          },
+        }),
+      );
+      return instance;
+    }),
+  );
 }

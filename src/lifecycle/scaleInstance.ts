@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { publicPortRequests } from "../catalog/renderInstance.js";
 import { AimsError } from "../domain/errors.js";
 import { nameSchema } from "../domain/names.js";
 import type { Platform } from "../main.js";
-import { insertAllocations, listAllocations, PortTakenError, pickFreePorts } from "../ports/portAllocator.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import type { Actor } from "./actor.js";
+import { claimPorts, missingPortRequests } from "./claimPorts.js";
 import { crashPoint } from "./crashPoint.js";
 import { assertSucceeded, driveInstance } from "./driveInstance.js";
 import { isStateless, parseSpec } from "./instanceSpec.js";
@@ -62,37 +61,16 @@ export async function scaleInstance(
     );
   await p.driver.ping();
   const replicas = { ...spec.replicas, [service]: input.replicas };
-  const have = new Set(
-    (await listAllocations(p.store.db, { instanceId: instance.id })).map(
-      (a) => `${a.service}/${a.port_name}/${a.replica}`,
-    ),
+  const missing = await missingPortRequests(p, instance.id, spec.plug, replicas);
+  await claimPorts(p, missing, (ports, recordPorts) =>
+    requestChange(p, tenant, instance, actor, {
+      patch: { spec: JSON.stringify({ ...spec, replicas }) },
+      event: "instance.scale_requested",
+      action: "instance.scale",
+      data: { service, from: spec.replicas[service] ?? 1, to: input.replicas, ports },
+      within: (trx) => recordPorts(trx, instance.id),
+    }),
   );
-  const missing = publicPortRequests(spec.plug, replicas).filter(
-    (r) => !have.has(`${r.service}/${r.portName}/${r.replica}`),
-  );
-  for (let attempt = 1; ; attempt++) {
-    const ports = await pickFreePorts(p.store.db, missing.length, p.config.ports, p.config.bindAddress);
-    try {
-      await requestChange(p, tenant, instance, actor, {
-        patch: { spec: JSON.stringify({ ...spec, replicas }) },
-        event: "instance.scale_requested",
-        action: "instance.scale",
-        data: { service, from: spec.replicas[service] ?? 1, to: input.replicas, ports },
-        within: async (trx) => {
-          if (missing.length)
-            await insertAllocations(
-              trx,
-              instance.id,
-              missing.map((r, i) => ({ ...r, port: ports[i]! })),
-            );
-        },
-      });
-      break;
-    } catch (err) {
-      if (attempt < 3 && err instanceof PortTakenError) continue;
-      throw err;
-    }
-  }
   crashPoint(p.config, "after-port-allocation");
   const row = assertSucceeded(await driveInstance(p, instance.id, progress));
   return viewOf(p, row);

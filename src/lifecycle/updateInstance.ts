@@ -1,14 +1,13 @@
 import { z } from "zod";
-import { publicPortRequests } from "../catalog/renderInstance.js";
 import { AimsError } from "../domain/errors.js";
 import { resolveInputs } from "../domain/inputs.js";
 import { memorySchema, pinnedImageSchema } from "../domain/manifest.js";
 import { nameSchema } from "../domain/names.js";
 import type { Platform } from "../main.js";
-import { insertAllocations, listAllocations, pickFreePorts } from "../ports/portAllocator.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import { insertRevision, listSecrets, putSecret } from "../store/instanceRepository.js";
 import type { Actor } from "./actor.js";
+import { claimPorts, missingPortRequests } from "./claimPorts.js";
 import { assertSucceeded, driveInstance } from "./driveInstance.js";
 import { openAll, publicInputs, sealAll } from "./instanceSecrets.js";
 import { type InstanceSpec, parseSpec } from "./instanceSpec.js";
@@ -83,56 +82,45 @@ export async function updateInstance(
     .where("instance_id", "=", instance.id)
     .executeTakeFirst();
   const revision = Math.max(instance.revision, Number(revisions?.max ?? 0)) + 1;
-  const have = new Set(
-    (await listAllocations(p.store.db, { instanceId: instance.id })).map(
-      (a) => `${a.service}/${a.port_name}/${a.replica}`,
-    ),
-  );
-  const missing = publicPortRequests(next.plug, next.replicas).filter(
-    (r) => !have.has(`${r.service}/${r.portName}/${r.replica}`),
-  );
-  const ports = await pickFreePorts(p.store.db, missing.length, p.config.ports, p.config.bindAddress);
+  const missing = await missingPortRequests(p, instance.id, next.plug, next.replicas);
   const specText = JSON.stringify(next);
-  await requestChange(p, tenant, instance, actor, {
-    patch: {
-      revision,
-      spec: specText,
-      plug_version: next.plug.version,
-      observed_state: "updating",
-      reason: null,
-      retry_at: null,
-      failures: 0,
-    },
-    event: "instance.update_requested",
-    action: "instance.update",
-    data: {
-      from: instance.revision,
-      to: revision,
-      version: next.plug.version,
-      inputs: Object.keys(input.set),
-      images: input.images,
-    },
-    within: async (trx) => {
-      await insertRevision(trx, {
-        instance_id: instance.id,
+  await claimPorts(p, missing, (_ports, recordPorts) =>
+    requestChange(p, tenant, instance, actor, {
+      patch: {
         revision,
-        plug_version: next.plug.version,
         spec: specText,
-      });
-      if (missing.length)
-        await insertAllocations(
-          trx,
+        plug_version: next.plug.version,
+        observed_state: "updating",
+        reason: null,
+        retry_at: null,
+        failures: 0,
+      },
+      event: "instance.update_requested",
+      action: "instance.update",
+      data: {
+        from: instance.revision,
+        to: revision,
+        version: next.plug.version,
+        inputs: Object.keys(input.set),
+        images: input.images,
+      },
+      within: async (trx) => {
+        await insertRevision(trx, {
+          instance_id: instance.id,
+          revision,
+          plug_version: next.plug.version,
+          spec: specText,
+        });
+        await recordPorts(trx, instance.id);
+        const sealed = sealAll(
+          p.masterKey,
           instance.id,
-          missing.map((r, i) => ({ ...r, port: ports[i]! })),
+          changedSecrets.map((i) => ({ key: i.key, value: input.set[i.key]!, origin: "input" as const })),
         );
-      const sealed = sealAll(
-        p.masterKey,
-        instance.id,
-        changedSecrets.map((i) => ({ key: i.key, value: input.set[i.key]!, origin: "input" as const })),
-      );
-      for (const row of sealed) await putSecret(trx, row);
-    },
-  });
+        for (const row of sealed) await putSecret(trx, row);
+      },
+    }),
+  );
   const row = assertSucceeded(await driveInstance(p, instance.id, progress));
   return viewOf(p, row);
 }

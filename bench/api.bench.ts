@@ -7,7 +7,7 @@ import { createApiServer, ensureOperatorKey } from "../src/api/server.js";
 import { loadConfig } from "../src/config.js";
 import { newId } from "../src/domain/names.js";
 import { newSpec } from "../src/lifecycle/instanceSpec.js";
-import { createPlatform, type Platform } from "../src/main.js";
+import { createPlatform, type Platform } from "../src/platform.js";
 import { withTransaction } from "../src/store/database.js";
 import { recordChange } from "../src/store/recordChange.js";
 import { insertTenant } from "../src/store/tenantRepository.js";

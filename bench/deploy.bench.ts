@@ -38,7 +38,9 @@ export async function benchDeploy(n: number): Promise<string[]> {
       quiet,
     );
     if (warm.kind !== "deployed") throw new Error("warm-up did not deploy");
-    const { containers } = await p.driver.listManaged({ [LABEL.instance]: warm.instance.id });
+    const { containers } = await (await p.reconciler()).runtime.listManaged({
+      [LABEL.instance]: warm.instance.id,
+    });
     const image = containers[0]!.image;
     await removeInstance(p, { tenant: "bench", name: "warm" }, benchActor, quiet);
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AimsConfig, loadConfig } from "../src/config.js";
-import { createPlatform, type Platform } from "../src/main.js";
+import { createPlatform, type Platform } from "../src/platform.js";
 import { LABEL } from "../src/runtime/RuntimeDriver.js";
 
 /**
@@ -23,11 +23,12 @@ export async function benchPlatform(
     p,
     config,
     async dispose() {
-      await p.routes.stop();
-      const objects = await p.driver.listManaged({ [LABEL.installation]: p.store.installationId });
-      await Promise.all(objects.containers.map((c) => p.driver.removeContainer(c.id)));
-      for (const n of objects.networks) await p.driver.removeNetwork(n.name);
-      for (const v of objects.volumes) await p.driver.removeVolume(v.name);
+      const { runtime, proxy } = await p.reconciler();
+      await proxy.stop();
+      const objects = await runtime.listManaged({ [LABEL.installation]: p.store.installationId });
+      await Promise.all(objects.containers.map((c) => runtime.removeContainer(c.id)));
+      for (const n of objects.networks) await runtime.removeNetwork(n.name);
+      for (const v of objects.volumes) await runtime.removeVolume(v.name);
       await p.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -3,7 +3,7 @@ import { newId } from "../src/domain/names.js";
 import { deployInstance } from "../src/lifecycle/deployInstance.js";
 import { newSpec } from "../src/lifecycle/instanceSpec.js";
 import { updateInstance } from "../src/lifecycle/updateInstance.js";
-import type { Platform } from "../src/main.js";
+import type { Platform } from "../src/platform.js";
 import type { RouteSync } from "../src/proxy/routeSync.js";
 import { benchActor, benchPlatform, quiet } from "./platformFixture.js";
 import { median, percentile } from "./stats.js";
@@ -97,7 +97,7 @@ export async function benchProxy(): Promise<string[]> {
     { min: 53500, max: 53999 },
     { proxy: { enabled: true, port: PROXY_PORT, workerProcesses: 1 } },
   );
-  const routes = p.routes as RouteSync;
+  const routes = (await p.reconciler()).proxy as RouteSync;
   const out: string[] = [];
   try {
     let seeded = 0;
@@ -146,7 +146,7 @@ export async function benchProxy(): Promise<string[]> {
     );
     if (deployed.kind !== "deployed") throw new Error("node-api did not deploy");
     const api = await updateInstance(p, { tenant: "bench", name: "api", cpu: 2 }, benchActor, quiet);
-    await p.routes.flush();
+    await routes.flush();
     const direct = `${api.url}healthz`;
     const proxied = `http://127.0.0.1:${PROXY_PORT}/healthz`;
     const host = "api.bench.localhost";

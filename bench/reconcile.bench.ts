@@ -83,7 +83,7 @@ export async function benchReconcile(
       deployed = target;
       const ticks: number[] = [];
       for (let i = 0; i < 7; i++) {
-        const report = await reconcileAll(p, quiet, { mode: "once" });
+        const report = await reconcileAll(await p.reconciler(), quiet, { mode: "once" });
         if (report.acted.length) throw new Error(`steady state expected, but: ${report.acted.join("; ")}`);
         ticks.push(report.durationMs);
       }

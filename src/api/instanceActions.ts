@@ -4,7 +4,7 @@ import { changeInstanceState } from "../lifecycle/changeInstanceState.js";
 import { removeInstance } from "../lifecycle/removeInstance.js";
 import { scaleInputSchema, scaleInstance } from "../lifecycle/scaleInstance.js";
 import { updateInputSchema, updateInstance } from "../lifecycle/updateInstance.js";
-import type { Platform } from "../main.js";
+import type { Platform } from "../platform.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import type { Permission } from "../tenancy/roles.js";
 

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { Platform } from "../main.js";
+import type { Platform } from "../platform.js";
 import { portPoolUsage } from "../ports/portAllocator.js";
 
 /** The API's Prometheus metrics, in a registry of its own (so two servers in one process never collide). */

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
-import type { Platform } from "../main.js";
+import type { Platform } from "../platform.js";
 import type { Caller } from "../tenancy/principal.js";
 import type { EventHub } from "./events/eventHub.js";
 import type { ApiMetrics } from "./metrics.js";

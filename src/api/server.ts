@@ -7,7 +7,7 @@ import Fastify, {
 } from "fastify";
 import { AimsError } from "../domain/errors.js";
 import { newId } from "../domain/names.js";
-import type { Platform } from "../main.js";
+import type { Platform } from "../platform.js";
 import { ensureOperatorKey } from "../tenancy/operatorKey.js";
 import type { Caller } from "../tenancy/principal.js";
 import { authenticateRequest } from "./auth.js";

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { type AimsConfig, loadConfig } from "../config.js";
 import { AimsError, toErrorBody } from "../domain/errors.js";
 import type { Actor } from "../lifecycle/actor.js";
-import { createPlatform, type Platform } from "../main.js";
+import { createPlatform, type Platform } from "../platform.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 
 /** Options every command inherits from the root program. */
@@ -52,8 +52,7 @@ export async function withPlatform<T>(cmd: Command, fn: (p: Platform) => Promise
   try {
     return await fn(platform);
   } finally {
-    // Routes this command changed are live before it returns.
-    await platform.routes.flush();
+    // Routes this command changed are live before it returns (close flushes them).
     await platform.close();
   }
 }

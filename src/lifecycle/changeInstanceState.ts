@@ -1,11 +1,11 @@
 import { z } from "zod";
+import type { OperationContext } from "../context.js";
 import { type InstanceAction, planAction } from "../domain/instanceActions.js";
 import { nameSchema } from "../domain/names.js";
-import type { Platform } from "../main.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import type { Actor } from "./actor.js";
-import { assertSucceeded, driveInstance } from "./driveInstance.js";
 import { type InstanceView, viewOf } from "./instanceView.js";
+import { assertSucceeded } from "./outcome.js";
 import { parseInput } from "./parseInput.js";
 import { requireInstance } from "./removeInstance.js";
 import { requestChange } from "./requestChange.js";
@@ -22,7 +22,7 @@ export type ChangeStateInput = z.input<typeof changeStateInputSchema>;
  * reconciler stops or starts containers (data kept) and health-gates a start.
  */
 export async function changeInstanceState(
-  p: Platform,
+  p: OperationContext,
   raw: ChangeStateInput,
   actor: Actor,
   progress: ProgressSink,
@@ -30,15 +30,15 @@ export async function changeInstanceState(
   const input = parseInput(changeStateInputSchema, raw);
   const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
   const plan = planAction(input.action as InstanceAction, instance.desired_state, instance.observed_state);
-  await p.driver.ping();
+  await p.checkEngine();
   await requestChange(p, tenant, instance, actor, {
     patch: {
       desired_state: plan.desired,
-      ...(plan.restart ? { observed_state: "pending", failures: 0, retry_at: null, reason: null } : {}),
+      ...(plan.restart ? { restart_requested_at: new Date().toISOString() } : {}),
     },
     event: `instance.${input.action}_requested`,
     action: `instance.${input.action}`,
   });
-  const row = assertSucceeded(await driveInstance(p, instance.id, progress));
+  const row = assertSucceeded(await p.settleInstance(instance.id, progress));
   return viewOf(p, row);
 }

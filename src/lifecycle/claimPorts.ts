@@ -1,7 +1,7 @@
 import type { Transaction } from "kysely";
 import { publicPortRequests } from "../catalog/renderInstance.js";
+import type { OperationContext } from "../context.js";
 import type { Plug } from "../domain/manifest.js";
-import type { Platform } from "../main.js";
 import { insertAllocations, listAllocations, PortTakenError, pickFreePorts } from "../ports/portAllocator.js";
 import type { Database } from "../store/schema.js";
 
@@ -9,7 +9,7 @@ export type PortRequest = { service: string; portName: string; replica: number }
 
 /** Public ports `plug` needs at `replicas` that the instance holds no allocation for yet (scale up, new plug version). */
 export async function missingPortRequests(
-  p: Platform,
+  p: OperationContext,
   instanceId: string,
   plug: Plug,
   replicas: Record<string, number>,
@@ -30,7 +30,7 @@ export async function missingPortRequests(
  * process took one of the candidates in between (the port is the primary key), picks again: 3 tries.
  */
 export async function claimPorts<T>(
-  p: Platform,
+  p: OperationContext,
   requests: PortRequest[],
   write: (
     ports: number[],

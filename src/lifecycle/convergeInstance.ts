@@ -1,5 +1,5 @@
 import { type InstancePlan, portKey, renderInstance, resolveEnv } from "../catalog/renderInstance.js";
-import type { Platform } from "../main.js";
+import type { ReconcilerContext } from "../context.js";
 import { listAllocations } from "../ports/portAllocator.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import { type InstanceRow, listSecrets } from "../store/instanceRepository.js";
@@ -10,7 +10,7 @@ import { waitForHealthy } from "./waitForHealthy.js";
 
 /** Renders the plan for a stored instance from its spec, allocations and resolved images. */
 export async function planFor(
-  p: Platform,
+  p: ReconcilerContext,
   tenant: { id: string; name: string },
   instance: InstanceRow,
   spec: InstanceSpec,
@@ -32,7 +32,10 @@ export async function planFor(
 }
 
 /** Plaintext secrets for container env: stored ones, and "" for optional secret inputs nobody answered. */
-async function instanceSecretValues(p: Platform, instance: InstanceRow): Promise<Record<string, string>> {
+async function instanceSecretValues(
+  p: ReconcilerContext,
+  instance: InstanceRow,
+): Promise<Record<string, string>> {
   const plug = parseSpec(instance.spec).plug;
   const unanswered = Object.fromEntries(
     plug.inputs.filter((i) => i.type === "secret").map((i) => [i.key, ""]),
@@ -45,25 +48,31 @@ async function instanceSecretValues(p: Platform, instance: InstanceRow): Promise
  * gated on its health check. Idempotent: existing objects are reused, stopped containers started.
  */
 export async function convergeInstance(
-  p: Platform,
+  p: ReconcilerContext,
   instance: InstanceRow,
   plan: InstancePlan,
   progress: ProgressSink,
 ): Promise<void> {
-  await p.driver.ensureNetwork(plan.network);
-  for (const volume of plan.volumes) await p.driver.ensureVolume(volume);
+  await p.runtime.ensureNetwork(plan.network);
+  for (const volume of plan.volumes) await p.runtime.ensureVolume(volume);
   let secrets: Record<string, string> | undefined;
   for (const container of plan.containers) {
-    const existing = await p.driver.inspectContainer(container.spec.name);
+    const existing = await p.runtime.inspectContainer(container.spec.name);
     if (!existing) {
       secrets ??= await instanceSecretValues(p, instance);
       progress(`creating ${container.service}-${container.replica} (${container.spec.image})`);
-      await p.driver.createContainer({ ...container.spec, env: resolveEnv(container.spec.env, secrets) });
+      await p.runtime.createContainer({ ...container.spec, env: resolveEnv(container.spec.env, secrets) });
       crashPoint(p.config, "after-container-create");
     }
-    if (!existing?.running) await p.driver.startContainer(container.spec.name);
+    if (!existing?.running) await p.runtime.startContainer(container.spec.name);
     progress(`waiting for ${container.service}-${container.replica} to be healthy`);
     crashPoint(p.config, "during-health-wait");
-    await waitForHealthy(p.driver, container.spec.name, plan.network.name, container.health, p.config.health);
+    await waitForHealthy(
+      p.runtime,
+      container.spec.name,
+      plan.network.name,
+      container.health,
+      p.config.health,
+    );
   }
 }

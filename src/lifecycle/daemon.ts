@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Platform } from "../main.js";
+import type { ReconcilerContext } from "../context.js";
 import { LABEL, type ProgressSink } from "../runtime/RuntimeDriver.js";
 import { reconcileAll, type TickReport } from "./reconcileAll.js";
 
@@ -16,7 +16,7 @@ export interface DaemonHandle {
  * concurrency; an instance is never worked on twice at once. Survives the engine going away and coming back.
  */
 export function startDaemon(
-  p: Platform,
+  p: ReconcilerContext,
   progress: ProgressSink,
   onTick?: (report: TickReport | undefined, seconds: number) => void,
 ): DaemonHandle {
@@ -74,7 +74,7 @@ export function startDaemon(
     let backoff = 500;
     while (!stopping.signal.aborted) {
       try {
-        for await (const e of p.driver.events(
+        for await (const e of p.runtime.events(
           { [LABEL.installation]: p.store.installationId },
           stopping.signal,
         )) {

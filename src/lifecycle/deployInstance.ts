@@ -1,10 +1,10 @@
 import { z } from "zod";
 import type { CatalogEntry } from "../catalog/loadCatalog.js";
 import { type InstancePlan, publicPortRequests, renderInstance } from "../catalog/renderInstance.js";
+import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { resolveInputs } from "../domain/inputs.js";
 import { nameSchema, newId } from "../domain/names.js";
-import type { Platform } from "../main.js";
 import { pickFreePorts } from "../ports/portAllocator.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import {
@@ -21,12 +21,12 @@ import type { Actor } from "./actor.js";
 import { instanceChange } from "./changeRecord.js";
 import { claimPorts } from "./claimPorts.js";
 import { crashPoint } from "./crashPoint.js";
-import { assertSucceeded, driveInstance } from "./driveInstance.js";
 import { newInstanceSecrets, openAll, publicInputs, sealAll } from "./instanceSecrets.js";
 import { newSpec, parseSpec } from "./instanceSpec.js";
 import { type InstanceView, viewOf } from "./instanceView.js";
+import { assertSucceeded } from "./outcome.js";
 import { parseInput } from "./parseInput.js";
-import { previewImages, resolveImages } from "./resolveImages.js";
+import { previewImages } from "./resolveImages.js";
 
 export const deployInputSchema = z.object({
   plug: z.string().min(1, "name a plug (see `aims catalog list`)"),
@@ -48,7 +48,7 @@ export type DeployOutcome =
  * same tenant, name, plug and inputs converges the existing instance instead of creating another.
  */
 export async function deployInstance(
-  p: Platform,
+  p: OperationContext,
   raw: DeployInput,
   actor: Actor,
   progress: ProgressSink,
@@ -67,8 +67,8 @@ export async function deployInstance(
         plug: entry.plug.id,
         version: entry.plug.version,
       };
-    await p.driver.ping();
-    const row = assertSucceeded(await driveInstance(p, existing.id, progress));
+    await p.checkEngine();
+    const row = assertSucceeded(await p.settleInstance(existing.id, progress));
     return { kind: "deployed", instance: await viewOf(p, row), reused: true };
   }
   if (input.dryRun)
@@ -79,20 +79,17 @@ export async function deployInstance(
       version: entry.plug.version,
     };
 
-  await p.driver.ping();
-  progress(`resolving images for ${entry.plug.id} ${entry.plug.version}`);
-  // Images first: a plug whose image cannot be had changes nothing.
-  await resolveImages(p.driver, entry, p.config.imageOverrides, progress);
+  await p.checkEngine();
   const instance = await configure(p, entry, input.tenant, input.name, inputs, actor);
   crashPoint(p.config, "after-port-allocation");
   progress(`configured ${input.tenant}/${input.name}; provisioning`);
-  const row = assertSucceeded(await driveInstance(p, instance.id, progress));
+  const row = assertSucceeded(await p.settleInstance(instance.id, progress));
   return { kind: "deployed", instance: await viewOf(p, row), reused: false };
 }
 
 /** A second deploy of the same name must ask for the same thing; anything else is a conflict, not a silent change. */
 async function assertSameDeployment(
-  p: Platform,
+  p: OperationContext,
   entry: CatalogEntry,
   row: InstanceRow,
   inputs: Record<string, string>,
@@ -124,7 +121,7 @@ function sorted(o: Record<string, string>): Array<[string, string]> {
 
 /** Dry-run: the plan with the ports that would be allocated now; writes nothing, calls no engine. */
 async function previewPlan(
-  p: Platform,
+  p: OperationContext,
   entry: CatalogEntry,
   tenant: string,
   name: string,
@@ -148,7 +145,7 @@ async function previewPlan(
 
 /** One transaction: tenant (if new), instance row, first revision, sealed secrets, port allocations, events and audit. */
 async function configure(
-  p: Platform,
+  p: OperationContext,
   entry: CatalogEntry,
   tenantName: string,
   name: string,

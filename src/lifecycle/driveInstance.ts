@@ -1,18 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { ReconcilerContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
-import type { Platform } from "../main.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import { getInstanceForReconciler, type InstanceRow } from "../store/instanceRepository.js";
 import { withLease } from "./leases.js";
+import { settled } from "./outcome.js";
 import { reconcileInstance } from "./reconcileInstance.js";
-
-/** True when the instance has reached what was asked of it (or definitively failed). */
-export function settled(row: InstanceRow): boolean {
-  if (row.removed_at) return true;
-  if (row.desired_state === "running")
-    return row.observed_state === "ready" || row.observed_state === "failed";
-  return row.observed_state === row.desired_state;
-}
 
 /** The lease name of one instance: only its holder acts on it. */
 export const instanceLease = (id: string) => `instance:${id}`;
@@ -23,7 +16,7 @@ export const instanceLease = (id: string) => `instance:${id}`;
  * it instead. Bounded by `timeoutMs`.
  */
 export async function driveInstance(
-  p: Platform,
+  p: ReconcilerContext,
   instanceId: string,
   progress: ProgressSink,
   timeoutMs = 15 * 60_000,
@@ -53,11 +46,4 @@ export async function driveInstance(
       await sleep(50);
     }
   }
-}
-
-/** Turns a settled row into the CLI/API outcome: failures and rollbacks are errors a person can act on. */
-export function assertSucceeded(row: InstanceRow): InstanceRow {
-  if (row.observed_state === "failed") throw new AimsError("failed", row.reason ?? "the instance failed");
-  if (row.reason?.startsWith("update to revision")) throw new AimsError("failed", row.reason);
-  return row;
 }

@@ -1,5 +1,5 @@
+import type { OperationContext } from "../context.js";
 import type { Plug } from "../domain/manifest.js";
-import type { Platform } from "../main.js";
 import { listAllocations } from "../ports/portAllocator.js";
 import { type ProxyAddress, proxyUrls, routedPort } from "../proxy/routes.js";
 import type { InstanceRow } from "../store/instanceRepository.js";
@@ -88,7 +88,7 @@ export function toInstanceView(
 }
 
 /** The user view of a stored instance (its pinned manifest gives port protocols). */
-export async function viewOf(p: Platform, row: InstanceRow): Promise<InstanceView> {
+export async function viewOf(p: OperationContext, row: InstanceRow): Promise<InstanceView> {
   const tenant = await findTenantById(p.store.db, row.tenant_id);
   const allocations = await listAllocations(p.store.db, { instanceId: row.id });
   return toInstanceView(

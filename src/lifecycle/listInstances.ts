@@ -1,5 +1,5 @@
+import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
-import type { Platform } from "../main.js";
 import { listAllocations } from "../ports/portAllocator.js";
 import { listInstances as listInstanceRows } from "../store/instanceRepository.js";
 import { findTenantByName, listTenants } from "../store/tenantRepository.js";
@@ -7,7 +7,7 @@ import { parseSpec } from "./instanceSpec.js";
 import { type InstanceView, toInstanceView } from "./instanceView.js";
 
 /** Active instances as user views, optionally of one tenant (an unknown tenant is not_found). */
-export async function listInstanceViews(p: Platform, tenantName?: string): Promise<InstanceView[]> {
+export async function listInstanceViews(p: OperationContext, tenantName?: string): Promise<InstanceView[]> {
   const db = p.store.db;
   let tenantId: string | undefined;
   if (tenantName) {

@@ -1,9 +1,8 @@
 import pLimit from "p-limit";
-import type { Platform } from "../main.js";
+import type { ReconcilerContext } from "../context.js";
 import {
   type ContainerState,
   LABEL,
-  type ManagedObjects,
   type ObjectSummary,
   type ProgressSink,
 } from "../runtime/RuntimeDriver.js";
@@ -12,7 +11,7 @@ import { listTenants } from "../store/tenantRepository.js";
 import { driveInstance, instanceLease } from "./driveInstance.js";
 import { parseSpec } from "./instanceSpec.js";
 import { withLease } from "./leases.js";
-import { expectedContainerNames, needsWork } from "./needsWork.js";
+import { expectedContainerNames, findOrphans, needsWork } from "./planTick.js";
 import { reconcileInstance } from "./reconcileInstance.js";
 
 export interface TickReport {
@@ -23,17 +22,6 @@ export interface TickReport {
   /** Earliest time an instance asked to be looked at again (restart backoff). */
   nextRetryAt?: number;
   durationMs: number;
-}
-
-/** Objects this install labelled whose instance the store does not know (or removed): orphans. */
-export function findOrphans(objects: ManagedObjects, known: Set<string>, keptVolumes: Set<string>) {
-  const unknown = <T extends { labels: Record<string, string> }>(o: T) =>
-    !known.has(o.labels[LABEL.instance] ?? "");
-  return {
-    containers: objects.containers.filter(unknown),
-    networks: objects.networks.filter(unknown),
-    volumes: objects.volumes.filter((v) => unknown(v) && !keptVolumes.has(v.labels[LABEL.instance] ?? "")),
-  };
 }
 
 /**
@@ -52,15 +40,15 @@ export interface TickOptions {
 }
 
 export async function reconcileAll(
-  p: Platform,
+  p: ReconcilerContext,
   progress: ProgressSink,
   options: TickOptions = {},
 ): Promise<TickReport> {
   const mode = options.mode ?? "once";
   const started = performance.now();
   // The proxy is a resource like any other: running with the store's routes (restarted if it died).
-  await p.routes.ensure();
-  const objects = await p.driver.listManaged({ [LABEL.installation]: p.store.installationId });
+  await p.proxy.ensure();
+  const objects = await p.runtime.listManaged({ [LABEL.installation]: p.store.installationId });
   const rows = await listInstances(p.store.db, {});
   const kept = await listKeptVolumeInstanceIds(p.store.db);
   const orphans = findOrphans(objects, new Set(rows.map((r) => r.id)), kept);
@@ -124,7 +112,7 @@ export async function reconcileAll(
 }
 
 function verdictFor(
-  p: Platform,
+  p: ReconcilerContext,
   row: InstanceRow,
   tenantName: string,
   containers: ContainerState[],
@@ -152,16 +140,16 @@ function groupByInstance(containers: ContainerState[]): Map<string, ContainerSta
 }
 
 async function removeOrphans(
-  p: Platform,
+  p: ReconcilerContext,
   orphans: { containers: ContainerState[]; networks: ObjectSummary[]; volumes: ObjectSummary[] },
   progress: ProgressSink,
 ) {
   const total = orphans.containers.length + orphans.networks.length + orphans.volumes.length;
   if (!total) return;
   progress(`removing ${total} orphaned object(s) labelled with this install`);
-  await Promise.all(orphans.containers.map((c) => p.driver.removeContainer(c.id)));
-  for (const n of orphans.networks) await p.driver.removeNetwork(n.name);
-  for (const v of orphans.volumes) await p.driver.removeVolume(v.name);
+  await Promise.all(orphans.containers.map((c) => p.runtime.removeContainer(c.id)));
+  for (const n of orphans.networks) await p.runtime.removeNetwork(n.name);
+  for (const v of orphans.volumes) await p.runtime.removeVolume(v.name);
   p.logger.info(
     {
       containers: orphans.containers.length,
@@ -173,7 +161,7 @@ async function removeOrphans(
 }
 
 /** Allocations whose instance is removed: a crash between removal steps must never leak a port. */
-async function releaseUnownedAllocations(p: Platform): Promise<number> {
+async function releaseUnownedAllocations(p: ReconcilerContext): Promise<number> {
   const result = await p.store.db
     .deleteFrom("allocations")
     .where("instance_id", "in", (eb) =>

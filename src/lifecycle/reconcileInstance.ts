@@ -1,5 +1,5 @@
+import type { ReconcilerContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
-import type { Platform } from "../main.js";
 import { releasePorts } from "../ports/portAllocator.js";
 import { type ContainerState, LABEL, type ProgressSink } from "../runtime/RuntimeDriver.js";
 import { deleteSecrets, getInstanceForReconciler, type InstanceRow } from "../store/instanceRepository.js";
@@ -7,9 +7,18 @@ import { findTenantById } from "../store/tenantRepository.js";
 import { convergeInstance, planFor } from "./convergeInstance.js";
 import { crashPoint } from "./crashPoint.js";
 import { type InstanceSpec, parseSpec } from "./instanceSpec.js";
-import { expectedContainerNames } from "./needsWork.js";
+import {
+  type ConvergeMode,
+  planCrash,
+  planFailure,
+  planReady,
+  planReconcile,
+  type ReconcileAction,
+  type Transition,
+  undoneDeploy,
+} from "./planReconcile.js";
+import { expectedContainerNames } from "./planTick.js";
 import { resolveImages } from "./resolveImages.js";
-import { scheduleRestart } from "./restartPolicy.js";
 import { rollbackUpdate } from "./rollbackUpdate.js";
 import { teardownInstance } from "./teardownInstance.js";
 import { transition } from "./transition.js";
@@ -24,34 +33,47 @@ export interface ReconcileResult {
 
 type Tenant = { id: string; name: string };
 
+/** One pass in progress: the row as it is now, and what the executor needs to carry actions out. */
+interface Pass {
+  p: ReconcilerContext;
+  tenant: Tenant;
+  spec: InstanceSpec;
+  before: InstanceRow;
+  row: InstanceRow;
+  expected: Set<string>;
+  progress: ProgressSink;
+  retryAt?: number;
+}
+
 /**
- * Drives one instance toward its desired state: removal, stop/suspend, or running (create, start,
- * health-gate, restart crashed containers with backoff, finish or roll back updates, apply scale).
+ * Drives one instance toward its desired state: `planReconcile` decides from the row, the engine's
+ * containers and the time; this executor carries the actions out, one engine or store step each.
  * The caller holds the instance's lease. Idempotent: running it twice in a row does nothing the second time.
  */
 export async function reconcileInstance(
-  p: Platform,
+  p: ReconcilerContext,
   instanceId: string,
   progress: ProgressSink,
 ): Promise<ReconcileResult> {
   const row = await getInstanceForReconciler(p.store.db, instanceId);
   if (!row) throw new AimsError("not_found", `no instance with id ${instanceId}`);
-  if (row.removed_at) return { state: row.observed_state, reason: row.reason };
+  if (row.removed_at) return result(row);
   const tenant = await findTenantById(p.store.db, row.tenant_id);
   if (!tenant) throw new AimsError("not_found", `tenant of instance ${instanceId} is gone`);
   const spec = parseSpec(row.spec);
-  if (row.desired_state === "removed") return removeFlow(p, tenant, row, spec, progress);
-  if (row.desired_state === "stopped" || row.desired_state === "suspended")
-    return stopFlow(p, tenant, row, progress);
-  return runFlow(p, tenant, row, spec, progress);
-}
-
-async function instanceContainers(p: Platform, instanceId: string): Promise<ContainerState[]> {
-  const { containers } = await p.driver.listManaged({
-    [LABEL.installation]: p.store.installationId,
-    [LABEL.instance]: instanceId,
+  const expected = new Set(expectedContainerNames(p.store.installationId, tenant.name, row, spec));
+  const containers = await instanceContainers(p, row.id);
+  const actions = planReconcile(row, {
+    expected,
+    containers,
+    keepVolumes: Boolean(spec.keepVolumes),
+    now: Date.now(),
   });
-  return containers;
+  const pass: Pass = { p, tenant, spec, before: row, row, expected, progress };
+  for (const action of actions) {
+    if (await execute(pass, action)) break;
+  }
+  return result(pass.row, pass.retryAt);
 }
 
 const result = (row: InstanceRow, retryAt?: number): ReconcileResult => ({
@@ -60,156 +82,144 @@ const result = (row: InstanceRow, retryAt?: number): ReconcileResult => ({
   ...(retryAt ? { retryAt } : {}),
 });
 
-async function removeFlow(
-  p: Platform,
-  tenant: Tenant,
-  row: InstanceRow,
-  spec: InstanceSpec,
-  progress: ProgressSink,
-): Promise<ReconcileResult> {
-  let current = row;
-  if (current.observed_state !== "removing")
-    current = await transition(
-      p,
-      tenant,
-      current,
-      { observed_state: "removing" },
-      { event: "instance.removing" },
-    );
-  const keepVolumes = Boolean(spec.keepVolumes);
-  const removed = await teardownInstance(p, row.id, { keepVolumes }, progress);
-  await releaseInstanceResources(p, row.id);
-  const done = await transition(
-    p,
-    tenant,
-    current,
-    { observed_state: "removed", reason: null, retry_at: null, removed_at: new Date().toISOString() },
-    { event: "instance.removed", data: { ...removed, keepVolumes } },
-  );
-  return result(done);
+async function instanceContainers(p: ReconcilerContext, instanceId: string): Promise<ContainerState[]> {
+  const { containers } = await p.runtime.listManaged({
+    [LABEL.installation]: p.store.installationId,
+    [LABEL.instance]: instanceId,
+  });
+  return containers;
 }
 
-async function stopFlow(
-  p: Platform,
-  tenant: Tenant,
-  row: InstanceRow,
-  progress: ProgressSink,
-): Promise<ReconcileResult> {
-  const running = (await instanceContainers(p, row.id)).filter((c) => c.running);
-  if (running.length) progress(`stopping ${running.length} container(s)`);
-  await Promise.all(running.map((c) => p.driver.stopContainer(c.id, 10)));
-  if (row.observed_state === row.desired_state) return result(row);
-  const target = row.desired_state as "stopped" | "suspended";
-  const updated = await transition(
-    p,
-    tenant,
-    row,
-    { observed_state: target, reason: null, retry_at: null, failures: 0 },
-    { event: `instance.${target}` },
-  );
-  return result(updated);
+/** Carries out one action; true when the pass ends here. */
+async function execute(pass: Pass, action: ReconcileAction): Promise<boolean> {
+  const { p } = pass;
+  switch (action.do) {
+    case "transition":
+      await record(pass, action);
+      return false;
+    case "stop":
+      pass.progress(`stopping ${action.containers.length} container(s)`);
+      await Promise.all(action.containers.map((id) => p.runtime.stopContainer(id, 10)));
+      return false;
+    case "wait":
+      pass.retryAt = action.at;
+      return true;
+    case "decommission":
+      await decommission(pass, action.keepVolumes);
+      return true;
+    case "crash": {
+      const inspected = (await p.runtime.inspectContainer(action.container.id)) ?? action.container;
+      const reason = await exitReason(p.runtime, inspected);
+      await record(pass, planCrash(pass.row, action.container.name, reason, Date.now(), p.config.restart));
+      scheduleRetry(pass);
+      return true;
+    }
+    case "converge":
+      await converge(pass, action.mode, action.stop);
+      return true;
+  }
 }
 
-async function runFlow(
-  p: Platform,
-  tenant: Tenant,
-  row: InstanceRow,
-  spec: InstanceSpec,
-  progress: ProgressSink,
-): Promise<ReconcileResult> {
-  if (row.observed_state === "failed") return result(row);
-  const now = Date.now();
-  if (row.retry_at && Date.parse(row.retry_at) > now) return result(row, Date.parse(row.retry_at));
-  const containers = await instanceContainers(p, row.id);
-  const expected = new Set(expectedContainerNames(p.store.installationId, tenant.name, row, spec));
-  const wasServing = row.observed_state === "ready" || row.observed_state === "degraded";
+async function record(pass: Pass, t: Transition): Promise<void> {
+  pass.row = await transition(pass.p, pass.tenant, pass.row, t.patch, {
+    event: t.event,
+    ...(t.action ? { action: t.action } : {}),
+    ...(t.result ? { result: t.result } : {}),
+    ...(t.data ? { data: t.data } : {}),
+  });
+}
 
-  // A container of a serving instance that exited on its own is a crash: the reconciler is the one restarter.
-  const crashed =
-    wasServing && !row.retry_at ? containers.find((c) => expected.has(c.name) && !c.running) : undefined;
-  if (crashed) {
-    const inspected = (await p.driver.inspectContainer(crashed.id)) ?? crashed;
-    const scheduled = await scheduleRestart(
-      p,
-      tenant,
-      row,
-      crashed.name,
-      await exitReason(p.driver, inspected),
-    );
-    return result(scheduled, scheduled.retry_at ? Date.parse(scheduled.retry_at) : undefined);
-  }
+function scheduleRetry(pass: Pass): void {
+  if (pass.row.retry_at) pass.retryAt = Date.parse(pass.row.retry_at);
+}
 
-  let current = row;
-  const from = row.observed_state;
-  if (from === "pending" || from === "stopped" || from === "suspended") {
-    current = await transition(
-      p,
-      tenant,
-      current,
-      { observed_state: "deploying" },
-      { event: "instance.deploying", data: { revision: row.revision } },
-    );
-  }
+async function decommission(pass: Pass, keepVolumes: boolean): Promise<void> {
+  const removed = await teardownInstance(pass.p, pass.row.id, { keepVolumes }, pass.progress);
+  await releaseInstanceResources(pass.p, pass.row.id);
+  await record(pass, {
+    do: "transition",
+    patch: { observed_state: "removed", reason: null, retry_at: null, removed_at: new Date().toISOString() },
+    event: "instance.removed",
+    data: { ...removed, keepVolumes },
+  });
+}
+
+/** Prepare images, create/start what is missing and health-gate; then finish, or handle the failure. */
+async function converge(pass: Pass, mode: ConvergeMode, stop: string[]): Promise<void> {
+  const { p, spec } = pass;
   try {
-    if (from === "pending") {
-      // A restart request: running containers of this revision stop first, then start again below.
-      const running = containers.filter((c) => c.running && expected.has(c.name));
-      await Promise.all(running.map((c) => p.driver.stopContainer(c.id, 10)));
+    if (stop.length) {
+      pass.progress(`stopping ${stop.length} container(s)`);
+      await Promise.all(stop.map((id) => p.runtime.stopContainer(id, 10)));
     }
-    if (from === "updating") {
-      // Old revisions stop first so the new one can take their ports; they stay until it is healthy.
-      const stale = containers.filter((c) => c.running && !expected.has(c.name));
-      await Promise.all(stale.map((c) => p.driver.stopContainer(c.id, 10)));
-      crashPoint(p.config, "mid-update");
-    }
-    const images = await resolveImages(
-      p.driver,
-      { plug: spec.plug, dir: spec.catalogDir },
-      p.config.imageOverrides,
-      progress,
-      spec.images,
-    );
-    const plan = await planFor(p, tenant, current, spec, images);
-    await convergeInstance(p, current, plan, progress);
+    if (mode === "update") crashPoint(p.config, "mid-update");
+    const images = await prepareImages(p, spec, pass.progress);
+    const plan = await planFor(p, pass.tenant, pass.row, spec, images);
+    await convergeInstance(p, pass.row, plan, pass.progress);
   } catch (err) {
-    return failedConverge(p, tenant, current, from, err, progress);
+    await failed(pass, mode, err);
+    return;
   }
-  const stale = (await instanceContainers(p, row.id)).filter((c) => !expected.has(c.name));
-  await Promise.all(stale.map((c) => p.driver.removeContainer(c.id)));
-  await releaseScaledDownPorts(p, row, spec);
+  const stale = (await instanceContainers(p, pass.row.id)).filter((c) => !pass.expected.has(c.name));
+  await Promise.all(stale.map((c) => p.runtime.removeContainer(c.id)));
+  await releaseScaledDownPorts(p, pass.row, spec);
   // Replicas started or removed (scale) change the proxy's upstream even when the state does not change.
-  p.routes.request();
-  const readyAt = new Date().toISOString();
-  const restarted = Boolean(row.retry_at);
-  const event = from === "updating" ? "instance.updated" : "instance.ready";
-  const updated =
-    current.observed_state === "ready" && !current.reason && !restarted && !stale.length
-      ? current
-      : await transition(
-          p,
-          tenant,
-          current,
-          {
-            observed_state: "ready",
-            reason: null,
-            retry_at: null,
-            ...(restarted ? { last_restart_at: readyAt } : {}),
-            ...(current.first_ready_at ? {} : { first_ready_at: readyAt }),
-          },
-          {
-            event,
-            data: {
-              revision: row.revision,
-              ...(restarted ? { restart: row.failures } : {}),
-              ...(stale.length ? { removedStale: stale.length } : {}),
-            },
-          },
-        );
-  return result(updated);
+  p.requestProxySync();
+  const ready = planReady(pass.before, pass.row, mode, stale.length, new Date().toISOString());
+  if (ready) await record(pass, ready);
+}
+
+/** Image preparation is a reconcile step: present, pulled or built, with progress. */
+function prepareImages(p: ReconcilerContext, spec: InstanceSpec, progress: ProgressSink) {
+  progress(`preparing images for ${spec.plug.id} ${spec.plug.version}`);
+  return resolveImages(
+    p.runtime,
+    { plug: spec.plug, dir: spec.catalogDir },
+    p.config.imageOverrides,
+    progress,
+    spec.images,
+  );
+}
+
+/** A failed converge: an unreachable engine is retried later untouched; anything else is planned. */
+async function failed(pass: Pass, mode: ConvergeMode, err: unknown): Promise<void> {
+  const { p } = pass;
+  if (err instanceof AimsError && err.code === "unavailable" && !(await engineAnswers(p))) throw err;
+  const reason = err instanceof Error ? err.message : String(err);
+  const code = err instanceof AimsError ? err.code : "failed";
+  const next = planFailure(pass.row, mode, { reason, code }, Date.now(), p.config.restart);
+  switch (next.do) {
+    case "rollback":
+      pass.row = await rollbackUpdate(p, pass.tenant, pass.row, next, pass.progress);
+      return;
+    case "undo":
+      pass.progress(`deploy failed, rolling back: ${reason}`);
+      await teardownInstance(p, pass.row.id, { keepVolumes: false }, pass.progress);
+      await releaseInstanceResources(p, pass.row.id);
+      await record(pass, undoneDeploy(next.reason, next.code, new Date().toISOString()));
+      return;
+    case "transition":
+      await record(pass, next);
+      scheduleRetry(pass);
+  }
+}
+
+/** True when the engine answers: an `unavailable` error from a registry is a failure, not an outage. */
+async function engineAnswers(p: ReconcilerContext): Promise<boolean> {
+  try {
+    await p.runtime.ping();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Ports of replicas a scale-down removed go back to the pool once their containers are gone. */
-async function releaseScaledDownPorts(p: Platform, row: InstanceRow, spec: InstanceSpec): Promise<void> {
+async function releaseScaledDownPorts(
+  p: ReconcilerContext,
+  row: InstanceRow,
+  spec: InstanceSpec,
+): Promise<void> {
   await p.store.db
     .deleteFrom("allocations")
     .where("instance_id", "=", row.id)
@@ -223,45 +233,8 @@ async function releaseScaledDownPorts(p: Platform, row: InstanceRow, spec: Insta
     .execute();
 }
 
-/**
- * A converge that failed: before the instance was ever ready the deploy is undone (nothing lingers);
- * during an update the previous revision comes back; otherwise it is a crash with bounded retries.
- */
-async function failedConverge(
-  p: Platform,
-  tenant: Tenant,
-  row: InstanceRow,
-  from: string,
-  err: unknown,
-  progress: ProgressSink,
-): Promise<ReconcileResult> {
-  if (err instanceof AimsError && err.code === "unavailable") throw err;
-  const reason = err instanceof Error ? err.message : String(err);
-  if (from === "updating") return result(await rollbackUpdate(p, tenant, row, reason, progress));
-  if (!row.first_ready_at) {
-    progress(`deploy failed, rolling back: ${reason}`);
-    await teardownInstance(p, row.id, { keepVolumes: false }, progress);
-    await releaseInstanceResources(p, row.id);
-    const failed = await transition(
-      p,
-      tenant,
-      row,
-      { observed_state: "failed", desired_state: "removed", reason, removed_at: new Date().toISOString() },
-      {
-        event: "instance.failed",
-        action: "instance.deploy",
-        result: "failed",
-        data: { reason, rolledBack: true },
-      },
-    );
-    return result(failed);
-  }
-  const scheduled = await scheduleRestart(p, tenant, row, undefined, reason);
-  return result(scheduled, scheduled.retry_at ? Date.parse(scheduled.retry_at) : undefined);
-}
-
 /** Ports and secrets of an instance that no longer runs go back / away in one transaction. */
-async function releaseInstanceResources(p: Platform, instanceId: string): Promise<void> {
+async function releaseInstanceResources(p: ReconcilerContext, instanceId: string): Promise<void> {
   await p.store.db.transaction().execute(async (trx) => {
     await releasePorts(trx, instanceId);
     await deleteSecrets(trx, instanceId);

@@ -1,12 +1,11 @@
 import { z } from "zod";
+import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { nameSchema } from "../domain/names.js";
-import type { Platform } from "../main.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import { findInstance } from "../store/instanceRepository.js";
 import { findTenantByName } from "../store/tenantRepository.js";
 import type { Actor } from "./actor.js";
-import { driveInstance } from "./driveInstance.js";
 import { parseSpec } from "./instanceSpec.js";
 import { parseInput } from "./parseInput.js";
 import { requestChange } from "./requestChange.js";
@@ -19,7 +18,7 @@ export const removeInputSchema = z.object({
 export type RemoveInput = z.input<typeof removeInputSchema>;
 
 /** Finds an active instance by tenant and name, or AimsError("not_found") (another tenant's instance looks the same as none). */
-export async function requireInstance(p: Platform, tenantName: string, name: string) {
+export async function requireInstance(p: OperationContext, tenantName: string, name: string) {
   const tenant = await findTenantByName(p.store.db, tenantName);
   const instance = tenant ? await findInstance(p.store.db, tenant.id, name) : undefined;
   if (!tenant || !instance)
@@ -34,10 +33,15 @@ export async function requireInstance(p: Platform, tenantName: string, name: str
  * Decommissions an instance: desired state `removed` (with an event and audit entry), then the
  * reconciler removes its containers, network and (unless kept) volumes and releases its ports and secrets.
  */
-export async function removeInstance(p: Platform, raw: RemoveInput, actor: Actor, progress: ProgressSink) {
+export async function removeInstance(
+  p: OperationContext,
+  raw: RemoveInput,
+  actor: Actor,
+  progress: ProgressSink,
+) {
   const input = parseInput(removeInputSchema, raw);
   const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
-  await p.driver.ping();
+  await p.checkEngine();
   const spec = { ...parseSpec(instance.spec), keepVolumes: input.keepVolumes };
   await requestChange(p, tenant, instance, actor, {
     patch: { desired_state: "removed", spec: JSON.stringify(spec) },
@@ -45,7 +49,7 @@ export async function removeInstance(p: Platform, raw: RemoveInput, actor: Actor
     action: "instance.remove",
     data: { keepVolumes: input.keepVolumes },
   });
-  const row = await driveInstance(p, instance.id, progress);
+  const row = await p.settleInstance(instance.id, progress);
   const removed = await p.store.db
     .selectFrom("events")
     .select("data")

@@ -1,5 +1,5 @@
 import type { Transaction } from "kysely";
-import type { Platform } from "../main.js";
+import type { OperationContext } from "../context.js";
 import {
   type InstanceRow,
   type InstanceStatePatch,
@@ -24,7 +24,7 @@ export interface ChangeRequest {
  * transaction. The reconciler then makes the world match; entries never call drivers for this.
  */
 export async function requestChange(
-  p: Platform,
+  p: OperationContext,
   tenant: { id: string; name: string },
   instance: InstanceRow,
   actor: Actor,

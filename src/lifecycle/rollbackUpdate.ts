@@ -1,24 +1,26 @@
-import type { Platform } from "../main.js";
+import type { ReconcilerContext } from "../context.js";
 import { LABEL, type ProgressSink } from "../runtime/RuntimeDriver.js";
-import { type InstanceRow, previousRevision, updateInstanceState } from "../store/instanceRepository.js";
+import { findRevision, type InstanceRow, updateInstanceState } from "../store/instanceRepository.js";
 import { convergeInstance, planFor } from "./convergeInstance.js";
 import { parseSpec } from "./instanceSpec.js";
+import { rolledBackReason } from "./planReconcile.js";
 import { resolveImages } from "./resolveImages.js";
 import { transition } from "./transition.js";
 
 /**
- * An update whose new revision failed its health gate: remove the new revision's containers, restore
- * the previous revision's spec and bring its (stopped, kept) containers back.
+ * An update whose new revision failed its health gate: remove the new revision's containers, make the
+ * last revision that was ever healthy the desired one again and bring its (stopped, kept) containers back.
  */
 export async function rollbackUpdate(
-  p: Platform,
+  p: ReconcilerContext,
   tenant: { id: string; name: string },
   row: InstanceRow,
-  reason: string,
+  to: { revision: number | null; reason: string },
   progress: ProgressSink,
 ): Promise<InstanceRow> {
   const failedRevision = row.revision;
-  const prev = await previousRevision(p.store.db, row.id, failedRevision);
+  const { reason } = to;
+  const prev = to.revision === null ? undefined : await findRevision(p.store.db, row.id, to.revision);
   if (!prev) {
     return transition(
       p,
@@ -29,22 +31,22 @@ export async function rollbackUpdate(
     );
   }
   progress(`revision ${failedRevision} failed (${reason}); rolling back to revision ${prev.revision}`);
-  const { containers } = await p.driver.listManaged({
+  const { containers } = await p.runtime.listManaged({
     [LABEL.installation]: p.store.installationId,
     [LABEL.instance]: row.id,
     [LABEL.revision]: String(failedRevision),
   });
-  await Promise.all(containers.map((c) => p.driver.removeContainer(c.id)));
+  await Promise.all(containers.map((c) => p.runtime.removeContainer(c.id)));
   const restored = await updateInstanceState(p.store.db, row.id, {
     revision: prev.revision,
     spec: prev.spec,
     plug_version: prev.plug_version,
   });
   const spec = parseSpec(prev.spec);
-  const message = `update to revision ${failedRevision} failed: ${reason}; rolled back to revision ${prev.revision}`;
+  const message = rolledBackReason(failedRevision, reason, prev.revision);
   try {
     const images = await resolveImages(
-      p.driver,
+      p.runtime,
       { plug: spec.plug, dir: spec.catalogDir },
       p.config.imageOverrides,
       progress,

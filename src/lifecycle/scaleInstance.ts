@@ -1,14 +1,14 @@
 import { z } from "zod";
+import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { nameSchema } from "../domain/names.js";
-import type { Platform } from "../main.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import type { Actor } from "./actor.js";
 import { claimPorts, missingPortRequests } from "./claimPorts.js";
 import { crashPoint } from "./crashPoint.js";
-import { assertSucceeded, driveInstance } from "./driveInstance.js";
 import { isStateless, parseSpec } from "./instanceSpec.js";
 import { type InstanceView, viewOf } from "./instanceView.js";
+import { assertSucceeded } from "./outcome.js";
 import { parseInput } from "./parseInput.js";
 import { requireInstance } from "./removeInstance.js";
 import { requestChange } from "./requestChange.js";
@@ -33,7 +33,7 @@ export type ScaleInput = z.input<typeof scaleInputSchema>;
  * releases the ports of removed ones.
  */
 export async function scaleInstance(
-  p: Platform,
+  p: OperationContext,
   raw: ScaleInput,
   actor: Actor,
   progress: ProgressSink,
@@ -59,7 +59,7 @@ export async function scaleInstance(
       "conflict",
       `service ${service} keeps data in volumes; only stateless services can run several replicas`,
     );
-  await p.driver.ping();
+  await p.checkEngine();
   const replicas = { ...spec.replicas, [service]: input.replicas };
   const missing = await missingPortRequests(p, instance.id, spec.plug, replicas);
   await claimPorts(p, missing, (ports, recordPorts) =>
@@ -72,7 +72,7 @@ export async function scaleInstance(
     }),
   );
   crashPoint(p.config, "after-port-allocation");
-  const row = assertSucceeded(await driveInstance(p, instance.id, progress));
+  const row = assertSucceeded(await p.settleInstance(instance.id, progress));
   return viewOf(p, row);
 }
 

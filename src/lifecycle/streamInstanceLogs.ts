@@ -1,4 +1,4 @@
-import type { Platform } from "../main.js";
+import type { ReconcilerContext } from "../context.js";
 import { LABEL } from "../runtime/RuntimeDriver.js";
 
 /**
@@ -7,12 +7,12 @@ import { LABEL } from "../runtime/RuntimeDriver.js";
  * both stream through this.
  */
 export async function streamInstanceLogs(
-  p: Platform,
+  p: ReconcilerContext,
   instanceId: string,
   options: { tail: number; follow: boolean; signal: AbortSignal },
   write: (line: string) => void,
 ): Promise<void> {
-  const { containers } = await p.driver.listManaged({
+  const { containers } = await p.runtime.listManaged({
     [LABEL.installation]: p.store.installationId,
     [LABEL.instance]: instanceId,
   });
@@ -20,7 +20,7 @@ export async function streamInstanceLogs(
     containers.map(async (c) => {
       const prefix = `${c.labels[LABEL.service] ?? "?"}-${c.labels[LABEL.replica] ?? "1"} | `;
       let pending = "";
-      for await (const chunk of p.driver.logs(c.id, options)) {
+      for await (const chunk of p.runtime.logs(c.id, options)) {
         const lines = (pending + chunk).split("\n");
         pending = lines.pop() ?? "";
         for (const line of lines) write(`${prefix}${line}\n`);

@@ -1,4 +1,4 @@
-import type { Platform } from "../main.js";
+import type { ReconcilerContext } from "../context.js";
 import { LABEL, type ProgressSink } from "../runtime/RuntimeDriver.js";
 import { crashPoint } from "./crashPoint.js";
 
@@ -7,26 +7,26 @@ import { crashPoint } from "./crashPoint.js";
  * gracefully, then removed), then the network, then (unless kept) volumes. Idempotent.
  */
 export async function teardownInstance(
-  p: Platform,
+  p: ReconcilerContext,
   instanceId: string,
   options: { keepVolumes: boolean },
   progress: ProgressSink,
 ): Promise<{ containers: number; networks: number; volumes: number }> {
-  const objects = await p.driver.listManaged({
+  const objects = await p.runtime.listManaged({
     [LABEL.installation]: p.store.installationId,
     [LABEL.instance]: instanceId,
   });
   if (objects.containers.length) progress(`removing ${objects.containers.length} container(s)`);
   await Promise.all(
     objects.containers.map(async (c) => {
-      if (c.running) await p.driver.stopContainer(c.id, 10);
-      await p.driver.removeContainer(c.id);
+      if (c.running) await p.runtime.stopContainer(c.id, 10);
+      await p.runtime.removeContainer(c.id);
     }),
   );
   crashPoint(p.config, "mid-removal");
-  for (const n of objects.networks) await p.driver.removeNetwork(n.name);
+  for (const n of objects.networks) await p.runtime.removeNetwork(n.name);
   const volumes = options.keepVolumes ? [] : objects.volumes;
-  for (const v of volumes) await p.driver.removeVolume(v.name);
+  for (const v of volumes) await p.runtime.removeVolume(v.name);
   return {
     containers: objects.containers.length,
     networks: objects.networks.length,

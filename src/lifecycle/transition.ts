@@ -1,4 +1,4 @@
-import type { Platform } from "../main.js";
+import type { OperationContext } from "../context.js";
 import {
   type InstanceRow,
   type InstanceStatePatch,
@@ -16,7 +16,7 @@ export const RECONCILER: Actor = { id: "reconciler", source: "reconciler" };
  * Returns the updated row.
  */
 export async function transition(
-  p: Platform,
+  p: OperationContext,
   tenant: { id: string; name: string },
   row: InstanceRow,
   patch: InstanceStatePatch,
@@ -37,11 +37,15 @@ export async function transition(
     return changed;
   });
   // After the commit: the proxy shows every observed state (serving, 503 page, 404).
-  p.routes.request();
+  p.requestProxySync();
   return updated;
 }
 
 /** Updates bookkeeping columns with no event (retry timers, counters). */
-export async function touch(p: Platform, row: InstanceRow, patch: InstanceStatePatch): Promise<InstanceRow> {
+export async function touch(
+  p: OperationContext,
+  row: InstanceRow,
+  patch: InstanceStatePatch,
+): Promise<InstanceRow> {
   return updateInstanceState(p.store.db, row.id, patch);
 }

@@ -1,21 +1,20 @@
 import { z } from "zod";
+import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { resolveInputs } from "../domain/inputs.js";
 import { memorySchema, pinnedImageSchema } from "../domain/manifest.js";
 import { nameSchema } from "../domain/names.js";
-import type { Platform } from "../main.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import { insertRevision, listSecrets, putSecret } from "../store/instanceRepository.js";
 import type { Actor } from "./actor.js";
 import { claimPorts, missingPortRequests } from "./claimPorts.js";
-import { assertSucceeded, driveInstance } from "./driveInstance.js";
 import { openAll, publicInputs, sealAll } from "./instanceSecrets.js";
 import { type InstanceSpec, parseSpec } from "./instanceSpec.js";
 import { type InstanceView, viewOf } from "./instanceView.js";
+import { assertSucceeded } from "./outcome.js";
 import { parseInput } from "./parseInput.js";
 import { requireInstance } from "./removeInstance.js";
 import { requestChange } from "./requestChange.js";
-import { resolveImages } from "./resolveImages.js";
 
 export const updateInputSchema = z.object({
   tenant: nameSchema,
@@ -40,7 +39,7 @@ export type UpdateInput = z.input<typeof updateInputSchema>;
  * revision comes back and the command fails with the reason.
  */
 export async function updateInstance(
-  p: Platform,
+  p: OperationContext,
   raw: UpdateInput,
   actor: Actor,
   progress: ProgressSink,
@@ -67,15 +66,7 @@ export async function updateInstance(
   if (JSON.stringify(next) === JSON.stringify(current) && !changedSecrets.length)
     throw new AimsError("invalid_input", "nothing to update: the instance already runs with these settings");
 
-  await p.driver.ping();
-  progress("resolving images for the new revision");
-  await resolveImages(
-    p.driver,
-    { plug: next.plug, dir: next.catalogDir },
-    p.config.imageOverrides,
-    progress,
-    next.images,
-  );
+  await p.checkEngine();
   const revisions = await p.store.db
     .selectFrom("instance_revisions")
     .select((eb) => eb.fn.max("revision").as("max"))
@@ -90,10 +81,6 @@ export async function updateInstance(
         revision,
         spec: specText,
         plug_version: next.plug.version,
-        observed_state: "updating",
-        reason: null,
-        retry_at: null,
-        failures: 0,
       },
       event: "instance.update_requested",
       action: "instance.update",
@@ -121,13 +108,13 @@ export async function updateInstance(
       },
     }),
   );
-  const row = assertSucceeded(await driveInstance(p, instance.id, progress));
+  const row = assertSucceeded(await p.settleInstance(instance.id, progress));
   return viewOf(p, row);
 }
 
 /** The spec of the next revision: catalog version, image pins and resource overrides applied. */
 function nextSpec(
-  p: Platform,
+  p: OperationContext,
   current: InstanceSpec,
   input: z.output<typeof updateInputSchema>,
 ): InstanceSpec {

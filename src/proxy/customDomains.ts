@@ -7,7 +7,7 @@ import { instanceChange } from "../lifecycle/changeRecord.js";
 import { parseSpec } from "../lifecycle/instanceSpec.js";
 import { parseInput } from "../lifecycle/parseInput.js";
 import { requireInstance } from "../lifecycle/removeInstance.js";
-import type { Platform } from "../main.js";
+import type { OperationContext } from "../context.js";
 import { deleteDomain, insertDomain } from "../store/domainRepository.js";
 import { recordChange } from "../store/recordChange.js";
 import { routedPort } from "./routes.js";
@@ -29,7 +29,7 @@ export interface DomainChange {
   url: string;
 }
 
-function urlOf(p: Platform, host: string): string {
+function urlOf(p: OperationContext, host: string): string {
   const port = p.config.proxy.port === 80 ? "" : `:${p.config.proxy.port}`;
   return `http://${host}${port}/`;
 }
@@ -38,7 +38,7 @@ function urlOf(p: Platform, host: string): string {
  * Routes a custom domain to an instance: the host is validated (src/domain/hostnames.ts), recorded with
  * an event and an audit entry in one transaction, then the proxy picks it up. Idempotent.
  */
-export async function addDomain(p: Platform, raw: DomainInput, actor: Actor): Promise<DomainChange> {
+export async function addDomain(p: OperationContext, raw: DomainInput, actor: Actor): Promise<DomainChange> {
   const input = parseInput(domainInputSchema, raw);
   const host = parseCustomDomain(input.host, p.config.proxy.baseDomain);
   const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
@@ -60,12 +60,12 @@ export async function addDomain(p: Platform, raw: DomainInput, actor: Actor): Pr
       );
     return added;
   });
-  p.routes.request();
+  p.requestProxySync();
   return { tenant: tenant.name, instance: instance.name, host, changed, url: urlOf(p, host) };
 }
 
 /** Stops routing a custom domain to an instance (event and audit entry); not_found when it was not routed there. */
-export async function removeDomain(p: Platform, raw: DomainInput, actor: Actor): Promise<DomainChange> {
+export async function removeDomain(p: OperationContext, raw: DomainInput, actor: Actor): Promise<DomainChange> {
   const input = parseInput(domainInputSchema, raw);
   const host = input.host.trim().toLowerCase().replace(/\.$/, "");
   const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
@@ -87,6 +87,6 @@ export async function removeDomain(p: Platform, raw: DomainInput, actor: Actor):
       "not_found",
       `${input.host.slice(0, 80)} is not a domain of ${tenant.name}/${instance.name}`,
     );
-  p.routes.request();
+  p.requestProxySync();
   return { tenant: tenant.name, instance: instance.name, host, changed: true, url: urlOf(p, host) };
 }

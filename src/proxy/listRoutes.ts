@@ -1,5 +1,5 @@
 import { AimsError } from "../domain/errors.js";
-import type { Platform } from "../main.js";
+import type { ReconcilerContext } from "../context.js";
 import { findTenantByName } from "../store/tenantRepository.js";
 import { proxyUrls } from "./routes.js";
 
@@ -29,12 +29,12 @@ export interface RoutesReport {
 }
 
 /** The routes the store asks for (optionally one tenant's) and what the proxy serves now. */
-export async function listRoutes(p: Platform, tenantName?: string): Promise<RoutesReport> {
+export async function listRoutes(p: ReconcilerContext, tenantName?: string): Promise<RoutesReport> {
   if (tenantName && !(await findTenantByName(p.store.db, tenantName)))
     throw new AimsError("not_found", `no tenant ${tenantName}`);
   const cfg = p.config.proxy;
-  const status = await p.routes.status();
-  const table = await p.routes.table();
+  const status = await p.proxy.status();
+  const table = await p.proxy.table();
   return {
     proxy: {
       enabled: status.enabled,

@@ -20,6 +20,10 @@ export interface InstanceStatePatch {
   last_restart_at?: string | null;
   first_ready_at?: string | null;
   plug_version?: string;
+  restart_requested_at?: string | null;
+  restart_done_at?: string | null;
+  running_revision?: number | null;
+  failure_code?: string | null;
 }
 
 /**
@@ -53,14 +57,13 @@ export async function insertRevision(
     .execute();
 }
 
-/** The newest revision below `revision` (the rollback target), or undefined. */
-export function previousRevision(ex: Executor, instanceId: string, revision: number) {
+/** One recorded revision of an instance (its spec), or undefined. */
+export function findRevision(ex: Executor, instanceId: string, revision: number) {
   return ex
     .selectFrom("instance_revisions")
     .selectAll()
     .where("instance_id", "=", instanceId)
-    .where("revision", "<", revision)
-    .orderBy("revision", "desc")
+    .where("revision", "=", revision)
     .executeTakeFirst();
 }
 

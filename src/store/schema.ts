@@ -17,7 +17,7 @@ export interface TenantsTable {
 
 /** What the user asked for; the reconciler drives the world toward it. */
 export type DesiredState = "running" | "stopped" | "suspended" | "removed";
-/** What the reconciler last saw (only the reconciler and lifecycle operations write it). */
+/** What the reconciler last saw (only the reconciler writes it; a new row starts `pending`). */
 export type ObservedState =
   | "pending"
   | "deploying"
@@ -53,6 +53,14 @@ export interface InstancesTable {
   retry_at: ColumnType<string | null, string | null | undefined, string | null>;
   last_restart_at: ColumnType<string | null, string | null | undefined, string | null>;
   first_ready_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Desired: a restart was asked for at this time (`aims restart`, `start` of a failed instance). */
+  restart_requested_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Observed: the `restart_requested_at` the reconciler last carried out. */
+  restart_done_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Observed: the last revision that became healthy (what a failed update rolls back to); null before. */
+  running_revision: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Observed: the error code of the failure in `reason` when a first deploy was undone (else null). */
+  failure_code: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface InstanceRevisionsTable {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AimsError } from "../domain/errors.js";
 import { nameSchema, newId } from "../domain/names.js";
-import type { Platform } from "../main.js";
+import type { OperationContext } from "../context.js";
 import { type ApiKeyRow, findApiKeyById, insertApiKey, revokeApiKeyRow } from "../store/apiKeyRepository.js";
 import { withTransaction } from "../store/database.js";
 import { recordChange } from "../store/recordChange.js";
@@ -76,7 +76,7 @@ function narrowScopes(maker: Principal, wanted: Permission[] | undefined): Permi
 }
 
 async function storeKey(
-  p: Platform,
+  p: OperationContext,
   caller: Caller,
   fields: Omit<
     ApiKeyRow,
@@ -115,7 +115,7 @@ async function storeKey(
 
 /** Creates a key for the calling user; it can never exceed the user's role, nor the key that creates it. */
 export async function createUserKey(
-  p: Platform,
+  p: OperationContext,
   caller: Caller,
   input: z.output<typeof createUserKeyInput>,
 ): Promise<{ key: string; view: ApiKeyView }> {
@@ -148,7 +148,7 @@ export async function createUserKey(
 
 /** Creates a service key of a tenant; its role is at most the creator's. */
 export async function createServiceKey(
-  p: Platform,
+  p: OperationContext,
   caller: Caller,
   tenantName: string,
   input: z.output<typeof createServiceKeyInput>,
@@ -180,7 +180,7 @@ function jsonScopes(scopes: Permission[] | null): string | null {
  * key.manage. Someone else's key looks like no key.
  */
 export async function revokeApiKey(
-  p: Platform,
+  p: OperationContext,
   caller: Caller,
   id: string,
   tenantName?: string,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AimsError } from "../domain/errors.js";
 import { newId } from "../domain/names.js";
-import type { Platform } from "../main.js";
+import type { OperationContext } from "../context.js";
 import { withTransaction } from "../store/database.js";
 import {
   findInvitation,
@@ -61,7 +61,7 @@ export function toInvitationView(row: InvitationRow, tenantName: string, now = n
 
 /** Invites a person by email; the single-use token is returned once, to hand to them. */
 export async function createInvitation(
-  p: Platform,
+  p: OperationContext,
   caller: Caller,
   tenantName: string,
   input: z.output<typeof inviteInput>,
@@ -102,7 +102,7 @@ export async function createInvitation(
 
 /** Revokes an open invitation. */
 export async function revokeInvitation(
-  p: Platform,
+  p: OperationContext,
   caller: Caller,
   tenantName: string,
   id: string,
@@ -131,7 +131,7 @@ export async function revokeInvitation(
  * are with a session or their password. The token works once; the membership and its event are one transaction.
  */
 export async function acceptInvitation(
-  p: Platform,
+  p: OperationContext,
   caller: Caller | undefined,
   input: z.output<typeof acceptInput>,
   source: string,

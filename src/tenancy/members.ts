@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AimsError } from "../domain/errors.js";
-import type { Platform } from "../main.js";
+import type { OperationContext } from "../context.js";
 import { withTransaction } from "../store/database.js";
 import {
   countOwners,
@@ -40,7 +40,7 @@ export function assertMayAssign(caller: Caller, callerRole: Role, role: Role, wh
     throw new AimsError("forbidden", `your role (${callerRole}) may not ${what} ${role}`);
 }
 
-async function requireMember(p: Platform, tenant: TenantRow, userId: string) {
+async function requireMember(p: OperationContext, tenant: TenantRow, userId: string) {
   const member = await findMember(p.store.db, tenant.id, userId);
   if (!member) throw new AimsError("not_found", `no member ${userId} in tenant ${tenant.name}`);
   return member;
@@ -48,7 +48,7 @@ async function requireMember(p: Platform, tenant: TenantRow, userId: string) {
 
 /** Changes a member's role; the last owner cannot be demoted. */
 export async function changeMemberRole(
-  p: Platform,
+  p: OperationContext,
   caller: Caller,
   tenantName: string,
   userId: string,
@@ -87,7 +87,7 @@ export async function changeMemberRole(
 
 /** Removes a member (anyone may leave; removing others needs member.manage); the last owner stays. */
 export async function removeMember(
-  p: Platform,
+  p: OperationContext,
   caller: Caller,
   tenantName: string,
   userId: string,

@@ -1,7 +1,7 @@
 import { existsSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { newId } from "../domain/names.js";
-import type { Platform } from "../main.js";
+import type { OperationContext } from "../context.js";
 import { findActivePlatformKey, insertApiKey, revokeApiKeyRow } from "../store/apiKeyRepository.js";
 import { withTransaction } from "../store/database.js";
 import { recordChange } from "../store/recordChange.js";
@@ -17,7 +17,7 @@ export const OPERATOR_KEY_FILE = "operator.key";
  * still active, the old key is revoked and a new one written (the store only holds a digest, so it cannot be
  * shown again); delete the file and restart to rotate.
  */
-export async function ensureOperatorKey(p: Platform): Promise<{ path: string; created: boolean }> {
+export async function ensureOperatorKey(p: OperationContext): Promise<{ path: string; created: boolean }> {
   const path = join(p.config.dataDir, OPERATOR_KEY_FILE);
   const existing = await findActivePlatformKey(p.store.db);
   if (existing && existsSync(path)) return { path, created: false };

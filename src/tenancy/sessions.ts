@@ -2,7 +2,7 @@ import { z } from "zod";
 import { appendAudit } from "../audit/auditLog.js";
 import { AimsError } from "../domain/errors.js";
 import { newId } from "../domain/names.js";
-import type { Platform } from "../main.js";
+import type { OperationContext } from "../context.js";
 import { withTransaction } from "../store/database.js";
 import { recordChange } from "../store/recordChange.js";
 import { insertSession, revokeSessions } from "../store/sessionRepository.js";
@@ -34,7 +34,7 @@ export interface NewSession {
  * (and takes as long), and is audited as a failed attempt without the password.
  */
 export async function login(
-  p: Platform,
+  p: OperationContext,
   input: z.output<typeof loginInput>,
   source: string,
 ): Promise<NewSession> {
@@ -87,7 +87,7 @@ export async function login(
 }
 
 /** Ends the caller's session. */
-export async function logout(p: Platform, caller: Caller): Promise<void> {
+export async function logout(p: OperationContext, caller: Caller): Promise<void> {
   const sessionId = caller.principal.sessionId;
   if (!sessionId) throw new AimsError("invalid_input", "this request is not signed in with a session cookie");
   await withTransaction(p.store.db, async (trx) => {

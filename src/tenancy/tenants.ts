@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AimsError } from "../domain/errors.js";
 import { nameSchema } from "../domain/names.js";
-import type { Platform } from "../main.js";
+import type { OperationContext } from "../context.js";
 import { withTransaction } from "../store/database.js";
 import { insertMember } from "../store/memberRepository.js";
 import { recordChange } from "../store/recordChange.js";
@@ -31,7 +31,7 @@ export function toTenantView(row: TenantRow, role: Role): TenantView {
  * tenant and not narrowed by scopes), who becomes its owner. Service keys may not.
  */
 export async function createTenant(
-  p: Platform,
+  p: OperationContext,
   caller: Caller,
   input: z.output<typeof createTenantInput>,
 ): Promise<TenantView> {

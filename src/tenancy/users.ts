@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { AimsConfig } from "../config.js";
 import { AimsError } from "../domain/errors.js";
 import { newId } from "../domain/names.js";
-import type { Platform } from "../main.js";
+import type { OperationContext } from "../context.js";
 import { withTransaction } from "../store/database.js";
 import { recordChange } from "../store/recordChange.js";
 import { revokeSessions } from "../store/sessionRepository.js";
@@ -54,7 +54,7 @@ export async function newUserRow(
 
 /** The operator creates a user account (people join tenants by invitation). */
 export async function createUser(
-  p: Platform,
+  p: OperationContext,
   caller: Caller,
   input: z.output<typeof createUserInput>,
 ): Promise<UserView> {
@@ -78,7 +78,7 @@ export async function createUser(
 }
 
 /** The calling user. */
-export async function currentUser(p: Platform, caller: Caller): Promise<UserView> {
+export async function currentUser(p: OperationContext, caller: Caller): Promise<UserView> {
   const id = requireUser(caller.principal, "see their account");
   const row = await findUserById(p.store.db, id);
   if (!row) throw new AimsError("not_found", "your user no longer exists");
@@ -87,7 +87,7 @@ export async function currentUser(p: Platform, caller: Caller): Promise<UserView
 
 /** Changes the caller's password after checking the current one; every other session of the user ends. */
 export async function changePassword(
-  p: Platform,
+  p: OperationContext,
   caller: Caller,
   input: z.output<typeof changePasswordInput>,
 ): Promise<void> {

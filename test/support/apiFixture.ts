@@ -6,7 +6,7 @@ import type { LightMyRequestResponse } from "fastify";
 import { type ApiServer, createApiServer, ensureOperatorKey } from "../../src/api/server.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
-import { createPlatform, type Platform } from "../../src/main.js";
+import { createPlatform, type Platform } from "../../src/platform.js";
 import { removeByLabel } from "./aimsCli.js";
 
 export type Method = "GET" | "POST" | "PATCH" | "DELETE";

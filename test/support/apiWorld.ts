@@ -1,7 +1,7 @@
 import { newId } from "../../src/domain/names.js";
 import { instanceChange } from "../../src/lifecycle/changeRecord.js";
 import { newSpec } from "../../src/lifecycle/instanceSpec.js";
-import type { Platform } from "../../src/main.js";
+import type { Platform } from "../../src/platform.js";
 import { withTransaction } from "../../src/store/database.js";
 import { insertInstance } from "../../src/store/instanceRepository.js";
 import { insertMember } from "../../src/store/memberRepository.js";

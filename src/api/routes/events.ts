@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { AimsError } from "../../domain/errors.js";
-import type { Platform } from "../../main.js";
+import type { Platform } from "../../platform.js";
 import { listEventFeed } from "../../store/eventFeed.js";
 import type { EventRow } from "../../store/eventLog.js";
 import { type Principal, requireTenant, tenantsWhere } from "../../tenancy/principal.js";

@@ -36,7 +36,7 @@ export const instanceStreamRoutes = [
         const lines: string[] = [];
         const abort = new AbortController();
         await streamInstanceLogs(
-          platform,
+          await platform.reconciler(),
           instance.id,
           { tail: query.tail, follow: false, signal: abort.signal },
           (l) => lines.push(l),
@@ -55,7 +55,7 @@ export const instanceStreamRoutes = [
       streams.add(end);
       request.raw.on("close", end);
       await streamInstanceLogs(
-        platform,
+        await platform.reconciler(),
         instance.id,
         { tail: query.tail, follow: true, signal: abort.signal },
         (l) => reply.raw.write(l),

@@ -5,7 +5,7 @@ import { deployInstance } from "../../lifecycle/deployInstance.js";
 import { parseSpec } from "../../lifecycle/instanceSpec.js";
 import { toInstanceView } from "../../lifecycle/instanceView.js";
 import { planView } from "../../lifecycle/planView.js";
-import type { Platform } from "../../main.js";
+import type { Platform } from "../../platform.js";
 import { listAllocations } from "../../ports/portAllocator.js";
 import { listInstancePage } from "../../store/instancePages.js";
 import type { InstanceRow } from "../../store/instanceRepository.js";

@@ -1,5 +1,5 @@
 import { AimsError } from "../../domain/errors.js";
-import type { Platform } from "../../main.js";
+import type { Platform } from "../../platform.js";
 import { findInstance } from "../../store/instanceRepository.js";
 import { type Caller, requireTenant } from "../../tenancy/principal.js";
 import type { Permission } from "../../tenancy/roles.js";

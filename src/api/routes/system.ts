@@ -26,7 +26,7 @@ export const systemRoutes = [
       } catch {
         throw new AimsError("unavailable", "the store does not answer");
       }
-      await platform.driver.ping();
+      await platform.checkEngine();
       return { status: "ready" };
     },
   }),

@@ -9,7 +9,7 @@ import { planView } from "../../lifecycle/planView.js";
 import { type RemoveInput, removeInstance } from "../../lifecycle/removeInstance.js";
 import { type ScaleInput, scaleInstance } from "../../lifecycle/scaleInstance.js";
 import { type UpdateInput, updateInstance } from "../../lifecycle/updateInstance.js";
-import { catalogFor, createPlatform, type Platform } from "../../main.js";
+import { catalogFor, createPlatform, type Platform } from "../../platform.js";
 import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
 import type { AimsClient, DeployResult } from "./AimsClient.js";
 import { streamLocalEvents, streamLocalLogs } from "./localStreams.js";

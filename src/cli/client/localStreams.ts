@@ -3,7 +3,7 @@ import { type EventView, toEventView } from "../../api/events/eventView.js";
 import { AimsError } from "../../domain/errors.js";
 import { requireInstance } from "../../lifecycle/removeInstance.js";
 import { streamInstanceLogs } from "../../lifecycle/streamInstanceLogs.js";
-import type { Platform } from "../../main.js";
+import type { Platform } from "../../platform.js";
 import { listEvents } from "../../store/eventLog.js";
 import { findTenantByName, listTenants } from "../../store/tenantRepository.js";
 import type { EventsRequest, LogsRequest } from "./AimsClient.js";
@@ -16,7 +16,12 @@ export async function streamLocalLogs(
   signal: AbortSignal,
 ): Promise<void> {
   const { instance } = await requireInstance(p, request.tenant, request.name);
-  await streamInstanceLogs(p, instance.id, { follow: request.follow, tail: request.tail, signal }, write);
+  await streamInstanceLogs(
+    await p.reconciler(),
+    instance.id,
+    { follow: request.follow, tail: request.tail, signal },
+    write,
+  );
 }
 
 const PAGE = 500;

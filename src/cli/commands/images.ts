@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { parseDocument } from "yaml";
 import type { AimsConfig } from "../../config.js";
 import { buildLocalImages, LOCAL_IMAGE_GROUPS, overridesEnv } from "../../images/buildLocalImages.js";
-import { catalogFor } from "../../main.js";
+import { catalogFor } from "../../platform.js";
 import { DockerDriver } from "../../runtime/docker/DockerDriver.js";
 import { hostOnly, printJson, printTable, progressFor } from "../context.js";
 

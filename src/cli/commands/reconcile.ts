@@ -12,8 +12,9 @@ export function registerReconcile(program: Command): void {
     .option("--json", "machine-readable output")
     .action(async function (this: Command, opts: { json?: boolean }) {
       const report = await withPlatform(this, async (p) => {
-        await p.driver.ping();
-        return reconcileAll(p, progressFor(this), { mode: "wait" });
+        const reconciler = await p.reconciler();
+        await reconciler.runtime.ping();
+        return reconcileAll(reconciler, progressFor(this), { mode: "wait" });
       });
       if (opts.json) {
         printJson(report);

@@ -11,7 +11,7 @@ export function registerRoutes(program: Command): void {
     .option("-t, --tenant <tenant>", "only this tenant's routes")
     .option("--json", "machine-readable output")
     .action(async function (this: Command, opts: { tenant?: string; json?: boolean }) {
-      const report = await withPlatform(this, (p) => listRoutes(p, opts.tenant));
+      const report = await withPlatform(this, async (p) => listRoutes(await p.reconciler(), opts.tenant));
       if (opts.json) return printJson(report);
       const px = report.proxy;
       process.stdout.write(

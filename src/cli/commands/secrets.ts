@@ -4,7 +4,7 @@ import { AimsError } from "../../domain/errors.js";
 import { instanceChange } from "../../lifecycle/changeRecord.js";
 import { openAll } from "../../lifecycle/instanceSecrets.js";
 import { requireInstance } from "../../lifecycle/removeInstance.js";
-import type { Platform } from "../../main.js";
+import type { Platform } from "../../platform.js";
 import { listSecrets } from "../../store/instanceRepository.js";
 import { recordChange } from "../../store/recordChange.js";
 import { cliActor, hostOnly, printJson, printTable, withPlatform } from "../context.js";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { startApiServer } from "../../api/server.js";
 import { startDaemon } from "../../lifecycle/daemon.js";
-import { createPlatform } from "../../main.js";
+import { createPlatform } from "../../platform.js";
 import { hostOnly } from "../context.js";
 
 /** `aims serve`: the control plane — the HTTP API and the reconciler loop; stops cleanly on SIGTERM / SIGINT. */
@@ -16,10 +16,11 @@ export function registerServe(program: Command): void {
     .option("--no-api", "run only the reconciler")
     .action(async function (this: Command, opts: { api: boolean }) {
       const p = await createPlatform(hostOnly(this));
-      await p.driver.ping();
+      const reconciler = await p.reconciler();
+      await reconciler.runtime.ping();
       const api = opts.api ? await startApiServer(p) : undefined;
       const daemon = startDaemon(
-        p,
+        reconciler,
         (message) => p.logger.info({ progress: message }, "reconcile"),
         (report, seconds) =>
           api?.app.aims.metrics.reconcileDuration.observe({ result: report ? "ok" : "failed" }, seconds),

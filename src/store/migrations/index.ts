@@ -3,6 +3,7 @@ import * as initial from "./0001_initial.js";
 import * as reconciler from "./0002_reconciler.js";
 import * as peopleAndKeys from "./0003_people_and_keys.js";
 import * as routes from "./0004_routes.js";
+import * as desiredState from "./0005_desired_state.js";
 
 /**
  * Every migration, in order. Forward-only: never edit or remove an entry once released; add `0002_...` instead.
@@ -13,6 +14,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0002_reconciler": { up: reconciler.up },
   "0003_people_and_keys": { up: peopleAndKeys.up },
   "0004_routes": { up: routes.up },
+  "0005_desired_state": { up: desiredState.up },
 };
 
 /** A MigrationProvider over a fixed map of migrations. */

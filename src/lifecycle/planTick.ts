@@ -1,7 +1,13 @@
 import { containerName, objectPrefix, replicaNumbers } from "../catalog/renderInstance.js";
-import { type ContainerState, LABEL } from "../runtime/RuntimeDriver.js";
+import { type ContainerState, LABEL, type ManagedObjects } from "../runtime/RuntimeDriver.js";
 import type { InstanceRow } from "../store/instanceRepository.js";
 import type { InstanceSpec } from "./instanceSpec.js";
+import { restartDue, updateDue } from "./planReconcile.js";
+
+/**
+ * The tick's decisions, pure: which labelled objects are orphans, and which instances need the
+ * reconciler now. The tick (`reconcileAll.ts`) carries them out.
+ */
 
 /** Names of the containers the current revision should have, in no particular order. */
 export function expectedContainerNames(
@@ -35,12 +41,14 @@ export function needsWork(
       return { work: true, why: `should be ${row.desired_state}` };
     return running.length ? { work: true, why: "containers running while stopped" } : { work: false };
   }
+  if (restartDue(row)) return { work: true, why: "restart requested" };
   if (row.observed_state === "failed") return { work: false };
   if (row.retry_at) {
     const at = Date.parse(row.retry_at);
     if (at > now) return { work: false, retryAt: at };
     return { work: true, why: "restart due" };
   }
+  if (updateDue(row)) return { work: true, why: `update to revision ${row.revision}` };
   if (row.observed_state !== "ready") return { work: true, why: `observed ${row.observed_state}` };
   const byName = new Map(containers.map((c) => [c.name, c]));
   for (const name of expected) {
@@ -55,4 +63,15 @@ export function needsWork(
       why: `stale container ${extra.name} (revision ${extra.labels[LABEL.revision] ?? "?"})`,
     };
   return { work: false };
+}
+
+/** Objects this install labelled whose instance the store does not know (or removed): orphans. */
+export function findOrphans(objects: ManagedObjects, known: Set<string>, keptVolumes: Set<string>) {
+  const unknown = <T extends { labels: Record<string, string> }>(o: T) =>
+    !known.has(o.labels[LABEL.instance] ?? "");
+  return {
+    containers: objects.containers.filter(unknown),
+    networks: objects.networks.filter(unknown),
+    volumes: objects.volumes.filter((v) => unknown(v) && !keptVolumes.has(v.labels[LABEL.instance] ?? "")),
+  };
 }

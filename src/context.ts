@@ -1,0 +1,37 @@
+import type { Catalog } from "./catalog/loadCatalog.js";
+import type { AimsConfig } from "./config.js";
+import type { Logger } from "./logger.js";
+import type { Routes } from "./proxy/routeSync.js";
+import type { ProgressSink, RuntimeDriver } from "./runtime/RuntimeDriver.js";
+import type { Store } from "./store/database.js";
+import type { InstanceRow } from "./store/instanceRepository.js";
+
+/**
+ * What an operation (deploy, update, stop, a tenant or key change) is handed: the store and what it
+ * needs to decide and record intent. It holds no driver: operations never touch the engine or the proxy;
+ * they write desired state and ask the reconciler to make the world match.
+ */
+export interface OperationContext {
+  readonly config: AimsConfig;
+  readonly store: Store;
+  /** The plug catalog, loaded on first use (a command that never reads it never parses it). */
+  readonly catalog: Catalog;
+  readonly masterKey: Buffer;
+  readonly logger: Logger;
+  /** Asks the reverse proxy to match the store soon; never waits, never throws. */
+  requestProxySync(): void;
+  /** Fails with `unavailable` when the container engine does not answer, so no intent is recorded against it. */
+  checkEngine(): Promise<void>;
+  /**
+   * Runs the reconciler for one instance (under its lease) until it settles, and returns the row: how
+   * an entry waits for the intent it recorded to become the world.
+   */
+  settleInstance(instanceId: string, progress: ProgressSink): Promise<InstanceRow>;
+}
+
+/** What the reconciler is handed: everything an operation has, plus the drivers it alone drives. */
+export interface ReconcilerContext extends OperationContext {
+  readonly runtime: RuntimeDriver;
+  /** The reverse proxy's routes: `ensure()` each tick, `flush()` before exit, `table()` / `status()`. */
+  readonly proxy: Routes;
+}

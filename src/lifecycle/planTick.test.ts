@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import { type ContainerState, LABEL, type ObjectSummary } from "../runtime/RuntimeDriver.js";
+import type { InstanceRow } from "../store/instanceRepository.js";
+import { findOrphans, needsWork } from "./planTick.js";
+
+const NOW = Date.parse("2025-01-01T12:00:00.000Z");
+const iso = (msFromNow: number) => new Date(NOW + msFromNow).toISOString();
+
+/** A ready instance at revision 1 that first became ready an hour ago; override what the test is about. */
+function instanceRow(overrides: Partial<InstanceRow> = {}): InstanceRow {
+  return {
+    id: "inst-1",
+    tenant_id: "tenant-1",
+    name: "blog",
+    plug_id: "ghost",
+    plug_version: "1.0.0",
+    desired_state: "running",
+    observed_state: "ready",
+    reason: null,
+    revision: 1,
+    spec: "{}",
+    created_at: iso(-3_600_000),
+    updated_at: iso(-3_600_000),
+    removed_at: null,
+    failures: 0,
+    retry_at: null,
+    last_restart_at: null,
+    first_ready_at: iso(-3_600_000),
+    restart_requested_at: null,
+    restart_done_at: null,
+    running_revision: 1,
+    failure_code: null,
+    ...overrides,
+  };
+}
+
+function container(name: string, running = true, labels: Record<string, string> = {}): ContainerState {
+  return {
+    id: `id-${name}`,
+    name,
+    image: "ghost:1",
+    labels,
+    running,
+    status: running ? "running" : "exited",
+    exitCode: 0,
+    oomKilled: false,
+    restartCount: 0,
+    ipAddresses: {},
+  };
+}
+
+const web = "aims-t-blog-web-1-r1";
+const db = "aims-t-blog-db-1-r1";
+const check = (row: InstanceRow, containers: ContainerState[] = [container(web), container(db)]) =>
+  needsWork(row, [web, db], containers, NOW);
+
+describe("needsWork", () => {
+  it("works on a pending removal", () => {
+    expect(check(instanceRow({ desired_state: "removed" }))).toEqual({ work: true, why: "removal pending" });
+  });
+
+  it("works on an instance that should be stopped or suspended", () => {
+    expect(check(instanceRow({ desired_state: "stopped" }))).toEqual({
+      work: true,
+      why: "should be stopped",
+    });
+    expect(check(instanceRow({ desired_state: "suspended", observed_state: "stopped" }))).toEqual({
+      work: true,
+      why: "should be suspended",
+    });
+  });
+
+  it("works on a stopped instance only while a container runs", () => {
+    const row = instanceRow({ desired_state: "stopped", observed_state: "stopped" });
+    expect(check(row, [container(web, false), container(db)])).toEqual({
+      work: true,
+      why: "containers running while stopped",
+    });
+    expect(check(row, [container(web, false)])).toEqual({ work: false });
+  });
+
+  it("works on a requested restart, even of a failed instance", () => {
+    const row = instanceRow({ observed_state: "failed", restart_requested_at: iso(-1) });
+    expect(check(row)).toEqual({ work: true, why: "restart requested" });
+  });
+
+  it("leaves a failed instance alone", () => {
+    expect(check(instanceRow({ observed_state: "failed" }), [])).toEqual({ work: false });
+  });
+
+  it("waits for a restart that is not due yet, and works on one that is", () => {
+    const waiting = instanceRow({ observed_state: "degraded", retry_at: iso(5000) });
+    expect(check(waiting)).toEqual({ work: false, retryAt: NOW + 5000 });
+    expect(check(instanceRow({ observed_state: "degraded", retry_at: iso(0) }))).toEqual({
+      work: true,
+      why: "restart due",
+    });
+  });
+
+  it("works on a due update", () => {
+    expect(check(instanceRow({ revision: 2 }))).toEqual({ work: true, why: "update to revision 2" });
+  });
+
+  it("works on an instance not observed ready", () => {
+    expect(check(instanceRow({ observed_state: "deploying" }))).toEqual({
+      work: true,
+      why: "observed deploying",
+    });
+  });
+
+  it("works when an expected container is missing or not running", () => {
+    expect(check(instanceRow(), [container(web)])).toEqual({ work: true, why: `container ${db} missing` });
+    expect(check(instanceRow(), [container(web, false), container(db)])).toEqual({
+      work: true,
+      why: `container ${web} exited`,
+    });
+  });
+
+  it("works on a stale extra container, naming its revision", () => {
+    const old = container("aims-t-blog-web-1-r0", true, { [LABEL.revision]: "0" });
+    expect(check(instanceRow(), [container(web), container(db), old])).toEqual({
+      work: true,
+      why: "stale container aims-t-blog-web-1-r0 (revision 0)",
+    });
+    const unlabelled = container("aims-t-blog-web-2-r1");
+    expect(check(instanceRow(), [container(web), container(db), unlabelled])).toEqual({
+      work: true,
+      why: "stale container aims-t-blog-web-2-r1 (revision ?)",
+    });
+  });
+
+  it("answers no in steady state", () => {
+    expect(check(instanceRow())).toEqual({ work: false });
+  });
+});
+
+describe("findOrphans", () => {
+  const summary = (name: string, instance?: string): ObjectSummary => ({
+    id: `id-${name}`,
+    name,
+    labels: instance ? { [LABEL.instance]: instance } : {},
+  });
+
+  it("finds objects of unknown instances, keeps known ones and kept volumes of removed ones", () => {
+    const objects = {
+      containers: [
+        container("known-web", true, { [LABEL.instance]: "known" }),
+        container("gone-web", false, { [LABEL.instance]: "gone" }),
+      ],
+      networks: [summary("known-net", "known"), summary("gone-net", "gone"), summary("unlabelled-net")],
+      volumes: [
+        summary("known-data", "known"),
+        summary("gone-data", "gone"),
+        summary("kept-data", "kept"),
+        summary("unlabelled-data"),
+      ],
+    };
+    const orphans = findOrphans(objects, new Set(["known"]), new Set(["kept"]));
+    expect(orphans.containers.map((c) => c.name)).toEqual(["gone-web"]);
+    expect(orphans.networks.map((n) => n.name)).toEqual(["gone-net", "unlabelled-net"]);
+    expect(orphans.volumes.map((v) => v.name)).toEqual(["gone-data", "unlabelled-data"]);
+  });
+});

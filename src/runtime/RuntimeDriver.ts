@@ -5,16 +5,8 @@
 
 export type Labels = Record<string, string>;
 
-/** Label keys every object AIMS creates carries. */
-export const LABEL = {
-  managed: "aims.managed",
-  installation: "aims.installation",
-  tenant: "aims.tenant",
-  instance: "aims.instance",
-  service: "aims.service",
-  replica: "aims.replica",
-  revision: "aims.revision",
-} as const;
+/** Label keys every object AIMS creates carries (defined with the naming scheme in domain/objectNames). */
+export { LABEL } from "../domain/objectNames.js";
 
 export interface EngineInfo {
   version: string;

@@ -10,6 +10,7 @@ import {
   volumeName,
 } from "../domain/objectNames.js";
 import type { ContainerSpec, NetworkSpec, VolumeSpec } from "../runtime/RuntimeDriver.js";
+import { containerHardening } from "./containerHardening.js";
 
 /** Who and what an instance is, as rendering needs it. */
 export interface RenderContext {
@@ -147,10 +148,12 @@ export function renderInstance(plug: Plug, ctx: RenderContext): InstancePlan {
         limits: {
           nanoCpus: Math.round(svc.resources.cpu * 1e9),
           memoryBytes: svc.resources.memory,
+          // Memory plus swap equal to memory: no swap beyond the limit.
+          memorySwapBytes: svc.resources.memory,
           pids: svc.resources.pids,
         },
         ...(svc.runAsRoot ? {} : { user: svc.user ?? "65534:65534" }),
-        capAdd: [...svc.capAdd],
+        ...containerHardening(svc.capAdd),
         labels: containerLabels(ids, svc.name, replica, ctx.instance.revision),
       };
       containers.push({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { plugSchema } from "../domain/manifest.js";
+import { containerHardening } from "./containerHardening.js";
 import { renderInstance, resolveEnv, startOrder } from "./renderInstance.js";
 
 const plug = plugSchema.parse({
@@ -73,11 +74,22 @@ describe("renderInstance", () => {
     ]);
     expect(app?.spec.user).toBe("65534:65534");
     expect(app?.spec.aliases).toEqual(["app"]);
-    expect(app?.spec.limits).toEqual({ nanoCpus: 1e9, memoryBytes: 512 * 1024 * 1024, pids: 200 });
+    expect(app?.spec.limits).toEqual({
+      nanoCpus: 1e9,
+      memoryBytes: 512 * 1024 * 1024,
+      memorySwapBytes: 512 * 1024 * 1024,
+      pids: 200,
+    });
     expect(app?.spec.ports).toEqual([
       { containerPort: 3000, protocol: "tcp", hostPort: 51007, bindAddress: "127.0.0.1" },
     ]);
     expect(plan.secretKeys.sort()).toEqual(["ADMIN_PASSWORD", "DB_PASSWORD"]);
+  });
+
+  it("hardens every container with its service's capabilities only", () => {
+    const [db, app] = renderInstance(plug, ctx).containers;
+    expect(app?.spec).toMatchObject(containerHardening([]));
+    expect(db?.spec).toMatchObject(containerHardening(["CHOWN", "SETUID", "SETGID"]));
   });
 
   it("keeps secrets out of the plan and fills them only on request", () => {

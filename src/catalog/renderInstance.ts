@@ -1,6 +1,16 @@
 import type { HealthCheck, Plug, PlugService } from "../domain/manifest.js";
-import type { ContainerSpec, Labels, NetworkSpec, VolumeSpec } from "../runtime/RuntimeDriver.js";
-import { LABEL } from "../runtime/RuntimeDriver.js";
+import {
+  containerLabels,
+  containerName,
+  instanceLabels,
+  networkName,
+  objectPrefix,
+  replicaNumbers,
+  volumeLabels,
+  volumeName,
+} from "../domain/objectNames.js";
+import type { ContainerSpec, NetworkSpec, VolumeSpec } from "../runtime/RuntimeDriver.js";
+import { containerHardening } from "./containerHardening.js";
 
 /** Who and what an instance is, as rendering needs it. */
 export interface RenderContext {
@@ -50,16 +60,6 @@ export function portKey(service: string, portName: string, replica: number): str
   return `${service}/${portName}/${replica}`;
 }
 
-/** Short, stable slice of the installation id used in Docker object names so two installs never collide. */
-export function installTag(installationId: string): string {
-  return installationId.slice(-6).toLowerCase();
-}
-
-/** The Docker name prefix of every object of one instance. */
-export function objectPrefix(installationId: string, tenant: string, instance: string): string {
-  return `aims-${installTag(installationId)}-${tenant}-${instance}`;
-}
-
 /** Public ports to allocate for a plug (one per public port per replica). */
 export function publicPortRequests(
   plug: Plug,
@@ -70,16 +70,6 @@ export function publicPortRequests(
       svc.ports.filter((p) => p.public).map((p) => ({ service: svc.name, portName: p.name, replica })),
     ),
   );
-}
-
-/** 1..n */
-export function replicaNumbers(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i + 1);
-}
-
-/** The Docker name of one replica of one service at one revision. */
-export function containerName(prefix: string, service: string, replica: number, revision: number): string {
-  return `${prefix}-${service}-${replica}-r${revision}`;
 }
 
 /** Services in start order: every service after the services it depends on. */
@@ -103,31 +93,20 @@ export function startOrder(plug: Plug): PlugService[] {
 /** Renders the Docker objects of one instance. Pure: the same context gives the same plan. */
 export function renderInstance(plug: Plug, ctx: RenderContext): InstancePlan {
   const prefix = objectPrefix(ctx.installationId, ctx.tenant.name, ctx.instance.name);
-  const baseLabels: Labels = {
-    [LABEL.managed]: "true",
-    [LABEL.installation]: ctx.installationId,
-    [LABEL.tenant]: ctx.tenant.id,
-    [LABEL.instance]: ctx.instance.id,
-  };
-  const network: NetworkSpec = { name: prefix, labels: { ...baseLabels } };
+  const ids = { installationId: ctx.installationId, tenantId: ctx.tenant.id, instanceId: ctx.instance.id };
+  const network: NetworkSpec = { name: networkName(prefix), labels: instanceLabels(ids) };
   const volumes: InstancePlan["volumes"] = [];
   const containers: PlannedContainer[] = [];
   const ports: PlannedPort[] = [];
 
   for (const svc of startOrder(plug)) {
     for (const replica of replicaNumbers(ctx.replicas?.[svc.name] ?? 1)) {
-      const labels: Labels = {
-        ...baseLabels,
-        [LABEL.service]: svc.name,
-        [LABEL.replica]: String(replica),
-        [LABEL.revision]: String(ctx.instance.revision),
-      };
       const mounts = svc.volumes.map((v) => {
-        const name = `${prefix}-${svc.name}-${v.name}`;
+        const name = volumeName(prefix, svc.name, v.name);
         if (replica === 1)
           volumes.push({
             name,
-            labels: { ...baseLabels, [LABEL.service]: svc.name },
+            labels: volumeLabels(ids, svc.name),
             service: svc.name,
             volume: v.name,
             path: v.path,
@@ -169,11 +148,13 @@ export function renderInstance(plug: Plug, ctx: RenderContext): InstancePlan {
         limits: {
           nanoCpus: Math.round(svc.resources.cpu * 1e9),
           memoryBytes: svc.resources.memory,
+          // Memory plus swap equal to memory: no swap beyond the limit.
+          memorySwapBytes: svc.resources.memory,
           pids: svc.resources.pids,
         },
         ...(svc.runAsRoot ? {} : { user: svc.user ?? "65534:65534" }),
-        capAdd: [...svc.capAdd],
-        labels,
+        ...containerHardening(svc.capAdd),
+        labels: containerLabels(ids, svc.name, replica, ctx.instance.revision),
       };
       containers.push({
         service: svc.name,

@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { resolve } from "node:path";
 import Dockerode from "dockerode";
 import { afterAll, describe, expect, it } from "vitest";
+import { containerHardening } from "../catalog/containerHardening.js";
 import { DockerDriver } from "../runtime/docker/DockerDriver.js";
 import { LABEL, type Labels } from "../runtime/RuntimeDriver.js";
 import { ensureBaseImages } from "./baseImages.js";
@@ -118,9 +119,14 @@ describe("plug images", () => {
       ports: [{ containerPort: 8080, protocol: "tcp", hostPort, bindAddress: "127.0.0.1" }],
       exposedPorts: [8080],
       mounts: [],
-      limits: { nanoCpus: 250_000_000, memoryBytes: 64 * 1024 * 1024, pids: 64 },
+      limits: {
+        nanoCpus: 250_000_000,
+        memoryBytes: 64 * 1024 * 1024,
+        memorySwapBytes: 64 * 1024 * 1024,
+        pids: 64,
+      },
       user: "65534:65534",
-      capAdd: [],
+      ...containerHardening([]),
       labels,
     });
     await driver.startContainer(name);

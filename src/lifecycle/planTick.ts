@@ -1,4 +1,4 @@
-import { containerName, objectPrefix, replicaNumbers } from "../catalog/renderInstance.js";
+import { containerName, objectPrefix, replicaNumbers } from "../domain/objectNames.js";
 import { type ContainerState, LABEL, type ManagedObjects } from "../runtime/RuntimeDriver.js";
 import type { InstanceRow } from "../store/instanceRepository.js";
 import type { InstanceSpec } from "./instanceSpec.js";

@@ -19,7 +19,7 @@ export function planView(plan: InstancePlan) {
         memoryMiB: Math.round(c.spec.limits.memoryBytes / 1048576),
         pids: c.spec.limits.pids,
       },
-      capabilities: { drop: ["ALL"], add: c.spec.capAdd },
+      capabilities: { drop: c.spec.security.capDrop, add: c.spec.security.capAdd },
       dependsOn: c.dependsOn,
     })),
     ports: plan.ports.map((p) => ({

@@ -5,16 +5,8 @@
 
 export type Labels = Record<string, string>;
 
-/** Label keys every object AIMS creates carries. */
-export const LABEL = {
-  managed: "aims.managed",
-  installation: "aims.installation",
-  tenant: "aims.tenant",
-  instance: "aims.instance",
-  service: "aims.service",
-  replica: "aims.replica",
-  revision: "aims.revision",
-} as const;
+/** Label keys every object AIMS creates carries (defined with the naming scheme in domain/objectNames). */
+export { LABEL } from "../domain/objectNames.js";
 
 export interface EngineInfo {
   version: string;
@@ -56,10 +48,18 @@ export interface ContainerSpec {
   /** Container ports the image listens on (exposed to the network, not published). */
   exposedPorts: number[];
   mounts: Array<{ volume: string; path: string; readOnly: boolean }>;
-  limits: { nanoCpus: number; memoryBytes: number; pids: number };
+  /** `memorySwapBytes` is memory plus swap, as the engine counts it: equal to `memoryBytes` means no swap. */
+  limits: { nanoCpus: number; memoryBytes: number; memorySwapBytes: number; pids: number };
   /** Numeric `uid[:gid]`; undefined means the image's own user (only when the manifest allows root). */
   user?: string;
-  capAdd: string[];
+  /** Linux capabilities to drop and add back, and whether setuid binaries may gain privileges. */
+  security: { capDrop: string[]; capAdd: string[]; noNewPrivileges: boolean };
+  /** Run an init process (tini) as PID 1. */
+  init: boolean;
+  /** The engine's own restart policy: always "no", the AIMS reconciler is the single restarter. */
+  restartPolicy: "no";
+  /** Where the container's stdout and stderr go and how the engine rotates them. */
+  logging: { driver: string; maxSize: string; maxFiles: number };
   labels: Labels;
 }
 

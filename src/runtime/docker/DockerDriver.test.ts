@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { containerHardening } from "../../catalog/containerHardening.js";
 import { AimsError } from "../../domain/errors.js";
 import { ensureBaseImages } from "../../images/baseImages.js";
 import { ensureBuiltImage } from "../../images/buildPlugImage.js";
@@ -120,9 +121,14 @@ describe("DockerDriver against the real engine", () => {
         ports: [{ containerPort: 3000, protocol: "tcp", hostPort, bindAddress: "127.0.0.1" }],
         exposedPorts: [3000],
         mounts: [{ volume, path: "/data", readOnly: false }],
-        limits: { nanoCpus: 500_000_000, memoryBytes: 128 * 1024 * 1024, pids: 128 },
+        limits: {
+          nanoCpus: 500_000_000,
+          memoryBytes: 128 * 1024 * 1024,
+          memorySwapBytes: 128 * 1024 * 1024,
+          pids: 128,
+        },
         user: "65534:65534",
-        capAdd: [],
+        ...containerHardening([]),
         labels: { ...labels, [LABEL.service]: "api" },
       };
     }, 180_000);
@@ -152,6 +158,7 @@ describe("DockerDriver against the real engine", () => {
         NanoCpus: 500_000_000,
         PidsLimit: 128,
         CapDrop: ["ALL"],
+        Init: true,
         SecurityOpt: ["no-new-privileges:true"],
         RestartPolicy: { Name: "no" },
         NetworkMode: network,

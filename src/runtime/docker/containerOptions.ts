@@ -1,13 +1,9 @@
 import type Dockerode from "dockerode";
 import type { ContainerSpec } from "../RuntimeDriver.js";
 
-/** json-file with rotation, so a chatty plug cannot fill the host's disk. */
-const LOG_CONFIG = { Type: "json-file", Config: { "max-size": "10m", "max-file": "3" } };
-
 /**
- * The engine's create body for a ContainerSpec: hardened defaults (all capabilities dropped,
- * no-new-privileges, no swap beyond the memory limit) and no restart policy, because the AIMS reconciler
- * is the single restarter (two restarters would fight over crash-looping containers).
+ * The engine's create body for a ContainerSpec, field for field: limits, hardening, restart policy and
+ * logging are decided when the spec is rendered (catalog/containerHardening.ts), never here.
  */
 export function toCreateOptions(spec: ContainerSpec): Dockerode.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
@@ -37,16 +33,18 @@ export function toCreateOptions(spec: ContainerSpec): Dockerode.ContainerCreateO
       })),
       NanoCpus: spec.limits.nanoCpus,
       Memory: spec.limits.memoryBytes,
-      MemorySwap: spec.limits.memoryBytes,
+      MemorySwap: spec.limits.memorySwapBytes,
       PidsLimit: spec.limits.pids,
-      CapDrop: ["ALL"],
-      CapAdd: [...spec.capAdd],
-      SecurityOpt: ["no-new-privileges:true"],
-      // tini as PID 1: signals reach the app (a shell or httpd as PID 1 ignores SIGTERM) and zombies are reaped.
-      Init: true,
-      RestartPolicy: { Name: "no" },
+      CapDrop: [...spec.security.capDrop],
+      CapAdd: [...spec.security.capAdd],
+      SecurityOpt: spec.security.noNewPrivileges ? ["no-new-privileges:true"] : [],
+      Init: spec.init,
+      RestartPolicy: { Name: spec.restartPolicy },
       NetworkMode: spec.network,
-      LogConfig: LOG_CONFIG,
+      LogConfig: {
+        Type: spec.logging.driver,
+        Config: { "max-size": spec.logging.maxSize, "max-file": String(spec.logging.maxFiles) },
+      },
     },
     NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: [...spec.aliases] } } },
   };

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCatalog } from "../src/catalog/loadCatalog.js";
 import { ensureBuiltImage } from "../src/images/buildPlugImage.js";
-import { BUILTIN_CATALOG } from "../src/main.js";
+import { BUILTIN_CATALOG } from "../src/platform.js";
 import { DockerDriver } from "../src/runtime/docker/DockerDriver.js";
 import { migrations } from "../src/store/migrations/index.js";
 import { createTestInstall, docker, openDb, removeByLabel } from "./support/aimsCli.js";

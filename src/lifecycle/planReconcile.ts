@@ -75,12 +75,13 @@ export function planReconcile(
   if (row.desired_state === "stopped" || row.desired_state === "suspended") return planStop(row, world);
 
   const restart = restartDue(row);
-  if (row.observed_state === "failed" && !restart) return [];
+  const update = updateDue(row);
+  // A failed instance waits for a person: a restart, a start or an update.
+  if (row.observed_state === "failed" && !restart && !update) return [];
   if (row.retry_at && !restart) {
     const at = Date.parse(row.retry_at);
     if (at > world.now) return [{ do: "wait", at }];
   }
-  const update = updateDue(row);
   if (serving(row) && !row.retry_at && !restart && !update) {
     const crashed = world.containers.find((c) => world.expected.has(c.name) && !c.running);
     if (crashed) return [{ do: "crash", container: crashed }];
@@ -88,7 +89,7 @@ export function planReconcile(
 
   const mode: ConvergeMode = update ? "update" : restart ? "restart" : row.first_ready_at ? "heal" : "deploy";
   const actions: ReconcileAction[] = [];
-  const begin = beginPatch(row, mode, restart);
+  const begin = beginPatch(row, mode);
   if (begin) actions.push(begin);
   const running = world.containers.filter((c) => c.running);
   // A restart stops this revision's containers so they start afresh; an update stops the old
@@ -124,14 +125,16 @@ function planStop(row: InstanceRow, world: { containers: ContainerState[] }): Re
   return actions;
 }
 
-/** The state change that opens a converge pass, if the pass starts something new. */
-function beginPatch(row: InstanceRow, mode: ConvergeMode, restart: boolean): Transition | undefined {
-  const restartDone = restart ? { restart_done_at: row.restart_requested_at } : {};
+/**
+ * The state change that opens a converge pass, if the pass starts something new. A restart is
+ * recorded as done only when the pass ends (ready or failed), so a crash in between restarts again.
+ */
+function beginPatch(row: InstanceRow, mode: ConvergeMode): Transition | undefined {
   if (mode === "update") {
-    if (row.observed_state === "updating" && !restart) return undefined;
+    if (row.observed_state === "updating") return undefined;
     return {
       do: "transition",
-      patch: { observed_state: "updating", reason: null, retry_at: null, failures: 0, ...restartDone },
+      patch: { observed_state: "updating", reason: null, retry_at: null, failures: 0 },
       event: "instance.updating",
       data: { from: row.running_revision, to: row.revision },
     };
@@ -139,7 +142,7 @@ function beginPatch(row: InstanceRow, mode: ConvergeMode, restart: boolean): Tra
   if (mode === "restart")
     return {
       do: "transition",
-      patch: { observed_state: "deploying", reason: null, retry_at: null, failures: 0, ...restartDone },
+      patch: { observed_state: "deploying", reason: null, retry_at: null, failures: 0 },
       event: "instance.deploying",
       data: { revision: row.revision },
     };
@@ -171,7 +174,8 @@ export function planReady(
     !current.reason &&
     !restarted &&
     !stale &&
-    current.running_revision === current.revision;
+    current.running_revision === current.revision &&
+    !restartDue(current);
   if (unchanged) return undefined;
   return {
     do: "transition",
@@ -180,6 +184,7 @@ export function planReady(
       reason: null,
       retry_at: null,
       running_revision: current.revision,
+      ...restartDone(current),
       ...(restarted ? { last_restart_at: nowIso } : {}),
       ...(current.first_ready_at ? {} : { first_ready_at: nowIso }),
     },
@@ -206,7 +211,13 @@ export function planFailure(
 ): FailureAction {
   if (mode === "update") return { do: "rollback", revision: row.running_revision, reason: failure.reason };
   if (!row.first_ready_at) return { do: "undo", reason: failure.reason, code: failure.code };
-  return planCrash(row, undefined, failure.reason, now, policy);
+  const crash = planCrash(row, undefined, failure.reason, now, policy);
+  return { ...crash, patch: { ...crash.patch, ...restartDone(row) } };
+}
+
+/** The patch that marks a requested restart as carried out (nothing when none is due). */
+function restartDone(row: InstanceRow): { restart_done_at?: string | null } {
+  return restartDue(row) ? { restart_done_at: row.restart_requested_at } : {};
 }
 
 /** The patch and event of a first deploy undone: failed, and removed so its name is free again. */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { objectPrefix } from "../domain/objectNames.js";
 import { type ContainerState, LABEL, type ObjectSummary } from "../runtime/RuntimeDriver.js";
 import type { InstanceRow } from "../store/instanceRepository.js";
-import { findOrphans, needsWork } from "./planTick.js";
+import type { InstanceSpec } from "./instanceSpec.js";
+import { expectedContainerNames, findOrphans, needsWork } from "./planTick.js";
 
 const NOW = Date.parse("2025-01-01T12:00:00.000Z");
 const iso = (msFromNow: number) => new Date(NOW + msFromNow).toISOString();
@@ -53,6 +55,21 @@ const web = "aims-t-blog-web-1-r1";
 const db = "aims-t-blog-db-1-r1";
 const check = (row: InstanceRow, containers: ContainerState[] = [container(web), container(db)]) =>
   needsWork(row, [web, db], containers, NOW);
+
+describe("expectedContainerNames", () => {
+  it("names every replica of every service at the row's revision (one replica unless scaled)", () => {
+    // Only the fields the names depend on; a full manifest adds nothing here.
+    const spec = { plug: { services: [{ name: "web" }, { name: "db" }] }, replicas: { web: 2 } };
+    const prefix = objectPrefix("install-1", "acme", "blog");
+    const names = expectedContainerNames(
+      "install-1",
+      "acme",
+      instanceRow({ revision: 3 }),
+      spec as unknown as InstanceSpec,
+    );
+    expect(names).toEqual([`${prefix}-web-1-r3`, `${prefix}-web-2-r3`, `${prefix}-db-1-r3`]);
+  });
+});
 
 describe("needsWork", () => {
   it("works on a pending removal", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { parseCustomDomain } from "../domain/hostnames.js";
 import { nameSchema } from "../domain/names.js";
@@ -7,7 +8,6 @@ import { instanceChange } from "../lifecycle/changeRecord.js";
 import { parseSpec } from "../lifecycle/instanceSpec.js";
 import { parseInput } from "../lifecycle/parseInput.js";
 import { requireInstance } from "../lifecycle/removeInstance.js";
-import type { OperationContext } from "../context.js";
 import { deleteDomain, insertDomain } from "../store/domainRepository.js";
 import { recordChange } from "../store/recordChange.js";
 import { routedPort } from "./routes.js";
@@ -65,7 +65,11 @@ export async function addDomain(p: OperationContext, raw: DomainInput, actor: Ac
 }
 
 /** Stops routing a custom domain to an instance (event and audit entry); not_found when it was not routed there. */
-export async function removeDomain(p: OperationContext, raw: DomainInput, actor: Actor): Promise<DomainChange> {
+export async function removeDomain(
+  p: OperationContext,
+  raw: DomainInput,
+  actor: Actor,
+): Promise<DomainChange> {
   const input = parseInput(domainInputSchema, raw);
   const host = input.host.trim().toLowerCase().replace(/\.$/, "");
   const { tenant, instance } = await requireInstance(p, input.tenant, input.name);

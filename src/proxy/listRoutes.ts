@@ -1,5 +1,5 @@
-import { AimsError } from "../domain/errors.js";
 import type { ReconcilerContext } from "../context.js";
+import { AimsError } from "../domain/errors.js";
 import { findTenantByName } from "../store/tenantRepository.js";
 import { proxyUrls } from "./routes.js";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
+import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { nameSchema, newId } from "../domain/names.js";
-import type { OperationContext } from "../context.js";
 import { type ApiKeyRow, findApiKeyById, insertApiKey, revokeApiKeyRow } from "../store/apiKeyRepository.js";
 import { withTransaction } from "../store/database.js";
 import { recordChange } from "../store/recordChange.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
+import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { newId } from "../domain/names.js";
-import type { OperationContext } from "../context.js";
 import { withTransaction } from "../store/database.js";
 import {
   findInvitation,

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { AimsError } from "../domain/errors.js";
 import type { OperationContext } from "../context.js";
+import { AimsError } from "../domain/errors.js";
 import { withTransaction } from "../store/database.js";
 import {
   countOwners,

@@ -1,7 +1,7 @@
 import { existsSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { newId } from "../domain/names.js";
 import type { OperationContext } from "../context.js";
+import { newId } from "../domain/names.js";
 import { findActivePlatformKey, insertApiKey, revokeApiKeyRow } from "../store/apiKeyRepository.js";
 import { withTransaction } from "../store/database.js";
 import { recordChange } from "../store/recordChange.js";

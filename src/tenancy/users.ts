@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { AimsConfig } from "../config.js";
+import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { newId } from "../domain/names.js";
-import type { OperationContext } from "../context.js";
 import { withTransaction } from "../store/database.js";
 import { recordChange } from "../store/recordChange.js";
 import { revokeSessions } from "../store/sessionRepository.js";

@@ -88,14 +88,6 @@ describe("bad input gets a clear error, a non-zero exit and changes nothing", ()
     });
   });
 
-  it("refuses an image no registry serves, naming it and suggesting an override", async () => {
-    const r = await install.run(["deploy", "unpullable", "--tenant", "acme", "--name", "app"]);
-    expect(r.code).toBe(6);
-    expect(r.stderr).toMatch(/registry\.invalid\/x:1/);
-    expect(r.stderr).toMatch(/image override/);
-    await expectUnchanged();
-  });
-
   it("refuses when the Docker engine is unreachable", async () => {
     const r = await install.run(["deploy", "static-site", "--tenant", "acme", "--name", "web"], {
       AIMS_DOCKER_SOCKET: "/tmp/aims-no-such.sock",
@@ -124,6 +116,24 @@ describe("bad input gets a clear error, a non-zero exit and changes nothing", ()
       expect(r.stderr).toMatch(/port range 52230-52231 is exhausted/);
       await expectUnchanged();
     });
+  });
+
+  // Image preparation is a reconcile step: the deploy is recorded, then undone like any failed first
+  // deploy (no instance listed, no port, no secret, no object), and the failure is an event.
+  it("fails on an image no registry serves, naming it and suggesting an override; nothing is left", async () => {
+    const r = await install.run(["deploy", "unpullable", "--tenant", "acme", "--name", "pull"]);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/registry\.invalid\/x:1/);
+    expect(r.stderr).toMatch(/image override/);
+    const counts = rowCounts(install.dataDir);
+    expect(counts.allocations).toBe(0);
+    expect(counts.instance_secrets).toBe(0);
+    const ps = await install.run(["ps", "--tenant", "acme", "--json"]);
+    expect(JSON.parse(ps.stdout).map((i: { name: string }) => i.name)).not.toContain("pull");
+    const left = await objectsWithLabel(`aims.installation=${installationId(install.dataDir)}`);
+    expect(left.containers.length + left.networks.length + left.volumes.length).toBe(0);
+    const events = await install.run(["events", "--type", "instance.failed", "--json"]);
+    expect(events.stdout).toMatch(/registry\.invalid\/x:1/);
   });
 
   it("rolls back a plug that crashes at start and says why", async () => {

@@ -213,13 +213,17 @@ describe("the same two-service stack for two tenants", () => {
 });
 
 describe("a plug whose image is not here and cannot be pulled", () => {
-  it("fails naming the image and suggesting an image override, and changes nothing", async () => {
+  it("fails naming the image and suggesting an image override, and leaves nothing running or held", async () => {
     const before = rowCounts(install.dataDir);
     const r = await install.run(["deploy", "qdrant", "--tenant", "acme", "--name", "vectors"]);
     expect(r.code).toBe(6);
     expect(r.stderr).toMatch(/qdrant\/qdrant:v1\.13\.4/);
     expect(r.stderr).toMatch(/image override/);
-    expect(rowCounts(install.dataDir)).toEqual(before);
+    // The deploy was recorded, then undone: its row stays as a removed, failed instance (see `aims events`).
+    const after = rowCounts(install.dataDir);
+    expect(after).toEqual({ ...before, instances: before.instances + 1 });
+    const ps = await install.run(["ps", "--tenant", "acme", "--json"]);
+    expect(JSON.parse(ps.stdout).map((i: { name: string }) => i.name)).not.toContain("vectors");
     const left = await docker.listContainers({ all: true, filters: JSON.stringify({ name: ["vectors"] }) });
     expect(left).toEqual([]);
   });

@@ -18,6 +18,8 @@ if ! dpkg -s busybox-static >/dev/null 2>&1; then need+=(busybox-static); fi
 command -v nginx >/dev/null 2>&1 || need+=(nginx)
 # Local PostgreSQL/Redis images are built from Debian packages (`aims images build-local`).
 command -v mmdebstrap >/dev/null 2>&1 || need+=(mmdebstrap)
+# The test suite checks /metrics with Prometheus's own promtool.
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 if [ "${#need[@]}" -gt 0 ]; then
   log "installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -17,7 +17,9 @@ export interface ApiMetrics {
 /** Builds the registry: HTTP latency, instances by state, deploy and reconcile durations, port pool use. */
 export function createApiMetrics(p: Platform): ApiMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "aims_process_" });
+  // Node and process metrics under their standard names (process_*, nodejs_*), so stock dashboards work.
+  collectDefaultMetrics({ register: registry });
+  dropMisnamedGauges(registry);
   const httpDuration = new Histogram({
     name: "aims_http_request_duration_seconds",
     help: "HTTP request latency by method, route template and status",
@@ -77,4 +79,14 @@ export function createApiMetrics(p: Platform): ApiMetrics {
     registers: [registry],
   });
   return { registry, httpDuration, deployDuration, reconcileDuration, sseSubscribers, eventsDelivered };
+}
+
+/**
+ * prom-client's default metrics include three gauges named `*_total`, which Prometheus reserves for
+ * counters (`promtool check metrics` rejects them). The same numbers stay available by type in
+ * `nodejs_active_handles`, `nodejs_active_requests` and `nodejs_active_resources`.
+ */
+function dropMisnamedGauges(registry: Registry): void {
+  for (const name of ["nodejs_active_handles", "nodejs_active_requests", "nodejs_active_resources"])
+    registry.removeSingleMetric(`${name}_total`);
 }

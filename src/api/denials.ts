@@ -1,7 +1,7 @@
 import type { FastifyRequest } from "fastify";
-import { appendAudit } from "../audit/auditLog.js";
 import { isAimsError } from "../domain/errors.js";
 import type { Platform } from "../platform.js";
+import { appendAudit } from "../store/auditLog.js";
 import { withTransaction } from "../store/database.js";
 import { findTenantByName } from "../store/tenantRepository.js";
 import type { Caller } from "../tenancy/principal.js";

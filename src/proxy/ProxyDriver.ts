@@ -1,4 +1,47 @@
-import type { RouteTable } from "./routes.js";
+// The route table is what a proxy driver serves: it is declared here, beside the interface, so a
+// driver needs nothing of proxy/ but this file (routes.ts derives tables from the store's facts).
+
+/** Where a serving route sends requests: one replica's published port. */
+export interface UpstreamServer {
+  address: string;
+  port: number;
+}
+
+/** A certificate pair for one host (certbot's `live/<host>/` layout). */
+export interface TlsFiles {
+  certificate: string;
+  key: string;
+  /** Changes when the files do (renewal): part of the generation, so a renewed certificate is reloaded. */
+  stamp?: string;
+}
+
+export interface RouteHost {
+  name: string;
+  /** Set when certificate files exist for the host: it is served over TLS and plain HTTP redirects there. */
+  tls?: TlsFiles;
+}
+
+/**
+ * One instance as the proxy sees it: the host names and path it answers at, and either the replicas to
+ * send requests to (`serving`) or the AIMS page that says why it cannot answer now.
+ */
+export interface Route {
+  tenant: string;
+  instance: string;
+  /** The instance's observed state, shown on the 503 page. */
+  state: string;
+  serving: boolean;
+  /** `<instance>.<tenant>.<baseDomain>` first, then the custom domains, sorted. */
+  hosts: RouteHost[];
+  /** `/<tenant>/<instance>/` on any host the proxy does not otherwise know. */
+  path: string;
+  upstream: UpstreamServer[];
+}
+
+/** Every route of the install, sorted by tenant then instance. */
+export interface RouteTable {
+  routes: Route[];
+}
 
 /** What an apply did: the generation now served, and whether anything had to change to get there. */
 export interface ApplyResult {

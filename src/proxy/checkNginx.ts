@@ -1,14 +1,12 @@
 import type { AimsConfig } from "../config.js";
 import { isPortFree } from "../ports/portAllocator.js";
-import { proxyRoot } from "./createRoutes.js";
-import { masterPid, nginxVersion } from "./nginx/nginxProcess.js";
+import { probeNginx } from "./createRoutes.js";
 
 /** `aims doctor`'s nginx line: the binary answers, and AIMS's own proxy runs or can take its port. */
 export async function checkNginx(config: AimsConfig): Promise<{ name: string; ok: boolean; detail: string }> {
   const proxy = config.proxy;
   if (!proxy.enabled) return { name: "nginx", ok: true, detail: "proxy disabled (proxy.enabled: false)" };
-  const root = proxyRoot(config.dataDir);
-  const version = await nginxVersion(proxy.nginxBinary);
+  const { version, pid } = await probeNginx(config);
   if (!version.ok)
     return {
       name: "nginx",
@@ -17,7 +15,6 @@ export async function checkNginx(config: AimsConfig): Promise<{ name: string; ok
     };
   const listen = `${proxy.bindAddress}:${proxy.port}`;
   const v = /nginx\/[\w.]+/.exec(version.output)?.[0] ?? version.output;
-  const pid = masterPid(root);
   if (pid) return { name: "nginx", ok: true, detail: `${v}; AIMS's proxy runs (pid ${pid}) on ${listen}` };
   const free = await isPortFree(proxy.port, proxy.bindAddress).catch(() => false);
   return free

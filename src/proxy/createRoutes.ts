@@ -5,10 +5,22 @@ import type { Logger } from "../logger.js";
 import type { Database } from "../store/schema.js";
 import { loadRouteTable } from "./loadRoutes.js";
 import { NginxDriver } from "./nginx/NginxDriver.js";
+import { masterPid, nginxVersion } from "./nginx/nginxProcess.js";
 import { disabledRoutes, RouteSync, type Routes } from "./routeSync.js";
 
 /** The proxy's directory in the data dir. */
 export const proxyRoot = (dataDir: string) => join(dataDir, "proxy");
+
+/**
+ * What `aims doctor` reports of the configured nginx: the binary's version answer and the pid of the
+ * master AIMS runs, if one runs. Here, beside the driver's construction, so that no other module of
+ * proxy/ reaches into nginx/.
+ */
+export async function probeNginx(
+  config: AimsConfig,
+): Promise<{ version: { ok: boolean; output: string }; pid: number | undefined }> {
+  return { version: await nginxVersion(config.proxy.nginxBinary), pid: masterPid(proxyRoot(config.dataDir)) };
+}
 
 /** Routing for the platform from configuration: AIMS's own nginx, or nothing when `proxy.enabled` is false. */
 export function createRoutes(config: AimsConfig, db: Kysely<Database>, logger: Logger): Routes {

@@ -4,7 +4,8 @@ import type { Kysely } from "kysely";
 import { parseSpec } from "../lifecycle/instanceSpec.js";
 import { listDomains } from "../store/domainRepository.js";
 import type { Database } from "../store/schema.js";
-import { deriveRoutes, type RouteSource, type RouteTable, routedPort, type TlsFiles } from "./routes.js";
+import type { RouteTable, TlsFiles } from "./ProxyDriver.js";
+import { deriveRoutes, type RouteSource, routedPort } from "./routes.js";
 
 export interface RouteConfig {
   baseDomain: string;

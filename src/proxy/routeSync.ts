@@ -4,8 +4,7 @@ import { acquireLease, releaseLease } from "../lifecycle/leases.js";
 import type { Logger } from "../logger.js";
 import { appendEvent } from "../store/eventLog.js";
 import type { Database } from "../store/schema.js";
-import type { ApplyResult, ProxyDriver, ProxyStatus } from "./ProxyDriver.js";
-import type { RouteTable } from "./routes.js";
+import type { ApplyResult, ProxyDriver, ProxyStatus, RouteTable } from "./ProxyDriver.js";
 
 /** The platform's handle on routing: what lifecycle code, the reconciler and the CLI call. */
 export interface Routes {

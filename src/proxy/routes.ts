@@ -1,48 +1,7 @@
 import { isValidHostname } from "../domain/hostnames.js";
 import type { Plug } from "../domain/manifest.js";
 import { isValidName } from "../domain/names.js";
-
-/** Where a serving route sends requests: one replica's published port. */
-export interface UpstreamServer {
-  address: string;
-  port: number;
-}
-
-/** A certificate pair for one host (certbot's `live/<host>/` layout). */
-export interface TlsFiles {
-  certificate: string;
-  key: string;
-  /** Changes when the files do (renewal): part of the generation, so a renewed certificate is reloaded. */
-  stamp?: string;
-}
-
-export interface RouteHost {
-  name: string;
-  /** Set when certificate files exist for the host: it is served over TLS and plain HTTP redirects there. */
-  tls?: TlsFiles;
-}
-
-/**
- * One instance as the proxy sees it: the host names and path it answers at, and either the replicas to
- * send requests to (`serving`) or the AIMS page that says why it cannot answer now.
- */
-export interface Route {
-  tenant: string;
-  instance: string;
-  /** The instance's observed state, shown on the 503 page. */
-  state: string;
-  serving: boolean;
-  /** `<instance>.<tenant>.<baseDomain>` first, then the custom domains, sorted. */
-  hosts: RouteHost[];
-  /** `/<tenant>/<instance>/` on any host the proxy does not otherwise know. */
-  path: string;
-  upstream: UpstreamServer[];
-}
-
-/** Every route of the install, sorted by tenant then instance. */
-export interface RouteTable {
-  routes: Route[];
-}
+import type { Route, RouteTable, TlsFiles } from "./ProxyDriver.js";
 
 /** Observed states whose replicas take requests; every other state of an active instance answers 503. */
 export const SERVING_STATES: ReadonlySet<string> = new Set(["ready", "degraded"]);

@@ -1,4 +1,4 @@
-import type { AuditRow } from "../audit/auditLog.js";
+import type { AuditRow } from "./auditLog.js";
 import type { Executor } from "./database.js";
 
 /** Audit entries in seq order, of one tenant or (operator) all, after a cursor. */

@@ -1,6 +1,9 @@
-import type { AllocationRow } from "../ports/portAllocator.js";
+import type { Selectable } from "kysely";
 import type { Executor } from "./database.js";
 import type { InstanceRow } from "./instanceRepository.js";
+import type { AllocationsTable } from "./schema.js";
+
+type AllocationRow = Selectable<AllocationsTable>;
 
 /** A page of active instances of some tenants (or all), ordered by id, with their port allocations. */
 export async function listInstancePage(

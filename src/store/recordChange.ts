@@ -1,5 +1,5 @@
 import type { Transaction } from "kysely";
-import { type AuditRow, appendAudit, type NewAuditEntry } from "../audit/auditLog.js";
+import { type AuditRow, appendAudit, type NewAuditEntry } from "./auditLog.js";
 import { appendEvent, type EventRow, type NewEvent } from "./eventLog.js";
 import type { Database } from "./schema.js";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { appendAudit } from "../audit/auditLog.js";
 import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { newId } from "../domain/names.js";
+import { appendAudit } from "../store/auditLog.js";
 import { withTransaction } from "../store/database.js";
 import { recordChange } from "../store/recordChange.js";
 import { insertSession, revokeSessions } from "../store/sessionRepository.js";

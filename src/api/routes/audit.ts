@@ -1,5 +1,5 @@
-import type { AuditRow } from "../../audit/auditLog.js";
 import { listAuditFeed } from "../../store/auditFeed.js";
+import type { AuditRow } from "../../store/auditLog.js";
 import { requirePlatformAdmin, requireTenant } from "../../tenancy/principal.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { defineRoute } from "../route.js";

@@ -10,7 +10,7 @@ import { tenantRoutes } from "./tenants.js";
 
 /** The route table: every route the API serves (and documents, and the isolation and fuzz tests walk). */
 export const apiRoutes: readonly RouteSpec[] = [
-  ...systemRoutes,
+  ...systemRoutes(() => apiRoutes),
   ...peopleRoutes,
   ...tenantRoutes,
   ...keyRoutes,

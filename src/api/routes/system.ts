@@ -1,11 +1,13 @@
 import { sql } from "kysely";
 import { AimsError } from "../../domain/errors.js";
 import { buildOpenApi, renderDocsPage } from "../openapi.js";
-import { defineRoute } from "../route.js";
-import { apiRoutes } from "./index.js";
+import { defineRoute, type RouteSpec } from "../route.js";
 
-/** Health, readiness, metrics and the API's own description. */
-export const systemRoutes = [
+/**
+ * Health, readiness, metrics and the API's own description. The description documents `table()`, the
+ * whole route table, which is handed in because the table is built from these routes too.
+ */
+export const systemRoutes = (table: () => readonly RouteSpec[]) => [
   defineRoute({
     method: "GET",
     url: "/healthz",
@@ -49,7 +51,7 @@ export const systemRoutes = [
     summary: "This API's OpenAPI 3.1 document",
     tag: "system",
     auth: "none",
-    handler: async () => buildOpenApi(apiRoutes),
+    handler: async () => buildOpenApi(table()),
   }),
   defineRoute({
     method: "GET",
@@ -61,7 +63,7 @@ export const systemRoutes = [
     handler: async ({ reply }) => {
       reply.type("text/html; charset=utf-8");
       reply.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'");
-      return renderDocsPage(buildOpenApi(apiRoutes));
+      return renderDocsPage(buildOpenApi(table()));
     },
   }),
 ];

@@ -1,25 +1,13 @@
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { AimsError } from "../../domain/errors.js";
-import { instanceChange } from "../../lifecycle/changeRecord.js";
-import { openAll } from "../../lifecycle/instanceSecrets.js";
-import { requireInstance } from "../../lifecycle/removeInstance.js";
-import type { Platform } from "../../platform.js";
-import { listSecrets } from "../../store/instanceRepository.js";
-import { recordChange } from "../../store/recordChange.js";
+import { showSecrets } from "../../secrets/showSecrets.js";
 import { cliActor, hostOnly, printJson, printTable, withPlatform } from "../context.js";
 
 interface ShowOptions {
   tenant: string;
   yesShowSecrets?: boolean;
   json?: boolean;
-}
-
-/** One decrypted secret of an instance. */
-export interface ShownSecret {
-  key: string;
-  origin: string;
-  value: string;
 }
 
 /**
@@ -38,7 +26,7 @@ export function registerSecrets(program: Command): void {
     .action(async function (this: Command, name: string, opts: ShowOptions) {
       hostOnly(this); // before asking anything: the API does not hand out secrets
       if (!opts.yesShowSecrets) await confirm(`print the secrets of ${opts.tenant}/${name} in plain text?`);
-      const shown = await withPlatform(this, (p) => showSecrets(p, opts.tenant, name));
+      const shown = await withPlatform(this, (p) => showSecrets(p, cliActor(), opts.tenant, name));
       process.stderr.write(
         "warning: secrets printed in plain text; this view is recorded in the audit log. Clear your scrollback.\n",
       );
@@ -52,27 +40,6 @@ export function registerSecrets(program: Command): void {
         shown.map((s) => [s.key, s.origin, s.value]),
       );
     });
-}
-
-/** Decrypts an instance's secrets and records who viewed them (event + audit entry, one transaction). */
-export async function showSecrets(p: Platform, tenantName: string, name: string): Promise<ShownSecret[]> {
-  const { tenant, instance } = await requireInstance(p, tenantName, name);
-  const rows = await listSecrets(p.store.db, instance.id);
-  const values = openAll(p.masterKey, instance.id, rows);
-  const shown = rows
-    .map((r) => ({ key: r.key, origin: r.origin, value: values[r.key] ?? "" }))
-    .sort((a, b) => a.key.localeCompare(b.key));
-  await p.store.db.transaction().execute((trx) =>
-    recordChange(
-      trx,
-      instanceChange(cliActor(), tenant, instance, {
-        event: "instance.secrets_viewed",
-        action: "instance.secrets.show",
-        data: { keys: shown.map((s) => s.key) },
-      }),
-    ),
-  );
-  return shown;
 }
 
 async function confirm(question: string): Promise<void> {

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { AimsError } from "../../domain/errors.js";
-import type { ApplyResult, ApplyStage, ProxyDriver, ProxyStatus } from "../ProxyDriver.js";
-import type { RouteTable } from "../routes.js";
+import type { ApplyResult, ApplyStage, ProxyDriver, ProxyStatus, RouteTable } from "../ProxyDriver.js";
 import { ConfigTree } from "./configTree.js";
 import {
   masterPid,

@@ -1,4 +1,4 @@
-import type { Route, RouteHost, RouteTable } from "../routes.js";
+import type { Route, RouteHost, RouteTable } from "../ProxyDriver.js";
 import { block, type Directive, directive, formatDirectives } from "./directives.js";
 import { notAnsweringPage, notFoundPage, unavailablePage } from "./pages.js";
 

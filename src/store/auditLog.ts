@@ -1,8 +1,14 @@
-import { createHash } from "node:crypto";
 import type { Selectable, Transaction } from "kysely";
+import {
+  canonicalJson,
+  chainBreak,
+  chainHash,
+  GENESIS_HASH,
+  type HashedAuditFields,
+} from "../audit/auditChain.js";
 import { newId } from "../domain/names.js";
-import type { Executor } from "../store/database.js";
-import type { AuditEntriesTable, Database } from "../store/schema.js";
+import type { Executor } from "./database.js";
+import type { AuditEntriesTable, Database } from "./schema.js";
 
 export type AuditRow = Selectable<AuditEntriesTable>;
 
@@ -21,13 +27,11 @@ export type AuditChainCheck =
   | { ok: true; checked: number }
   | { ok: false; brokenAtSeq: number; reason: string };
 
-/** The prev_hash of the first entry. */
-export const GENESIS_HASH = "0".repeat(64);
-
 const PAGE = 500;
 
 /**
- * Appends a hash-chained audit entry: hash = sha256(prev_hash + canonical JSON of the entry's fields).
+ * Appends a hash-chained audit entry: hash = sha256(prev_hash + canonical JSON of the entry's fields),
+ * computed by the pure `audit/auditChain.ts`.
  * It reads the chain head and inserts, so it takes a Transaction: the caller's write transaction serialises
  * appends (SQLite: BEGIN IMMEDIATE holds the write lock from the start), so two processes cannot fork the chain.
  * PostgreSQL will need the head row locked (SELECT ... FOR UPDATE or an advisory lock) in the same place.
@@ -39,7 +43,7 @@ export async function appendAudit(trx: Transaction<Database>, entry: NewAuditEnt
     .orderBy("seq", "desc")
     .limit(1)
     .executeTakeFirst();
-  const fields: HashedFields = {
+  const fields: HashedAuditFields & Pick<AuditRow, "result"> = {
     id: newId(),
     actor: entry.actor,
     action: entry.action,
@@ -72,44 +76,12 @@ export async function verifyAuditChain(ex: Executor): Promise<AuditChainCheck> {
       .limit(PAGE)
       .execute();
     for (const row of rows) {
-      if (row.prev_hash !== expectedPrev) {
-        return {
-          ok: false,
-          brokenAtSeq: row.seq,
-          reason: "prev_hash does not match the previous entry's hash",
-        };
-      }
-      if (chainHash(row.prev_hash, hashedFields(row)) !== row.hash) {
-        return { ok: false, brokenAtSeq: row.seq, reason: "entry content does not match its hash" };
-      }
+      const reason = chainBreak(expectedPrev, row);
+      if (reason) return { ok: false, brokenAtSeq: row.seq, reason };
       expectedPrev = row.hash;
       afterSeq = row.seq;
       checked++;
     }
     if (rows.length < PAGE) return { ok: true, checked };
   }
-}
-
-type HashedFields = Omit<AuditRow, "seq" | "prev_hash" | "hash">;
-
-function hashedFields(row: AuditRow): HashedFields {
-  const { seq: _seq, prev_hash: _prev, hash: _hash, ...fields } = row;
-  return fields;
-}
-
-function chainHash(prevHash: string, fields: HashedFields): string {
-  return createHash("sha256")
-    .update(prevHash + canonicalJson(fields))
-    .digest("hex");
-}
-
-/** JSON with object keys sorted at every level, so the same value always hashes the same. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
-      : v,
-  );
 }

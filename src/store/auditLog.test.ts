@@ -5,13 +5,14 @@ import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AWAIT_GO, raceProcesses } from "../../test/support/raceProcesses.js";
-import { openStore, type Store, withTransaction } from "../store/database.js";
-import { listEvents } from "../store/eventLog.js";
-import { recordChange } from "../store/recordChange.js";
-import { appendAudit, GENESIS_HASH, type NewAuditEntry, verifyAuditChain } from "./auditLog.js";
+import { GENESIS_HASH } from "../audit/auditChain.js";
+import { appendAudit, type NewAuditEntry, verifyAuditChain } from "./auditLog.js";
+import { openStore, type Store, withTransaction } from "./database.js";
+import { listEvents } from "./eventLog.js";
+import { recordChange } from "./recordChange.js";
 
 const modules = {
-  database: fileURLToPath(new URL("../store/database.ts", import.meta.url)),
+  database: fileURLToPath(new URL("./database.ts", import.meta.url)),
   audit: fileURLToPath(new URL("./auditLog.ts", import.meta.url)),
 };
 

@@ -1,7 +1,7 @@
 import autocannon from "autocannon";
+import { newSpec } from "../src/domain/instanceSpec.js";
 import { newId } from "../src/domain/names.js";
 import { deployInstance } from "../src/lifecycle/deployInstance.js";
-import { newSpec } from "../src/lifecycle/instanceSpec.js";
 import { updateInstance } from "../src/lifecycle/updateInstance.js";
 import type { Platform } from "../src/platform.js";
 import type { RouteSync } from "../src/proxy/routeSync.js";

@@ -29,7 +29,7 @@ export function catalogFor(config: AimsConfig): Catalog {
 }
 
 /** The container engine driver named by configuration (loaded on demand: dockerode is heavy). */
-async function createRuntime(config: AimsConfig): Promise<RuntimeDriver> {
+export async function createRuntime(config: AimsConfig): Promise<RuntimeDriver> {
   const { DockerDriver } = await import("./runtime/docker/DockerDriver.js");
   return new DockerDriver({ socketPath: config.dockerSocket, pullTimeoutMs: config.pullTimeoutMs });
 }

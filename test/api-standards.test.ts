@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,15 +14,6 @@ afterAll(async () => {
   await f.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Runs a standard tool on a file and returns what it printed and its exit code. */
-function check(command: string, args: string[], input: string, file: string) {
-  const path = join(dir, file);
-  writeFileSync(path, input);
-  const r = spawnSync(command, [...args, path], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-  if (r.error) throw r.error;
-  return { code: r.status, output: `${r.stdout}${r.stderr}`.trim() };
-}
 
 describe("public surfaces pass the tools their users run", () => {
   it("/metrics passes `promtool check metrics` with nothing to say", async () => {

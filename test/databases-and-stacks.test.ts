@@ -221,7 +221,7 @@ describe("a plug whose image is not here and cannot be pulled", () => {
     expect(r.stderr).toMatch(/image override/);
     // The deploy was recorded, then undone: its row stays as a removed, failed instance (see `aims events`).
     const after = rowCounts(install.dataDir);
-    expect(after).toEqual({ ...before, instances: before.instances + 1 });
+    expect(after).toEqual({ ...before, instances: (before.instances ?? 0) + 1 });
     const ps = await install.run(["ps", "--tenant", "acme", "--json"]);
     expect(JSON.parse(ps.stdout).map((i: { name: string }) => i.name)).not.toContain("vectors");
     const left = await docker.listContainers({ all: true, filters: JSON.stringify({ name: ["vectors"] }) });

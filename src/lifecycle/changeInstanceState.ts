@@ -7,8 +7,8 @@ import type { Actor } from "./actor.js";
 import { type InstanceView, viewOf } from "./instanceView.js";
 import { assertSucceeded } from "./outcome.js";
 import { parseInput } from "./parseInput.js";
-import { requireInstance } from "./removeInstance.js";
 import { requestChange } from "./requestChange.js";
+import { requireInstance } from "./requireInstance.js";
 
 export const changeStateInputSchema = z.object({
   tenant: nameSchema,

@@ -1,11 +1,11 @@
 import { type InstancePlan, portKey, renderInstance, resolveEnv } from "../catalog/renderInstance.js";
 import type { ReconcilerContext } from "../context.js";
+import { effectivePlug, type InstanceSpec, parseSpec } from "../domain/instanceSpec.js";
 import { listAllocations } from "../ports/portAllocator.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import { type InstanceRow, listSecrets } from "../store/instanceRepository.js";
 import { crashPoint } from "./crashPoint.js";
 import { openAll } from "./instanceSecrets.js";
-import { effectivePlug, type InstanceSpec, parseSpec } from "./instanceSpec.js";
 import { waitForHealthy } from "./waitForHealthy.js";
 
 /** Renders the plan for a stored instance from its spec, allocations and resolved images. */

@@ -4,6 +4,7 @@ import { type InstancePlan, publicPortRequests, renderInstance } from "../catalo
 import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { resolveInputs } from "../domain/inputs.js";
+import { newSpec, parseSpec } from "../domain/instanceSpec.js";
 import { nameSchema, newId } from "../domain/names.js";
 import { pickFreePorts } from "../ports/portAllocator.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
@@ -22,7 +23,6 @@ import { instanceChange } from "./changeRecord.js";
 import { claimPorts } from "./claimPorts.js";
 import { crashPoint } from "./crashPoint.js";
 import { newInstanceSecrets, openAll, publicInputs, sealAll } from "./instanceSecrets.js";
-import { newSpec, parseSpec } from "./instanceSpec.js";
 import { type InstanceView, viewOf } from "./instanceView.js";
 import { assertSucceeded } from "./outcome.js";
 import { parseInput } from "./parseInput.js";

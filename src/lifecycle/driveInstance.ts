@@ -3,7 +3,7 @@ import type { ReconcilerContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import { getInstanceForReconciler, type InstanceRow } from "../store/instanceRepository.js";
-import { withLease } from "./leases.js";
+import { withLease } from "../store/leases.js";
 import { settled } from "./outcome.js";
 import { reconcileInstance } from "./reconcileInstance.js";
 

@@ -1,11 +1,11 @@
 import type { OperationContext } from "../context.js";
+import { parseSpec } from "../domain/instanceSpec.js";
 import type { Plug } from "../domain/manifest.js";
 import { listAllocations } from "../ports/portAllocator.js";
 import { type ProxyAddress, proxyUrls, routedPort } from "../proxy/routes.js";
 import type { InstanceRow } from "../store/instanceRepository.js";
 import type { AllocationsTable } from "../store/schema.js";
 import { findTenantById } from "../store/tenantRepository.js";
-import { parseSpec } from "./instanceSpec.js";
 
 export interface PortView {
   service: string;

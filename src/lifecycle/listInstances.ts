@@ -1,9 +1,9 @@
 import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
+import { parseSpec } from "../domain/instanceSpec.js";
 import { listAllocations } from "../ports/portAllocator.js";
 import { listInstances as listInstanceRows } from "../store/instanceRepository.js";
 import { findTenantByName, listTenants } from "../store/tenantRepository.js";
-import { parseSpec } from "./instanceSpec.js";
 import { type InstanceView, toInstanceView } from "./instanceView.js";
 
 /** Active instances as user views, optionally of one tenant (an unknown tenant is not_found). */

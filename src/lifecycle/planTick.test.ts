@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { InstanceSpec } from "../domain/instanceSpec.js";
 import { objectPrefix } from "../domain/objectNames.js";
 import { type ContainerState, LABEL, type ObjectSummary } from "../runtime/RuntimeDriver.js";
 import type { InstanceRow } from "../store/instanceRepository.js";
-import type { InstanceSpec } from "./instanceSpec.js";
 import { expectedContainerNames, findOrphans, needsWork } from "./planTick.js";
 
 const NOW = Date.parse("2025-01-01T12:00:00.000Z");

@@ -1,7 +1,7 @@
+import type { InstanceSpec } from "../domain/instanceSpec.js";
 import { containerName, objectPrefix, replicaNumbers } from "../domain/objectNames.js";
 import { type ContainerState, LABEL, type ManagedObjects } from "../runtime/RuntimeDriver.js";
 import type { InstanceRow } from "../store/instanceRepository.js";
-import type { InstanceSpec } from "./instanceSpec.js";
 import { restartDue, updateDue } from "./planReconcile.js";
 
 /**

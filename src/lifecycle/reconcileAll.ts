@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
 import type { ReconcilerContext } from "../context.js";
+import { parseSpec } from "../domain/instanceSpec.js";
 import {
   type ContainerState,
   LABEL,
@@ -7,10 +8,9 @@ import {
   type ProgressSink,
 } from "../runtime/RuntimeDriver.js";
 import { type InstanceRow, listInstances, listKeptVolumeInstanceIds } from "../store/instanceRepository.js";
+import { withLease } from "../store/leases.js";
 import { listTenants } from "../store/tenantRepository.js";
 import { driveInstance, instanceLease } from "./driveInstance.js";
-import { parseSpec } from "./instanceSpec.js";
-import { withLease } from "./leases.js";
 import { expectedContainerNames, findOrphans, needsWork } from "./planTick.js";
 import { reconcileInstance } from "./reconcileInstance.js";
 

@@ -1,12 +1,12 @@
 import type { ReconcilerContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
+import { type InstanceSpec, parseSpec } from "../domain/instanceSpec.js";
 import { releasePorts } from "../ports/portAllocator.js";
 import { type ContainerState, LABEL, type ProgressSink } from "../runtime/RuntimeDriver.js";
 import { deleteSecrets, getInstanceForReconciler, type InstanceRow } from "../store/instanceRepository.js";
 import { findTenantById } from "../store/tenantRepository.js";
 import { convergeInstance, planFor } from "./convergeInstance.js";
 import { crashPoint } from "./crashPoint.js";
-import { type InstanceSpec, parseSpec } from "./instanceSpec.js";
 import {
   type ConvergeMode,
   planCrash,

@@ -1,14 +1,12 @@
 import { z } from "zod";
 import type { OperationContext } from "../context.js";
-import { AimsError } from "../domain/errors.js";
+import { parseSpec } from "../domain/instanceSpec.js";
 import { nameSchema } from "../domain/names.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
-import { findInstance } from "../store/instanceRepository.js";
-import { findTenantByName } from "../store/tenantRepository.js";
 import type { Actor } from "./actor.js";
-import { parseSpec } from "./instanceSpec.js";
 import { parseInput } from "./parseInput.js";
 import { requestChange } from "./requestChange.js";
+import { requireInstance } from "./requireInstance.js";
 
 export const removeInputSchema = z.object({
   tenant: nameSchema,
@@ -16,18 +14,6 @@ export const removeInputSchema = z.object({
   keepVolumes: z.boolean().default(false),
 });
 export type RemoveInput = z.input<typeof removeInputSchema>;
-
-/** Finds an active instance by tenant and name, or AimsError("not_found") (another tenant's instance looks the same as none). */
-export async function requireInstance(p: OperationContext, tenantName: string, name: string) {
-  const tenant = await findTenantByName(p.store.db, tenantName);
-  const instance = tenant ? await findInstance(p.store.db, tenant.id, name) : undefined;
-  if (!tenant || !instance)
-    throw new AimsError(
-      "not_found",
-      `no instance ${name} for tenant ${tenantName} (see \`aims ps --tenant ${tenantName}\`)`,
-    );
-  return { tenant, instance };
-}
 
 /**
  * Decommissions an instance: desired state `removed` (with an event and audit entry), then the

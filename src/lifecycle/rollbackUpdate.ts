@@ -1,8 +1,8 @@
 import type { ReconcilerContext } from "../context.js";
+import { parseSpec } from "../domain/instanceSpec.js";
 import { LABEL, type ProgressSink } from "../runtime/RuntimeDriver.js";
 import { findRevision, type InstanceRow, updateInstanceState } from "../store/instanceRepository.js";
 import { convergeInstance, planFor } from "./convergeInstance.js";
-import { parseSpec } from "./instanceSpec.js";
 import { rolledBackReason } from "./planReconcile.js";
 import { resolveImages } from "./resolveImages.js";
 import { transition } from "./transition.js";

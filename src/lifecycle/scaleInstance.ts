@@ -1,17 +1,17 @@
 import { z } from "zod";
 import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
+import { isStateless, parseSpec } from "../domain/instanceSpec.js";
 import { nameSchema } from "../domain/names.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import type { Actor } from "./actor.js";
 import { claimPorts, missingPortRequests } from "./claimPorts.js";
 import { crashPoint } from "./crashPoint.js";
-import { isStateless, parseSpec } from "./instanceSpec.js";
 import { type InstanceView, viewOf } from "./instanceView.js";
 import { assertSucceeded } from "./outcome.js";
 import { parseInput } from "./parseInput.js";
-import { requireInstance } from "./removeInstance.js";
 import { requestChange } from "./requestChange.js";
+import { requireInstance } from "./requireInstance.js";
 
 export const MAX_REPLICAS = 20;
 

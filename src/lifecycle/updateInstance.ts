@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { resolveInputs } from "../domain/inputs.js";
+import { type InstanceSpec, parseSpec } from "../domain/instanceSpec.js";
 import { memorySchema, pinnedImageSchema } from "../domain/manifest.js";
 import { nameSchema } from "../domain/names.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
@@ -9,12 +10,11 @@ import { insertRevision, listSecrets, putSecret } from "../store/instanceReposit
 import type { Actor } from "./actor.js";
 import { claimPorts, missingPortRequests } from "./claimPorts.js";
 import { openAll, publicInputs, sealAll } from "./instanceSecrets.js";
-import { type InstanceSpec, parseSpec } from "./instanceSpec.js";
 import { type InstanceView, viewOf } from "./instanceView.js";
 import { assertSucceeded } from "./outcome.js";
 import { parseInput } from "./parseInput.js";
-import { requireInstance } from "./removeInstance.js";
 import { requestChange } from "./requestChange.js";
+import { requireInstance } from "./requireInstance.js";
 
 export const updateInputSchema = z.object({
   tenant: nameSchema,

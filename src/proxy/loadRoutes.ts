@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Kysely } from "kysely";
-import { parseSpec } from "../lifecycle/instanceSpec.js";
+import { parseSpec } from "../domain/instanceSpec.js";
 import { listDomains } from "../store/domainRepository.js";
 import type { Database } from "../store/schema.js";
 import type { RouteTable, TlsFiles } from "./ProxyDriver.js";

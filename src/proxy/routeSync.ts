@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Kysely } from "kysely";
-import { acquireLease, releaseLease } from "../lifecycle/leases.js";
 import type { Logger } from "../logger.js";
 import { appendEvent } from "../store/eventLog.js";
+import { acquireLease, releaseLease } from "../store/leases.js";
 import type { Database } from "../store/schema.js";
 import type { ApplyResult, ProxyDriver, ProxyStatus, RouteTable } from "./ProxyDriver.js";
 

@@ -1,6 +1,6 @@
+import { newSpec } from "../../src/domain/instanceSpec.js";
 import { newId } from "../../src/domain/names.js";
 import { instanceChange } from "../../src/lifecycle/changeRecord.js";
-import { newSpec } from "../../src/lifecycle/instanceSpec.js";
 import type { Platform } from "../../src/platform.js";
 import { withTransaction } from "../../src/store/database.js";
 import { insertInstance } from "../../src/store/instanceRepository.js";

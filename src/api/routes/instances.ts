@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { AimsError } from "../../domain/errors.js";
+import { parseSpec } from "../../domain/instanceSpec.js";
 import type { Plug } from "../../domain/manifest.js";
 import { deployInstance } from "../../lifecycle/deployInstance.js";
-import { parseSpec } from "../../lifecycle/instanceSpec.js";
 import { toInstanceView } from "../../lifecycle/instanceView.js";
 import { planView } from "../../lifecycle/planView.js";
 import type { Platform } from "../../platform.js";

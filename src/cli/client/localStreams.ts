@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type EventView, toEventView } from "../../api/events/eventView.js";
 import { AimsError } from "../../domain/errors.js";
-import { requireInstance } from "../../lifecycle/removeInstance.js";
+import { requireInstance } from "../../lifecycle/requireInstance.js";
 import { streamInstanceLogs } from "../../lifecycle/streamInstanceLogs.js";
 import type { Platform } from "../../platform.js";
 import { listEvents } from "../../store/eventLog.js";

@@ -1,9 +1,9 @@
 import { accessSync, constants, mkdirSync, readFileSync, statfsSync } from "node:fs";
 import type { Command } from "commander";
 import type { AimsConfig } from "../../config.js";
+import { createRuntime } from "../../platform.js";
 import { portPoolUsage } from "../../ports/portAllocator.js";
 import { checkNginx } from "../../proxy/checkNginx.js";
-import { DockerDriver } from "../../runtime/docker/DockerDriver.js";
 import { openStore } from "../../store/database.js";
 import { type Check, runRemoteDoctor } from "../client/remoteDoctor.js";
 import { configFrom, printJson } from "../context.js";
@@ -40,7 +40,7 @@ export function ephemeralWarning(range: { min: number; max: number }): string {
 /** Runs every check without throwing: one failing part never hides the others. */
 export async function runDoctor(config: AimsConfig): Promise<Check[]> {
   const checks: Check[] = [];
-  const driver = new DockerDriver({ socketPath: config.dockerSocket, pullTimeoutMs: config.pullTimeoutMs });
+  const driver = await createRuntime(config);
   try {
     const info = await driver.ping();
     checks.push({

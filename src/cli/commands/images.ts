@@ -4,8 +4,7 @@ import type { Command } from "commander";
 import { parseDocument } from "yaml";
 import type { AimsConfig } from "../../config.js";
 import { buildLocalImages, LOCAL_IMAGE_GROUPS, overridesEnv } from "../../images/buildLocalImages.js";
-import { catalogFor } from "../../platform.js";
-import { DockerDriver } from "../../runtime/docker/DockerDriver.js";
+import { catalogFor, createRuntime } from "../../platform.js";
 import { hostOnly, printJson, printTable, progressFor } from "../context.js";
 
 interface BuildLocalOptions {
@@ -27,10 +26,7 @@ export function registerImages(program: Command): void {
     .option("--json", "machine-readable output")
     .action(async function (this: Command, opts: BuildLocalOptions) {
       const config = hostOnly(this);
-      const driver = new DockerDriver({
-        socketPath: config.dockerSocket,
-        pullTimeoutMs: config.pullTimeoutMs,
-      });
+      const driver = await createRuntime(config);
       await driver.ping();
       const only = opts.only
         ?.split(",")

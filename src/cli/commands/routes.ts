@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { addDomain, removeDomain } from "../../proxy/customDomains.js";
+import { addDomain, removeDomain } from "../../lifecycle/customDomains.js";
 import { listRoutes } from "../../proxy/listRoutes.js";
 import { cliActor, printJson, printTable, withPlatform } from "../context.js";
 

@@ -2,15 +2,15 @@ import { z } from "zod";
 import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { parseCustomDomain } from "../domain/hostnames.js";
+import { parseSpec } from "../domain/instanceSpec.js";
 import { nameSchema } from "../domain/names.js";
-import type { Actor } from "../lifecycle/actor.js";
-import { instanceChange } from "../lifecycle/changeRecord.js";
-import { parseSpec } from "../lifecycle/instanceSpec.js";
-import { parseInput } from "../lifecycle/parseInput.js";
-import { requireInstance } from "../lifecycle/removeInstance.js";
+import { routedPort } from "../proxy/routes.js";
 import { deleteDomain, insertDomain } from "../store/domainRepository.js";
 import { recordChange } from "../store/recordChange.js";
-import { routedPort } from "./routes.js";
+import type { Actor } from "./actor.js";
+import { instanceChange } from "./changeRecord.js";
+import { parseInput } from "./parseInput.js";
+import { requireInstance } from "./requireInstance.js";
 
 export const domainInputSchema = z.object({
   tenant: nameSchema,

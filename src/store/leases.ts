@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import type { Executor } from "../store/database.js";
+import type { Executor } from "./database.js";
 
 /** This process's lease holder id: host, pid and a random part (a restarted process never inherits). */
 export const LEASE_HOLDER = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;

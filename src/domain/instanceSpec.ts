@@ -1,5 +1,4 @@
-import type { CatalogEntry } from "../catalog/loadCatalog.js";
-import { type Plug, plugSchema } from "../domain/manifest.js";
+import { type Plug, plugSchema } from "./manifest.js";
 
 /** Per-service resource overrides set by `aims update`. */
 export interface ResourceOverride {
@@ -25,8 +24,8 @@ export interface InstanceSpec {
   keepVolumes?: boolean;
 }
 
-/** A new instance's spec from its catalog entry and validated (non-secret) inputs. */
-export function newSpec(entry: CatalogEntry, inputs: Record<string, string>): InstanceSpec {
+/** A new instance's spec from its catalog entry (manifest + directory) and validated (non-secret) inputs. */
+export function newSpec(entry: { plug: Plug; dir: string }, inputs: Record<string, string>): InstanceSpec {
   return {
     inputs,
     plug: entry.plug,

@@ -26,7 +26,15 @@ export function sendError(err: unknown, request: FastifyRequest, reply: FastifyR
   const expected = err instanceof AimsError ? err : fromFastifyError(err as FastifyError);
   const body: ApiErrorBody = { ...toErrorBody(expected ?? err), requestId: String(request.id) };
   if (expected) {
-    logger.info({ request: request.id, code: expected.code, status: expected.status }, expected.message);
+    logger.info(
+      {
+        request: request.id,
+        code: expected.code,
+        status: expected.status,
+        ...(expected.cause !== undefined ? { cause: errorSummary(expected.cause) } : {}),
+      },
+      expected.message,
+    );
     if (expected.code === "unauthorized") reply.header("www-authenticate", 'Bearer realm="aims"');
     void reply.status(expected.status).send(body);
     return;

@@ -1,3 +1,4 @@
+import { AimsError } from "../domain/errors.js";
 import type { HealthCheck, Plug, PlugService } from "../domain/manifest.js";
 import {
   containerLabels,
@@ -78,7 +79,12 @@ export function startOrder(plug: Plug): PlugService[] {
   const out: PlugService[] = [];
   const visit = (svc: PlugService, trail: string[]) => {
     if (done.has(svc.name)) return;
-    if (trail.includes(svc.name)) throw new Error(`dependency cycle: ${[...trail, svc.name].join(" -> ")}`);
+    // Manifests with a cycle are refused at validation; a stored spec from before that rule still says why.
+    if (trail.includes(svc.name))
+      throw new AimsError(
+        "invalid_input",
+        `services depend on each other in a cycle: ${[...trail, svc.name].join(" -> ")}`,
+      );
     for (const dep of svc.dependsOn) {
       const target = plug.services.find((s) => s.name === dep);
       if (target) visit(target, [...trail, svc.name]);
@@ -133,7 +139,7 @@ export function renderInstance(plug: Plug, ctx: RenderContext): InstancePlan {
           });
       }
       const image = ctx.images[svc.name];
-      if (!image) throw new Error(`no image resolved for service ${svc.name}`);
+      if (!image) throw new AimsError("failed", `no image was prepared for service ${svc.name}`);
       const spec: ContainerSpec = {
         name: containerName(prefix, svc.name, replica, ctx.instance.revision),
         image,
@@ -207,7 +213,11 @@ export function resolveEnv(
     out[key] = value.replace(/\$\{secrets\.([A-Za-z0-9_-]+)\}/g, (_w, name: string) => {
       if (secrets === "redacted") return `<secret:${name}>`;
       const v = secrets[name];
-      if (v === undefined) throw new Error(`secret ${name} is missing for this instance`);
+      if (v === undefined)
+        throw new AimsError(
+          "failed",
+          `secret ${name} is missing for this instance (its stored secrets are incomplete)`,
+        );
       return v;
     });
   }

@@ -20,13 +20,17 @@ const defaultStatus: Record<AimsErrorCode, number> = {
   failed: 500,
 };
 
-/** An expected error: a code, a message a person can act on, and the HTTP status it maps to. */
+/**
+ * An expected error: a code, a message a person can act on, and the HTTP status it maps to. `cause`
+ * (the underlying error) is logged, never returned to a client.
+ * @example throw new AimsError("unavailable", "the registry did not answer", undefined, { cause: err })
+ */
 export class AimsError extends Error {
   readonly code: AimsErrorCode;
   readonly status: number;
 
-  constructor(code: AimsErrorCode, message: string, status?: number) {
-    super(message);
+  constructor(code: AimsErrorCode, message: string, status?: number, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = "AimsError";
     this.code = code;
     this.status = status ?? defaultStatus[code];

@@ -59,6 +59,28 @@ describe("plug manifest", () => {
     const caps = { ...base, services: [{ name: "web", image: "a:1", capAdd: ["SYS_ADMIN"] }] };
     expect(problems(caps).join()).toMatch(/capAdd/);
   });
+  it("refuses services that depend on each other in a cycle, naming it once", () => {
+    const plug = {
+      ...base,
+      services: [
+        { name: "web", image: "a:1", dependsOn: ["api"] },
+        { name: "api", image: "b:1", dependsOn: ["db"] },
+        { name: "db", image: "c:1", dependsOn: ["api"] },
+      ],
+    };
+    const found = problems(plug).filter((p) => p.includes("cycle"));
+    expect(found).toEqual([
+      "services.1.dependsOn: services depend on each other in a cycle: api -> db -> api",
+    ]);
+    const chain = {
+      ...base,
+      services: [
+        { ...base.services[0]!, dependsOn: ["db"] },
+        { name: "db", image: "c:1" },
+      ],
+    };
+    expect(problems(chain)).toEqual([]);
+  });
   it("parses image references and sizes", () => {
     expect(parseImageRef("registry:5000/a/b:1.2")).toEqual({ repository: "registry:5000/a/b", tag: "1.2" });
     expect(parseImageRef("registry:5000/a/b")).toEqual({ repository: "registry:5000/a/b", tag: undefined });

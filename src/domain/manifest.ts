@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AimsError } from "./errors.js";
 import { nameSchema } from "./names.js";
 
 /** Manifest API version this build of AIMS reads. */
@@ -125,7 +126,7 @@ export const memorySchema = z
 /** Parses `256m` / `1g` / `512Mi` into bytes. */
 export function parseMemory(value: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)/i.exec(value.trim());
-  if (!m) throw new Error(`bad memory value ${value}`);
+  if (!m) throw new AimsError("invalid_input", `memory ${value} is not a size like 256m, 1g or 512Mi`);
   const unit = (m[2] ?? "").toLowerCase();
   const mult = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
   return Math.round(Number(m[1]) * mult);
@@ -242,9 +243,38 @@ function checkPlugReferences(plug: Omit<Plug, never>, ctx: z.RefinementCtx): voi
       if (!serviceNames.includes(dep) || dep === svc.name)
         issue(`dependsOn names unknown service ${dep}`, ["services", si, "dependsOn"]);
     }
+    const cycle = dependencyCycle(plug.services, svc.name);
+    // Reported once, at the first declared service of the cycle.
+    if (
+      cycle &&
+      cycle[0] === svc.name &&
+      plug.services.find((s) => cycle.includes(s.name))?.name === svc.name
+    )
+      issue(`services depend on each other in a cycle: ${cycle.join(" -> ")}`, ["services", si, "dependsOn"]);
     const d3 = dup(svc.ports.map((p) => p.name));
     if (d3) issue(`duplicate port name ${d3}`, ["services", si, "ports"]);
     const d4 = dup(svc.volumes.map((v) => v.name));
     if (d4) issue(`duplicate volume name ${d4}`, ["services", si, "volumes"]);
   });
+}
+
+/**
+ * The first dependency cycle reachable from service `from` (`["a", "b", "a"]`), or undefined. A plug
+ * whose services wait for each other in a circle could never start.
+ */
+export function dependencyCycle(
+  services: ReadonlyArray<{ name: string; dependsOn: string[] }>,
+  from: string,
+): string[] | undefined {
+  const byName = new Map(services.map((s) => [s.name, s]));
+  const visit = (name: string, trail: string[]): string[] | undefined => {
+    const at = trail.indexOf(name);
+    if (at >= 0) return [...trail.slice(at), name];
+    for (const dep of byName.get(name)?.dependsOn ?? []) {
+      const found = visit(dep, [...trail, name]);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return visit(from, []);
 }

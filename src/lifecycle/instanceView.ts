@@ -1,11 +1,9 @@
 import type { OperationContext } from "../context.js";
 import { parseSpec } from "../domain/instanceSpec.js";
 import type { Plug } from "../domain/manifest.js";
-import { listAllocations } from "../ports/portAllocator.js";
 import { type ProxyAddress, proxyUrls, routedPort } from "../proxy/routes.js";
 import type { InstanceRow } from "../store/instanceRepository.js";
 import type { AllocationsTable } from "../store/schema.js";
-import { findTenantById } from "../store/tenantRepository.js";
 
 export interface PortView {
   service: string;
@@ -87,16 +85,72 @@ export function toInstanceView(
   };
 }
 
-/** The user view of a stored instance (its pinned manifest gives port protocols). */
-export async function viewOf(p: OperationContext, row: InstanceRow): Promise<InstanceView> {
-  const tenant = await findTenantById(p.store.db, row.tenant_id);
-  const allocations = await listAllocations(p.store.db, { instanceId: row.id });
-  return toInstanceView(
-    row,
-    tenant?.name ?? "?",
-    parseSpec(row.spec).plug,
-    allocations,
-    p.config.bindAddress,
-    p.config.proxy,
+const pinned = new Map<string, Plug | undefined>();
+
+/**
+ * The manifest an instance runs (pinned in its spec, re-validated on parse), or the catalog's when the
+ * stored spec does not parse: one rule for every reader, so the CLI and the API show the same instance.
+ * The pinned manifest changes only with a new revision, so parses are cached by id and revision.
+ */
+export function pinnedPlug(p: OperationContext, row: InstanceRow): Plug | undefined {
+  const key = `${row.id}:${row.revision}`;
+  if (pinned.has(key)) return pinned.get(key);
+  let plug: Plug | undefined;
+  try {
+    plug = parseSpec(row.spec).plug;
+  } catch {
+    plug = p.catalog.entries.find((e) => e.plug.id === row.plug_id)?.plug;
+  }
+  if (pinned.size >= 10_000) pinned.clear();
+  pinned.set(key, plug);
+  return plug;
+}
+
+/**
+ * The user views of stored instances: the one read model of the CLI and the API. Pass the tenants'
+ * names and the rows' allocations when the caller already has them (a page), else they are read.
+ */
+export async function instanceViews(
+  p: OperationContext,
+  rows: InstanceRow[],
+  known: { tenantNames?: Map<string, string>; allocations?: AllocationsTable[] } = {},
+): Promise<InstanceView[]> {
+  if (!rows.length) return [];
+  const tenantIds = [...new Set(rows.map((r) => r.tenant_id))];
+  const names =
+    known.tenantNames ??
+    new Map(
+      (
+        await p.store.db.selectFrom("tenants").select(["id", "name"]).where("id", "in", tenantIds).execute()
+      ).map((t) => [t.id, t.name]),
+    );
+  const allocations =
+    known.allocations ??
+    (await p.store.db
+      .selectFrom("allocations")
+      .selectAll()
+      .where(
+        "instance_id",
+        "in",
+        rows.map((r) => r.id),
+      )
+      .execute());
+  const byInstance = new Map<string, AllocationsTable[]>();
+  for (const a of allocations) byInstance.set(a.instance_id, [...(byInstance.get(a.instance_id) ?? []), a]);
+  return rows.map((row) =>
+    toInstanceView(
+      row,
+      names.get(row.tenant_id) ?? "?",
+      pinnedPlug(p, row),
+      byInstance.get(row.id) ?? [],
+      p.config.bindAddress,
+      p.config.proxy,
+    ),
   );
+}
+
+/** The user view of one stored instance. */
+export async function viewOf(p: OperationContext, row: InstanceRow): Promise<InstanceView> {
+  const [view] = await instanceViews(p, [row]);
+  return view!;
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Kysely } from "kysely";
+import { AimsError } from "../domain/errors.js";
 import type { Logger } from "../logger.js";
 import { appendEvent } from "../store/eventLog.js";
 import { acquireLease, releaseLease } from "../store/leases.js";
@@ -160,7 +161,11 @@ export class RouteSync implements Routes {
     const deadline = Date.now() + LEASE_WAIT_MS;
     let delay = 10;
     while (!(await acquireLease(this.deps.db, LEASE, LEASE_TTL_MS))) {
-      if (Date.now() > deadline) throw new Error("another AIMS process held the proxy lease for too long");
+      if (Date.now() > deadline)
+        throw new AimsError(
+          "unavailable",
+          "another AIMS process held the proxy lease for too long; try again",
+        );
       await sleep(delay);
       delay = Math.min(delay * 2, 100);
     }

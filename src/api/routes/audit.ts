@@ -1,8 +1,9 @@
 import { listAuditFeed } from "../../store/auditFeed.js";
 import type { AuditRow } from "../../store/auditLog.js";
-import { requirePlatformAdmin, requireTenant } from "../../tenancy/principal.js";
+import { requirePlatformAdmin } from "../../tenancy/principal.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { defineRoute } from "../route.js";
+import { tenantListPage } from "../tenantListPage.js";
 import { tenantParams } from "./params.js";
 
 /** An audit entry as clients see it (the hash lets them check the chain). */
@@ -31,20 +32,19 @@ export const auditRoutes = [
     auth: "required",
     params: tenantParams,
     query: pageQuery,
-    handler: async ({ services: { platform }, caller, params, query }) => {
-      const { tenant } = await requireTenant(
-        platform.store.db,
-        caller.principal,
-        params.tenant,
-        "audit.read",
-      );
-      const rows = await listAuditFeed(platform.store.db, {
-        tenantId: tenant.id,
-        afterSeq: decodeCursor(query.cursor, "number"),
-        limit: query.limit + 1,
-      });
-      return toPage(rows, query.limit, (r) => r.seq, toAuditView);
-    },
+    handler: ({ services: { platform }, caller, params, query }) =>
+      tenantListPage(platform, caller, params.tenant, query, {
+        permission: "audit.read",
+        cursor: "number",
+        list: (tenant, after, limit) =>
+          listAuditFeed(platform.store.db, {
+            tenantId: tenant.id,
+            ...(after ? { afterSeq: after } : {}),
+            limit,
+          }),
+        key: (r) => r.seq,
+        view: (r) => toAuditView(r),
+      }),
   }),
   defineRoute({
     method: "GET",

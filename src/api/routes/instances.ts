@@ -1,14 +1,10 @@
 import { z } from "zod";
 import { AimsError } from "../../domain/errors.js";
-import { parseSpec } from "../../domain/instanceSpec.js";
-import type { Plug } from "../../domain/manifest.js";
 import { deployInstance } from "../../lifecycle/deployInstance.js";
-import { toInstanceView } from "../../lifecycle/instanceView.js";
+import { instanceViews } from "../../lifecycle/instanceView.js";
 import { planView } from "../../lifecycle/planView.js";
 import type { Platform } from "../../platform.js";
-import { listAllocations } from "../../ports/portAllocator.js";
 import { listInstancePage } from "../../store/instancePages.js";
-import type { InstanceRow } from "../../store/instanceRepository.js";
 import type { TenantRow } from "../../store/tenantRepository.js";
 import { actorOf, type Caller, requireTenant, tenantsWhere } from "../../tenancy/principal.js";
 import { INSTANCE_ACTIONS } from "../instanceActions.js";
@@ -32,45 +28,14 @@ async function instancePage(p: Platform, tenants: TenantRow[] | "all", query: z.
     afterId: decodeCursor(query.cursor, "string"),
     limit: query.limit + 1,
   });
-  const allNames =
-    names ??
-    new Map(
-      (await p.store.db.selectFrom("tenants").select(["id", "name"]).execute()).map((t) => [t.id, t.name]),
-    );
-  return toPage(
+  const page = toPage(
     rows,
     query.limit,
     (r) => r.id,
-    (row) =>
-      toInstanceView(
-        row,
-        allNames.get(row.tenant_id) ?? "?",
-        pinnedPlug(p, row),
-        allocations.filter((a) => a.instance_id === row.id),
-        p.config.bindAddress,
-        p.config.proxy,
-      ),
+    (row) => row,
   );
-}
-
-const pinned = new Map<string, Plug | undefined>();
-
-/**
- * The manifest an instance was deployed with (pinned in its spec, re-validated on parse), or the catalog's when
- * the spec predates pinning. The pinned manifest changes only with a new revision, so parses are cached by it.
- */
-function pinnedPlug(p: Platform, row: InstanceRow): Plug | undefined {
-  const key = `${row.id}:${row.revision}`;
-  if (pinned.has(key)) return pinned.get(key);
-  let plug: Plug | undefined;
-  try {
-    plug = parseSpec(row.spec).plug;
-  } catch {
-    plug = p.catalog.entries.find((e) => e.plug.id === row.plug_id)?.plug;
-  }
-  if (pinned.size >= 10_000) pinned.clear();
-  pinned.set(key, plug);
-  return plug;
+  const views = await instanceViews(p, page.items, { ...(names ? { tenantNames: names } : {}), allocations });
+  return { ...page, items: views };
 }
 
 /** Instances: list, deploy, get, delete, actions (logs and events in instanceStreams.ts). */
@@ -172,16 +137,10 @@ export const instanceRoutes = [
         params.name,
         "instance.read",
       );
-      const plug = pinnedPlug(platform, instance);
-      const allocations = await listAllocations(platform.store.db, { instanceId: instance.id });
-      return toInstanceView(
-        instance,
-        tenant.name,
-        plug,
-        allocations,
-        platform.config.bindAddress,
-        platform.config.proxy,
-      );
+      const [view] = await instanceViews(platform, [instance], {
+        tenantNames: new Map([[tenant.id, tenant.name]]),
+      });
+      return view;
     },
   }),
   defineRoute({

@@ -7,9 +7,10 @@ import {
   revokeApiKey,
   toApiKeyView,
 } from "../../tenancy/apiKeys.js";
-import { requireTenant, requireUser } from "../../tenancy/principal.js";
+import { requireUser } from "../../tenancy/principal.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { defineRoute } from "../route.js";
+import { tenantListPage } from "../tenantListPage.js";
 import { keyParams, tenantKeyParams, tenantParams } from "./params.js";
 
 /** API keys: a user's own, and a tenant's service keys. The key itself appears only in the create answer. */
@@ -90,25 +91,19 @@ export const keyRoutes = [
     auth: "required",
     params: tenantParams,
     query: pageQuery,
-    handler: async ({ services: { platform }, caller, params, query }) => {
-      const { tenant } = await requireTenant(
-        platform.store.db,
-        caller.principal,
-        params.tenant,
-        "key.manage",
-      );
-      const rows = await listApiKeys(
-        platform.store.db,
-        { tenantId: tenant.id },
-        { afterId: decodeCursor(query.cursor, "string"), limit: query.limit + 1 },
-      );
-      return toPage(
-        rows,
-        query.limit,
-        (r) => r.id,
-        (r) => toApiKeyView(r, tenant.name),
-      );
-    },
+    handler: ({ services: { platform }, caller, params, query }) =>
+      tenantListPage(platform, caller, params.tenant, query, {
+        permission: "key.manage",
+        cursor: "string",
+        list: (tenant, after, limit) =>
+          listApiKeys(
+            platform.store.db,
+            { tenantId: tenant.id },
+            { ...(after ? { afterId: after } : {}), limit },
+          ),
+        key: (r) => r.id,
+        view: (r, tenant) => toApiKeyView(r, tenant.name),
+      }),
   }),
   defineRoute({
     method: "DELETE",

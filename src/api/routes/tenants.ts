@@ -13,6 +13,7 @@ import { requireTenant, tenantsWhere } from "../../tenancy/principal.js";
 import { createTenant, createTenantInput, toTenantView } from "../../tenancy/tenants.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { defineRoute } from "../route.js";
+import { tenantListPage } from "../tenantListPage.js";
 import { invitationParams, memberParams, tenantParams } from "./params.js";
 
 /** Tenants, their members and invitations. */
@@ -73,19 +74,15 @@ export const tenantRoutes = [
     auth: "required",
     params: tenantParams,
     query: pageQuery,
-    handler: async ({ services: { platform }, caller, params, query }) => {
-      const { tenant } = await requireTenant(
-        platform.store.db,
-        caller.principal,
-        params.tenant,
-        "member.read",
-      );
-      const rows = await listMembers(platform.store.db, tenant.id, {
-        afterUserId: decodeCursor(query.cursor, "string"),
-        limit: query.limit + 1,
-      });
-      return toPage(rows, query.limit, (r) => r.user_id, toMemberView);
-    },
+    handler: ({ services: { platform }, caller, params, query }) =>
+      tenantListPage(platform, caller, params.tenant, query, {
+        permission: "member.read",
+        cursor: "string",
+        list: (tenant, after, limit) =>
+          listMembers(platform.store.db, tenant.id, { ...(after ? { afterUserId: after } : {}), limit }),
+        key: (r) => r.user_id,
+        view: toMemberView,
+      }),
   }),
   defineRoute({
     method: "PATCH",
@@ -135,24 +132,15 @@ export const tenantRoutes = [
     auth: "required",
     params: tenantParams,
     query: pageQuery,
-    handler: async ({ services: { platform }, caller, params, query }) => {
-      const { tenant } = await requireTenant(
-        platform.store.db,
-        caller.principal,
-        params.tenant,
-        "invitation.manage",
-      );
-      const rows = await listInvitations(platform.store.db, tenant.id, {
-        afterId: decodeCursor(query.cursor, "string"),
-        limit: query.limit + 1,
-      });
-      return toPage(
-        rows,
-        query.limit,
-        (r) => r.id,
-        (r) => toInvitationView(r, tenant.name),
-      );
-    },
+    handler: ({ services: { platform }, caller, params, query }) =>
+      tenantListPage(platform, caller, params.tenant, query, {
+        permission: "invitation.manage",
+        cursor: "string",
+        list: (tenant, after, limit) =>
+          listInvitations(platform.store.db, tenant.id, { ...(after ? { afterId: after } : {}), limit }),
+        key: (r) => r.id,
+        view: (r, tenant) => toInvitationView(r, tenant.name),
+      }),
   }),
   defineRoute({
     method: "DELETE",

@@ -119,7 +119,9 @@ export class DockerDriver implements RuntimeDriver {
       if (failure) throw new AimsError("failed", `building image ${tag} failed: ${failure}`);
     } catch (err) {
       if (isAimsError(err)) throw err;
-      throw new AimsError("failed", `building image ${tag} failed: ${engineMessage(err)}`);
+      throw new AimsError("failed", `building image ${tag} failed: ${engineMessage(err)}`, undefined, {
+        cause: err,
+      });
     }
   }
 

@@ -1,0 +1,51 @@
+import { execFile } from "node:child_process";
+import { resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newId } from "../src/domain/names.js";
+import { insertInstance } from "../src/store/instanceRepository.js";
+import { insertTenant } from "../src/store/tenantRepository.js";
+import { type ApiFixture, createApiFixture } from "./support/apiFixture.js";
+
+const CLI = resolve(import.meta.dirname, "../dist/cli/main.js");
+let f: ApiFixture;
+beforeAll(async () => {
+  f = await createApiFixture();
+  const db = f.platform.store.db;
+  const tenant = await insertTenant(db, { name: "readers" });
+  const now = new Date().toISOString();
+  // A spec that no longer parses (e.g. written by a release whose manifest schema was looser).
+  await insertInstance(db, {
+    id: newId(),
+    tenant_id: tenant.id,
+    name: "odd",
+    plug_id: "static-site",
+    plug_version: "1.0.0",
+    desired_state: "running",
+    observed_state: "ready",
+    reason: null,
+    revision: 1,
+    spec: JSON.stringify({ plug: { id: "static-site", services: "not a list" }, inputs: {} }),
+    created_at: now,
+    updated_at: now,
+    removed_at: null,
+  });
+});
+afterAll(() => f.close());
+
+describe("one instance read model", () => {
+  it("shows an instance whose stored spec does not parse the same in `aims ps --json` and the API", async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [CLI, "ps", "--tenant", "readers", "--json"],
+      {
+        env: { ...process.env, AIMS_DATA_DIR: f.dataDir, AIMS_PROXY: "off", AIMS_LOG_LEVEL: "silent" },
+      },
+    );
+    const [fromCli] = JSON.parse(stdout);
+    const api = await f.call("GET", "/v1/tenants/readers/instances/odd", { as: { key: f.operatorKey } });
+    expect(api.statusCode).toBe(200);
+    expect(fromCli).toEqual(api.json());
+    expect(fromCli).toMatchObject({ name: "odd", tenant: "readers", plug: "static-site", state: "ready" });
+  });
+});

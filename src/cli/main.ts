@@ -4,6 +4,7 @@ import { registerCatalog } from "./commands/catalog.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerEvents } from "./commands/events.js";
+import { registerHistory } from "./commands/history.js";
 import { registerImages } from "./commands/images.js";
 import { registerLifecycle } from "./commands/lifecycle.js";
 import { registerLogs } from "./commands/logs.js";
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerLifecycle(program);
   registerScale(program);
   registerUpdate(program);
+  registerHistory(program);
   registerReconcile(program);
   registerServe(program);
   registerService(program);

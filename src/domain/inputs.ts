@@ -40,21 +40,24 @@ export function checkInputValue(input: PlugInput, value: string): string | undef
   }
 }
 
+/** One problem sentence per key the plug has no input for (deploy and update refuse them alike). */
+export function unknownInputs(plug: Plug, keys: string[]): string[] {
+  const known = new Set(plug.inputs.map((i) => i.key));
+  const all = plug.inputs.map((i) => i.key);
+  return keys
+    .filter((key) => !known.has(key))
+    .map(
+      (key) =>
+        `unknown input ${key} for plug ${plug.id}${all.length ? ` (known: ${all.join(", ")})` : " (it takes no inputs)"}`,
+    );
+}
+
 /**
  * Resolves a deploy's `--set` answers against the plug's inputs: unknown keys, invalid values and
  * missing required answers are all reported at once, before anything is created.
  */
 export function resolveInputs(plug: Plug, answers: Record<string, string>): InputValues {
-  const problems: string[] = [];
-  const known = new Map(plug.inputs.map((i) => [i.key, i]));
-  for (const key of Object.keys(answers)) {
-    if (!known.has(key)) {
-      const keys = plug.inputs.map((i) => i.key);
-      problems.push(
-        `unknown input ${key} for plug ${plug.id}${keys.length ? ` (known: ${keys.join(", ")})` : " (it takes no inputs)"}`,
-      );
-    }
-  }
+  const problems: string[] = unknownInputs(plug, Object.keys(answers));
   const values: InputValues = {};
   for (const input of plug.inputs) {
     const given = answers[input.key];

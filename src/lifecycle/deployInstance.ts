@@ -194,6 +194,8 @@ async function configure(
         revision: 1,
         plug_version: entry.plug.version,
         spec,
+        changes: JSON.stringify({ deployed: { plug: entry.plug.id, version: entry.plug.version } }),
+        actor: actor.id,
       });
       for (const row of sealAll(p.masterKey, instance.id, secrets)) await putSecret(trx, row);
       await recordPorts(trx, instance.id);

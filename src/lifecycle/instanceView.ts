@@ -1,4 +1,5 @@
 import type { OperationContext } from "../context.js";
+import { type InstanceFailure, parseFailure } from "../domain/instanceFailure.js";
 import { parseSpec } from "../domain/instanceSpec.js";
 import type { Plug } from "../domain/manifest.js";
 import { type ProxyAddress, proxyUrls, routedPort } from "../proxy/routes.js";
@@ -30,6 +31,8 @@ export interface InstanceView {
   proxyUrl: string | null;
   /** Through the proxy by path (`http://127.0.0.1:8080/acme/web/`), for when the host name does not resolve. */
   proxyPathUrl: string | null;
+  /** The last failure (what, why, exit code, OOM, log lines), kept until a change succeeds; null when none. */
+  lastFailure: InstanceFailure | null;
   createdAt: string;
 }
 
@@ -81,6 +84,7 @@ export function toInstanceView(
     url: ports.find((p) => p.url)?.url ?? null,
     proxyUrl: routed?.url ?? null,
     proxyPathUrl: routed?.pathUrl ?? null,
+    lastFailure: parseFailure(row.last_failure),
     createdAt: row.created_at,
   };
 }

@@ -43,6 +43,7 @@ function instanceRow(overrides: Partial<InstanceRow> = {}): InstanceRow {
     restart_done_at: null,
     running_revision: 1,
     failure_code: null,
+    last_failure: null,
     ...overrides,
   };
 }
@@ -273,7 +274,30 @@ describe("planReady", () => {
       },
       event: "instance.ready",
       data: { revision: 1 },
+      outcome: { revision: 1, outcome: "healthy", reason: null },
     });
+  });
+
+  it("clears the last failure when a change a person asked for succeeds", () => {
+    const row = instanceRow({ observed_state: "updating", revision: 2, last_failure: '{"reason":"x"}' });
+    expect(planReady(row, row, "update", 0, nowIso)?.patch.last_failure).toBeNull();
+    const stopped = instanceRow({ observed_state: "stopped", last_failure: '{"reason":"x"}' });
+    const started = instanceRow({ observed_state: "deploying", last_failure: '{"reason":"x"}' });
+    expect(planReady(stopped, started, "heal", 0, nowIso)?.patch).toMatchObject({
+      observed_state: "ready",
+      last_failure: null,
+    });
+  });
+
+  it("keeps the last failure when a crash heals by itself", () => {
+    const before = instanceRow({
+      observed_state: "degraded",
+      retry_at: iso(-1),
+      last_failure: '{"reason":"x"}',
+    });
+    expect(planReady(before, before, "heal", 0, nowIso)?.patch).not.toHaveProperty("last_failure");
+    const ready = instanceRow({ last_failure: '{"reason":"x"}' });
+    expect(planReady(ready, ready, "heal", 0, nowIso)).toBeUndefined();
   });
 
   it("records a backoff restart: last_restart_at and the restart number", () => {
@@ -324,23 +348,41 @@ describe("planReady", () => {
 });
 
 describe("planFailure and undoneDeploy", () => {
-  const failure = { reason: "health check timed out", code: "unhealthy" };
+  const failure = { what: "start", reason: "health check timed out", code: "unhealthy" };
 
-  it("rolls a failed update back to the last healthy revision", () => {
+  it("rolls a failed update back to the last healthy revision, carrying the dated failure", () => {
     const row = instanceRow({ revision: 3, running_revision: 2, observed_state: "updating" });
     expect(planFailure(row, "update", failure, NOW, policy)).toEqual({
       do: "rollback",
       revision: 2,
       reason: "health check timed out",
+      failure: { what: "start", reason: "health check timed out", at: iso(0), revision: 3 },
     });
   });
 
-  it("undoes a first deploy that never became ready, keeping the error code", () => {
+  it("undoes a first deploy that never became ready, keeping the error code and the container's evidence", () => {
     const row = instanceRow({ observed_state: "deploying", first_ready_at: null, running_revision: null });
-    expect(planFailure(row, "deploy", failure, NOW, policy)).toEqual({
+    const exited = {
+      what: "start of web-1",
+      container: "aims-t-blog-web-1-r1",
+      reason: "container exited with code 3",
+      code: "failed",
+      exitCode: 3,
+      oomKilled: false,
+      logLines: ["boom"],
+    };
+    expect(planFailure(row, "deploy", exited, NOW, policy)).toEqual({
       do: "undo",
-      reason: "health check timed out",
-      code: "unhealthy",
+      code: "failed",
+      failure: {
+        what: "start of web-1",
+        reason: "aims-t-blog-web-1-r1: container exited with code 3",
+        exitCode: 3,
+        oomKilled: false,
+        logLines: ["boom"],
+        at: iso(0),
+        revision: 1,
+      },
     });
   });
 
@@ -357,20 +399,23 @@ describe("planFailure and undoneDeploy", () => {
     expect(t.do === "transition" && t.patch.restart_done_at).toBe(iso(-5));
   });
 
-  it("undoneDeploy: failed and removed, audited as a failed deploy", () => {
-    expect(undoneDeploy("image not found", "not_found", iso(0))).toEqual({
+  it("undoneDeploy: failed and removed with the failure kept, audited as a failed deploy, the revision failed", () => {
+    const f = { what: "image preparation", reason: "image not found", at: iso(0), revision: 1 };
+    expect(undoneDeploy(instanceRow(), f, "not_found", iso(0))).toEqual({
       do: "transition",
       patch: {
         observed_state: "failed",
         desired_state: "removed",
         reason: "image not found",
         failure_code: "not_found",
+        last_failure: JSON.stringify(f),
         removed_at: iso(0),
       },
       event: "instance.failed",
       action: "instance.deploy",
       result: "failed",
       data: { reason: "image not found", rolledBack: true },
+      outcome: { revision: 1, outcome: "failed", reason: "image not found" },
     });
   });
 });
@@ -378,13 +423,21 @@ describe("planFailure and undoneDeploy", () => {
 describe("planCrash and the restart count", () => {
   it("degrades with a doubling backoff and says when the restart comes", () => {
     const row = instanceRow({ failures: 1, last_restart_at: iso(-1000) });
-    expect(planCrash(row, "web-1", "exited with code 1", NOW, policy)).toEqual({
+    const crash = { what: "container web-1", container: "web-1", reason: "exited with code 1", exitCode: 1 };
+    expect(planCrash(row, crash, NOW, policy)).toEqual({
       do: "transition",
       patch: {
         observed_state: "degraded",
         failures: 2,
         retry_at: iso(2000),
         reason: "web-1: exited with code 1; restart 2/3 in 2.0s",
+        last_failure: JSON.stringify({
+          what: "container web-1",
+          reason: "web-1: exited with code 1",
+          exitCode: 1,
+          at: iso(0),
+          revision: 1,
+        }),
       },
       event: "instance.degraded",
       data: { reason: "web-1: exited with code 1", restart: 2, inMs: 2000 },
@@ -393,13 +446,15 @@ describe("planCrash and the restart count", () => {
 
   it("fails with the reason once the retries are spent", () => {
     const row = instanceRow({ failures: 3, retry_at: iso(-1) });
-    expect(planCrash(row, "web-1", "out of memory", NOW, policy)).toEqual({
+    const oom = { what: "container web-1", container: "web-1", reason: "out of memory", oomKilled: true };
+    expect(planCrash(row, oom, NOW, policy)).toEqual({
       do: "transition",
       patch: {
         observed_state: "failed",
         failures: 4,
         retry_at: null,
         reason: "web-1: out of memory (gave up after 3 restarts)",
+        last_failure: expect.stringContaining('"oomKilled":true'),
       },
       event: "instance.failed",
       result: "failed",

@@ -1,5 +1,7 @@
+import type { InstanceFailure } from "../domain/instanceFailure.js";
 import type { ContainerState } from "../runtime/RuntimeDriver.js";
 import type { InstanceRow, InstanceStatePatch } from "../store/instanceRepository.js";
+import type { RevisionOutcome } from "../store/schema.js";
 
 /**
  * The reconciler's decisions, pure and synchronous: from an instance row, the containers the engine
@@ -16,7 +18,15 @@ export interface Transition {
   action?: string;
   result?: "ok" | "failed";
   data?: Record<string, unknown>;
+  /** What became of a revision, recorded in the same transaction (history). */
+  outcome?: { revision: number; outcome: RevisionOutcome; reason: string | null };
 }
+
+/** A failure as the executor saw it; the planner dates it and names the revision. */
+export type FailureInput = Omit<InstanceFailure, "at" | "revision"> & {
+  /** The Docker container that exited, when one did (its name prefixes the reason). */
+  container?: string;
+};
 
 /** How a converge pass treats a failure: undo a first deploy, roll back an update, or retry (heal / restart). */
 export type ConvergeMode = "deploy" | "update" | "restart" | "heal";
@@ -38,9 +48,9 @@ export type ReconcileAction =
 export type FailureAction =
   | Transition
   /** Bring back `revision` (the last one that was healthy), or fail when there is none. */
-  | { do: "rollback"; revision: number | null; reason: string }
+  | { do: "rollback"; revision: number | null; reason: string; failure: InstanceFailure }
   /** A first deploy that never became ready: remove everything, release, record failed + removed. */
-  | { do: "undo"; reason: string; code: string };
+  | { do: "undo"; failure: InstanceFailure; code: string };
 
 /** Restart policy numbers (from configuration). */
 export interface RestartPolicy {
@@ -169,7 +179,11 @@ export function planReady(
 ): Transition | undefined {
   // A restart after backoff (a crash healed); a restart a person asked for starts a fresh count instead.
   const restarted = mode === "heal" && Boolean(before.retry_at);
+  // A change a person asked for that succeeded clears the last failure; a crash healed keeps it.
+  const personChange = mode !== "heal" || ["stopped", "suspended", "pending"].includes(before.observed_state);
+  const clearFailure = personChange && current.last_failure !== null;
   const unchanged =
+    !clearFailure &&
     current.observed_state === "ready" &&
     !current.reason &&
     !restarted &&
@@ -184,6 +198,7 @@ export function planReady(
       reason: null,
       retry_at: null,
       running_revision: current.revision,
+      ...(clearFailure ? { last_failure: null } : {}),
       ...restartDone(current),
       ...(restarted ? { last_restart_at: nowIso } : {}),
       ...(current.first_ready_at ? {} : { first_ready_at: nowIso }),
@@ -194,6 +209,9 @@ export function planReady(
       ...(restarted ? { restart: before.failures } : {}),
       ...(stale ? { removedStale: stale } : {}),
     },
+    ...(current.running_revision === current.revision
+      ? {}
+      : { outcome: { revision: current.revision, outcome: "healthy" as const, reason: null } }),
   };
 }
 
@@ -205,13 +223,16 @@ export function planReady(
 export function planFailure(
   row: InstanceRow,
   mode: ConvergeMode,
-  failure: { reason: string; code: string },
+  failure: FailureInput & { code: string },
   now: number,
   policy: RestartPolicy,
 ): FailureAction {
-  if (mode === "update") return { do: "rollback", revision: row.running_revision, reason: failure.reason };
-  if (!row.first_ready_at) return { do: "undo", reason: failure.reason, code: failure.code };
-  const crash = planCrash(row, undefined, failure.reason, now, policy);
+  const { code, ...seen } = failure;
+  const record = failureRecord(row, seen, now);
+  if (mode === "update")
+    return { do: "rollback", revision: row.running_revision, reason: record.reason, failure: record };
+  if (!row.first_ready_at) return { do: "undo", failure: record, code };
+  const crash = planCrash(row, seen, now, policy);
   return { ...crash, patch: { ...crash.patch, ...restartDone(row) } };
 }
 
@@ -221,7 +242,13 @@ function restartDone(row: InstanceRow): { restart_done_at?: string | null } {
 }
 
 /** The patch and event of a first deploy undone: failed, and removed so its name is free again. */
-export function undoneDeploy(reason: string, code: string, nowIso: string): Transition {
+export function undoneDeploy(
+  row: InstanceRow,
+  failure: InstanceFailure,
+  code: string,
+  nowIso: string,
+): Transition {
+  const reason = failure.reason;
   return {
     do: "transition",
     patch: {
@@ -229,12 +256,25 @@ export function undoneDeploy(reason: string, code: string, nowIso: string): Tran
       desired_state: "removed",
       reason,
       failure_code: code,
+      last_failure: JSON.stringify(failure),
       removed_at: nowIso,
     },
     event: "instance.failed",
     action: "instance.deploy",
     result: "failed",
     data: { reason, rolledBack: true },
+    outcome: { revision: row.revision, outcome: "failed", reason },
+  };
+}
+
+/** A failure dated and tied to the revision it happened to; the reason names the container that exited. */
+export function failureRecord(row: InstanceRow, failure: FailureInput, now: number): InstanceFailure {
+  const { container, ...seen } = failure;
+  return {
+    ...seen,
+    at: new Date(now).toISOString(),
+    revision: row.revision,
+    reason: container ? `${container}: ${failure.reason}` : failure.reason,
   };
 }
 
@@ -260,13 +300,14 @@ export function nextFailureCount(row: InstanceRow, now: number, stableAfterMs: n
  */
 export function planCrash(
   row: InstanceRow,
-  container: string | undefined,
-  reason: string,
+  failure: FailureInput,
   now: number,
   policy: RestartPolicy,
 ): Transition {
   const failures = nextFailureCount(row, now, policy.stableAfterMs);
-  const what = container ? `${container}: ${reason}` : reason;
+  const record = failureRecord(row, failure, now);
+  const what = record.reason;
+  const last_failure = JSON.stringify(record);
   if (failures > policy.maxRetries)
     return {
       do: "transition",
@@ -275,6 +316,7 @@ export function planCrash(
         failures,
         retry_at: null,
         reason: `${what} (gave up after ${policy.maxRetries} restarts)`,
+        last_failure,
       },
       event: "instance.failed",
       result: "failed",
@@ -288,6 +330,7 @@ export function planCrash(
       failures,
       retry_at: new Date(now + delay).toISOString(),
       reason: `${what}; restart ${failures}/${policy.maxRetries} in ${(delay / 1000).toFixed(1)}s`,
+      last_failure,
     },
     event: "instance.degraded",
     data: { reason: what, restart: failures, inMs: delay },

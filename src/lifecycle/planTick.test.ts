@@ -32,6 +32,7 @@ function instanceRow(overrides: Partial<InstanceRow> = {}): InstanceRow {
     restart_done_at: null,
     running_revision: 1,
     failure_code: null,
+    last_failure: null,
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import type { ReconcilerContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
+import { exitSentence } from "../domain/instanceFailure.js";
 import { type InstanceSpec, parseSpec } from "../domain/instanceSpec.js";
 import { releasePorts } from "../ports/portAllocator.js";
 import { type ContainerState, LABEL, type ProgressSink } from "../runtime/RuntimeDriver.js";
@@ -9,6 +10,7 @@ import { convergeInstance, planFor } from "./convergeInstance.js";
 import { crashPoint } from "./crashPoint.js";
 import {
   type ConvergeMode,
+  type FailureInput,
   planCrash,
   planFailure,
   planReady,
@@ -22,7 +24,7 @@ import { resolveImages } from "./resolveImages.js";
 import { rollbackUpdate } from "./rollbackUpdate.js";
 import { teardownInstance } from "./teardownInstance.js";
 import { transition } from "./transition.js";
-import { exitReason } from "./waitForHealthy.js";
+import { ContainerExitedError, exitEvidence } from "./waitForHealthy.js";
 
 /** What one reconcile pass of an instance achieved; `retryAt` asks for another pass at that time. */
 export interface ReconcileResult {
@@ -109,8 +111,14 @@ async function execute(pass: Pass, action: ReconcileAction): Promise<boolean> {
       return true;
     case "crash": {
       const inspected = (await p.runtime.inspectContainer(action.container.id)) ?? action.container;
-      const reason = await exitReason(p.runtime, inspected);
-      await record(pass, planCrash(pass.row, action.container.name, reason, Date.now(), p.config.restart));
+      const evidence = await exitEvidence(p.runtime, inspected);
+      const failure: FailureInput = {
+        container: action.container.name,
+        what: `container ${containerLabel(action.container)}`,
+        reason: exitSentence(evidence),
+        ...evidence,
+      };
+      await record(pass, planCrash(pass.row, failure, Date.now(), p.config.restart));
       scheduleRetry(pass);
       return true;
     }
@@ -126,6 +134,7 @@ async function record(pass: Pass, t: Transition): Promise<void> {
     ...(t.action ? { action: t.action } : {}),
     ...(t.result ? { result: t.result } : {}),
     ...(t.data ? { data: t.data } : {}),
+    ...(t.outcome ? { outcome: t.outcome } : {}),
   });
 }
 
@@ -185,23 +194,35 @@ function prepareImages(p: ReconcilerContext, spec: InstanceSpec, progress: Progr
 async function failed(pass: Pass, mode: ConvergeMode, err: unknown): Promise<void> {
   const { p } = pass;
   if (err instanceof AimsError && err.code === "unavailable" && !(await engineAnswers(p))) throw err;
-  const reason = err instanceof Error ? err.message : String(err);
-  const code = err instanceof AimsError ? err.code : "failed";
-  const next = planFailure(pass.row, mode, { reason, code }, Date.now(), p.config.restart);
+  const next = planFailure(pass.row, mode, failureOf(err, mode), Date.now(), p.config.restart);
   switch (next.do) {
     case "rollback":
       pass.row = await rollbackUpdate(p, pass.tenant, pass.row, next, pass.progress);
       return;
     case "undo":
-      pass.progress(`deploy failed, rolling back: ${reason}`);
+      pass.progress(`deploy failed, rolling back: ${next.failure.reason}`);
       await teardownInstance(p, pass.row.id, { keepVolumes: false }, pass.progress);
       await releaseInstanceResources(p, pass.row.id);
-      await record(pass, undoneDeploy(next.reason, next.code, new Date().toISOString()));
+      await record(pass, undoneDeploy(pass.row, next.failure, next.code, new Date().toISOString()));
       return;
     case "transition":
       await record(pass, next);
       scheduleRetry(pass);
   }
+}
+
+/** What a failed converge tells a person: the container that exited (with its evidence), or the step. */
+function failureOf(err: unknown, mode: ConvergeMode): FailureInput & { code: string } {
+  const reason = err instanceof Error ? err.message : String(err);
+  const code = err instanceof AimsError ? err.code : "failed";
+  if (err instanceof ContainerExitedError)
+    return { what: `start of ${err.container}`, reason, code, ...err.evidence };
+  return { what: mode === "update" ? "update" : "start", reason, code };
+}
+
+/** `web-1` for a container labelled with its service and replica. */
+function containerLabel(c: ContainerState): string {
+  return `${c.labels[LABEL.service] ?? c.name}-${c.labels[LABEL.replica] ?? "1"}`;
 }
 
 /** True when the engine answers: an `unavailable` error from a registry is a failure, not an outage. */

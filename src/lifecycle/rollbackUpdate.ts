@@ -1,4 +1,5 @@
 import type { ReconcilerContext } from "../context.js";
+import type { InstanceFailure } from "../domain/instanceFailure.js";
 import { parseSpec } from "../domain/instanceSpec.js";
 import { LABEL, type ProgressSink } from "../runtime/RuntimeDriver.js";
 import { findRevision, type InstanceRow, updateInstanceState } from "../store/instanceRepository.js";
@@ -15,19 +16,25 @@ export async function rollbackUpdate(
   p: ReconcilerContext,
   tenant: { id: string; name: string },
   row: InstanceRow,
-  to: { revision: number | null; reason: string },
+  to: { revision: number | null; reason: string; failure: InstanceFailure },
   progress: ProgressSink,
 ): Promise<InstanceRow> {
   const failedRevision = row.revision;
   const { reason } = to;
+  const last_failure = JSON.stringify(to.failure);
   const prev = to.revision === null ? undefined : await findRevision(p.store.db, row.id, to.revision);
   if (!prev) {
     return transition(
       p,
       tenant,
       row,
-      { observed_state: "failed", reason },
-      { event: "instance.failed", result: "failed", data: { reason } },
+      { observed_state: "failed", reason, last_failure },
+      {
+        event: "instance.failed",
+        result: "failed",
+        data: { reason },
+        outcome: { revision: failedRevision, outcome: "failed", reason },
+      },
     );
   }
   progress(`revision ${failedRevision} failed (${reason}); rolling back to revision ${prev.revision}`);
@@ -59,20 +66,26 @@ export async function rollbackUpdate(
       p,
       tenant,
       restored,
-      { observed_state: "failed", reason: why },
-      { event: "instance.failed", result: "failed", data: { reason: why } },
+      { observed_state: "failed", reason: why, last_failure },
+      {
+        event: "instance.failed",
+        result: "failed",
+        data: { reason: why },
+        outcome: { revision: failedRevision, outcome: "rolled_back", reason },
+      },
     );
   }
   return transition(
     p,
     tenant,
     restored,
-    { observed_state: "ready", reason: message, retry_at: null },
+    { observed_state: "ready", reason: message, retry_at: null, last_failure },
     {
       event: "instance.rolled_back",
       action: "instance.update",
       result: "failed",
       data: { from: failedRevision, to: prev.revision, reason },
+      outcome: { revision: failedRevision, outcome: "rolled_back", reason },
     },
   );
 }

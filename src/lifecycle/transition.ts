@@ -2,9 +2,11 @@ import type { OperationContext } from "../context.js";
 import {
   type InstanceRow,
   type InstanceStatePatch,
+  settleRevision,
   updateInstanceState,
 } from "../store/instanceRepository.js";
 import { recordChange } from "../store/recordChange.js";
+import type { RevisionOutcome } from "../store/schema.js";
 import type { Actor } from "./actor.js";
 import { instanceChange } from "./changeRecord.js";
 
@@ -20,11 +22,19 @@ export async function transition(
   tenant: { id: string; name: string },
   row: InstanceRow,
   patch: InstanceStatePatch,
-  change: { event: string; action?: string; result?: "ok" | "failed"; data?: Record<string, unknown> },
+  change: {
+    event: string;
+    action?: string;
+    result?: "ok" | "failed";
+    data?: Record<string, unknown>;
+    /** What became of a revision (history), in the same transaction. */
+    outcome?: { revision: number; outcome: RevisionOutcome; reason: string | null };
+  },
   actor: Actor = RECONCILER,
 ): Promise<InstanceRow> {
   const updated = await p.store.db.transaction().execute(async (trx) => {
     const changed = await updateInstanceState(trx, row.id, patch);
+    if (change.outcome) await settleRevision(trx, row.id, change.outcome);
     await recordChange(
       trx,
       instanceChange(actor, tenant, row, {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
-import { resolveInputs } from "../domain/inputs.js";
+import { resolveInputs, unknownInputs } from "../domain/inputs.js";
 import { type InstanceSpec, parseSpec } from "../domain/instanceSpec.js";
 import { memorySchema, pinnedImageSchema } from "../domain/manifest.js";
 import { nameSchema } from "../domain/names.js";
@@ -53,6 +53,9 @@ export async function updateInstance(
     );
   const current = parseSpec(instance.spec);
   const next = nextSpec(p, current, input);
+  // A key the plug does not know is refused exactly as deploy refuses it, before anything changes.
+  const unknown = unknownInputs(next.plug, Object.keys(input.set));
+  if (unknown.length) throw new AimsError("invalid_input", unknown.join("; "));
   const secretsNow = openAll(p.masterKey, instance.id, await listSecrets(p.store.db, instance.id));
   const answers = { ...current.inputs, ...secretsNow, ...input.set };
   const inputs = resolveInputs(
@@ -97,6 +100,8 @@ export async function updateInstance(
           revision,
           plug_version: next.plug.version,
           spec: specText,
+          changes: JSON.stringify(revisionChanges(current, next, input)),
+          actor: actor.id,
         });
         await recordPorts(trx, instance.id);
         const sealed = sealAll(
@@ -153,4 +158,25 @@ function nextSpec(
       next.resources[service] = { ...next.resources[service], ...limits };
   }
   return next;
+}
+
+/** What a revision changes, for `aims history`: input names (never values), images, limits, version. */
+function revisionChanges(
+  current: InstanceSpec,
+  next: InstanceSpec,
+  input: z.output<typeof updateInputSchema>,
+) {
+  const limits = Object.fromEntries(
+    Object.entries(next.resources).filter(
+      ([service, r]) => JSON.stringify(r) !== JSON.stringify(current.resources[service]),
+    ),
+  );
+  return {
+    ...(Object.keys(input.set).length ? { inputs: Object.keys(input.set).sort() } : {}),
+    ...(Object.keys(input.images).length ? { images: input.images } : {}),
+    ...(Object.keys(limits).length ? { limits } : {}),
+    ...(next.plug.version !== current.plug.version
+      ? { version: { from: current.plug.version, to: next.plug.version } }
+      : {}),
+  };
 }

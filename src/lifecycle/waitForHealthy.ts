@@ -1,4 +1,5 @@
 import { AimsError } from "../domain/errors.js";
+import { type ExitEvidence, exitSentence } from "../domain/instanceFailure.js";
 import type { HealthCheck } from "../domain/manifest.js";
 import type { ContainerState, RuntimeDriver } from "../runtime/RuntimeDriver.js";
 import { probeHealth } from "./probeHealth.js";
@@ -33,7 +34,7 @@ export async function waitForHealthy(
   for (;;) {
     const state = await driver.inspectContainer(container);
     if (!state) throw new AimsError("failed", `container ${container} disappeared while starting`);
-    if (!state.running) throw new AimsError("failed", await exitReason(driver, state));
+    if (!state.running) throw new ContainerExitedError(container, await exitEvidence(driver, state));
     if (check) {
       const address = state.ipAddresses[network];
       if (address) {
@@ -57,15 +58,24 @@ export async function waitForHealthy(
   }
 }
 
-/** A person-readable reason for an exited container: exit code, OOM, last log lines. */
-export async function exitReason(driver: RuntimeDriver, state: ContainerState): Promise<string> {
-  const lines: string[] = [];
+/** A container that exited while AIMS waited for it: the sentence plus its evidence. */
+export class ContainerExitedError extends AimsError {
+  constructor(
+    readonly container: string,
+    readonly evidence: ExitEvidence,
+  ) {
+    super("failed", exitSentence(evidence));
+  }
+}
+
+/** Exit code, OOM kill and the last 5 log lines of an exited container (logs are best effort). */
+export async function exitEvidence(driver: RuntimeDriver, state: ContainerState): Promise<ExitEvidence> {
+  const chunks: string[] = [];
   try {
-    for await (const chunk of driver.logs(state.id, { follow: false, tail: 5 })) lines.push(chunk);
+    for await (const chunk of driver.logs(state.id, { follow: false, tail: 5 })) chunks.push(chunk);
   } catch {
     // logs are best effort in a failure message
   }
-  const tail = lines.join("").trim().split("\n").slice(-5).join(" | ").slice(0, 600);
-  const oom = state.oomKilled ? " (killed: out of memory — raise the memory limit)" : "";
-  return `container exited with code ${state.exitCode}${oom}${tail ? `; last log lines: ${tail}` : ""}`;
+  const logLines = chunks.join("").trim().split("\n").filter(Boolean).slice(-5);
+  return { exitCode: state.exitCode, oomKilled: state.oomKilled, logLines };
 }

@@ -1,7 +1,13 @@
 import type { Insertable, Selectable } from "kysely";
 import { AimsError } from "../domain/errors.js";
 import { type Executor, isUniqueViolation } from "./database.js";
-import type { DesiredState, InstanceSecretsTable, InstancesTable, ObservedState } from "./schema.js";
+import type {
+  DesiredState,
+  InstanceSecretsTable,
+  InstancesTable,
+  ObservedState,
+  RevisionOutcome,
+} from "./schema.js";
 
 export type InstanceRow = Selectable<InstancesTable>;
 export type InstanceSecretRow = Selectable<InstanceSecretsTable>;
@@ -24,6 +30,7 @@ export interface InstanceStatePatch {
   restart_done_at?: string | null;
   running_revision?: number | null;
   failure_code?: string | null;
+  last_failure?: string | null;
 }
 
 /**
@@ -45,10 +52,17 @@ export async function listKeptVolumeInstanceIds(ex: Executor): Promise<Set<strin
   return new Set(rows.map((r) => r.id));
 }
 
-/** Records a revision's spec (kept for rollback and history). */
+/** Records a revision's spec (kept for rollback and history), what it changed and who asked. */
 export async function insertRevision(
   ex: Executor,
-  row: { instance_id: string; revision: number; plug_version: string; spec: string },
+  row: {
+    instance_id: string;
+    revision: number;
+    plug_version: string;
+    spec: string;
+    changes?: string;
+    actor?: string;
+  },
 ): Promise<void> {
   await ex
     .insertInto("instance_revisions")
@@ -157,4 +171,28 @@ export async function deleteSecrets(ex: Executor, instanceId: string): Promise<n
     .where("instance_id", "=", instanceId)
     .executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** Records what became of a revision (healthy, failed, rolled back) and why. */
+export async function settleRevision(
+  ex: Executor,
+  instanceId: string,
+  outcome: { revision: number; outcome: RevisionOutcome; reason: string | null },
+): Promise<void> {
+  await ex
+    .updateTable("instance_revisions")
+    .set({ outcome: outcome.outcome, outcome_reason: outcome.reason, settled_at: new Date().toISOString() })
+    .where("instance_id", "=", instanceId)
+    .where("revision", "=", outcome.revision)
+    .execute();
+}
+
+/** Every revision of an instance, oldest first (history). */
+export function listRevisions(ex: Executor, instanceId: string) {
+  return ex
+    .selectFrom("instance_revisions")
+    .selectAll()
+    .where("instance_id", "=", instanceId)
+    .orderBy("revision")
+    .execute();
 }

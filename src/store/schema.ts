@@ -61,7 +61,12 @@ export interface InstancesTable {
   running_revision: ColumnType<number | null, number | null | undefined, number | null>;
   /** Observed: the error code of the failure in `reason` when a first deploy was undone (else null). */
   failure_code: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Observed: JSON InstanceFailure, the last failure (what, exit code, OOM, log lines), kept until a change succeeds. */
+  last_failure: ColumnType<string | null, string | null | undefined, string | null>;
 }
+
+/** What became of a revision: healthy at least once, failed (the instance failed), or rolled back. */
+export type RevisionOutcome = "healthy" | "failed" | "rolled_back";
 
 export interface InstanceRevisionsTable {
   instance_id: string;
@@ -70,6 +75,15 @@ export interface InstanceRevisionsTable {
   /** JSON InstanceSpec of that revision (no secrets). */
   spec: string;
   created_at: string;
+  /** JSON: what this revision changed (inputs by name, images, limits, version); `{}` for the first. */
+  changes: ColumnType<string, string | undefined, string>;
+  /** Who asked for it (audit actor id). */
+  actor: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Null while it has not settled yet. */
+  outcome: ColumnType<RevisionOutcome | null, RevisionOutcome | null | undefined, RevisionOutcome | null>;
+  /** Why it failed or was rolled back. */
+  outcome_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  settled_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface LeasesTable {
@@ -210,15 +224,6 @@ export interface IdempotencyKeysTable {
   /** Null while the first request is still running. */
   status_code: number | null;
   response: string | null;
-  created_at: string;
-}
-
-export interface InstanceRevisionsTable {
-  instance_id: string;
-  revision: number;
-  plug_version: string;
-  /** JSON InstanceSpec of that revision (no secrets). */
-  spec: string;
   created_at: string;
 }
 

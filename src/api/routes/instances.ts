@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AimsError } from "../../domain/errors.js";
 import { deployInstance } from "../../lifecycle/deployInstance.js";
+import { instanceHistory } from "../../lifecycle/instanceHistory.js";
 import { instanceViews } from "../../lifecycle/instanceView.js";
 import { planView } from "../../lifecycle/planView.js";
 import type { Platform } from "../../platform.js";
@@ -141,6 +142,25 @@ export const instanceRoutes = [
         tenantNames: new Map([[tenant.id, tenant.name]]),
       });
       return view;
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/v1/tenants/:tenant/instances/:name/history",
+    summary:
+      "Revisions of an instance: what each changed, who asked, when, and whether it became healthy, failed or was rolled back; with its last failure",
+    tag: "instances",
+    auth: "required",
+    params: instanceParams,
+    handler: async ({ services: { platform }, caller, params }) => {
+      const { tenant, instance } = await requireInstanceFor(
+        platform,
+        caller,
+        params.tenant,
+        params.name,
+        "instance.read",
+      );
+      return instanceHistory(platform, { tenant: tenant.name, name: instance.name });
     },
   }),
   defineRoute({

@@ -4,6 +4,7 @@ import type { CatalogFilter } from "../../catalog/searchCatalog.js";
 import type { Plug } from "../../domain/manifest.js";
 import type { ChangeStateInput } from "../../lifecycle/changeInstanceState.js";
 import type { DeployInput } from "../../lifecycle/deployInstance.js";
+import type { HistoryInput, InstanceHistory } from "../../lifecycle/instanceHistory.js";
 import type { InstanceView } from "../../lifecycle/instanceView.js";
 import type { PlanView } from "../../lifecycle/planView.js";
 import type { RemoveInput } from "../../lifecycle/removeInstance.js";
@@ -57,6 +58,8 @@ export interface AimsClient {
   scale(input: ScaleInput, progress: ProgressSink): Promise<InstanceView>;
   update(input: UpdateInput, progress: ProgressSink): Promise<InstanceView>;
   remove(input: RemoveInput, progress: ProgressSink): Promise<RemoveResult>;
+  /** Revisions of an instance (what changed, who, when, what became of each) and its last failure. */
+  history(input: HistoryInput): Promise<InstanceHistory>;
   /** Writes log text (lines prefixed `service-replica | `) until the logs end or `signal` aborts. */
   streamLogs(request: LogsRequest, write: (text: string) => void, signal: AbortSignal): Promise<void>;
   /** Hands over events oldest first; with `follow`, keeps going until `signal` aborts. */

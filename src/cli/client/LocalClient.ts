@@ -4,6 +4,7 @@ import type { AimsConfig } from "../../config.js";
 import type { Actor } from "../../lifecycle/actor.js";
 import { type ChangeStateInput, changeInstanceState } from "../../lifecycle/changeInstanceState.js";
 import { type DeployInput, deployInstance } from "../../lifecycle/deployInstance.js";
+import { type HistoryInput, instanceHistory } from "../../lifecycle/instanceHistory.js";
 import { listInstanceViews } from "../../lifecycle/listInstances.js";
 import { planView } from "../../lifecycle/planView.js";
 import { type RemoveInput, removeInstance } from "../../lifecycle/removeInstance.js";
@@ -47,6 +48,10 @@ export class LocalClient implements AimsClient {
     return outcome.kind === "plan"
       ? { kind: "plan", plug: outcome.plug, version: outcome.version, plan: planView(outcome.plan) }
       : outcome;
+  }
+
+  async history(input: HistoryInput) {
+    return instanceHistory(await this.#p(), input);
   }
 
   async listInstances(tenant?: string) {

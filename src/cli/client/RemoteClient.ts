@@ -3,6 +3,11 @@ import type { CatalogFilter } from "../../catalog/searchCatalog.js";
 import type { Plug } from "../../domain/manifest.js";
 import { type ChangeStateInput, changeStateInputSchema } from "../../lifecycle/changeInstanceState.js";
 import { type DeployInput, deployInputSchema } from "../../lifecycle/deployInstance.js";
+import {
+  type HistoryInput,
+  historyInputSchema,
+  type InstanceHistory,
+} from "../../lifecycle/instanceHistory.js";
 import type { InstanceView } from "../../lifecycle/instanceView.js";
 import { parseInput } from "../../lifecycle/parseInput.js";
 import type { PlanView } from "../../lifecycle/planView.js";
@@ -61,6 +66,11 @@ export class RemoteClient implements AimsClient {
     );
     if (input.dryRun) return { kind: "plan", ...(body as { plug: string; version: string; plan: PlanView }) };
     return { kind: "deployed", instance: body as InstanceView, reused: status === 200 };
+  }
+
+  async history(raw: HistoryInput): Promise<InstanceHistory> {
+    const { tenant, name } = parseInput(historyInputSchema, raw);
+    return (await this.#api.json<InstanceHistory>("GET", `${instancePath(tenant, name)}/history`)).body;
   }
 
   async listInstances(tenant?: string): Promise<InstanceView[]> {

@@ -4,6 +4,7 @@ import * as reconciler from "./0002_reconciler.js";
 import * as peopleAndKeys from "./0003_people_and_keys.js";
 import * as routes from "./0004_routes.js";
 import * as desiredState from "./0005_desired_state.js";
+import * as history from "./0006_history.js";
 
 /**
  * Every migration, in order. Forward-only: never edit or remove an entry once released; add `0002_...` instead.
@@ -15,6 +16,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0003_people_and_keys": { up: peopleAndKeys.up },
   "0004_routes": { up: routes.up },
   "0005_desired_state": { up: desiredState.up },
+  "0006_history": { up: history.up },
 };
 
 /** A MigrationProvider over a fixed map of migrations. */

@@ -11,5 +11,5 @@ export type CrashPoint =
 
 /** Test hook: SIGKILLs this process at `point` when the configuration asks for it (never set in production). */
 export function crashPoint(config: AimsConfig, point: CrashPoint): void {
-  if (config.testCrashAt === point) process.kill(process.pid, "SIGKILL");
+  if (config.testHooks.crashAt === point) process.kill(process.pid, "SIGKILL");
 }

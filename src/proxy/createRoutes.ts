@@ -36,7 +36,7 @@ export function createRoutes(config: AimsConfig, db: Kysely<Database>, logger: L
     bodyLimit: proxy.bodyLimit,
     workerProcesses: proxy.workerProcesses,
     reloadTimeoutMs: proxy.reloadTimeoutMs,
-    corruptCandidate: proxy.testCorruptCandidate,
+    corruptCandidate: config.testHooks.corruptProxyCandidate,
   });
   const cache = new Map();
   return new RouteSync({

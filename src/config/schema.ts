@@ -1,0 +1,159 @@
+import { z } from "zod";
+
+// Every default is written once, on its field. An object whose fields all have defaults takes
+// `.prefault({})`: zod 4's `.default()` would return its value unparsed, so the defaults would have to be
+// written a second time as a whole object.
+
+/** An absolute path nginx can take as a quoted string: no quotes, `$`, `;`, braces, `#` or backslashes. */
+export const proxyPathSchema = z
+  .string()
+  .regex(
+    /^\/[A-Za-z0-9 ._/@+=,~-]*$/,
+    "must be an absolute path of letters, digits, spaces and ._/@+=,~- only",
+  );
+
+/** A host name of DNS labels (lowercase letters, digits, hyphens), like `localhost` or `apps.example.com`. */
+const baseDomainSchema = z
+  .string()
+  .max(180)
+  .regex(
+    /^(?=.{1,180}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/,
+    "must be a host name of lowercase DNS labels, like localhost or apps.example.com",
+  );
+
+const portRange = z
+  .strictObject({
+    min: z.number().int().min(1024).max(65535),
+    max: z.number().int().min(1024).max(65535),
+  })
+  .refine((r) => r.min <= r.max, { message: "ports.min must not exceed ports.max" });
+
+const apiSchema = z.strictObject({
+  /** Address the API listens on; anything but loopback exposes it to the network (put TLS in front). */
+  host: z.union([z.ipv4(), z.ipv6(), z.literal("localhost")]).default("127.0.0.1"),
+  port: z.number().int().min(0).max(65535).default(7700),
+  /** Session cookies carry `Secure` (browsers still send them to http://localhost); false only for plain-HTTP tests. */
+  secureCookies: z.boolean().default(true),
+  sessionTtlHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(168),
+  invitationTtlHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(168),
+  /** Comment lines on idle event streams so proxies and clients know the stream is alive. */
+  sseHeartbeatMs: z.number().int().min(100).max(300_000).default(15_000),
+  /** How often the event fan-out reads new rows written by other processes (the CLI, the reconciler). */
+  eventPollMs: z.number().int().min(10).max(10_000).default(100),
+  /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). */
+  trustProxy: z.boolean().default(false),
+  /** argon2id cost; the defaults are OWASP's minimum (19 MiB, 2 passes, 1 lane). */
+  passwordHashing: z
+    .strictObject({
+      memoryKiB: z.number().int().min(1024).max(1_048_576).default(19_456),
+      iterations: z.number().int().min(1).max(20).default(2),
+    })
+    .prefault({}),
+});
+
+const proxySchema = z.strictObject({
+  /** AIMS's own nginx (its config tree and pid file live in `<dataDir>/proxy/`); false (AIMS_PROXY=off) runs none. */
+  enabled: z.boolean().default(true),
+  port: z.number().int().min(1).max(65535).default(8080),
+  /** Listened on only when a certificate exists for some routed host. */
+  tlsPort: z.number().int().min(1).max(65535).default(8443),
+  bindAddress: z.union([z.ipv4(), z.ipv6()]).default("127.0.0.1"),
+  /** Instances answer at `<instance>.<tenant>.<baseDomain>`; `localhost` needs no DNS in a browser. */
+  baseDomain: baseDomainSchema.default("localhost"),
+  /** Largest request body (nginx size: bytes, or a number with k or m). */
+  bodyLimit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,8}[km]?$/, "must be a size like 10m, 512k or 1048576")
+    .default("10m"),
+  /** certbot's directory: `live/<host>/fullchain.pem` + `privkey.pem` turn TLS on for that host. */
+  certDir: proxyPathSchema.default("/etc/letsencrypt"),
+  nginxBinary: z.string().min(1).default("/usr/sbin/nginx"),
+  workerProcesses: z.union([z.literal("auto"), z.number().int().min(1).max(64)]).default("auto"),
+  /** How long an apply waits for nginx to serve the new configuration. */
+  reloadTimeoutMs: z.number().int().min(500).max(120_000).default(10_000),
+});
+
+/**
+ * CLI remote mode: the AIMS whose HTTP API the CLI talks to instead of the local data dir. The key is a
+ * credential: it is sent only as a bearer token to this URL and never logged or printed.
+ */
+const remoteSchema = z.strictObject({
+  url: z
+    .url({ protocol: /^https?$/, error: "AIMS_URL must be an http(s) URL like http://127.0.0.1:7700" })
+    .transform((u) => u.replace(/\/+$/, "")),
+  apiKey: z
+    .string({ error: "set AIMS_API_KEY (an API key of the AIMS at AIMS_URL) together with AIMS_URL" })
+    .min(1, "AIMS_API_KEY is empty"),
+});
+
+/** Switches for tests only, never documented: a production install leaves them unset. */
+const testHooksSchema = z.strictObject({
+  /** The step boundary at which the process SIGKILLs itself (crash-safety tests). */
+  crashAt: z.string().optional(),
+  /** Every rendered proxy candidate gets a broken directive, so validation must reject it. */
+  corruptProxyCandidate: z.boolean().default(false),
+});
+
+/**
+ * The one configuration schema. Precedence: environment > config.yaml > these defaults. Every object
+ * is strict: a key it does not know (a typo in config.yaml) is refused, not ignored.
+ */
+export const configSchema = z.strictObject({
+  dataDir: z.string().min(1),
+  databaseUrl: z.string().min(1).optional(),
+  dockerSocket: z.string().min(1).default("/var/run/docker.sock"),
+  ports: portRange.default({ min: 51000, max: 51999 }),
+  bindAddress: z.union([z.ipv4(), z.ipv6()]).default("127.0.0.1"),
+  health: z
+    .strictObject({
+      /** First poll delay; polls back off from here to intervalMs. */
+      initialIntervalMs: z.number().int().min(5).max(10_000).default(25),
+      intervalMs: z.number().int().min(50).max(60_000).default(1000),
+      timeoutMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+      probeTimeoutMs: z.number().int().min(100).max(60_000).default(2000),
+    })
+    .prefault({}),
+  pullTimeoutMs: z.number().int().min(1000).max(3_600_000).default(120_000),
+  /** Map an upstream image to a local one (air-gapped installs, tests): `{ "redis:7.2.4": "local/redis:7" }`. */
+  imageOverrides: z.record(z.string(), z.string()).default({}),
+  /** Directories of plug manifests (`*.yaml`); the built-in catalog is always first. */
+  catalogDirs: z.array(z.string()).default([]),
+  /** Base64 of 32 bytes; when absent a key file is generated in the data dir (mode 0600). */
+  masterKey: z.string().optional(),
+  /** The reconciler is the one restarter of crashed containers (Docker's restart policy is `no`). */
+  restart: z
+    .strictObject({
+      maxRetries: z.number().int().min(0).max(100).default(5),
+      backoffMs: z.number().int().min(10).max(600_000).default(1000),
+      /** A container that ran this long before crashing starts a fresh retry count. */
+      stableAfterMs: z.number().int().min(1000).max(86_400_000).default(60_000),
+    })
+    .prefault({}),
+  reconcile: z
+    .strictObject({
+      intervalMs: z.number().int().min(200).max(3_600_000).default(5000),
+      concurrency: z.number().int().min(1).max(64).default(4),
+    })
+    .prefault({}),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
+  /** The HTTP API (`aims serve`). */
+  api: apiSchema.prefault({}),
+  /** The reverse proxy in front of every instance (docs/routing.md). */
+  proxy: proxySchema.prefault({}),
+  /** Set (AIMS_URL + AIMS_API_KEY): the CLI goes through this AIMS's HTTP API, not the local data dir. */
+  remote: remoteSchema.optional(),
+  testHooks: testHooksSchema.prefault({}),
+});
+
+/** The parsed configuration every module receives; `databaseUrl` is always filled in by the loader. */
+export type AimsConfig = z.infer<typeof configSchema> & { databaseUrl: string; configFile?: string };

@@ -232,3 +232,53 @@ describe("people and keys", () => {
     expect(adaId).toBeTruthy();
   });
 });
+
+describe("session cookies", () => {
+  const login = (fixture: ApiFixture) =>
+    fixture.call("POST", "/v1/sessions", { body: { email: "lin@example.com", password: P1 } });
+
+  it("are __Host- cookies when secure (the default): Secure, host-only, Path=/; a plain aims_session is not read", async () => {
+    const g = await createApiFixture({ api: { secureCookies: true } });
+    try {
+      await g.call("POST", "/v1/users", {
+        as: { key: g.operatorKey },
+        body: { email: "lin@example.com", password: P1 },
+      });
+      const res = await login(g);
+      expect(res.statusCode).toBe(201);
+      expect(res.cookies.map((c) => c.name).sort()).toEqual(["__Host-aims_csrf", "__Host-aims_session"]);
+      for (const c of res.cookies) {
+        expect(c).toMatchObject({ secure: true, path: "/", sameSite: "Strict" });
+        expect(c.domain).toBeUndefined();
+      }
+      const token = res.cookies.find((c) => c.name === "__Host-aims_session")!.value;
+      const me = (cookie: string) => g.call("GET", "/v1/users/me", { headers: { cookie } });
+      expect((await me(`__Host-aims_session=${token}`)).statusCode).toBe(200);
+      // A cookie another host could have planted under the plain name counts for nothing.
+      expect((await me(`aims_session=${token}`)).statusCode).toBe(401);
+      const out = await g.call("DELETE", "/v1/sessions/current", {
+        headers: { cookie: `__Host-aims_session=${token}`, "x-csrf-token": res.json().csrfToken },
+      });
+      expect(out.statusCode).toBe(204);
+      const cleared = out.cookies.find((c) => c.name === "__Host-aims_session")!;
+      expect(cleared).toMatchObject({ value: "", secure: true, path: "/" });
+    } finally {
+      await g.close();
+    }
+  });
+
+  it("stay host-only under their plain names when cookies are not secure (plain HTTP)", async () => {
+    await f.call("POST", "/v1/users", {
+      as: { key: f.operatorKey },
+      body: { email: "lin@example.com", password: P1 },
+    });
+    const res = await login(f);
+    expect(res.cookies.map((c) => c.name).sort()).toEqual(["aims_csrf", "aims_session"]);
+    for (const c of res.cookies) {
+      expect(c.secure).toBeUndefined();
+      expect(c.domain).toBeUndefined();
+      expect(c.path).toBe("/");
+    }
+    secrets.add(res.cookies.find((c) => c.name === "aims_session")!.value).add(res.json().csrfToken);
+  });
+});

@@ -21,6 +21,8 @@ const install = createTestInstall("52700-52799", {
   AIMS_PROXY_PORT: String(PROXY_PORT),
   AIMS_PROXY_TLS_PORT: String(TLS_PORT),
   AIMS_PROXY_CERT_DIR: certDir,
+  // Path URLs are an operator option (off by default); this file tests them too.
+  AIMS_PROXY_PATH_ROUTING: "on",
 });
 const proxyDir = join(install.dataDir, "proxy");
 

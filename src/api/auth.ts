@@ -1,13 +1,36 @@
-import type { FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { AimsError } from "../domain/errors.js";
 import type { Executor } from "../store/database.js";
 import { authenticateKey, authenticateSession } from "../tenancy/authenticate.js";
 import type { Principal } from "../tenancy/principal.js";
 import { digestOf, sameDigest } from "../tenancy/tokens.js";
+import type { ApiServices } from "./route.js";
 
-export const SESSION_COOKIE = "aims_session";
-export const CSRF_COOKIE = "aims_csrf";
 export const CSRF_HEADER = "x-csrf-token";
+
+/** The names of the session and CSRF cookies. */
+export interface CookieNames {
+  session: string;
+  csrf: string;
+}
+
+/**
+ * The cookie names for a server. Secure cookies take the `__Host-` prefix: a browser keeps such a cookie
+ * only when it is Secure, has `Path=/` and no `Domain`, so no other host (a tenant's app on a sibling
+ * subdomain) can plant one. Without Secure the prefix is refused by browsers: the cookies stay host-only
+ * (no `Domain`) under their plain names. The proxy strips both forms from requests to instances.
+ * @example cookieNames(true) // { session: "__Host-aims_session", csrf: "__Host-aims_csrf" }
+ */
+export function cookieNames(secure: boolean): CookieNames {
+  const prefix = secure ? "__Host-" : "";
+  return { session: `${prefix}aims_session`, csrf: `${prefix}aims_csrf` };
+}
+
+/** The cookie names of the server that received `request` (createApiServer decorates it with `aims`). */
+export function cookieNamesOf(request: FastifyRequest): CookieNames {
+  const { aims } = request.server as FastifyInstance & { aims?: ApiServices };
+  return cookieNames(aims?.platform.config.api.secureCookies ?? true);
+}
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -28,7 +51,8 @@ export async function authenticateRequest(
       throw new AimsError("unauthorized", "the API key is not valid (unknown, revoked or expired)");
     return principal;
   }
-  const cookie = request.cookies[SESSION_COOKIE];
+  // Only the configured name: with secure cookies, a plain `aims_session` may have been planted by another host.
+  const cookie = request.cookies[cookieNamesOf(request).session];
   if (cookie === undefined || cookie === "") return undefined;
   const signedIn = await authenticateSession(ex, cookie);
   if (!signedIn) throw new AimsError("unauthorized", "your session has ended; sign in again");

@@ -123,7 +123,12 @@ export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
     components: {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "an API key (aims_…)" },
-        session: { type: "apiKey", in: "cookie", name: "aims_session" },
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "__Host-aims_session",
+          description: "set by POST /v1/sessions; named aims_session when api.secureCookies is false",
+        },
       },
       schemas: { Error: errorSchema },
     },

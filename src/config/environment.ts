@@ -81,6 +81,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: "AIMS_PROXY_TLS_PORT", path: "proxy.tlsPort", parse: number },
   { name: "AIMS_PROXY_BIND", path: "proxy.bindAddress", parse: text },
   { name: "AIMS_BASE_DOMAIN", path: "proxy.baseDomain", parse: text },
+  { name: "AIMS_PROXY_PATH_ROUTING", path: "proxy.pathRouting", parse: onOff },
   { name: "AIMS_PROXY_BODY_LIMIT", path: "proxy.bodyLimit", parse: text },
   { name: "AIMS_PROXY_CERT_DIR", path: "proxy.certDir", parse: text },
   { name: "AIMS_NGINX", path: "proxy.nginxBinary", parse: text },

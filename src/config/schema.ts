@@ -32,7 +32,11 @@ const apiSchema = z.strictObject({
   /** Address the API listens on; anything but loopback exposes it to the network (put TLS in front). */
   host: z.union([z.ipv4(), z.ipv6(), z.literal("localhost")]).default("127.0.0.1"),
   port: z.number().int().min(0).max(65535).default(7700),
-  /** Session cookies carry `Secure` (browsers still send them to http://localhost); false only for plain-HTTP tests. */
+  /**
+   * Session cookies are `__Host-aims_session` / `__Host-aims_csrf` with `Secure` (browsers still send them to
+   * http://localhost). False (plain HTTP on a LAN) drops `Secure` and with it the `__Host-` prefix: the
+   * cookies stay host-only, but a sibling host may then plant its own `aims_session` (docs/api.md).
+   */
   secureCookies: z.boolean().default(true),
   sessionTtlHours: z
     .number()
@@ -68,8 +72,17 @@ const proxySchema = z.strictObject({
   /** Listened on only when a certificate exists for some routed host. */
   tlsPort: z.number().int().min(1).max(65535).default(8443),
   bindAddress: z.union([z.ipv4(), z.ipv6()]).default("127.0.0.1"),
-  /** Instances answer at `<instance>.<tenant>.<baseDomain>`; `localhost` needs no DNS in a browser. */
+  /**
+   * Instances answer at `<instance>.<tenant>.<baseDomain>`; `localhost` needs no DNS in a browser. On a
+   * real domain, make it a registrable domain of its own, not a subdomain of the control plane's (an app
+   * could set cookies for the parent domain).
+   */
   baseDomain: baseDomainSchema.default("localhost"),
+  /**
+   * Also answer at `http://<proxy address>/<tenant>/<instance>/`. Off by default: every app shares that
+   * one origin, so each can read the others' cookies and script their pages (docs/routing.md).
+   */
+  pathRouting: z.boolean().default(false),
   /** Largest request body (nginx size: bytes, or a number with k or m). */
   bodyLimit: z
     .string()

@@ -29,8 +29,11 @@ export interface InstanceView {
   url: string | null;
   /** Through AIMS's proxy by host name (`http://web.acme.localhost:8080/`); null when the proxy is off or no port speaks HTTP. */
   proxyUrl: string | null;
-  /** Through the proxy by path (`http://127.0.0.1:8080/acme/web/`), for when the host name does not resolve. */
-  proxyPathUrl: string | null;
+  /**
+   * Through the proxy by path (`http://127.0.0.1:8080/acme/web/`), null when not routed. Present only
+   * when the operator turned `proxy.pathRouting` on: every app then shares the proxy's one origin.
+   */
+  proxyPathUrl?: string | null;
   /** The last failure (what, why, exit code, OOM, log lines), kept until a change succeeds; null when none. */
   lastFailure: InstanceFailure | null;
   createdAt: string;
@@ -83,7 +86,7 @@ export function toInstanceView(
     ports,
     url: ports.find((p) => p.url)?.url ?? null,
     proxyUrl: routed?.url ?? null,
-    proxyPathUrl: routed?.pathUrl ?? null,
+    ...(proxy?.pathRouting ? { proxyPathUrl: routed?.pathUrl ?? null } : {}),
     lastFailure: parseFailure(row.last_failure),
     createdAt: row.created_at,
   };

@@ -35,6 +35,7 @@ export function createRoutes(config: AimsConfig, db: Kysely<Database>, logger: L
     tlsPort: proxy.tlsPort,
     bodyLimit: proxy.bodyLimit,
     workerProcesses: proxy.workerProcesses,
+    pathRouting: proxy.pathRouting,
     reloadTimeoutMs: proxy.reloadTimeoutMs,
     corruptCandidate: config.testHooks.corruptProxyCandidate,
   });

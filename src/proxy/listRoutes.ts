@@ -12,7 +12,8 @@ export interface RouteView {
   answer: "proxy" | "503";
   hosts: Array<{ host: string; tls: boolean }>;
   url: string;
-  pathUrl: string;
+  /** Only with `proxy.pathRouting`. */
+  pathUrl?: string;
   upstream: string[];
 }
 
@@ -22,6 +23,8 @@ export interface RoutesReport {
     running: boolean;
     pid?: number;
     listen: string;
+    /** Whether `/<tenant>/<instance>/` routes on the proxy's own address (`proxy.pathRouting`). */
+    pathRouting: boolean;
     /** The generation nginx serves, and the one the store asks for now (equal when in step). */
     servedGeneration?: string;
   };
@@ -41,6 +44,7 @@ export async function listRoutes(p: ReconcilerContext, tenantName?: string): Pro
       running: status.running,
       ...(status.pid ? { pid: status.pid } : {}),
       listen: `${cfg.bindAddress}:${cfg.port}`,
+      pathRouting: cfg.pathRouting,
       ...(status.generation ? { servedGeneration: status.generation } : {}),
     },
     routes: table.routes
@@ -54,7 +58,7 @@ export async function listRoutes(p: ReconcilerContext, tenantName?: string): Pro
           answer: r.serving ? "proxy" : "503",
           hosts: r.hosts.map((h) => ({ host: h.name, tls: Boolean(h.tls) })),
           url: urls.url,
-          pathUrl: urls.pathUrl,
+          ...(urls.pathUrl ? { pathUrl: urls.pathUrl } : {}),
           upstream: r.upstream.map((u) => `${u.address}:${u.port}`),
         };
       }),

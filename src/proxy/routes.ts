@@ -89,23 +89,23 @@ export interface ProxyAddress {
   bindAddress: string;
   port: number;
   baseDomain: string;
+  pathRouting: boolean;
 }
 
 /**
- * The addresses of an instance through the proxy: by host name, and by path on the proxy's own address
- * (for when the name does not resolve).
- * @example proxyUrls("acme", "web", cfg) // { url: "http://web.acme.localhost:8080/", pathUrl: "http://127.0.0.1:8080/acme/web/" }
+ * The addresses of an instance through the proxy: by host name, and (only with `proxy.pathRouting`) by
+ * path on the proxy's own address.
+ * @example proxyUrls("acme", "web", cfg) // { url: "http://web.acme.localhost:8080/" } (+ pathUrl: "http://127.0.0.1:8080/acme/web/" with pathRouting)
  */
 export function proxyUrls(
   tenant: string,
   instance: string,
   proxy: ProxyAddress,
-): { url: string; pathUrl: string } {
+): { url: string; pathUrl?: string } {
   const port = proxy.port === 80 ? "" : `:${proxy.port}`;
   const address = upstreamAddress(proxy.bindAddress);
   const host = address.includes(":") ? `[${address}]` : address;
-  return {
-    url: `http://${instanceHost(instance, tenant, proxy.baseDomain)}${port}/`,
-    pathUrl: `http://${host}${port}/${tenant}/${instance}/`,
-  };
+  const url = `http://${instanceHost(instance, tenant, proxy.baseDomain)}${port}/`;
+  if (!proxy.pathRouting) return { url };
+  return { url, pathUrl: `http://${host}${port}/${tenant}/${instance}/` };
 }

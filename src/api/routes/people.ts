@@ -9,7 +9,7 @@ import {
   currentUser,
   toUserView,
 } from "../../tenancy/users.js";
-import { CSRF_COOKIE, SESSION_COOKIE } from "../auth.js";
+import { cookieNames } from "../auth.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { defineRoute } from "../route.js";
 
@@ -19,7 +19,7 @@ export const peopleRoutes = [
     method: "POST",
     url: "/v1/sessions",
     summary:
-      "Sign in with email and password: sets the session cookie (httpOnly, SameSite=Strict) and returns the CSRF token",
+      "Sign in with email and password: sets the host-only session cookie (__Host-aims_session: httpOnly, SameSite=Strict) and returns the CSRF token",
     tag: "people",
     auth: "none",
     status: 201,
@@ -28,15 +28,13 @@ export const peopleRoutes = [
     example: { body: { email: "ada@example.com", password: "correct horse battery" } },
     handler: async ({ services: { platform }, body, source, reply }) => {
       const session = await login(platform, body, source);
-      const cookie = {
-        path: "/",
-        sameSite: "strict" as const,
-        secure: platform.config.api.secureCookies,
-        expires: new Date(session.expiresAt),
-      };
-      reply.setCookie(SESSION_COOKIE, session.token, { ...cookie, httpOnly: true });
+      const secure = platform.config.api.secureCookies;
+      const names = cookieNames(secure);
+      // Host-only (never a Domain attribute), Path=/: what the `__Host-` prefix requires.
+      const cookie = { path: "/", sameSite: "strict" as const, secure, expires: new Date(session.expiresAt) };
+      reply.setCookie(names.session, session.token, { ...cookie, httpOnly: true });
       // Readable by the dashboard's script, which echoes it in X-CSRF-Token; useless to another site.
-      reply.setCookie(CSRF_COOKIE, session.csrfToken, { ...cookie, httpOnly: false });
+      reply.setCookie(names.csrf, session.csrfToken, { ...cookie, httpOnly: false });
       return { user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
     },
   }),
@@ -48,8 +46,11 @@ export const peopleRoutes = [
     auth: "required",
     handler: async ({ services: { platform }, caller, reply }) => {
       await logout(platform, caller);
-      reply.clearCookie(SESSION_COOKIE, { path: "/" });
-      reply.clearCookie(CSRF_COOKIE, { path: "/" });
+      const secure = platform.config.api.secureCookies;
+      const names = cookieNames(secure);
+      // A `__Host-` cookie is only replaced (here: expired) by one with the same Secure and Path.
+      reply.clearCookie(names.session, { path: "/", secure, sameSite: "strict" });
+      reply.clearCookie(names.csrf, { path: "/", secure, sameSite: "strict" });
       return undefined;
     },
   }),

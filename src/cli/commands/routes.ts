@@ -23,15 +23,16 @@ export function registerRoutes(program: Command): void {
         process.stdout.write("no routes\n");
         return;
       }
+      const paths = px.pathRouting;
       printTable(
-        ["TENANT", "INSTANCE", "STATE", "ANSWER", "HOSTS", "PATH URL", "UPSTREAM"],
+        ["TENANT", "INSTANCE", "STATE", "ANSWER", "HOSTS", ...(paths ? ["PATH URL"] : []), "UPSTREAM"],
         report.routes.map((r) => [
           r.tenant,
           r.instance,
           r.state,
           r.answer,
           r.hosts.map((h) => (h.tls ? `${h.host} (tls)` : h.host)).join(","),
-          r.pathUrl,
+          ...(paths ? [r.pathUrl ?? ""] : []),
           r.upstream.join(","),
         ]),
       );

@@ -26,6 +26,8 @@ export interface NginxDriverOptions {
   tlsPort: number;
   bodyLimit: string;
   workerProcesses: number | "auto";
+  /** Also route `/<tenant>/<instance>/` on the proxy's own address (`proxy.pathRouting`). */
+  pathRouting: boolean;
   reloadTimeoutMs: number;
   /** Test hook: append a broken directive to every candidate (validation must refuse it). */
   corruptCandidate?: boolean;
@@ -64,10 +66,13 @@ export class NginxDriver implements ProxyDriver {
   /** The generation a table renders to: a hash of everything that reaches the configuration. */
   generationOf(table: RouteTable): string {
     const { reloadTimeoutMs: _ignored, ...rendered } = this.options;
-    return createHash("sha256")
-      .update(JSON.stringify({ table, rendered, format: 1 }))
-      .digest("hex")
-      .slice(0, 16);
+    return (
+      createHash("sha256")
+        // `format` counts changes of the renderer itself (2: AIMS's credentials are stripped from requests).
+        .update(JSON.stringify({ table, rendered, format: 2 }))
+        .digest("hex")
+        .slice(0, 16)
+    );
   }
 
   renderSettings(generation: string): RenderSettings {
@@ -81,6 +86,7 @@ export class NginxDriver implements ProxyDriver {
       tlsPort: o.tlsPort,
       bodyLimit: o.bodyLimit,
       workerProcesses: o.workerProcesses,
+      pathRouting: o.pathRouting,
     };
   }
 

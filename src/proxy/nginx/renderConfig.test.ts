@@ -12,6 +12,7 @@ import { proxyRoot } from "../createRoutes.js";
 import type { TlsFiles } from "../ProxyDriver.js";
 import { deriveRoutes, type RouteSource } from "../routes.js";
 import { ConfigTree } from "./configTree.js";
+import { credentialMaps } from "./credentialFilter.js";
 import { block, type Directive, directive } from "./directives.js";
 import { runNginx } from "./nginxProcess.js";
 import { notAnsweringPage, notFoundPage, unavailablePage } from "./pages.js";
@@ -56,6 +57,7 @@ const settings = (root: string, over: Partial<RenderSettings> = {}): RenderSetti
   tlsPort: 8443,
   bodyLimit: "10m",
   workerProcesses: 1,
+  pathRouting: true,
   ...over,
 });
 
@@ -173,6 +175,64 @@ describe("renderTree", () => {
     );
     expect(http.at(-1)).toEqual(directive("include", "/srv/aims/proxy/trees/g1/routes.conf"));
   });
+
+  it("routes by host name only unless path routing is on: no paths.conf, no include", () => {
+    const table = deriveRoutes(
+      [{ tenant: "acme", instance: "web", state: "ready", ports: [51000], domains: [] }],
+      {
+        baseDomain: "localhost",
+        publishAddress: "127.0.0.1",
+      },
+    );
+    const tree = renderTree(table, settings("/srv/aims/proxy", { pathRouting: false }));
+    expect([...tree.keys()]).toEqual(["nginx.conf", "routes.conf"]);
+    const http = tree.get("nginx.conf")!.find((d) => d.name === "http")!.block!;
+    const fallback = http.filter((d) => d.name === "server")[1]!;
+    expect(fallback.block!.filter((d) => d.name === "include")).toEqual([]);
+    expect(names(tree.get("routes.conf")!).filter((d) => d.name === "location")).toEqual([
+      block("location", ["/"], [directive("proxy_pass", "http://aims.web.acme")]),
+      unavailable,
+    ]);
+  });
+
+  it("sends instances the Cookie and Authorization headers filtered of AIMS's credentials, in every location", () => {
+    const table = deriveRoutes(
+      [{ tenant: "acme", instance: "web", state: "ready", ports: [51000], domains: [] }],
+      {
+        baseDomain: "localhost",
+        publishAddress: "127.0.0.1",
+      },
+    );
+    const tree = renderTree(table, settings("/srv/aims/proxy"));
+    const http = tree.get("nginx.conf")!.find((d) => d.name === "http")!.block!;
+    expect(http).toContainEqual(directive("proxy_set_header", "Cookie", "$aims_cookie"));
+    expect(http).toContainEqual(directive("proxy_set_header", "Authorization", "$aims_authorization"));
+    expect(http.filter((d) => d.name === "map")).toEqual([
+      block(
+        "map",
+        ["$http_upgrade", "$aims_connection"],
+        [directive("default", "upgrade"), directive("", "")],
+      ),
+      ...credentialMaps(),
+    ]);
+    const maps = credentialMaps();
+    expect(maps.map((m) => m.args)).toEqual([
+      ["$http_cookie", "$aims_cookie_1"],
+      ...Array.from({ length: 7 }, (_, i) => [`$aims_cookie_${i + 1}`, `$aims_cookie_${i + 2}`]),
+      ["$aims_cookie_8", "$aims_cookie"],
+      ["$http_authorization", "$aims_authorization"],
+    ]);
+    expect(maps[0]!.block).toEqual([
+      directive("~^\\s*(?:__Host-|__Secure-)?aims_[^;]*;?\\s*(.*)$", "$1"),
+      directive("~^(.*?);\\s*(?:__Host-|__Secure-)?aims_[^;]*(.*)$", "$1$2"),
+      directive("default", "$http_cookie"),
+    ]);
+    // proxy_set_header is inherited only by blocks that set none of their own: no location or server does.
+    for (const file of tree.values())
+      for (const d of names(file))
+        if (d.block && d.name !== "http")
+          expect(d.block.some((c) => c.name === "proxy_set_header")).toBe(false);
+  });
 });
 
 /** Every directive name the renderer may write: anything else in a parsed file was injected. */
@@ -223,6 +283,8 @@ const ALLOWED = new Set([
   "add_header",
   "ssl_certificate",
   "ssl_certificate_key",
+  // The keys of the credential filter's maps (fixed regexes, no input reaches them).
+  ...credentialMaps().flatMap((m) => m.block!.map((d) => d.name)),
 ]);
 
 function names(ds: Directive[], out: Directive[] = []): Directive[] {
@@ -250,6 +312,7 @@ const env = fc.record({
   AIMS_PROXY_BODY_LIMIT: mostly(fc.constantFrom("10m", "512k", "1048576"), hostile),
   AIMS_PROXY_PORT: mostly(fc.integer({ min: 1, max: 65535 }).map(String), hostile),
   AIMS_PROXY_BIND: mostly(fc.constantFrom("127.0.0.1", "0.0.0.0", "::1", "::"), hostile),
+  AIMS_PROXY_PATH_ROUTING: fc.constantFrom("on", "off", ""),
   dirSegment: mostly(fc.constantFrom("data", "my data", "a@b+c=d,e~f-g"), hostile),
 });
 const instances = fc.array(
@@ -308,6 +371,7 @@ describe("every user-controlled field that reaches the configuration", () => {
           tlsPort: config.proxy.tlsPort,
           bodyLimit: config.proxy.bodyLimit,
           workerProcesses: 1,
+          pathRouting: config.proxy.pathRouting,
         };
         const tree = renderTree(table, s);
         const texts = serializeTree(tree, generation);

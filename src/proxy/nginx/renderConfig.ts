@@ -1,4 +1,5 @@
 import type { Route, RouteHost, RouteTable } from "../ProxyDriver.js";
+import { credentialHeaders, credentialMaps } from "./credentialFilter.js";
 import { block, type Directive, directive, formatDirectives } from "./directives.js";
 import { notAnsweringPage, notFoundPage, unavailablePage } from "./pages.js";
 
@@ -14,6 +15,8 @@ export interface RenderSettings {
   tlsPort: number;
   bodyLimit: string;
   workerProcesses: number | "auto";
+  /** Render `paths.conf` (`/<tenant>/<instance>/` on the proxy's own address); off, only host names route. */
+  pathRouting: boolean;
 }
 
 /** The control socket answering `GET /generation` with the configuration nginx is serving. */
@@ -25,19 +28,24 @@ export const errorLog = (root: string) => `${root}/logs/error.log`;
 export type RenderedTree = Map<string, Directive[]>;
 
 /**
- * The whole candidate configuration, pure, as three files: `nginx.conf` (process, http defaults, the
- * control server, the default server that answers 404 and includes the path routes), `routes.conf`
- * (each instance's upstream and host-named servers) and `paths.conf` (each instance's
- * `/<tenant>/<instance>/` locations). Three files, not one per route: writing 2,000 small files made
- * an apply with 1,000 routes ten times slower on a busy disk.
+ * The whole candidate configuration, pure, as up to three files: `nginx.conf` (process, http defaults,
+ * the control server, the default server that answers 404 and, with path routing, includes the path
+ * routes), `routes.conf` (each instance's upstream and host-named servers) and, only with path routing,
+ * `paths.conf` (each instance's `/<tenant>/<instance>/` locations). A few files, not one per route:
+ * writing 2,000 small files made an apply with 1,000 routes ten times slower on a busy disk.
  */
 export function renderTree(table: RouteTable, s: RenderSettings): RenderedTree {
   const anyTls = table.routes.some((r) => r.hosts.some((h) => h.tls));
-  return new Map([
+  const tree: RenderedTree = new Map([
     ["nginx.conf", mainConfig(s, anyTls)],
     ["routes.conf", table.routes.flatMap((r) => routeServers(r, s))],
-    ["paths.conf", table.routes.flatMap((r) => pathLocations(r))],
   ]);
+  if (s.pathRouting)
+    tree.set(
+      "paths.conf",
+      table.routes.flatMap((r) => pathLocations(r)),
+    );
+  return tree;
 }
 
 /** A rendered tree as file texts, each with a header naming its generation. */
@@ -79,6 +87,8 @@ function mainConfig(s: RenderSettings, anyTls: boolean): Directive[] {
     directive("proxy_set_header", "X-Forwarded-Host", "$host"),
     directive("proxy_set_header", "Upgrade", "$http_upgrade"),
     directive("proxy_set_header", "Connection", "$aims_connection"),
+    // Never AIMS's session cookies or API keys: an app would replay them against the API.
+    ...credentialHeaders(),
     // Streams (SSE, websockets, long polls) pass through as they come; nothing is spooled to disk.
     directive("proxy_buffering", "off"),
     directive("proxy_request_buffering", "off"),
@@ -88,6 +98,7 @@ function mainConfig(s: RenderSettings, anyTls: boolean): Directive[] {
     directive("proxy_next_upstream", "error", "timeout"),
     directive("error_page", 502, 504, "@aims_unavailable"),
     block("map", ["$http_upgrade", "$aims_connection"], [directive("default", "upgrade"), directive("", "")]),
+    ...credentialMaps(),
     block(
       "server",
       [],
@@ -103,7 +114,7 @@ function mainConfig(s: RenderSettings, anyTls: boolean): Directive[] {
         directive("listen", listen(s.bindAddress, s.port), "default_server"),
         ...notFoundLocation(),
         unavailableLocation(),
-        directive("include", `${s.treeDir}/paths.conf`),
+        ...(s.pathRouting ? [directive("include", `${s.treeDir}/paths.conf`)] : []),
       ],
     ),
   ];

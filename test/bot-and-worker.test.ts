@@ -7,7 +7,7 @@ import { hostAddressForContainers } from "./support/hostAddress.js";
 import { get } from "./support/http.js";
 import type { InstanceJson } from "./support/instances.js";
 
-const install = createTestInstall("52500-52549");
+const install = await createTestInstall("52500-52549");
 afterAll(() => install.cleanup());
 
 describe("telegram-bot answers through the Bot API with a reply from an OpenAI-compatible model", () => {

@@ -8,15 +8,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { masterPid, strayWorkers } from "../src/proxy/nginx/nginxProcess.js";
 import { createTestInstall, openDb } from "./support/aimsCli.js";
+import { freePorts } from "./support/http.js";
 import { containersOf, type InstanceJson } from "./support/instances.js";
 import { openSse } from "./support/sseClient.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const FIXTURES = resolve(import.meta.dirname, "fixtures/catalog");
-const PROXY_PORT = 18080;
-const TLS_PORT = 18081;
+const [PROXY_PORT, TLS_PORT] = (await freePorts(2)) as [number, number];
 const certDir = mkdtempSync(join(tmpdir(), "aims-certs-"));
-const install = createTestInstall("52700-52799", {
+const install = await createTestInstall("52700-52799", {
   AIMS_CATALOG_DIRS: FIXTURES,
   AIMS_PROXY_PORT: String(PROXY_PORT),
   AIMS_PROXY_TLS_PORT: String(TLS_PORT),

@@ -9,7 +9,7 @@ import { containersOf, eventTypes, type InstanceJson, psOne } from "./support/in
 const ROOT = resolve(import.meta.dirname, "..");
 const FIXTURES = resolve(import.meta.dirname, "fixtures/catalog");
 // Fast backoff so a crash loop ends in seconds: 100 ms, 200 ms, 400 ms, then give up.
-const install = createTestInstall("53200-53299", {
+const install = await createTestInstall("53200-53299", {
   AIMS_CATALOG_DIRS: FIXTURES,
   AIMS_RESTART_BACKOFF_MS: "100",
   AIMS_RESTART_MAX_RETRIES: "3",

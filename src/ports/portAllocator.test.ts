@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Insertable } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { occupyPort } from "../../test/support/http.js";
 import { AWAIT_GO, raceProcesses } from "../../test/support/raceProcesses.js";
 import { newId } from "../domain/names.js";
 import type { Executor } from "../store/database.js";
@@ -70,14 +70,6 @@ async function newInstance(ex: Executor, name: string): Promise<string> {
   return (await insertInstance(ex, instanceRow(name))).id;
 }
 
-function listen(port: number, host: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen({ port, host }, () => resolve(server));
-  });
-}
-
 describe("port allocator", () => {
   it("allocates the lowest free ports in the instance's own transaction", async () => {
     const row = instanceRow("one");
@@ -123,7 +115,7 @@ describe("port allocator", () => {
   });
 
   it("skips a port something else listens on (real probe)", async () => {
-    const server = await listen(0, "127.0.0.1");
+    const server = await occupyPort(0);
     const taken = (server.address() as { port: number }).port;
     try {
       expect(await isPortFree(taken, "127.0.0.1")).toBe(false);

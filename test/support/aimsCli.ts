@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import Docker from "dockerode";
 import { stopNginx } from "../../src/proxy/nginx/nginxProcess.js";
+import { freePort, portIsFree } from "./http.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 /** The compiled CLI (test/support/globalSetup.ts builds it once per run). */
@@ -32,18 +33,23 @@ export interface TestInstall {
 }
 
 /**
- * A proxy port of the install's own, derived from its port range so concurrent test files never share
- * one: range 5abcd-… listens on 2abcd (outside AIMS's ranges and the kernel's ephemeral ports).
+ * The proxy port of an install: the one derived from its port range, so concurrent test files never share
+ * one (range 5abcd-… listens on 2abcd, outside AIMS's ranges and the kernel's ephemeral ports), or a free
+ * port when another program holds that one.
  */
-export function proxyPortFor(portRange: string): number {
-  return 20_000 + (Number(portRange.split("-")[0]) % 10_000);
+export async function proxyPortFor(portRange: string): Promise<number> {
+  const derived = 20_000 + (Number(portRange.split("-")[0]) % 10_000);
+  return (await portIsFree(derived)) ? derived : freePort();
 }
 
 /**
  * Creates a test install whose CLI runs compiled, with a port range and a proxy port of its own
  * (AIMS_PROXY_PORT in `env` wins over the derived one).
  */
-export function createTestInstall(portRange: string, env: Record<string, string> = {}): TestInstall {
+export async function createTestInstall(
+  portRange: string,
+  env: Record<string, string> = {},
+): Promise<TestInstall> {
   const dataDir = mkdtempSync(join(tmpdir(), "aims-test-"));
   const baseEnv: Record<string, string> = {
     AIMS_DATA_DIR: dataDir,
@@ -51,7 +57,7 @@ export function createTestInstall(portRange: string, env: Record<string, string>
     AIMS_LOG_LEVEL: "warn",
     // `aims serve` in tests listens on a free port, never on the 7700 of a real install.
     AIMS_API_PORT: "0",
-    AIMS_PROXY_PORT: String(proxyPortFor(portRange)),
+    AIMS_PROXY_PORT: env.AIMS_PROXY_PORT ?? String(await proxyPortFor(portRange)),
     ...env,
   };
   const run = (args: string[], extraEnv: Record<string, string> = {}) =>

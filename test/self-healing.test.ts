@@ -17,12 +17,23 @@ const install = await createTestInstall("53200-53299", {
 });
 afterAll(() => install.cleanup());
 
+/** Polls `fn` until it answers; a failing poll is retried, and the last failure is named on timeout. */
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    const v = await fn().catch(() => undefined);
+    const v = await fn().catch((err: unknown) => {
+      lastError = err;
+      return undefined;
+    });
     if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}${lastError ? ` (last failure: ${String(lastError)})` : ""}`,
+        {
+          cause: lastError,
+        },
+      );
     await sleep(200);
   }
 }

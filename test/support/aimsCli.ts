@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
@@ -97,33 +97,31 @@ export async function createTestInstall(
   };
 }
 
-/** Reads this install's id straight from its database (undefined before the first start). */
+/** Reads this install's id straight from its database (undefined before the first start; a broken database throws). */
 export function installationId(dataDir: string): string | undefined {
+  if (!existsSync(databaseFile(dataDir))) return undefined;
+  const db = openDb(dataDir);
   try {
-    const db = openDb(dataDir);
-    try {
-      return (db.prepare("select id from installations").get() as { id: string } | undefined)?.id;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return undefined;
+    return (db.prepare("select id from installations").get() as { id: string } | undefined)?.id;
+  } finally {
+    db.close();
   }
+}
+
+function databaseFile(dataDir: string): string {
+  return join(dataDir, "aims.db");
 }
 
 /** Opens an install's SQLite file read-only for assertions about rows. */
 export function openDb(dataDir: string): BetterSqlite3.Database {
-  return new BetterSqlite3(join(dataDir, "aims.db"), { readonly: true, fileMustExist: true });
+  return new BetterSqlite3(databaseFile(dataDir), { readonly: true, fileMustExist: true });
 }
 
-/** Row counts of the tables a failed command must leave untouched. */
+/** Row counts of the tables a failed command must leave untouched (all 0 before the first start). */
 export function rowCounts(dataDir: string): Record<string, number> {
-  let db: BetterSqlite3.Database;
-  try {
-    db = openDb(dataDir);
-  } catch {
+  if (!existsSync(databaseFile(dataDir)))
     return { tenants: 0, instances: 0, allocations: 0, instance_secrets: 0 };
-  }
+  const db = openDb(dataDir);
   try {
     const count = (t: string) => (db.prepare(`select count(*) as n from ${t}`).get() as { n: number }).n;
     return {
@@ -150,25 +148,17 @@ export async function objectsWithLabel(label: string) {
   return { containers, networks, volumes: volumes.Volumes ?? [] };
 }
 
-/** Force-removes everything carrying `label`. */
+/** Force-removes everything carrying `label`; one already gone is fine, any other failure throws. */
 export async function removeByLabel(label: string): Promise<void> {
   const { containers, networks, volumes } = await objectsWithLabel(label);
   await Promise.all(
-    containers.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true, v: true })
-        .catch(() => undefined),
-    ),
+    containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(unlessGone)),
   );
-  for (const n of networks)
-    await docker
-      .getNetwork(n.Id)
-      .remove()
-      .catch(() => undefined);
-  for (const v of volumes)
-    await docker
-      .getVolume(v.Name)
-      .remove()
-      .catch(() => undefined);
+  for (const n of networks) await docker.getNetwork(n.Id).remove().catch(unlessGone);
+  for (const v of volumes) await docker.getVolume(v.Name).remove().catch(unlessGone);
+}
+
+/** Rethrows a Docker error unless it says the object no longer exists (404). */
+function unlessGone(err: unknown): void {
+  if ((err as { statusCode?: number }).statusCode !== 404) throw err;
 }

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { masterPid, strayWorkers } from "../src/proxy/nginx/nginxProcess.js";
 import { createTestInstall, openDb } from "./support/aimsCli.js";
+import { writeSelfSignedCertificate } from "./support/certificate.js";
 import { freePorts } from "./support/http.js";
 import { containersOf, type InstanceJson } from "./support/instances.js";
 import { openSse } from "./support/sseClient.js";
@@ -195,25 +196,10 @@ describe("routing through AIMS's own nginx", () => {
 
     const live = join(certDir, "live", "secure.example.com");
     mkdirSync(live, { recursive: true });
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=secure.example.com",
-        "-keyout",
-        join(live, "privkey.pem"),
-        "-out",
-        join(live, "fullchain.pem"),
-      ],
-      { stdio: "pipe" },
-    );
+    writeSelfSignedCertificate("secure.example.com", {
+      certificate: join(live, "fullchain.pem"),
+      key: join(live, "privkey.pem"),
+    });
     await install.json(["domain", "add", "web", "secure.example.com", "--tenant", "acme"]);
     const redirect = await viaProxy("secure.example.com", "/x?y=1");
     expect([redirect.status, redirect.headers.location]).toEqual([

@@ -112,34 +112,26 @@ describe("aims CLI in remote mode (AIMS_URL + AIMS_API_KEY)", () => {
   });
 
   it("plans and deploys with --set like the host, and the instance answers", async () => {
-    const set = ["--set", "SITE_TITLE=Remote site"];
-    const dryRun = ["deploy", "static-site", "--tenant", "remote", "--name", "web", ...set, "--dry-run"];
-    await Promise.all([expectSame(dryRun), expectSame([...dryRun, "--json"])]);
-    web = await remoteJson<InstanceJson>([
+    const deploy = [
       "deploy",
       "static-site",
       "--tenant",
       "remote",
       "--name",
       "web",
-      ...set,
-    ]);
+      "--set",
+      "SITE_TITLE=Remote site",
+    ];
+    const dryRun = [...deploy, "--dry-run"];
+    await Promise.all([expectSame(dryRun), expectSame([...dryRun, "--json"])]);
+    web = await remoteJson<InstanceJson>(deploy);
     expect(web.state).toBe("ready");
     expect((await get(`${web.url}cgi-bin/info`)).body).toContain("title: Remote site");
     // The same deploy again converges (reused) and answers the same instance, in both modes.
-    const again = await local([
-      "deploy",
-      "static-site",
-      "--tenant",
-      "remote",
-      "--name",
-      "web",
-      ...set,
-      "--json",
-    ]);
+    const again = await local([...deploy, "--json"]);
     expect(shape(web)).toEqual(shape(JSON.parse(again.stdout)));
     expect(web).toEqual(JSON.parse(again.stdout));
-    await expectSame(["deploy", "static-site", "--tenant", "remote", "--name", "web", ...set]);
+    await expectSame(deploy);
   });
 
   it("lists, shows logs and events like the host", async () => {

@@ -5,7 +5,7 @@ import { createTestInstall, installationId, objectsWithLabel, rowCounts } from "
 import { occupyPort } from "./support/http.js";
 
 const FIXTURES = resolve(import.meta.dirname, "fixtures/catalog");
-const install = createTestInstall("52200-52209", { AIMS_CATALOG_DIRS: FIXTURES });
+const install = await createTestInstall("52200-52209", { AIMS_CATALOG_DIRS: FIXTURES });
 afterAll(() => install.cleanup());
 
 const nothing = { tenants: 0, instances: 0, allocations: 0, instance_secrets: 0 };

@@ -7,7 +7,7 @@ import { hostAddressForContainers } from "./support/hostAddress.js";
 import { get } from "./support/http.js";
 import type { InstanceJson } from "./support/instances.js";
 
-const install = createTestInstall("52500-52549");
+const install = await createTestInstall("52500-52549");
 afterAll(() => install.cleanup());
 
 describe("telegram-bot answers through the Bot API with a reply from an OpenAI-compatible model", () => {
@@ -16,6 +16,17 @@ describe("telegram-bot answers through the Bot API with a reply from an OpenAI-c
   let llm: FakeOpenAi;
   let bot: InstanceJson;
   const output: string[] = [];
+  /** The inputs that point the bot at the fake Bot API and the fake model, reached at `host` from a container. */
+  const settingsForFakes = (host: string) => [
+    "--set",
+    `TELEGRAM_BOT_TOKEN=${token}`,
+    "--set",
+    `TELEGRAM_API_BASE=http://${host}:${telegram.port}`,
+    "--set",
+    `LLM_BASE_URL=http://${host}:${llm.port}/v1`,
+    "--set",
+    "LLM_API_KEY=sk-local-test-key",
+  ];
 
   beforeAll(async () => {
     [telegram, llm] = await Promise.all([startFakeTelegram(token), startFakeOpenAi()]);
@@ -27,14 +38,7 @@ describe("telegram-bot answers through the Bot API with a reply from an OpenAI-c
       "acme",
       "--name",
       "helper",
-      "--set",
-      `TELEGRAM_BOT_TOKEN=${token}`,
-      "--set",
-      `TELEGRAM_API_BASE=http://${host}:${telegram.port}`,
-      "--set",
-      `LLM_BASE_URL=http://${host}:${llm.port}/v1`,
-      "--set",
-      "LLM_API_KEY=sk-local-test-key",
+      ...settingsForFakes(host),
       "--set",
       "LLM_MODEL=tiny-test-model",
       "--json",
@@ -119,14 +123,7 @@ describe("telegram-bot answers through the Bot API with a reply from an OpenAI-c
       "acme",
       "--name",
       "hooked",
-      "--set",
-      `TELEGRAM_BOT_TOKEN=${token}`,
-      "--set",
-      `TELEGRAM_API_BASE=http://${host}:${telegram.port}`,
-      "--set",
-      `LLM_BASE_URL=http://${host}:${llm.port}/v1`,
-      "--set",
-      "LLM_API_KEY=sk-local-test-key",
+      ...settingsForFakes(host),
       "--set",
       "BOT_MODE=webhook",
     ]);

@@ -8,7 +8,7 @@ import { createTestInstall } from "./support/aimsCli.js";
 const ROOT = resolve(import.meta.dirname, "..");
 const GOLDEN = join(import.meta.dirname, "golden/dry-run");
 const catalog = loadCatalog([join(ROOT, "catalog")]);
-const install = createTestInstall("52400-52419");
+const install = await createTestInstall("52400-52419");
 afterAll(() => install.cleanup());
 
 const MiB = 1024 * 1024;

@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliResult, createTestInstall, openDb } from "./support/aimsCli.js";
-import { get } from "./support/http.js";
+import { freePort, get } from "./support/http.js";
 import type { InstanceJson } from "./support/instances.js";
 
 /**
@@ -14,7 +13,7 @@ import type { InstanceJson } from "./support/instances.js";
  * empty data dir of its own must print what the host's CLI prints for the same operation, and touch nothing local.
  */
 const CLI = resolve(import.meta.dirname, "../dist/cli/main.js");
-const host = createTestInstall("52550-52599");
+const host = await createTestInstall("52550-52599");
 const clientDir = mkdtempSync(join(tmpdir(), "aims-remote-client-"));
 let serve: ChildProcess;
 let serveOutput = "";
@@ -113,34 +112,26 @@ describe("aims CLI in remote mode (AIMS_URL + AIMS_API_KEY)", () => {
   });
 
   it("plans and deploys with --set like the host, and the instance answers", async () => {
-    const set = ["--set", "SITE_TITLE=Remote site"];
-    const dryRun = ["deploy", "static-site", "--tenant", "remote", "--name", "web", ...set, "--dry-run"];
-    await Promise.all([expectSame(dryRun), expectSame([...dryRun, "--json"])]);
-    web = await remoteJson<InstanceJson>([
+    const deploy = [
       "deploy",
       "static-site",
       "--tenant",
       "remote",
       "--name",
       "web",
-      ...set,
-    ]);
+      "--set",
+      "SITE_TITLE=Remote site",
+    ];
+    const dryRun = [...deploy, "--dry-run"];
+    await Promise.all([expectSame(dryRun), expectSame([...dryRun, "--json"])]);
+    web = await remoteJson<InstanceJson>(deploy);
     expect(web.state).toBe("ready");
     expect((await get(`${web.url}cgi-bin/info`)).body).toContain("title: Remote site");
     // The same deploy again converges (reused) and answers the same instance, in both modes.
-    const again = await local([
-      "deploy",
-      "static-site",
-      "--tenant",
-      "remote",
-      "--name",
-      "web",
-      ...set,
-      "--json",
-    ]);
+    const again = await local([...deploy, "--json"]);
     expect(shape(web)).toEqual(shape(JSON.parse(again.stdout)));
     expect(web).toEqual(JSON.parse(again.stdout));
-    await expectSame(["deploy", "static-site", "--tenant", "remote", "--name", "web", ...set]);
+    await expectSame(deploy);
   });
 
   it("lists, shows logs and events like the host", async () => {
@@ -286,12 +277,7 @@ describe("aims CLI in remote mode (AIMS_URL + AIMS_API_KEY)", () => {
     expect(wrongKey.code).toBe(7);
     expect(wrongKey.stderr).toMatch(/^aims: unauthorized: /);
     expect(wrongKey.stderr).not.toContain("aims_not-a-key");
-    const closed = await new Promise<number>((done) => {
-      const probe = createServer().listen(0, "127.0.0.1", () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => done(port));
-      });
-    });
+    const closed = await freePort();
     const unreachable = await remote(["ps", "--json"], { AIMS_URL: `http://127.0.0.1:${closed}` });
     expect(unreachable.code).toBe(6);
     expect(JSON.parse(unreachable.stdout).error).toEqual({

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestInstall, installationId } from "./support/aimsCli.js";
 
-const install = createTestInstall("52210-52219");
+const install = await createTestInstall("52210-52219");
 afterAll(() => install.cleanup());
 const configFile = join(install.dataDir, "config.yaml");
 

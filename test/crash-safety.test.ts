@@ -1,9 +1,15 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { createTestInstall, docker, installationId, objectsWithLabel } from "./support/aimsCli.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createTestInstall,
+  docker,
+  installationId,
+  objectsWithLabel,
+  type TestInstall,
+} from "./support/aimsCli.js";
 import { get, portIsFree } from "./support/http.js";
 import { containersOf, expectPortsConsistent, type InstanceJson, psOne } from "./support/instances.js";
 
-const install = createTestInstall("53300-53399");
+const install = await createTestInstall("53300-53399");
 afterAll(() => install.cleanup());
 
 /** Runs a CLI command that SIGKILLs itself at `point`, then `aims reconcile`, which must converge. */
@@ -93,7 +99,10 @@ describe("a SIGKILL at any step boundary, then aims reconcile, converges", () =>
 });
 
 describe("two installs on one engine", () => {
-  const other = createTestInstall("53400-53449");
+  let other: TestInstall;
+  beforeAll(async () => {
+    other = await createTestInstall("53400-53449");
+  });
   afterAll(() => other.cleanup());
 
   it("never touch each other's objects, and each removes only its own orphans", async () => {

@@ -6,7 +6,7 @@ import { containersOf, type InstanceJson } from "./support/instances.js";
 
 // PostgreSQL and Redis run from images built here from Debian packages (`aims images build-local`,
 // cached by content tag between runs) and mapped onto the catalog's upstream images by overrides.
-const setup = createTestInstall("52440-52499");
+const setup = await createTestInstall("52440-52499");
 let install = setup;
 afterAll(() => install.cleanup());
 

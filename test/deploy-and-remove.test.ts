@@ -15,7 +15,7 @@ interface InstanceJson {
   ports: Array<{ hostPort: number; containerPort: number; url?: string }>;
 }
 
-const install = createTestInstall("52100-52199");
+const install = await createTestInstall("52100-52199");
 afterAll(() => install.cleanup());
 
 describe("static-site: deploy, answer, remove", () => {

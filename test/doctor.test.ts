@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestInstall } from "./support/aimsCli.js";
 
-const install = createTestInstall("52350-52359");
+const install = await createTestInstall("52350-52359");
 afterAll(() => install.cleanup());
 
 interface Check {

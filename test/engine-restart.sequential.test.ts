@@ -8,7 +8,7 @@ import { get } from "./support/http.js";
 import { containersOf, type InstanceJson, psOne } from "./support/instances.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const install = createTestInstall("53450-53499", {
+const install = await createTestInstall("53450-53499", {
   AIMS_RESTART_BACKOFF_MS: "200",
   AIMS_RECONCILE_INTERVAL_MS: "1000",
 });

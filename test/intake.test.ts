@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestInstall, installationId, objectsWithLabel, rowCounts } from "./support/aimsCli.js";
 
-const install = createTestInstall("52420-52439");
+const install = await createTestInstall("52420-52439");
 afterAll(() => install.cleanup());
 
 const nothing = { tenants: 0, instances: 0, allocations: 0, instance_secrets: 0 };

@@ -10,7 +10,7 @@ interface InstanceJson {
 }
 
 const FIXTURES = resolve(import.meta.dirname, "fixtures/catalog");
-const install = createTestInstall("52300-52349", { AIMS_CATALOG_DIRS: FIXTURES });
+const install = await createTestInstall("52300-52349", { AIMS_CATALOG_DIRS: FIXTURES });
 afterAll(() => install.cleanup());
 
 /** Asks the node-api `front` of an instance to GET a URL from inside its container. */

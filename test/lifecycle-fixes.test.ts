@@ -3,7 +3,7 @@ import { createTestInstall } from "./support/aimsCli.js";
 import { get } from "./support/http.js";
 import { containersOf, type InstanceJson, psOne } from "./support/instances.js";
 
-const install = createTestInstall("53500-53549");
+const install = await createTestInstall("53500-53549");
 afterAll(() => install.cleanup());
 
 interface HistoryJson {

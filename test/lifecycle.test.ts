@@ -11,7 +11,7 @@ import {
 } from "./support/instances.js";
 
 const FIXTURES = resolve(import.meta.dirname, "fixtures/catalog");
-const install = createTestInstall("53100-53199", { AIMS_CATALOG_DIRS: FIXTURES });
+const install = await createTestInstall("53100-53199", { AIMS_CATALOG_DIRS: FIXTURES });
 afterAll(() => install.cleanup());
 
 const answers = async (url: string) => {

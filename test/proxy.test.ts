@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
@@ -8,15 +8,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { masterPid, strayWorkers } from "../src/proxy/nginx/nginxProcess.js";
 import { createTestInstall, openDb } from "./support/aimsCli.js";
+import { writeSelfSignedCertificate } from "./support/certificate.js";
+import { freePorts } from "./support/http.js";
 import { containersOf, type InstanceJson } from "./support/instances.js";
 import { openSse } from "./support/sseClient.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const FIXTURES = resolve(import.meta.dirname, "fixtures/catalog");
-const PROXY_PORT = 18080;
-const TLS_PORT = 18081;
+const [PROXY_PORT, TLS_PORT] = (await freePorts(2)) as [number, number];
 const certDir = mkdtempSync(join(tmpdir(), "aims-certs-"));
-const install = createTestInstall("52700-52799", {
+const install = await createTestInstall("52700-52799", {
   AIMS_CATALOG_DIRS: FIXTURES,
   AIMS_PROXY_PORT: String(PROXY_PORT),
   AIMS_PROXY_TLS_PORT: String(TLS_PORT),
@@ -197,25 +198,10 @@ describe("routing through AIMS's own nginx", () => {
 
     const live = join(certDir, "live", "secure.example.com");
     mkdirSync(live, { recursive: true });
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=secure.example.com",
-        "-keyout",
-        join(live, "privkey.pem"),
-        "-out",
-        join(live, "fullchain.pem"),
-      ],
-      { stdio: "pipe" },
-    );
+    writeSelfSignedCertificate("secure.example.com", {
+      certificate: join(live, "fullchain.pem"),
+      key: join(live, "privkey.pem"),
+    });
     await install.json(["domain", "add", "web", "secure.example.com", "--tenant", "acme"]);
     const redirect = await viaProxy("secure.example.com", "/x?y=1");
     expect([redirect.status, redirect.headers.location]).toEqual([

@@ -2,10 +2,10 @@ import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newId } from "../src/domain/names.js";
 import { insertInstance } from "../src/store/instanceRepository.js";
 import { insertTenant } from "../src/store/tenantRepository.js";
 import { type ApiFixture, createApiFixture } from "./support/apiFixture.js";
+import { instanceRow } from "./support/rows.js";
 
 const CLI = resolve(import.meta.dirname, "../dist/cli/main.js");
 let f: ApiFixture;
@@ -13,23 +13,16 @@ beforeAll(async () => {
   f = await createApiFixture();
   const db = f.platform.store.db;
   const tenant = await insertTenant(db, { name: "readers" });
-  const now = new Date().toISOString();
   // A spec that no longer parses (e.g. written by a release whose manifest schema was looser).
-  await insertInstance(db, {
-    id: newId(),
-    tenant_id: tenant.id,
-    name: "odd",
-    plug_id: "static-site",
-    plug_version: "1.0.0",
-    desired_state: "running",
-    observed_state: "ready",
-    reason: null,
-    revision: 1,
-    spec: JSON.stringify({ plug: { id: "static-site", services: "not a list" }, inputs: {} }),
-    created_at: now,
-    updated_at: now,
-    removed_at: null,
-  });
+  await insertInstance(
+    db,
+    instanceRow({
+      tenant_id: tenant.id,
+      name: "odd",
+      plug_id: "static-site",
+      spec: JSON.stringify({ plug: { id: "static-site", services: "not a list" }, inputs: {} }),
+    }),
+  );
 });
 afterAll(() => f.close());
 

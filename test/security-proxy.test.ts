@@ -15,7 +15,7 @@ import type { InstanceJson } from "./support/instances.js";
  */
 const ROOT = resolve(import.meta.dirname, "..");
 const FIXTURES = resolve(import.meta.dirname, "fixtures/catalog");
-const install = createTestInstall("53600-53649", {
+const install = await createTestInstall("53600-53649", {
   AIMS_CATALOG_DIRS: FIXTURES,
   // The riskiest setup first: every app on the proxy's one origin, as the finding found it.
   AIMS_PROXY_PATH_ROUTING: "on",

@@ -9,7 +9,7 @@ import { containersOf, eventTypes, type InstanceJson, psOne } from "./support/in
 const ROOT = resolve(import.meta.dirname, "..");
 const FIXTURES = resolve(import.meta.dirname, "fixtures/catalog");
 // Fast backoff so a crash loop ends in seconds: 100 ms, 200 ms, 400 ms, then give up.
-const install = createTestInstall("53200-53299", {
+const install = await createTestInstall("53200-53299", {
   AIMS_CATALOG_DIRS: FIXTURES,
   AIMS_RESTART_BACKOFF_MS: "100",
   AIMS_RESTART_MAX_RETRIES: "3",
@@ -17,12 +17,23 @@ const install = createTestInstall("53200-53299", {
 });
 afterAll(() => install.cleanup());
 
+/** Polls `fn` until it answers; a failing poll is retried, and the last failure is named on timeout. */
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    const v = await fn().catch(() => undefined);
+    const v = await fn().catch((err: unknown) => {
+      lastError = err;
+      return undefined;
+    });
     if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}${lastError ? ` (last failure: ${String(lastError)})` : ""}`,
+        {
+          cause: lastError,
+        },
+      );
     await sleep(200);
   }
 }

@@ -20,7 +20,7 @@ const FIXTURE = resolve(import.meta.dirname, "fixtures/upgrade");
 const snapshot = JSON.parse(readFileSync(join(FIXTURE, "engine.json"), "utf8")) as EngineSnapshot;
 const before = JSON.parse(readFileSync(join(FIXTURE, "ps.json"), "utf8")) as InstanceJson[];
 const fixtureLabel = `aims.installation=${snapshot.installationId}`;
-const install = createTestInstall("51900-51950", { AIMS_PROXY: "off" });
+const install = await createTestInstall("51900-51950", { AIMS_PROXY: "off" });
 
 interface TickJson {
   instances: number;

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
 import Dockerode from "dockerode";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../test/support/http.js";
 import { containerHardening } from "../catalog/containerHardening.js";
 import { DockerDriver } from "../runtime/docker/DockerDriver.js";
 import { LABEL, type Labels } from "../runtime/RuntimeDriver.js";
@@ -35,17 +35,6 @@ async function runOnce(image: string, cmd: string[]): Promise<string> {
   } finally {
     await container.remove({ force: true });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 }
 
 const plug = (plugId: string, service: string) => ({

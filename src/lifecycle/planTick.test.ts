@@ -1,41 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { instanceRow, iso, NOW } from "../../test/support/rows.js";
 import type { InstanceSpec } from "../domain/instanceSpec.js";
 import { objectPrefix } from "../domain/objectNames.js";
 import { type ContainerState, LABEL, type ObjectSummary } from "../runtime/RuntimeDriver.js";
 import type { InstanceRow } from "../store/instanceRepository.js";
 import { expectedContainerNames, findOrphans, needsWork } from "./planTick.js";
-
-const NOW = Date.parse("2025-01-01T12:00:00.000Z");
-const iso = (msFromNow: number) => new Date(NOW + msFromNow).toISOString();
-
-/** A ready instance at revision 1 that first became ready an hour ago; override what the test is about. */
-function instanceRow(overrides: Partial<InstanceRow> = {}): InstanceRow {
-  return {
-    id: "inst-1",
-    tenant_id: "tenant-1",
-    name: "blog",
-    plug_id: "ghost",
-    plug_version: "1.0.0",
-    desired_state: "running",
-    observed_state: "ready",
-    reason: null,
-    revision: 1,
-    spec: "{}",
-    created_at: iso(-3_600_000),
-    updated_at: iso(-3_600_000),
-    removed_at: null,
-    failures: 0,
-    retry_at: null,
-    last_restart_at: null,
-    first_ready_at: iso(-3_600_000),
-    restart_requested_at: null,
-    restart_done_at: null,
-    running_revision: 1,
-    failure_code: null,
-    last_failure: null,
-    ...overrides,
-  };
-}
 
 function container(name: string, running = true, labels: Record<string, string> = {}): ContainerState {
   return {

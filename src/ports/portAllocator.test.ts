@@ -1,16 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Insertable } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { occupyPort } from "../../test/support/http.js";
 import { AWAIT_GO, raceProcesses } from "../../test/support/raceProcesses.js";
-import { newId } from "../domain/names.js";
+import { instanceRow } from "../../test/support/rows.js";
 import type { Executor } from "../store/database.js";
 import { openStore, type Store } from "../store/database.js";
 import { insertInstance } from "../store/instanceRepository.js";
-import type { InstancesTable } from "../store/schema.js";
 import { insertTenant } from "../store/tenantRepository.js";
 import {
   allocatePorts,
@@ -26,6 +24,7 @@ const modules = {
   database: fileURLToPath(new URL("../store/database.ts", import.meta.url)),
   instances: fileURLToPath(new URL("../store/instanceRepository.ts", import.meta.url)),
   ports: fileURLToPath(new URL("./portAllocator.ts", import.meta.url)),
+  rows: fileURLToPath(new URL("../../test/support/rows.ts", import.meta.url)),
 };
 
 const range = { min: 51000, max: 51009 };
@@ -47,40 +46,13 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function instanceRow(name: string): Insertable<InstancesTable> {
-  const now = new Date().toISOString();
-  return {
-    id: newId(),
-    tenant_id: tenantId,
-    name,
-    plug_id: "web",
-    plug_version: "1.0.0",
-    desired_state: "running",
-    observed_state: "pending",
-    reason: null,
-    revision: 1,
-    spec: "{}",
-    created_at: now,
-    updated_at: now,
-    removed_at: null,
-  };
-}
-
 async function newInstance(ex: Executor, name: string): Promise<string> {
-  return (await insertInstance(ex, instanceRow(name))).id;
-}
-
-function listen(port: number, host: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen({ port, host }, () => resolve(server));
-  });
+  return (await insertInstance(ex, instanceRow({ tenant_id: tenantId, name }))).id;
 }
 
 describe("port allocator", () => {
   it("allocates the lowest free ports in the instance's own transaction", async () => {
-    const row = instanceRow("one");
+    const row = instanceRow({ tenant_id: tenantId, name: "one" });
     const { allocations, result } = await allocatePorts(
       store.db,
       { instanceId: row.id, requests: [web(0), web(1)], range, bindAddress: "127.0.0.1", isFree: always },
@@ -109,7 +81,7 @@ describe("port allocator", () => {
   });
 
   it("writes nothing when the caller's part of the transaction fails", async () => {
-    const row = instanceRow("one");
+    const row = instanceRow({ tenant_id: tenantId, name: "one" });
     const attempt = allocatePorts(
       store.db,
       { instanceId: row.id, requests: [web()], range, bindAddress: "127.0.0.1", isFree: always },
@@ -123,7 +95,7 @@ describe("port allocator", () => {
   });
 
   it("skips a port something else listens on (real probe)", async () => {
-    const server = await listen(0, "127.0.0.1");
+    const server = await occupyPort(0);
     const taken = (server.address() as { port: number }).port;
     try {
       expect(await isPortFree(taken, "127.0.0.1")).toBe(false);
@@ -219,15 +191,13 @@ describe("port allocator", () => {
       const { openStore } = await import(${JSON.stringify(modules.database)});
       const { insertInstance } = await import(${JSON.stringify(modules.instances)});
       const { allocatePorts } = await import(${JSON.stringify(modules.ports)});
+      const { instanceRow } = await import(${JSON.stringify(modules.rows)});
       const store = await openStore(${JSON.stringify(config())});
       ${AWAIT_GO}
       const mine = [];
       let conflicts = 0;
       for (let n = 0; n < 15; n++) {
-        const now = new Date().toISOString();
-        const row = { id: "${who}-" + n, tenant_id: ${JSON.stringify(tenantId)}, name: "${who}-" + n, plug_id: "web",
-          plug_version: "1", desired_state: "running", observed_state: "pending", reason: null, revision: 1,
-          spec: "{}", created_at: now, updated_at: now, removed_at: null };
+        const row = instanceRow({ id: "${who}-" + n, tenant_id: ${JSON.stringify(tenantId)}, name: "${who}-" + n });
         const requests = [0, 1, 2].map((replica) => ({ service: "web", portName: "http", replica }));
         for (;;) {
           try {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { newId } from "../domain/names.js";
+import { instanceRow } from "../../test/support/rows.js";
 import { sealAll } from "../lifecycle/instanceSecrets.js";
 import { verifyAuditChain } from "../store/auditLog.js";
 import { openStore, type Store } from "../store/database.js";
@@ -30,22 +30,7 @@ async function instanceWithSecrets(
   secrets: Array<{ key: string; value: string; origin: "generated" | "input" }>,
 ) {
   const tenant = await insertTenant(store.db, { name: "acme" });
-  const now = new Date().toISOString();
-  const instance = await insertInstance(store.db, {
-    id: newId(),
-    tenant_id: tenant.id,
-    name: "web",
-    plug_id: "redis",
-    plug_version: "1.0.0",
-    desired_state: "running",
-    observed_state: "pending",
-    reason: null,
-    revision: 1,
-    spec: JSON.stringify({ inputs: {} }),
-    created_at: now,
-    updated_at: now,
-    removed_at: null,
-  });
+  const instance = await insertInstance(store.db, instanceRow({ tenant_id: tenant.id, name: "web" }));
   // Sealed the way deploy seals them, so opening here proves both sides use the same additional data.
   for (const row of sealAll(masterKey, instance.id, secrets)) await putSecret(store.db, row);
   return { tenant, instance };

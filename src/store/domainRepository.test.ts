@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { newId } from "../domain/names.js";
+import { instanceRow } from "../../test/support/rows.js";
 import { openStore, type Store } from "./database.js";
 import { deleteDomain, insertDomain, listDomains } from "./domainRepository.js";
+import { insertInstance } from "./instanceRepository.js";
 import { insertTenant } from "./tenantRepository.js";
 
 let dir: string;
@@ -21,26 +22,7 @@ afterEach(async () => {
 
 async function instance(tenant: string, name: string) {
   const t = await insertTenant(store.db, { name: tenant });
-  const now = new Date().toISOString();
-  const id = newId();
-  await store.db
-    .insertInto("instances")
-    .values({
-      id,
-      tenant_id: t.id,
-      name,
-      plug_id: "static-site",
-      plug_version: "1.0.0",
-      desired_state: "running",
-      observed_state: "ready",
-      reason: null,
-      revision: 1,
-      spec: "{}",
-      created_at: now,
-      updated_at: now,
-      removed_at: null,
-    })
-    .execute();
+  const { id } = await insertInstance(store.db, instanceRow({ tenant_id: t.id, name }));
   return { instanceId: id, tenantId: t.id };
 }
 

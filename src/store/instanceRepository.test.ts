@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Insertable } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { newId } from "../domain/names.js";
+import { instanceRow } from "../../test/support/rows.js";
 import { openStore, type Store } from "./database.js";
 import {
   deleteSecrets,
@@ -15,7 +14,6 @@ import {
   putSecret,
   updateInstanceState,
 } from "./instanceRepository.js";
-import type { InstancesTable } from "./schema.js";
 import { insertTenant } from "./tenantRepository.js";
 
 let dir: string;
@@ -30,30 +28,13 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function instanceRow(tenantId: string, name: string): Insertable<InstancesTable> {
-  const now = new Date().toISOString();
-  return {
-    id: newId(),
-    tenant_id: tenantId,
-    name,
-    plug_id: "redis",
-    plug_version: "1.0.0",
-    desired_state: "running",
-    observed_state: "pending",
-    reason: null,
-    revision: 1,
-    spec: JSON.stringify({ inputs: {} }),
-    created_at: now,
-    updated_at: now,
-    removed_at: null,
-  };
-}
-
 describe("instanceRepository", () => {
   it("allows reusing a name only after the first instance is removed", async () => {
     const tenant = await insertTenant(store.db, { name: "acme" });
-    const first = await insertInstance(store.db, instanceRow(tenant.id, "cache"));
-    await expect(insertInstance(store.db, instanceRow(tenant.id, "cache"))).rejects.toMatchObject({
+    const first = await insertInstance(store.db, instanceRow({ tenant_id: tenant.id, name: "cache" }));
+    await expect(
+      insertInstance(store.db, instanceRow({ tenant_id: tenant.id, name: "cache" })),
+    ).rejects.toMatchObject({
       code: "conflict",
     });
 
@@ -61,7 +42,7 @@ describe("instanceRepository", () => {
       observed_state: "removed",
       removed_at: new Date().toISOString(),
     });
-    const second = await insertInstance(store.db, instanceRow(tenant.id, "cache"));
+    const second = await insertInstance(store.db, instanceRow({ tenant_id: tenant.id, name: "cache" }));
 
     expect((await findInstance(store.db, tenant.id, "cache"))?.id).toBe(second.id);
     expect((await findInstanceById(store.db, tenant.id, first.id))?.removed_at).not.toBeNull();
@@ -70,7 +51,7 @@ describe("instanceRepository", () => {
   it("scopes every lookup by tenant", async () => {
     const acme = await insertTenant(store.db, { name: "acme" });
     const globex = await insertTenant(store.db, { name: "globex" });
-    const mine = await insertInstance(store.db, instanceRow(acme.id, "cache"));
+    const mine = await insertInstance(store.db, instanceRow({ tenant_id: acme.id, name: "cache" }));
 
     expect(await findInstanceById(store.db, globex.id, mine.id)).toBeUndefined();
     expect(await findInstance(store.db, globex.id, "cache")).toBeUndefined();
@@ -81,10 +62,10 @@ describe("instanceRepository", () => {
   it("lists active instances ordered by tenant then name", async () => {
     const b = await insertTenant(store.db, { name: "b" });
     const a = await insertTenant(store.db, { name: "a" });
-    await insertInstance(store.db, instanceRow(b.id, "zeta"));
-    await insertInstance(store.db, instanceRow(a.id, "web"));
-    await insertInstance(store.db, instanceRow(b.id, "alpha"));
-    const gone = await insertInstance(store.db, instanceRow(a.id, "old"));
+    await insertInstance(store.db, instanceRow({ tenant_id: b.id, name: "zeta" }));
+    await insertInstance(store.db, instanceRow({ tenant_id: a.id, name: "web" }));
+    await insertInstance(store.db, instanceRow({ tenant_id: b.id, name: "alpha" }));
+    const gone = await insertInstance(store.db, instanceRow({ tenant_id: a.id, name: "old" }));
     await updateInstanceState(store.db, gone.id, { removed_at: new Date().toISOString() });
 
     const all = await listInstances(store.db);
@@ -99,7 +80,7 @@ describe("instanceRepository", () => {
   it("updates state, bumps updated_at and reports an unknown id", async () => {
     const tenant = await insertTenant(store.db, { name: "acme" });
     const row = await insertInstance(store.db, {
-      ...instanceRow(tenant.id, "cache"),
+      ...instanceRow({ tenant_id: tenant.id, name: "cache" }),
       updated_at: "2000-01-01T00:00:00.000Z",
     });
     const updated = await updateInstanceState(store.db, row.id, {
@@ -121,7 +102,7 @@ describe("instanceRepository", () => {
 
   it("stores, replaces, lists and deletes sealed secrets", async () => {
     const tenant = await insertTenant(store.db, { name: "acme" });
-    const row = await insertInstance(store.db, instanceRow(tenant.id, "cache"));
+    const row = await insertInstance(store.db, instanceRow({ tenant_id: tenant.id, name: "cache" }));
     await putSecret(store.db, {
       instance_id: row.id,
       key: "PASSWORD",

@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import Docker from "dockerode";
 import { stopNginx } from "../../src/proxy/nginx/nginxProcess.js";
+import { freePort, portIsFree } from "./http.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 /** The compiled CLI (test/support/globalSetup.ts builds it once per run). */
@@ -32,18 +33,23 @@ export interface TestInstall {
 }
 
 /**
- * A proxy port of the install's own, derived from its port range so concurrent test files never share
- * one: range 5abcd-… listens on 2abcd (outside AIMS's ranges and the kernel's ephemeral ports).
+ * The proxy port of an install: the one derived from its port range, so concurrent test files never share
+ * one (range 5abcd-… listens on 2abcd, outside AIMS's ranges and the kernel's ephemeral ports), or a free
+ * port when another program holds that one.
  */
-export function proxyPortFor(portRange: string): number {
-  return 20_000 + (Number(portRange.split("-")[0]) % 10_000);
+export async function proxyPortFor(portRange: string): Promise<number> {
+  const derived = 20_000 + (Number(portRange.split("-")[0]) % 10_000);
+  return (await portIsFree(derived)) ? derived : freePort();
 }
 
 /**
  * Creates a test install whose CLI runs compiled, with a port range and a proxy port of its own
  * (AIMS_PROXY_PORT in `env` wins over the derived one).
  */
-export function createTestInstall(portRange: string, env: Record<string, string> = {}): TestInstall {
+export async function createTestInstall(
+  portRange: string,
+  env: Record<string, string> = {},
+): Promise<TestInstall> {
   const dataDir = mkdtempSync(join(tmpdir(), "aims-test-"));
   const baseEnv: Record<string, string> = {
     AIMS_DATA_DIR: dataDir,
@@ -51,7 +57,7 @@ export function createTestInstall(portRange: string, env: Record<string, string>
     AIMS_LOG_LEVEL: "warn",
     // `aims serve` in tests listens on a free port, never on the 7700 of a real install.
     AIMS_API_PORT: "0",
-    AIMS_PROXY_PORT: String(proxyPortFor(portRange)),
+    AIMS_PROXY_PORT: env.AIMS_PROXY_PORT ?? String(await proxyPortFor(portRange)),
     ...env,
   };
   const run = (args: string[], extraEnv: Record<string, string> = {}) =>
@@ -91,33 +97,31 @@ export function createTestInstall(portRange: string, env: Record<string, string>
   };
 }
 
-/** Reads this install's id straight from its database (undefined before the first start). */
+/** Reads this install's id straight from its database (undefined before the first start; a broken database throws). */
 export function installationId(dataDir: string): string | undefined {
+  if (!existsSync(databaseFile(dataDir))) return undefined;
+  const db = openDb(dataDir);
   try {
-    const db = openDb(dataDir);
-    try {
-      return (db.prepare("select id from installations").get() as { id: string } | undefined)?.id;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return undefined;
+    return (db.prepare("select id from installations").get() as { id: string } | undefined)?.id;
+  } finally {
+    db.close();
   }
+}
+
+function databaseFile(dataDir: string): string {
+  return join(dataDir, "aims.db");
 }
 
 /** Opens an install's SQLite file read-only for assertions about rows. */
 export function openDb(dataDir: string): BetterSqlite3.Database {
-  return new BetterSqlite3(join(dataDir, "aims.db"), { readonly: true, fileMustExist: true });
+  return new BetterSqlite3(databaseFile(dataDir), { readonly: true, fileMustExist: true });
 }
 
-/** Row counts of the tables a failed command must leave untouched. */
+/** Row counts of the tables a failed command must leave untouched (all 0 before the first start). */
 export function rowCounts(dataDir: string): Record<string, number> {
-  let db: BetterSqlite3.Database;
-  try {
-    db = openDb(dataDir);
-  } catch {
+  if (!existsSync(databaseFile(dataDir)))
     return { tenants: 0, instances: 0, allocations: 0, instance_secrets: 0 };
-  }
+  const db = openDb(dataDir);
   try {
     const count = (t: string) => (db.prepare(`select count(*) as n from ${t}`).get() as { n: number }).n;
     return {
@@ -144,25 +148,17 @@ export async function objectsWithLabel(label: string) {
   return { containers, networks, volumes: volumes.Volumes ?? [] };
 }
 
-/** Force-removes everything carrying `label`. */
+/** Force-removes everything carrying `label`; one already gone is fine, any other failure throws. */
 export async function removeByLabel(label: string): Promise<void> {
   const { containers, networks, volumes } = await objectsWithLabel(label);
   await Promise.all(
-    containers.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true, v: true })
-        .catch(() => undefined),
-    ),
+    containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(unlessGone)),
   );
-  for (const n of networks)
-    await docker
-      .getNetwork(n.Id)
-      .remove()
-      .catch(() => undefined);
-  for (const v of volumes)
-    await docker
-      .getVolume(v.Name)
-      .remove()
-      .catch(() => undefined);
+  for (const n of networks) await docker.getNetwork(n.Id).remove().catch(unlessGone);
+  for (const v of volumes) await docker.getVolume(v.Name).remove().catch(unlessGone);
+}
+
+/** Rethrows a Docker error unless it says the object no longer exists (404). */
+function unlessGone(err: unknown): void {
+  if ((err as { statusCode?: number }).statusCode !== 404) throw err;
 }

@@ -1,5 +1,4 @@
 import { newSpec } from "../../src/domain/instanceSpec.js";
-import { newId } from "../../src/domain/names.js";
 import { instanceChange } from "../../src/lifecycle/changeRecord.js";
 import type { Platform } from "../../src/platform.js";
 import { withTransaction } from "../../src/store/database.js";
@@ -9,6 +8,7 @@ import { recordChange } from "../../src/store/recordChange.js";
 import { findTenantByName } from "../../src/store/tenantRepository.js";
 import type { Role } from "../../src/tenancy/roles.js";
 import type { ApiFixture } from "./apiFixture.js";
+import { instanceRow } from "./rows.js";
 
 /**
  * Writes an instance row (desired running, observed ready) with its created event, straight through the store:
@@ -16,36 +16,31 @@ import type { ApiFixture } from "./apiFixture.js";
  */
 export async function storeInstance(p: Platform, tenantName: string, name: string): Promise<string> {
   const tenant = (await findTenantByName(p.store.db, tenantName))!;
-  const id = newId();
   const now = new Date().toISOString();
   const entry = p.catalog.get("static-site");
+  const row = instanceRow({
+    tenant_id: tenant.id,
+    name,
+    plug_id: entry.plug.id,
+    plug_version: entry.plug.version,
+    spec: JSON.stringify(newSpec(entry, {})),
+    created_at: now,
+    updated_at: now,
+    first_ready_at: now,
+  });
   await withTransaction(p.store.db, async (trx) => {
-    await insertInstance(trx, {
-      id,
-      tenant_id: tenant.id,
-      name,
-      plug_id: entry.plug.id,
-      plug_version: entry.plug.version,
-      desired_state: "running",
-      observed_state: "ready",
-      reason: null,
-      revision: 1,
-      spec: JSON.stringify(newSpec(entry, {})),
-      created_at: now,
-      updated_at: now,
-      removed_at: null,
-    });
+    await insertInstance(trx, row);
     await recordChange(
       trx,
       instanceChange(
         { id: "test", source: "test" },
         tenant,
-        { id, name },
+        { id: row.id, name },
         { event: "instance.created", action: "instance.deploy" },
       ),
     );
   });
-  return id;
+  return row.id;
 }
 
 /** A tenant with an owner (session and personal key), a service key, an invitation, an instance and members by role. */

@@ -12,13 +12,17 @@ export interface InstanceJson {
   ports: Array<{ service: string; hostPort: number; containerPort: number; url?: string }>;
 }
 
-/** The instance as `aims ps --json` shows it, or undefined. */
+/**
+ * The instance as `aims ps --json` shows it, or undefined when ps does not list it. A failing ps throws
+ * with its output, an unknown tenant included (tenants are never removed, so that is a test's mistake):
+ * an assertion of absence must never pass because the CLI crashed.
+ */
 export async function psOne(
   install: TestInstall,
   tenant: string,
   name: string,
 ): Promise<InstanceJson | undefined> {
-  const list = await install.json<InstanceJson[]>(["ps", "--tenant", tenant]).catch(() => []);
+  const list = await install.json<InstanceJson[]>(["ps", "--tenant", tenant]);
   return list.find((i) => i.name === name);
 }
 

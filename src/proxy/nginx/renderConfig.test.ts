@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeSelfSignedCertificate } from "../../../test/support/certificate.js";
 import { loadConfig } from "../../config.js";
 import { isAimsError } from "../../domain/errors.js";
 import { parseCustomDomain } from "../../domain/hostnames.js";
@@ -26,25 +26,7 @@ let tls: TlsFiles;
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), "aims-render-"));
   tls = { certificate: join(scratch, "cert.pem"), key: join(scratch, "key.pem") };
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=test",
-      "-keyout",
-      tls.key,
-      "-out",
-      tls.certificate,
-    ],
-    { stdio: "pipe" },
-  );
+  writeSelfSignedCertificate("test", tls);
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

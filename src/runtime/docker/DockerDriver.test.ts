@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../../test/support/http.js";
 import { containerHardening } from "../../catalog/containerHardening.js";
 import { AimsError } from "../../domain/errors.js";
 import { ensureBaseImages } from "../../images/baseImages.js";
@@ -25,17 +25,6 @@ async function removeLabelled(): Promise<void> {
   await Promise.all(found.containers.map((c) => driver.removeContainer(c.id)));
   await Promise.all(found.networks.map((n) => driver.removeNetwork(n.name)));
   await Promise.all(found.volumes.map((v) => driver.removeVolume(v.name)));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 }
 
 async function waitForHealth(url: string, timeoutMs = 15_000): Promise<number> {

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { AimsError } from "./domain/errors.js";
+import { fieldPath, formatIssues } from "./domain/zodIssues.js";
 
 /** The repository / package root (where catalog/ and images/ live). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -324,7 +325,9 @@ export function loadConfig(options: LoadConfigOptions = {}): AimsConfig {
   );
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
+    const detail = formatIssues(parsed.error, {
+      fieldName: (path) => fieldPath(path) || "the configuration",
+    });
     throw new AimsError("invalid_input", `invalid configuration: ${detail}`);
   }
   const dataDir = resolve(parsed.data.dataDir);

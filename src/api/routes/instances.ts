@@ -10,6 +10,7 @@ import { actorOf, type Caller, requireTenant, tenantsWhere } from "../../tenancy
 import { INSTANCE_ACTIONS } from "../instanceActions.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { Answer, defineRoute } from "../route.js";
+import { parseRequestPart } from "../validation.js";
 import { instanceStreamRoutes } from "./instanceStreams.js";
 import { instanceParams, tenantParams } from "./params.js";
 import { requireInstanceFor } from "./requireInstance.js";
@@ -183,19 +184,14 @@ async function runAction(
       `unknown action "${name.slice(0, 40)}"; available: ${Object.keys(INSTANCE_ACTIONS).join(", ")}`,
     );
   await requireInstanceFor(p, caller, params.tenant, params.name, action.permission);
-  const parsed = action.body.safeParse(rawBody ?? {});
-  if (!parsed.success)
-    throw new AimsError(
-      "invalid_input",
-      parsed.error.issues.map((i) => `body.${i.path.join(".")}: ${i.message}`).join("; "),
-    );
+  const body = parseRequestPart(action.body, rawBody ?? {}, "body");
   const progress = (message: string) =>
     p.logger.debug({ tenant: params.tenant, instance: params.name }, message);
   return action.run({
     platform: p,
     tenant: params.tenant,
     name: params.name,
-    body: parsed.data,
+    body,
     actor: actorOf(caller),
     progress,
   });

@@ -91,6 +91,7 @@ export const instanceRoutes = [
     summary: "Deploy a plug (waits until healthy; `dryRun` returns the plan and changes nothing)",
     tag: "instances",
     auth: "required",
+    engine: "drives",
     status: 201,
     params: tenantParams,
     body: deployBody,
@@ -150,6 +151,7 @@ export const instanceRoutes = [
     summary: "Decommission an instance (`?keepVolumes=true` keeps its data volumes)",
     tag: "instances",
     auth: "required",
+    engine: "drives",
     params: instanceParams,
     query: z.strictObject({ keepVolumes: z.enum(["true", "false"]).default("false") }),
     handler: ({ services: { platform }, caller, params, query }) =>
@@ -161,6 +163,7 @@ export const instanceRoutes = [
     summary: `Run an instance action (${Object.keys(INSTANCE_ACTIONS).join(", ")})`,
     tag: "instances",
     auth: "required",
+    engine: "drives",
     params: instanceParams.extend({ action: z.string().max(40) }),
     body: z.unknown(),
     example: { body: {} },

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -29,4 +29,40 @@ describe("public surfaces pass the tools their users run", () => {
     expect(`${piped.stdout}${piped.stderr}`.trim()).toBe("");
     expect(piped.status).toBe(0);
   });
+
+  it("/openapi.json passes `redocly lint` (recommended rules) with no error and no warning", async () => {
+    const file = join(dir, "openapi.json");
+    writeFileSync(file, (await f.call("GET", "/openapi.json")).body);
+    // Run from the temp dir, so no redocly.yaml of anyone's can change the rules; offline, no telemetry.
+    const lint = spawnSync(REDOCLY, ["lint", "--format=json", file], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+      timeout: 60_000,
+    });
+    let report: LintReport;
+    try {
+      report = JSON.parse(lint.stdout) as LintReport;
+    } catch {
+      throw new Error(`redocly printed no report (exit ${lint.status}):\n${lint.stdout}${lint.stderr}`);
+    }
+    const problems = report.problems.map(
+      (p) => `${p.severity} ${p.ruleId} at ${p.location.map((l) => l.pointer).join(", ")}: ${p.message}`,
+    );
+    expect(problems.join("\n"), "redocly lint problems").toBe("");
+    expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+    expect(lint.status).toBe(0);
+  });
 });
+
+const REDOCLY = join(import.meta.dirname, "../node_modules/.bin/redocly");
+
+interface LintReport {
+  totals: { errors: number; warnings: number };
+  problems: Array<{
+    ruleId: string;
+    severity: string;
+    message: string;
+    location: Array<{ pointer: string }>;
+  }>;
+}

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import type { RouteSpec } from "./route.js";
+import { ERROR_BODY_CODES } from "../domain/errors.js";
+import {
+  ERROR_RESPONSES,
+  type ErrorResponseName,
+  errorResponseObject,
+  errorResponsesOf,
+} from "./errorResponses.js";
+import { API_TAGS, type RouteSpec } from "./route.js";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -30,87 +37,91 @@ const errorSchema = {
       type: "object",
       required: ["code", "message"],
       properties: {
-        code: {
-          type: "string",
-          enum: [
-            "invalid_input",
-            "unauthorized",
-            "not_found",
-            "conflict",
-            "quota_exceeded",
-            "forbidden",
-            "unavailable",
-            "failed",
-            "internal",
-          ],
-        },
-        message: { type: "string" },
+        code: { type: "string", enum: ERROR_BODY_CODES },
+        message: { type: "string", description: "what went wrong, in words a person can act on" },
       },
     },
-    requestId: { type: "string" },
+    requestId: { type: "string", description: "the id under which the server logged this request" },
   },
 };
 
+const idempotencyKey = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: false,
+  description: "a retry under the same key within a day gets the first answer again",
+  schema: { type: "string", maxLength: 200 },
+};
+
+/** `getV1TenantsTenantInstances` for GET /v1/tenants/{tenant}/instances. */
+function operationId(method: string, path: string): string {
+  const words = path
+    .replace(/[{}]/g, "")
+    .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? "").toUpperCase());
+  return `${method.toLowerCase()}${words}`;
+}
+
+function operation(route: RouteSpec, path: string, used: Set<ErrorResponseName>) {
+  const content =
+    route.produces && route.produces !== "application/json"
+      ? { [route.produces]: {} }
+      : { "application/json": {} };
+  const errors = errorResponsesOf(route);
+  for (const name of errors) used.add(name);
+  return {
+    summary: route.summary,
+    tags: [route.tag],
+    operationId: operationId(route.method, path),
+    parameters: [
+      ...parameters(route.params, "path"),
+      ...parameters(route.query, "query"),
+      ...(route.method === "POST" && route.auth !== "none" ? [idempotencyKey] : []),
+    ],
+    ...(route.body
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: jsonSchema(route.body),
+                ...(route.example?.body !== undefined ? { example: route.example.body } : {}),
+              },
+            },
+          },
+        }
+      : {}),
+    responses: {
+      [String(route.status ?? 200)]: { description: "success", content },
+      ...Object.fromEntries(
+        errors.map((name) => [
+          String(ERROR_RESPONSES[name].status),
+          { $ref: `#/components/responses/${name}` },
+        ]),
+      ),
+      default: { $ref: "#/components/responses/Unexpected" },
+    },
+    security:
+      route.auth === "none"
+        ? []
+        : route.auth === "optional"
+          ? [{}, { bearer: [] }, { session: [] }]
+          : [{ bearer: [] }, { session: [] }],
+  };
+}
+
 let cached: { routes: readonly RouteSpec[]; doc: JsonSchema } | undefined;
 
-/** The OpenAPI 3.1 document, generated from the route table's zod schemas. */
+/** The OpenAPI 3.1 document, generated from the route table: schemas from its zod, errors from its properties. */
 export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
   if (cached?.routes === routes) return cached.doc;
   const paths: Record<string, Record<string, unknown>> = {};
+  const used = new Set<ErrorResponseName>(["Unexpected"]);
   for (const route of routes) {
     const path = route.url.replace(/:(\w+)/g, "{$1}");
-    const status = String(route.status ?? 200);
-    const content =
-      route.produces && route.produces !== "application/json"
-        ? { [route.produces]: {} }
-        : { "application/json": {} };
     paths[path] ??= {};
-    paths[path][route.method.toLowerCase()] = {
-      summary: route.summary,
-      tags: [route.tag],
-      operationId: `${route.method.toLowerCase()}${path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? "").toUpperCase())}`,
-      parameters: [
-        ...parameters(route.params, "path"),
-        ...parameters(route.query, "query"),
-        ...(route.method === "POST" && route.auth !== "none"
-          ? [
-              {
-                name: "Idempotency-Key",
-                in: "header",
-                required: false,
-                schema: { type: "string", maxLength: 200 },
-              },
-            ]
-          : []),
-      ],
-      ...(route.body
-        ? {
-            requestBody: {
-              required: true,
-              content: {
-                "application/json": {
-                  schema: jsonSchema(route.body),
-                  ...(route.example?.body !== undefined ? { example: route.example.body } : {}),
-                },
-              },
-            },
-          }
-        : {}),
-      responses: {
-        [status]: { description: "success", content },
-        default: {
-          description: "error",
-          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-        },
-      },
-      security:
-        route.auth === "none"
-          ? []
-          : route.auth === "optional"
-            ? [{}, { bearer: [] }, { session: [] }]
-            : [{ bearer: [] }, { session: [] }],
-    };
+    paths[path][route.method.toLowerCase()] = operation(route, path, used);
   }
+  const tags = [...new Set(routes.map((r) => r.tag))].map((name) => ({ name, description: API_TAGS[name] }));
   const doc = {
     openapi: "3.1.0",
     info: {
@@ -118,7 +129,10 @@ export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
       version: "1",
       description:
         "Programs send `Authorization: Bearer aims_…`; browsers sign in (POST /v1/sessions) and echo the CSRF token in X-CSRF-Token on every change. Another tenant's objects answer 404.",
+      license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
+    servers: [{ url: "/", description: "the AIMS that serves this document" }],
+    tags,
     paths,
     components: {
       securitySchemes: {
@@ -131,6 +145,11 @@ export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
         },
       },
       schemas: { Error: errorSchema },
+      responses: Object.fromEntries(
+        Object.keys(ERROR_RESPONSES)
+          .filter((name) => used.has(name as ErrorResponseName))
+          .map((name) => [name, errorResponseObject(name as ErrorResponseName)]),
+      ),
     },
   };
   cached = { routes, doc };

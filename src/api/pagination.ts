@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { AimsError } from "../domain/errors.js";
 
-/** `?limit=&cursor=` on every list; the cursor is opaque to clients. */
-export const pageQuery = z.object({
+/** `?limit=&cursor=` on every list; the cursor is opaque to clients. Other parameters are refused, like unknown body fields. */
+export const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });

@@ -35,6 +35,22 @@ export interface RouteContext<P, Q, B, A extends Auth> {
 /** `required`: a session or key; `optional`: used when given; `none`: public (health, login, docs). */
 export type Auth = "required" | "optional" | "none";
 
+/** The largest request body the API reads, in bytes. */
+export const BODY_LIMIT = 1024 * 1024;
+
+/** The groups of the API, each with the description its documentation shows. */
+export const API_TAGS = {
+  system: "Health, readiness, metrics and this description; public",
+  people: "Signing in and out, users and passwords",
+  tenants: "Tenants, their members and invitations",
+  keys: "API keys: your own, and the service keys of a tenant; a key is shown once, when it is made",
+  plugs: "The catalog of plugs that can be deployed; the same for every tenant",
+  instances: "Deployed plugs: deploy, read, act on (stop, start, scale, update, ...), logs and events",
+  events: "The event log, as JSON pages or a live server-sent event stream",
+  audit: "The hash-chained audit log: who did what, from where, and with what result",
+} as const;
+export type ApiTag = keyof typeof API_TAGS;
+
 type AnySchema = z.ZodType;
 
 /**
@@ -51,7 +67,7 @@ export interface RouteSpec<
   /** Fastify path syntax: `/v1/tenants/:tenant/instances/:name`. */
   url: string;
   summary: string;
-  tag: string;
+  tag: ApiTag;
   auth: A;
   params?: P;
   query?: Q;
@@ -60,6 +76,13 @@ export interface RouteSpec<
   status?: number;
   /** The response is a stream (SSE or text), not JSON. */
   produces?: "text/event-stream" | "text/plain" | "text/html" | "application/json";
+  /**
+   * How the route uses the container engine: `checks` asks whether it answers, `drives` waits while the
+   * reconciler changes containers (the instance may then fail its health gate). Either can answer 503.
+   */
+  engine?: "checks" | "drives";
+  /** A public route that checks a password it is given (sign-in): a wrong one is 401. */
+  checksCredentials?: boolean;
   /** The answer holds a secret shown once (a new key, an invitation token): never stored for idempotent replay. */
   carriesSecret?: boolean;
   /** A valid request body/query, for docs and tests. */

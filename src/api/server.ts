@@ -5,6 +5,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from "fastify";
+import { z } from "zod";
 import { AimsError } from "../domain/errors.js";
 import { newId } from "../domain/names.js";
 import type { Platform } from "../platform.js";
@@ -16,7 +17,7 @@ import { sendError } from "./errors.js";
 import { EventHub } from "./events/eventHub.js";
 import { idempotent } from "./idempotency.js";
 import { type ApiMetrics, createApiMetrics } from "./metrics.js";
-import { Answer, type ApiServices, type RouteSpec } from "./route.js";
+import { Answer, type ApiServices, BODY_LIMIT, type RouteSpec } from "./route.js";
 import { apiRoutes } from "./routes/index.js";
 import { parseRequestPart } from "./validation.js";
 
@@ -45,7 +46,7 @@ export async function createApiServer(
     loggerInstance: platform.logger,
     // One line per request from the onResponse hook below, instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
     genReqId: () => `req_${newId()}`,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -99,6 +100,9 @@ export async function createApiServer(
   return app;
 }
 
+/** The query of a route that takes none: any parameter is refused, as an unknown body field is. */
+const NO_QUERY = z.strictObject({});
+
 function register(app: FastifyInstance, services: ApiServices, spec: RouteSpec): void {
   const { platform } = services;
   app.route({
@@ -117,7 +121,7 @@ function register(app: FastifyInstance, services: ApiServices, spec: RouteSpec):
         caller = principal ? { principal, source } : undefined;
       }
       const params = parseRequestPart(spec.params, request.params, "path");
-      const query = parseRequestPart(spec.query, request.query, "query");
+      const query = parseRequestPart(spec.query ?? NO_QUERY, request.query, "query");
       const body = parseRequestPart(spec.body, spec.body ? (request.body ?? {}) : undefined, "body");
       const run = async () => {
         const result: unknown = await spec.handler({

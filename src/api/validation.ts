@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { AimsError } from "../domain/errors.js";
+import { fieldPath, formatIssues } from "../domain/zodIssues.js";
 
 /** Parses one part of a request with its zod schema; failures are AimsError("invalid_input") naming each field. */
 export function parseRequestPart(
@@ -10,9 +11,8 @@ export function parseRequestPart(
   if (schema === undefined) return undefined;
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const detail = parsed.error.issues
-    .slice(0, 5)
-    .map((i) => `${[part, ...i.path.map(String)].join(".")}: ${i.message}`)
-    .join("; ");
-  throw new AimsError("invalid_input", detail);
+  throw new AimsError(
+    "invalid_input",
+    formatIssues(parsed.error, { fieldName: (path) => fieldPath(path, part) }),
+  );
 }

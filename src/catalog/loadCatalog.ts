@@ -3,6 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { AimsError } from "../domain/errors.js";
 import { type Plug, plugSchema } from "../domain/manifest.js";
+import { fieldPath, formatIssues } from "../domain/zodIssues.js";
 
 /** A validated plug and where its manifest lives (build contexts resolve against `dir`). */
 export interface CatalogEntry {
@@ -30,7 +31,7 @@ export function loadPlugFile(file: string): CatalogEntry {
   }
   const parsed = plugSchema.safeParse(raw);
   if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+    const detail = formatIssues(parsed.error, { fieldName: (path) => fieldPath(path) || "the manifest" });
     throw new AimsError("invalid_input", `plug manifest ${file} is invalid: ${detail}`);
   }
   return { plug: parsed.data, file, dir: dirname(file) };

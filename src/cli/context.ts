@@ -1,7 +1,7 @@
 import { userInfo } from "node:os";
 import type { Command } from "commander";
 import { type AimsConfig, loadConfig } from "../config.js";
-import { AimsError, toErrorBody } from "../domain/errors.js";
+import { AimsError, exitCodeOf, toErrorBody } from "../domain/errors.js";
 import type { Actor } from "../lifecycle/actor.js";
 import { createPlatform, type Platform } from "../platform.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
@@ -79,17 +79,6 @@ export function progressFor(cmd: Command): ProgressSink {
   };
 }
 
-const EXIT_CODES: Record<string, number> = {
-  invalid_input: 2,
-  not_found: 3,
-  conflict: 4,
-  quota_exceeded: 5,
-  unavailable: 6,
-  forbidden: 7,
-  unauthorized: 7,
-  failed: 8,
-};
-
 /** Prints an error the one way (JSON body with --json, a sentence otherwise) and sets the exit code. */
 export function reportError(err: unknown, json: boolean): void {
   const body = toErrorBody(err);
@@ -100,7 +89,7 @@ export function reportError(err: unknown, json: boolean): void {
   }
   if (json) process.stdout.write(`${JSON.stringify(body)}\n`);
   else process.stderr.write(`aims: ${body.error.code}: ${body.error.message}\n`);
-  process.exitCode = err instanceof AimsError ? (EXIT_CODES[err.code] ?? 1) : 1;
+  process.exitCode = exitCodeOf(err);
 }
 
 /** Prints a value as pretty JSON on stdout. */

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { AimsError } from "../domain/errors.js";
+import { fieldPath, formatIssues } from "../domain/zodIssues.js";
 import { CONFIG_FILE_VARIABLE, fromEnvironment } from "./environment.js";
 import { type AimsConfig, configSchema, proxyPathSchema } from "./schema.js";
 
@@ -71,7 +72,7 @@ function describeIssues(error: z.ZodError, fromFile: Record<string, unknown>, fi
     i.code === "unrecognized_keys" ? i.keys.map((k) => [...i.path.map(String), k]) : [],
   );
   if (unknown.length === 0) {
-    const detail = error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
+    const detail = formatIssues(error, { fieldName: (path) => fieldPath(path) || "the configuration" });
     return `invalid configuration: ${detail}`;
   }
   const inFile = unknown.filter((path) => hasPath(fromFile, path)).map((path) => path.join("."));

@@ -1,4 +1,6 @@
+import { AimsError } from "./errors.js";
 import { type Plug, plugSchema } from "./manifest.js";
+import { fieldPath, formatIssues } from "./zodIssues.js";
 
 /** Per-service resource overrides set by `aims update`. */
 export interface ResourceOverride {
@@ -36,10 +38,21 @@ export function newSpec(entry: { plug: Plug; dir: string }, inputs: Record<strin
   };
 }
 
-/** Parses a stored spec; the pinned manifest is re-validated so a stored row can never bypass the schema. */
+/**
+ * Parses a stored spec; the pinned manifest is re-validated so a stored row can never bypass the schema. A
+ * manifest the schema now refuses (it was tightened since) is AimsError("failed") naming the fields.
+ */
 export function parseSpec(text: string): InstanceSpec {
   const raw = JSON.parse(text) as InstanceSpec;
-  const plug = plugSchema.parse(raw.plug);
+  const parsed = plugSchema.safeParse(raw.plug);
+  if (!parsed.success)
+    throw new AimsError(
+      "failed",
+      `the stored manifest of this instance no longer passes validation: ${formatIssues(parsed.error, {
+        fieldName: (path) => fieldPath(path) || "the manifest",
+      })}`,
+    );
+  const plug = parsed.data;
   return {
     inputs: raw.inputs ?? {},
     plug,

@@ -15,7 +15,7 @@ import { requireInstance } from "./requireInstance.js";
 export const domainInputSchema = z.object({
   tenant: nameSchema,
   name: nameSchema,
-  host: z.string().min(1, "name a host, like shop.example.com").max(300),
+  host: z.string().min(1, "is required: name a host, like shop.example.com").max(300),
 });
 export type DomainInput = z.input<typeof domainInputSchema>;
 

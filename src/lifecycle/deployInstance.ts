@@ -29,7 +29,7 @@ import { parseInput } from "./parseInput.js";
 import { previewImages } from "./resolveImages.js";
 
 export const deployInputSchema = z.object({
-  plug: z.string().min(1, "name a plug (see `aims catalog list`)"),
+  plug: z.string().min(1, "is required: name one from `aims catalog list`"),
   tenant: nameSchema,
   name: nameSchema,
   set: z.record(z.string(), z.string()).default({}),

@@ -19,11 +19,7 @@ export const scaleInputSchema = z.object({
   tenant: nameSchema,
   name: nameSchema,
   service: nameSchema.optional(),
-  replicas: z
-    .number()
-    .int()
-    .min(1, "replicas must be at least 1")
-    .max(MAX_REPLICAS, `replicas must be at most ${MAX_REPLICAS}`),
+  replicas: z.number().int().min(1).max(MAX_REPLICAS),
 });
 export type ScaleInput = z.input<typeof scaleInputSchema>;
 

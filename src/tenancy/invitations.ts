@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { newId } from "../domain/names.js";
+import { formatIssues } from "../domain/zodIssues.js";
 import { withTransaction } from "../store/database.js";
 import {
   findInvitation,
@@ -162,7 +163,7 @@ export async function acceptInvitation(
   } else {
     const password = passwordSchema.safeParse(input.password);
     if (!password.success)
-      throw new AimsError("invalid_input", `password ${password.error.issues[0]?.message ?? "is required"}`);
+      throw new AimsError("invalid_input", formatIssues(password.error, { fieldName: () => "password" }));
     newUser = await newUserRow(p.config, {
       email: invitation.email,
       password: password.data,

@@ -20,6 +20,7 @@ export const instanceStreamRoutes = [
     summary: "Log lines of every container of the instance (text/plain; `follow=true` keeps streaming)",
     tag: "instances",
     auth: "required",
+    engine: "checks",
     params: instanceParams,
     query: logsQuery,
     produces: "text/plain",

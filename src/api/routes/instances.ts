@@ -11,6 +11,7 @@ import { actorOf, type Caller, requireTenant, tenantsWhere } from "../../tenancy
 import { INSTANCE_ACTIONS } from "../instanceActions.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { Answer, defineRoute } from "../route.js";
+import { parseRequestPart } from "../validation.js";
 import { instanceStreamRoutes } from "./instanceStreams.js";
 import { instanceParams, tenantParams } from "./params.js";
 import { requireInstanceFor } from "./requireInstance.js";
@@ -91,6 +92,7 @@ export const instanceRoutes = [
     summary: "Deploy a plug (waits until healthy; `dryRun` returns the plan and changes nothing)",
     tag: "instances",
     auth: "required",
+    engine: "drives",
     status: 201,
     params: tenantParams,
     body: deployBody,
@@ -169,6 +171,7 @@ export const instanceRoutes = [
     summary: "Decommission an instance (`?keepVolumes=true` keeps its data volumes)",
     tag: "instances",
     auth: "required",
+    engine: "drives",
     params: instanceParams,
     query: z.strictObject({ keepVolumes: z.enum(["true", "false"]).default("false") }),
     handler: ({ services: { platform }, caller, params, query }) =>
@@ -180,6 +183,7 @@ export const instanceRoutes = [
     summary: `Run an instance action (${Object.keys(INSTANCE_ACTIONS).join(", ")})`,
     tag: "instances",
     auth: "required",
+    engine: "drives",
     params: instanceParams.extend({ action: z.string().max(40) }),
     body: z.unknown(),
     example: { body: {} },
@@ -203,19 +207,14 @@ async function runAction(
       `unknown action "${name.slice(0, 40)}"; available: ${Object.keys(INSTANCE_ACTIONS).join(", ")}`,
     );
   await requireInstanceFor(p, caller, params.tenant, params.name, action.permission);
-  const parsed = action.body.safeParse(rawBody ?? {});
-  if (!parsed.success)
-    throw new AimsError(
-      "invalid_input",
-      parsed.error.issues.map((i) => `body.${i.path.join(".")}: ${i.message}`).join("; "),
-    );
+  const body = parseRequestPart(action.body, rawBody ?? {}, "body");
   const progress = (message: string) =>
     p.logger.debug({ tenant: params.tenant, instance: params.name }, message);
   return action.run({
     platform: p,
     tenant: params.tenant,
     name: params.name,
-    body: parsed.data,
+    body,
     actor: actorOf(caller),
     progress,
   });

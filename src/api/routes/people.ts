@@ -22,6 +22,7 @@ export const peopleRoutes = [
       "Sign in with email and password: sets the host-only session cookie (__Host-aims_session: httpOnly, SameSite=Strict) and returns the CSRF token",
     tag: "people",
     auth: "none",
+    checksCredentials: true,
     status: 201,
     body: loginInput,
     carriesSecret: true,

@@ -22,6 +22,7 @@ export const systemRoutes = (table: () => readonly RouteSpec[]) => [
     summary: "Readiness: the store and the container engine answer",
     tag: "system",
     auth: "none",
+    engine: "checks",
     handler: async ({ services: { platform } }) => {
       try {
         await sql`select 1`.execute(platform.store.db);

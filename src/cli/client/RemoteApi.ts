@@ -1,21 +1,10 @@
-import { AimsError, type AimsErrorCode } from "../../domain/errors.js";
+import { AimsError, isAimsErrorCode } from "../../domain/errors.js";
 
 /** Where the CLI's remote mode talks to: config `remote` (AIMS_URL, AIMS_API_KEY). */
 export interface RemoteTarget {
   url: string;
   apiKey: string;
 }
-
-const CODES: ReadonlySet<string> = new Set<AimsErrorCode>([
-  "invalid_input",
-  "unauthorized",
-  "not_found",
-  "conflict",
-  "quota_exceeded",
-  "forbidden",
-  "unavailable",
-  "failed",
-]);
 
 /** A 500 from the server: like a local unexpected error (exit 1), quoting the request id its log holds. */
 export class RemoteUnexpectedError extends Error {
@@ -108,8 +97,7 @@ export class RemoteApi {
     }
     const code = body?.error?.code;
     const message = typeof body?.error?.message === "string" ? body.error.message : undefined;
-    if (typeof code === "string" && CODES.has(code) && message !== undefined)
-      return new AimsError(code as AimsErrorCode, message, response.status);
+    if (isAimsErrorCode(code) && message !== undefined) return new AimsError(code, message, response.status);
     if (response.status === 502 || response.status === 503 || response.status === 504)
       return new AimsError(
         "unavailable",

@@ -91,7 +91,8 @@ function operation(route: RouteSpec, path: string, used: Set<ErrorResponseName>)
         }
       : {}),
     responses: {
-      [String(route.status ?? 200)]: { description: "success", content },
+      [String(route.status ?? 200)]:
+        route.status === 204 ? { description: "done; no content" } : { description: "success", content },
       ...Object.fromEntries(
         errors.map((name) => [
           String(ERROR_RESPONSES[name].status),

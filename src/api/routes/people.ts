@@ -42,6 +42,7 @@ export const peopleRoutes = [
   defineRoute({
     method: "DELETE",
     url: "/v1/sessions/current",
+    status: 204,
     summary: "Sign out: ends this session and clears its cookies",
     tag: "people",
     auth: "required",
@@ -93,6 +94,7 @@ export const peopleRoutes = [
   defineRoute({
     method: "POST",
     url: "/v1/users/me/password",
+    status: 204,
     summary: "Change your password (ends your other sessions)",
     tag: "people",
     auth: "required",

@@ -99,6 +99,7 @@ export const tenantRoutes = [
   defineRoute({
     method: "DELETE",
     url: "/v1/tenants/:tenant/members/:userId",
+    status: 204,
     summary: "Remove a member (or leave, for yourself); the last owner stays",
     tag: "tenants",
     auth: "required",
@@ -145,6 +146,7 @@ export const tenantRoutes = [
   defineRoute({
     method: "DELETE",
     url: "/v1/tenants/:tenant/invitations/:invitationId",
+    status: 204,
     summary: "Revoke an open invitation",
     tag: "tenants",
     auth: "required",

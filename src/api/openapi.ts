@@ -38,6 +38,7 @@ const errorSchema = {
             "not_found",
             "conflict",
             "quota_exceeded",
+            "rate_limited",
             "forbidden",
             "unavailable",
             "failed",
@@ -68,6 +69,8 @@ export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
     paths[path][route.method.toLowerCase()] = {
       summary: route.summary,
       tags: [route.tag],
+      // Needs the account scope: a session or an unrestricted key of the user (docs/api.md).
+      ...(route.scope ? { "x-aims-scope": route.scope } : {}),
       operationId: `${route.method.toLowerCase()}${path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? "").toUpperCase())}`,
       parameters: [
         ...parameters(route.params, "path"),
@@ -117,7 +120,7 @@ export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
       title: "AIMS control-plane API",
       version: "1",
       description:
-        "Programs send `Authorization: Bearer aims_…`; browsers sign in (POST /v1/sessions) and echo the CSRF token in X-CSRF-Token on every change. Another tenant's objects answer 404.",
+        "Programs send `Authorization: Bearer aims_…`; browsers sign in (POST /v1/sessions) and echo the CSRF token in X-CSRF-Token on every change. Another tenant's objects answer 404. Routes marked x-aims-scope: account (keys, invitation acceptance, password, sessions) refuse keys limited to a tenant, a role or scopes (403). Failed sign-ins are throttled: 429 with Retry-After.",
     },
     paths,
     components: {

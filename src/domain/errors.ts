@@ -5,6 +5,7 @@ export type AimsErrorCode =
   | "not_found"
   | "conflict"
   | "quota_exceeded"
+  | "rate_limited"
   | "forbidden"
   | "unavailable"
   | "failed";
@@ -15,6 +16,7 @@ const defaultStatus: Record<AimsErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   quota_exceeded: 429,
+  rate_limited: 429,
   forbidden: 403,
   unavailable: 503,
   failed: 500,
@@ -22,18 +24,26 @@ const defaultStatus: Record<AimsErrorCode, number> = {
 
 /**
  * An expected error: a code, a message a person can act on, and the HTTP status it maps to. `cause`
- * (the underlying error) is logged, never returned to a client.
+ * (the underlying error) is logged, never returned to a client; `retryAfterSeconds` (a `rate_limited` wait)
+ * becomes the `Retry-After` header.
  * @example throw new AimsError("unavailable", "the registry did not answer", undefined, { cause: err })
  */
 export class AimsError extends Error {
   readonly code: AimsErrorCode;
   readonly status: number;
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: AimsErrorCode, message: string, status?: number, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(
+    code: AimsErrorCode,
+    message: string,
+    status?: number,
+    options?: { cause?: unknown; retryAfterSeconds?: number },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AimsError";
     this.code = code;
     this.status = status ?? defaultStatus[code];
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

@@ -1,6 +1,7 @@
+import type { FastifyReply } from "fastify";
 import { listUsers } from "../../store/userRepository.js";
 import { requirePlatformAdmin } from "../../tenancy/principal.js";
-import { login, loginInput, logout } from "../../tenancy/sessions.js";
+import { login, loginInput, logout, logoutEverywhere } from "../../tenancy/sessions.js";
 import {
   changePassword,
   changePasswordInput,
@@ -12,6 +13,11 @@ import {
 import { CSRF_COOKIE, SESSION_COOKIE } from "../auth.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { defineRoute } from "../route.js";
+
+function clearSessionCookies(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: "/" });
+  reply.clearCookie(CSRF_COOKIE, { path: "/" });
+}
 
 /** Sign-in, sign-out, users and passwords. */
 export const peopleRoutes = [
@@ -46,10 +52,23 @@ export const peopleRoutes = [
     summary: "Sign out: ends this session and clears its cookies",
     tag: "people",
     auth: "required",
+    scope: "account",
     handler: async ({ services: { platform }, caller, reply }) => {
       await logout(platform, caller);
-      reply.clearCookie(SESSION_COOKIE, { path: "/" });
-      reply.clearCookie(CSRF_COOKIE, { path: "/" });
+      clearSessionCookies(reply);
+      return undefined;
+    },
+  }),
+  defineRoute({
+    method: "DELETE",
+    url: "/v1/sessions",
+    summary: "Sign out everywhere: ends every session of yours (keys stay; revoke them separately)",
+    tag: "people",
+    auth: "required",
+    scope: "account",
+    handler: async ({ services: { platform }, caller, reply }) => {
+      await logoutEverywhere(platform, caller);
+      clearSessionCookies(reply);
       return undefined;
     },
   }),
@@ -61,6 +80,7 @@ export const peopleRoutes = [
     auth: "required",
     status: 201,
     body: createUserInput,
+    authorize: ({ caller }) => requirePlatformAdmin(caller.principal, "create users"),
     example: { body: { email: "ada@example.com", password: "correct horse battery" } },
     handler: ({ services: { platform }, caller, body }) => createUser(platform, caller, body),
   }),
@@ -91,9 +111,10 @@ export const peopleRoutes = [
   defineRoute({
     method: "POST",
     url: "/v1/users/me/password",
-    summary: "Change your password (ends your other sessions)",
+    summary: "Change your password (ends your other sessions; wrong guesses are throttled like sign-ins)",
     tag: "people",
     auth: "required",
+    scope: "account",
     body: changePasswordInput,
     example: {
       body: { currentPassword: "correct horse battery", newPassword: "a longer better passphrase" },

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { INSTANCE_ACTIONS } from "../src/api/instanceActions.js";
 import type { RouteSpec } from "../src/api/route.js";
 import { apiRoutes } from "../src/api/routes/index.js";
-import { type ApiFixture, type Credential, createApiFixture } from "./support/apiFixture.js";
+import { type ApiFixture, type Credential, createApiFixture, PASSWORD } from "./support/apiFixture.js";
 import { buildTenant, type TenantWorld } from "./support/apiWorld.js";
 
 /**
@@ -13,11 +13,32 @@ import { buildTenant, type TenantWorld } from "./support/apiWorld.js";
  */
 let f: ApiFixture;
 let t: TenantWorld;
+/** The owner's key limited to the tenant, capped to viewer and narrowed to reads: no account scope. */
+let narrowed: string;
 
 beforeAll(async () => {
   f = await createApiFixture();
   t = await buildTenant(f, "fuzz");
+  narrowed = (
+    await f.call("POST", "/v1/keys", {
+      as: t.owner.session,
+      body: { name: "narrow", tenant: "fuzz", role: "viewer", scopes: ["tenant.read", "instance.read"] },
+    })
+  ).json().key;
 });
+
+/** A session of the owner's of its own, for routes that end sessions (so the others keep theirs). */
+async function throwawaySession(): Promise<Credential> {
+  const res = await f.app.inject({
+    method: "POST",
+    url: "/v1/sessions",
+    payload: { email: "owner@fuzz.example", password: PASSWORD },
+    // Not the address the sign-in fuzz fails from, so its throttling does not refuse this.
+    remoteAddress: "10.0.0.1",
+  });
+  if (res.statusCode !== 201) return t.owner.session;
+  return { cookie: res.cookies.find((c) => c.name === "aims_session")!.value, csrf: res.json().csrfToken };
+}
 afterAll(() => f.close());
 
 function keysOf(schema: z.ZodType | undefined): string[] {
@@ -87,7 +108,13 @@ function requestFor(route: RouteSpec) {
       { weight: 5, arbitrary: body.map((b) => ({ json: b })) },
       { weight: 1, arbitrary: raw.map((r) => ({ raw: r })) },
     ),
-    who: fc.constantFrom<"operator" | "owner" | "none">("operator", "operator", "owner", "none"),
+    who: fc.constantFrom<"operator" | "owner" | "narrowed" | "none">(
+      "operator",
+      "operator",
+      "owner",
+      "narrowed",
+      "none",
+    ),
   });
 }
 
@@ -101,8 +128,17 @@ describe("fuzz: every body and query", () => {
           for (const [n, v] of r.params.entries())
             url = url.replace(/:\w+/, encodeURIComponent(v || `p${n}`));
           const qs = new URLSearchParams(r.query).toString();
+          const endsSessions = route.method === "DELETE" && route.url.startsWith("/v1/sessions");
           const as: Credential =
-            r.who === "operator" ? { key: f.operatorKey } : r.who === "owner" ? t.owner.session : undefined;
+            r.who === "operator"
+              ? { key: f.operatorKey }
+              : r.who === "narrowed"
+                ? { key: narrowed }
+                : r.who === "owner"
+                  ? endsSessions
+                    ? await throwawaySession()
+                    : t.owner.session
+                  : undefined;
           const headers: Record<string, string> = {};
           if (as && "key" in as) headers.authorization = `Bearer ${as.key}`;
           if (as && "cookie" in as)
@@ -116,6 +152,10 @@ describe("fuzz: every body and query", () => {
             ...(sendsBody ? { payload: "raw" in r.body ? r.body.raw : JSON.stringify(r.body.json) } : {}),
           });
           expect(res.statusCode, `${route.method} ${url}?${qs}: ${res.body.slice(0, 300)}`).toBeLessThan(500);
+          // Whatever else is wrong with the request, a key without the account scope is refused on account routes
+          // (only a body that is not JSON at all is refused first, by the parser).
+          if (route.scope === "account" && r.who === "narrowed" && !(sendsBody && "raw" in r.body))
+            expect(res.statusCode, `${route.method} ${url}: ${res.body.slice(0, 300)}`).toBe(403);
           if (res.statusCode >= 400) {
             expect(res.statusCode).toBeGreaterThanOrEqual(400);
             expect(res.json()).toEqual({

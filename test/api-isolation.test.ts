@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouteSpec } from "../src/api/route.js";
 import { apiRoutes } from "../src/api/routes/index.js";
+import { insertMember } from "../src/store/memberRepository.js";
 import { type ApiFixture, type Credential, createApiFixture } from "./support/apiFixture.js";
 import { buildTenant, type TenantWorld } from "./support/apiWorld.js";
 
@@ -11,11 +12,31 @@ import { buildTenant, type TenantWorld } from "./support/apiWorld.js";
 let f: ApiFixture;
 let a: TenantWorld;
 let b: TenantWorld;
+/** Keys of B narrowed to a tenant, a role or scopes: they lack the account scope. */
+let narrowed: Array<[string, Credential]>;
 
 beforeAll(async () => {
   f = await createApiFixture();
   a = await buildTenant(f, "alpha");
   b = await buildTenant(f, "bravo");
+  const key = async (as: Credential, body: object) =>
+    ({ key: (await f.call("POST", "/v1/keys", { as, body })).json().key as string }) as Credential;
+  // A person in both tenants, with a key of theirs limited to A: their B-limited key must not reveal it.
+  const dual = await f.signUp("dual@both.example");
+  await insertMember(f.platform.store.db, { tenantId: a.id, userId: dual.id, role: "viewer" });
+  await insertMember(f.platform.store.db, { tenantId: b.id, userId: dual.id, role: "member" });
+  await key(dual.session, { name: "a-only", tenant: a.name });
+  narrowed = [
+    [
+      "B-limited read key of a member of A and B",
+      await key(dual.session, {
+        name: "b-read",
+        tenant: b.name,
+        scopes: ["tenant.read", "instance.read", "key.manage"],
+      }),
+    ],
+    ["B owner viewer-capped key", await key(b.owner.session, { name: "capped", role: "viewer" })],
+  ];
 });
 afterAll(() => f.close());
 
@@ -55,13 +76,17 @@ function aSecrets(): string[] {
   ];
 }
 
+/** B's credentials; the first two hold the account scope. */
 function bCredentials(): Array<[string, Credential]> {
   return [
     ["B owner session", b.owner.session],
     ["B owner personal key", { key: b.ownerKey.key }],
     ["B admin service key", { key: b.serviceKey.key }],
+    ...narrowed,
   ];
 }
+
+const holdsAccountScope = (who: string) => who === "B owner session" || who === "B owner personal key";
 
 function withTenantA(route: RouteSpec): { query?: Record<string, string>; body?: unknown } {
   const query = route.example?.query ? { ...route.example.query } : undefined;
@@ -98,8 +123,8 @@ describe("tenant isolation over the route table", () => {
     });
   }
 
-  // Signing out ends B's session: run it last.
-  const signOutLast = (r: RouteSpec) => (r.method === "DELETE" && r.url === "/v1/sessions/current" ? 1 : 0);
+  // Signing out ends B's session: run those last.
+  const signOutLast = (r: RouteSpec) => (r.method === "DELETE" && r.url.startsWith("/v1/sessions") ? 1 : 0);
   const otherRoutes = apiRoutes
     .filter((r) => !r.url.includes(":tenant") && r.auth !== "none")
     .sort((x, y) => signOutLast(x) - signOutLast(y));
@@ -118,7 +143,10 @@ describe("tenant isolation over the route table", () => {
             body: route.body ? (body ?? {}) : undefined,
           });
           expect(res.statusCode, `${who} ${qs}: ${res.body}`).toBeLessThan(500);
-          if (query || (body && typeof body === "object" && "tenant" in body))
+          // Without the account scope an account route refuses before it looks at any tenant.
+          if (route.scope === "account" && !holdsAccountScope(who))
+            expect(res.statusCode, `${who} ${qs}: ${res.body}`).toBe(403);
+          else if (query || (body && typeof body === "object" && "tenant" in body))
             expect(res.statusCode, `${who} ${qs}`).toBe(404);
           // An id the request itself named may be echoed in "no such ..." messages; nothing else of A's may appear.
           for (const id of aSecrets().filter((s) => !`${url}${qs}`.includes(s.replaceAll('"', ""))))
@@ -136,10 +164,38 @@ describe("tenant isolation over the route table", () => {
     const keys = await f.call("GET", `/v1/tenants/${a.name}/keys`, { as: a.owner.session });
     expect(keys.json().items.find((k: { id: string }) => k.id === a.serviceKey.id).revokedAt).toBeNull();
     const members = await f.call("GET", `/v1/tenants/${a.name}/members`, { as: a.owner.session });
-    expect(members.json().items).toHaveLength(5);
+    expect(members.json().items).toHaveLength(6); // the owner, one per role, and the member of A and B
     const invitations = await f.call("GET", `/v1/tenants/${a.name}/invitations`, { as: a.owner.session });
     expect(invitations.json().items[0].status).toBe("open");
   });
+
+  const accountRoutes = apiRoutes.filter((r) => r.scope === "account");
+  it("marks the account routes: keys, invitation acceptance, password, sessions", () => {
+    expect(accountRoutes.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+      "DELETE /v1/keys/:keyId",
+      "DELETE /v1/sessions",
+      "DELETE /v1/sessions/current",
+      "GET /v1/keys",
+      "POST /v1/invitations/accept",
+      "POST /v1/keys",
+      "POST /v1/users/me/password",
+    ]);
+  });
+
+  for (const route of accountRoutes)
+    it(`${route.method} ${route.url} refuses keys narrowed to a tenant, a role or scopes (403)`, async () => {
+      const url = fill(route, { ...aParams(), keyId: b.ownerKey.id });
+      for (const [who, as] of [...narrowed, ["B admin service key", { key: b.serviceKey.key }] as const]) {
+        const res = await f.call(route.method, url, {
+          as,
+          body: route.body ? (route.example?.body ?? {}) : undefined,
+        });
+        expect(res.statusCode, `${who}: ${res.body}`).toBe(403);
+        expect(res.json().error.message).toMatch(/account scope/);
+      }
+      const still = await f.call("GET", "/v1/tenants/bravo", { as: { key: b.ownerKey.key } });
+      expect(still.statusCode, "B's unrestricted key survived the narrowed keys").toBe(200);
+    });
 
   it("keeps A's personal key out of B's reach", async () => {
     const res = await f.call("DELETE", `/v1/keys/${a.ownerKey.id}`, { as: { key: b.ownerKey.key } });

@@ -296,6 +296,7 @@ describe("aims CLI in remote mode (AIMS_URL + AIMS_API_KEY)", () => {
       ["images build-local", []],
       ["secrets show", ["web", "--tenant", "remote", "--yes-show-secrets"]],
       ["routes", []],
+      ["users sessions revoke", ["ada@example.com"]],
     ];
     const [doctor, ...refused] = await Promise.all([
       remote(["doctor"]),

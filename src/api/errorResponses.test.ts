@@ -17,8 +17,8 @@ describe("the error answers of a route, from the route table", () => {
     expect(statuses(route("GET", "/readyz"))).toEqual([400, 503]);
   });
 
-  it("give sign-in a 401 for a wrong password but no 403", () => {
-    expect(statuses(route("POST", "/v1/sessions"))).toEqual([400, 401, 413, 415]);
+  it("give sign-in a 401 for a wrong password and a 429 when throttled, but no 403", () => {
+    expect(statuses(route("POST", "/v1/sessions"))).toEqual([400, 401, 413, 415, 429]);
   });
 
   it("give deploys and actions everything the engine and the state can answer", () => {

@@ -39,6 +39,7 @@ export const ERROR_RESPONSES = {
     description: `${ERROR_CODES.failed.meaning}, or ${UNEXPECTED_ERROR.meaning}`,
   },
   Unavailable: fromCode("unavailable"),
+  RateLimited: fromCode("rate_limited"),
   Unexpected: {
     status: UNEXPECTED_ERROR.status,
     codes: [UNEXPECTED_ERROR.code],
@@ -60,7 +61,7 @@ function fieldsOf(schema: z.ZodType | undefined): string[] {
  * missing or wrong (401) and a role too weak (403); whatever the path (or a `tenant`, `plug` or `token` field)
  * names may not exist (404); a POST under an Idempotency-Key, or a change inside a tenant, can meet a state
  * that refuses it (409); the container engine may not answer (503), and an instance may fail its health
- * gate (500). No route enforces a quota yet, so none answers 429.
+ * gate (500). Routes that check a password answer 429 after repeated failures; no quota is enforced yet.
  */
 export function errorResponsesOf(route: RouteSpec): ErrorResponseName[] {
   const names: ErrorResponseName[] = ["InvalidInput"];
@@ -73,6 +74,8 @@ export function errorResponsesOf(route: RouteSpec): ErrorResponseName[] {
   if (route.method !== "GET" && (idempotent || route.url.includes("/:tenant"))) names.push("Conflict");
   if (route.engine === "drives") names.push("Failed");
   if (route.engine) names.push("Unavailable");
+  // Routes that check a password are throttled after repeated failures (src/tenancy/passwordAttempts.ts).
+  if (route.checksCredentials) names.push("RateLimited");
   return names.sort((a, b) => ERROR_RESPONSES[a].status - ERROR_RESPONSES[b].status);
 }
 

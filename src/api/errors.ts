@@ -36,6 +36,8 @@ export function sendError(err: unknown, request: FastifyRequest, reply: FastifyR
       expected.message,
     );
     if (expected.code === "unauthorized") reply.header("www-authenticate", 'Bearer realm="aims"');
+    if (expected.retryAfterSeconds !== undefined)
+      reply.header("retry-after", String(expected.retryAfterSeconds));
     void reply.status(expected.status).send(body);
     return;
   }

@@ -71,6 +71,8 @@ function operation(route: RouteSpec, path: string, used: Set<ErrorResponseName>)
   return {
     summary: route.summary,
     tags: [route.tag],
+    // Needs the account scope: a session or an unrestricted key of the user (docs/api.md).
+    ...(route.scope ? { "x-aims-scope": route.scope } : {}),
     operationId: operationId(route.method, path),
     parameters: [
       ...parameters(route.params, "path"),
@@ -129,7 +131,7 @@ export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
       title: "AIMS control-plane API",
       version: "1",
       description:
-        "Programs send `Authorization: Bearer aims_…`; browsers sign in (POST /v1/sessions) and echo the CSRF token in X-CSRF-Token on every change. Another tenant's objects answer 404.",
+        "Programs send `Authorization: Bearer aims_…`; browsers sign in (POST /v1/sessions) and echo the CSRF token in X-CSRF-Token on every change. Another tenant's objects answer 404. Routes marked x-aims-scope: account (keys, invitation acceptance, password, sessions) refuse keys limited to a tenant, a role or scopes (403). Failed sign-ins are throttled: 429 with Retry-After.",
       license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
     servers: [{ url: "/", description: "the AIMS that serves this document" }],

@@ -50,6 +50,12 @@ export const API_TAGS = {
   audit: "The hash-chained audit log: who did what, from where, and with what result",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
+/** What an `authorize` check sees: the caller and the parsed path, before anything else happens. */
+export interface AuthorizeContext<P> {
+  services: ApiServices;
+  params: P;
+  caller: Caller;
+}
 
 type AnySchema = z.ZodType;
 
@@ -85,6 +91,17 @@ export interface RouteSpec<
   checksCredentials?: boolean;
   /** The answer holds a secret shown once (a new key, an invitation token): never stored for idempotent replay. */
   carriesSecret?: boolean;
+  /**
+   * `account`: the route acts on the caller's whole account (keys, invitations, password, sessions) and needs the
+   * account scope, which keys limited to a tenant, a role or scopes lack; checked before anything else.
+   */
+  scope?: "account";
+  /**
+   * Throws unless the caller may use the route here: runs after the path is parsed and before an
+   * Idempotency-Key's stored answer is looked up, so a replay is authorised like the first request. Every
+   * authenticated POST has this or `scope` (test/security-accounts.test.ts). The handler still authorises too.
+   */
+  authorize?(ctx: AuthorizeContext<z.output<P>>): unknown;
   /** A valid request body/query, for docs and tests. */
   example?: { body?: unknown; query?: Record<string, string> };
   handler(ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>, A>): Promise<unknown>;

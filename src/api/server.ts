@@ -10,7 +10,7 @@ import { AimsError } from "../domain/errors.js";
 import { newId } from "../domain/names.js";
 import type { Platform } from "../platform.js";
 import { ensureOperatorKey } from "../tenancy/operatorKey.js";
-import type { Caller } from "../tenancy/principal.js";
+import { type Caller, requireAccount } from "../tenancy/principal.js";
 import { authenticateRequest } from "./auth.js";
 import { recordDenial } from "./denials.js";
 import { sendError } from "./errors.js";
@@ -120,24 +120,28 @@ function register(app: FastifyInstance, services: ApiServices, spec: RouteSpec):
           );
         caller = principal ? { principal, source } : undefined;
       }
-      const params = parseRequestPart(spec.params, request.params, "path");
-      const query = parseRequestPart(spec.query ?? NO_QUERY, request.query, "query");
-      const body = parseRequestPart(spec.body, spec.body ? (request.body ?? {}) : undefined, "body");
-      const run = async () => {
-        const result: unknown = await spec.handler({
-          services,
-          params,
-          query,
-          body,
-          caller: caller as Caller,
-          source,
-          request,
-          reply,
-        });
-        if (result instanceof Answer) return { status: result.status, body: result.body };
-        return { status: spec.status ?? (result === undefined ? 204 : 200), body: result };
-      };
       try {
+        if (caller && spec.scope === "account")
+          requireAccount(caller.principal, `${spec.method} ${spec.url}`);
+        const params = parseRequestPart(spec.params, request.params, "path");
+        const query = parseRequestPart(spec.query ?? NO_QUERY, request.query, "query");
+        const body = parseRequestPart(spec.body, spec.body ? (request.body ?? {}) : undefined, "body");
+        // Before the Idempotency-Key lookup: someone who lost access gets no stored answer either.
+        if (caller && spec.authorize) await spec.authorize({ services, params, caller });
+        const run = async () => {
+          const result: unknown = await spec.handler({
+            services,
+            params,
+            query,
+            body,
+            caller: caller as Caller,
+            source,
+            request,
+            reply,
+          });
+          if (result instanceof Answer) return { status: result.status, body: result.body };
+          return { status: spec.status ?? (result === undefined ? 204 : 200), body: result };
+        };
         const answer =
           spec.method === "POST" && caller
             ? await idempotent(

@@ -13,6 +13,7 @@ describe("the error codes", () => {
       not_found: [404, 3],
       conflict: [409, 4],
       quota_exceeded: [429, 5],
+      rate_limited: [429, 5],
       unavailable: [503, 6],
       failed: [500, 8],
     });

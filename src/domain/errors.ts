@@ -22,6 +22,11 @@ export const ERROR_CODES = {
     meaning: "the current state does not allow this; the message says why",
   },
   quota_exceeded: { status: 429, exitCode: 5, meaning: "a quota of the tenant is used up" },
+  rate_limited: {
+    status: 429,
+    exitCode: 5,
+    meaning: "too many attempts or requests; wait as long as Retry-After says",
+  },
   unavailable: { status: 503, exitCode: 6, meaning: "something this needs does not answer; retry later" },
   failed: { status: 500, exitCode: 8, meaning: "the work was done but did not succeed (e.g. a health gate)" },
 } as const satisfies Record<string, { status: number; exitCode: number; meaning: string }>;
@@ -50,18 +55,26 @@ export function isAimsErrorCode(value: unknown): value is AimsErrorCode {
 
 /**
  * An expected error: a code, a message a person can act on, and the HTTP status it maps to. `cause`
- * (the underlying error) is logged, never returned to a client.
+ * (the underlying error) is logged, never returned to a client; `retryAfterSeconds` (a `rate_limited` wait)
+ * becomes the `Retry-After` header.
  * @example throw new AimsError("unavailable", "the registry did not answer", undefined, { cause: err })
  */
 export class AimsError extends Error {
   readonly code: AimsErrorCode;
   readonly status: number;
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: AimsErrorCode, message: string, status?: number, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(
+    code: AimsErrorCode,
+    message: string,
+    status?: number,
+    options?: { cause?: unknown; retryAfterSeconds?: number },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AimsError";
     this.code = code;
     this.status = status ?? ERROR_CODES[code].status;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

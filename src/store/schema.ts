@@ -227,12 +227,16 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
-export interface LeasesTable {
-  /** e.g. `instance:<id>` */
-  name: string;
-  /** `<hostname>:<pid>:<random>` of the process acting. */
-  holder: string;
-  expires_at: string;
+/** Failed attempts of one throttled key (`address:<ip>`, `account:<email>`), see src/domain/backoff.ts. */
+export interface ThrottlesTable {
+  key: string;
+  /** Failures counted (an attempt counts as one until it succeeds). */
+  failures: number;
+  /** Attempts before this time are refused (429) without being checked. */
+  next_attempt_at: string | null;
+  last_failure_at: string;
+  /** The `next_attempt_at` whose first refusal was audited: one audit entry per wait, not per refused request. */
+  noticed_until: string | null;
 }
 
 /** A custom domain an instance answers at through the proxy (one instance per host). */
@@ -261,4 +265,5 @@ export interface Database {
   instance_revisions: InstanceRevisionsTable;
   leases: LeasesTable;
   instance_domains: InstanceDomainsTable;
+  throttles: ThrottlesTable;
 }

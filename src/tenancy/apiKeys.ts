@@ -8,8 +8,8 @@ import { recordChange } from "../store/recordChange.js";
 import type { TenantRow } from "../store/tenantRepository.js";
 import { peopleChange } from "./change.js";
 import { assertMayAssign, roleSchema } from "./members.js";
-import { type Caller, type Principal, requireTenant, requireUser } from "./principal.js";
-import { PERMISSIONS, type Permission, type Role, weakerRole } from "./roles.js";
+import { type Caller, type Principal, requireAccount, requireTenant } from "./principal.js";
+import { PERMISSIONS, type Permission, type Role } from "./roles.js";
 import { API_KEY_PREFIX, digestOf, displayPrefix, newSecret } from "./tokens.js";
 
 const keyFields = {
@@ -113,23 +113,39 @@ async function storeKey(
   return { key, view };
 }
 
-/** Creates a key for the calling user; it can never exceed the user's role, nor the key that creates it. */
+/**
+ * A new key's expiry: a key made by a key expires no later than it (absent: with it); a later one is refused.
+ * Keys made in a session expire when asked (sessions are not keys: a personal key may outlive the sign-in).
+ */
+function inheritedExpiry(maker: Principal, wanted: string | undefined): string | null {
+  const asked = wanted ? new Date(wanted).toISOString() : null;
+  if (maker.expiresAt === null) return asked;
+  if (asked === null) return maker.expiresAt;
+  if (asked > maker.expiresAt)
+    throw new AimsError(
+      "forbidden",
+      `a key made by a key cannot outlive it: yours expires at ${maker.expiresAt}; ask for that or earlier`,
+    );
+  return asked;
+}
+
+/**
+ * Creates a key for the calling user (account scope: a session or an unrestricted key of theirs); it can never
+ * exceed the user's role, nor outlive the key that creates it.
+ */
 export async function createUserKey(
   p: OperationContext,
   caller: Caller,
   input: z.output<typeof createUserKeyInput>,
 ): Promise<{ key: string; view: ApiKeyView }> {
   const { principal } = caller;
-  const tenantName = input.tenant;
-  // The tenant first: another tenant's name is "not found" whoever asks.
-  const tenant = tenantName
-    ? (await requireTenant(p.store.db, principal, tenantName, "tenant.read")).tenant
+  const userId = requireAccount(principal, "creating a personal key");
+  // Another tenant's name is "not found" whoever asks.
+  const tenant = input.tenant
+    ? (await requireTenant(p.store.db, principal, input.tenant, "tenant.read")).tenant
     : null;
-  const userId = requireUser(principal, "create a personal key");
-  if (principal.tenantId !== null && tenant?.id !== principal.tenantId)
-    throw new AimsError("forbidden", "a key limited to one tenant may only create keys for that tenant");
-  const role =
-    principal.roleCap === null ? (input.role ?? null) : weakerRole(principal.roleCap, input.role ?? null);
+  const role = input.role ?? null;
+  const scopes = narrowScopes(principal, input.scopes);
   return storeKey(
     p,
     caller,
@@ -138,15 +154,18 @@ export async function createUserKey(
       user_id: userId,
       tenant_id: tenant?.id ?? null,
       role,
-      scopes: jsonScopes(narrowScopes(principal, input.scopes)),
+      scopes: jsonScopes(scopes),
       platform_admin: principal.platformAdmin && tenant === null && role === null ? 1 : 0,
-      expires_at: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
+      expires_at: inheritedExpiry(principal, input.expiresAt),
     },
     tenant,
   );
 }
 
-/** Creates a service key of a tenant; its role is at most the creator's. */
+/**
+ * Creates a service key of a tenant; its role is at most the creator's, now and on every later request (it
+ * works only while whoever made it still has a role there), and a key made by a key never outlives it.
+ */
 export async function createServiceKey(
   p: OperationContext,
   caller: Caller,
@@ -165,7 +184,7 @@ export async function createServiceKey(
       role: input.role,
       scopes: jsonScopes(narrowScopes(caller.principal, input.scopes)),
       platform_admin: 0,
-      expires_at: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
+      expires_at: inheritedExpiry(caller.principal, input.expiresAt),
     },
     tenant,
   );
@@ -188,7 +207,7 @@ export async function revokeApiKey(
   const row = await findApiKeyById(p.store.db, id);
   let tenant: TenantRow | null = null;
   if (tenantName === undefined) {
-    const userId = requireUser(caller.principal, "revoke personal keys");
+    const userId = requireAccount(caller.principal, "revoking a personal key");
     if (!row || row.user_id !== userId) throw new AimsError("not_found", `no key ${id}`);
   } else {
     tenant = (await requireTenant(p.store.db, caller.principal, tenantName, "key.manage")).tenant;

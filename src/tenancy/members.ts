@@ -12,7 +12,7 @@ import {
 import { recordChange } from "../store/recordChange.js";
 import type { TenantRow } from "../store/tenantRepository.js";
 import { peopleChange } from "./change.js";
-import { type Caller, permits, requireTenant } from "./principal.js";
+import { type Caller, type Principal, permits, requireTenant } from "./principal.js";
 import { ROLES, type Role, roleAtLeast } from "./roles.js";
 
 export const roleSchema = z.enum(ROLES);
@@ -31,12 +31,17 @@ export function toMemberView(row: MemberWithEmail): MemberView {
 }
 
 /**
- * Throws unless a caller with `callerRole` may hand out (or take away) `role`: member.manage, never above its
- * own role, and owner.manage for anything involving owners.
+ * True when a principal with `role` in a tenant may hand out (or take away) `target`: member.manage, never above
+ * its own role, and owner.manage for anything involving owners.
  */
+export function mayAssign(principal: Principal, role: Role, target: Role): boolean {
+  const manage = target === "owner" ? "owner.manage" : "member.manage";
+  return permits(principal, role, manage) && roleAtLeast(role, target);
+}
+
+/** Throws AimsError("forbidden") unless a caller with `callerRole` may hand out (or take away) `role`. */
 export function assertMayAssign(caller: Caller, callerRole: Role, role: Role, what: string): void {
-  const manage = role === "owner" ? "owner.manage" : "member.manage";
-  if (!permits(caller.principal, callerRole, manage) || !roleAtLeast(callerRole, role))
+  if (!mayAssign(caller.principal, callerRole, role))
     throw new AimsError("forbidden", `your role (${callerRole}) may not ${what} ${role}`);
 }
 

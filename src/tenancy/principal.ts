@@ -22,6 +22,8 @@ export interface Principal {
   roleCap: Role | null;
   /** Permissions a key is narrowed to; null means all its role allows. */
   scopes: Permission[] | null;
+  /** When the key, or a key it was made by, expires: what a key it makes inherits. Null for sessions. */
+  expiresAt: string | null;
 }
 
 /** A principal plus where the request came from: what every operation needs to authorise and audit. */
@@ -101,10 +103,36 @@ export async function tenantsWhere(
   });
 }
 
-/** Throws AimsError("forbidden") unless the caller is the operator (platform routes). */
+/** True when nothing narrows the principal: no tenant limit, no role cap, no scopes (expiry aside). */
+export function isUnrestricted(principal: Principal): boolean {
+  return principal.tenantId === null && principal.roleCap === null && principal.scopes === null;
+}
+
+/**
+ * True when the principal holds the account scope: a person's session, or their key that is not limited to a
+ * tenant, capped to a role or narrowed to scopes. Account routes (keys, invitations, password, sessions) need it.
+ */
+export function hasAccountScope(principal: Principal): boolean {
+  return principal.userId !== null && isUnrestricted(principal);
+}
+
+/** Throws AimsError("forbidden") unless the caller holds the account scope; answers the user's id. */
+export function requireAccount(principal: Principal, what: string): string {
+  if (principal.userId === null || !hasAccountScope(principal))
+    throw new AimsError(
+      "forbidden",
+      `${what} needs the account scope: sign in, or use a key of yours that is not limited to a tenant, a role or scopes`,
+    );
+  return principal.userId;
+}
+
+/** Throws AimsError("forbidden") unless the caller is the operator, unnarrowed (platform routes). */
 export function requirePlatformAdmin(principal: Principal, what: string): void {
-  if (!principal.platformAdmin || principal.tenantId !== null)
-    throw new AimsError("forbidden", `only the operator (platform admin) may ${what}`);
+  if (!principal.platformAdmin || !isUnrestricted(principal))
+    throw new AimsError(
+      "forbidden",
+      `only the operator (platform admin, with an unrestricted key) may ${what}`,
+    );
 }
 
 /** Throws AimsError("forbidden") unless a person (a session or a user's own key) is calling. */

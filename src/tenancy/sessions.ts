@@ -8,8 +8,9 @@ import { recordChange } from "../store/recordChange.js";
 import { insertSession, revokeSessions } from "../store/sessionRepository.js";
 import { findUserByEmail } from "../store/userRepository.js";
 import { peopleChange } from "./change.js";
+import { guardCredentialCheck } from "./passwordAttempts.js";
 import { verifyPassword } from "./passwords.js";
-import type { Caller } from "./principal.js";
+import { type Caller, requireAccount } from "./principal.js";
 import { digestOf, newSecret } from "./tokens.js";
 import { toUserView, type UserView } from "./users.js";
 
@@ -31,13 +32,15 @@ export interface NewSession {
 
 /**
  * Signs a user in with email and password. A wrong email or password is the same AimsError("unauthorized")
- * (and takes as long), and is audited as a failed attempt without the password.
+ * (and takes as long), and is audited as a failed attempt without the password. Failures are throttled per
+ * address and per account (src/tenancy/passwordAttempts.ts): while a wait runs, AimsError("rate_limited").
  */
 export async function login(
   p: OperationContext,
   input: z.output<typeof loginInput>,
   source: string,
 ): Promise<NewSession> {
+  const attempt = await guardCredentialCheck(p, { email: input.email, source, action: "session.throttle" });
   const user = await findUserByEmail(p.store.db, input.email);
   const ok = await verifyPassword(user?.password_hash, input.password, p.config.api.passwordHashing);
   if (!user || !ok) {
@@ -53,6 +56,7 @@ export async function login(
     );
     throw new AimsError("unauthorized", "email or password is not correct");
   }
+  await attempt.succeeded();
   const token = newSecret();
   const csrfToken = newSecret();
   const id = newId();
@@ -102,5 +106,48 @@ export async function logout(p: OperationContext, caller: Caller): Promise<void>
         subject: sessionId,
       }),
     );
+  });
+}
+
+/** Signs the caller out everywhere (account scope): every session of theirs ends, this one included. */
+export async function logoutEverywhere(p: OperationContext, caller: Caller): Promise<{ revoked: number }> {
+  const userId = requireAccount(caller.principal, "signing out everywhere");
+  return endSessions(p, { actor: caller.principal.actor, source: caller.source }, userId);
+}
+
+/**
+ * Ends every session of the user with this email, on the host (`aims users sessions revoke`): for an account
+ * that may be in the wrong hands. Their keys stay: revoke those separately.
+ */
+export async function revokeUserSessions(
+  p: OperationContext,
+  actor: { id: string; source: string },
+  email: string,
+): Promise<{ userId: string; email: string; revoked: number }> {
+  const user = await findUserByEmail(p.store.db, email);
+  if (!user) throw new AimsError("not_found", `no user with email ${email.toLowerCase()}`);
+  const { revoked } = await endSessions(p, { actor: actor.id, source: actor.source }, user.id);
+  return { userId: user.id, email: user.email, revoked };
+}
+
+async function endSessions(
+  p: OperationContext,
+  actor: { actor: string; source: string },
+  userId: string,
+): Promise<{ revoked: number }> {
+  return withTransaction(p.store.db, async (trx) => {
+    const revoked = await revokeSessions(trx, { userId });
+    await recordChange(
+      trx,
+      peopleChange(actor, {
+        event: "session.ended_all",
+        action: "session.revoke_all",
+        target: `user/${userId}`,
+        tenantId: null,
+        subject: userId,
+        data: { revoked },
+      }),
+    );
+    return { revoked };
   });
 }

@@ -7,7 +7,7 @@ import { insertMember } from "../store/memberRepository.js";
 import { recordChange } from "../store/recordChange.js";
 import { insertTenant, type TenantRow } from "../store/tenantRepository.js";
 import { peopleChange } from "./change.js";
-import type { Caller } from "./principal.js";
+import { type Caller, isUnrestricted, type Principal } from "./principal.js";
 import type { Role } from "./roles.js";
 
 export const createTenantInput = z.strictObject({ name: nameSchema });
@@ -27,21 +27,25 @@ export function toTenantView(row: TenantRow, role: Role): TenantView {
 }
 
 /**
- * Creates a tenant. The operator may; so may any signed-in user (a session, or a user key not limited to one
- * tenant and not narrowed by scopes), who becomes its owner. Service keys may not.
+ * Throws AimsError("forbidden") unless the principal may create tenants: the operator, or any signed-in user (a
+ * session, or a user key not limited to a tenant, a role or scopes). Service keys may not.
  */
+export function assertMayCreateTenant(principal: Principal): void {
+  if (!isUnrestricted(principal) || (!principal.platformAdmin && principal.userId === null))
+    throw new AimsError(
+      "forbidden",
+      "only the operator or a signed-in user (not a limited key) may create tenants",
+    );
+}
+
+/** Creates a tenant (see assertMayCreateTenant); a user who creates one becomes its owner. */
 export async function createTenant(
   p: OperationContext,
   caller: Caller,
   input: z.output<typeof createTenantInput>,
 ): Promise<TenantView> {
   const { principal } = caller;
-  const unbound = principal.tenantId === null && principal.scopes === null && principal.roleCap === null;
-  if (!unbound || (!principal.platformAdmin && principal.userId === null))
-    throw new AimsError(
-      "forbidden",
-      "only the operator or a signed-in user (not a limited key) may create tenants",
-    );
+  assertMayCreateTenant(principal);
   const tenant = await withTransaction(p.store.db, async (trx) => {
     const row = await insertTenant(trx, { name: input.name });
     if (principal.userId !== null)

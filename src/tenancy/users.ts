@@ -8,8 +8,9 @@ import { recordChange } from "../store/recordChange.js";
 import { revokeSessions } from "../store/sessionRepository.js";
 import { findUserById, insertUser, type UserRow, updatePasswordHash } from "../store/userRepository.js";
 import { peopleChange } from "./change.js";
+import { guardCredentialCheck } from "./passwordAttempts.js";
 import { emailSchema, hashPassword, passwordSchema, verifyPassword } from "./passwords.js";
-import { type Caller, requirePlatformAdmin, requireUser } from "./principal.js";
+import { type Caller, requireAccount, requirePlatformAdmin, requireUser } from "./principal.js";
 
 export const createUserInput = z.strictObject({
   email: emailSchema,
@@ -85,17 +86,27 @@ export async function currentUser(p: OperationContext, caller: Caller): Promise<
   return toUserView(row);
 }
 
-/** Changes the caller's password after checking the current one; every other session of the user ends. */
+/**
+ * Changes the caller's password (account scope) after checking the current one, throttled like a sign-in (a
+ * stolen session must not become a password oracle); every other session of the user ends.
+ */
 export async function changePassword(
   p: OperationContext,
   caller: Caller,
   input: z.output<typeof changePasswordInput>,
 ): Promise<void> {
-  const id = requireUser(caller.principal, "change a password");
+  const id = requireAccount(caller.principal, "changing a password");
   const row = await findUserById(p.store.db, id);
+  if (!row) throw new AimsError("not_found", "your user no longer exists");
   const cost = p.config.api.passwordHashing;
-  if (!row || !(await verifyPassword(row.password_hash, input.currentPassword, cost)))
+  const attempt = await guardCredentialCheck(p, {
+    email: row.email,
+    source: caller.source,
+    action: "user.password_throttle",
+  });
+  if (!(await verifyPassword(row.password_hash, input.currentPassword, cost)))
     throw new AimsError("forbidden", "the current password is not correct");
+  await attempt.succeeded();
   const hash = await hashPassword(input.newPassword, cost);
   await withTransaction(p.store.db, async (trx) => {
     await updatePasswordHash(trx, id, hash);

@@ -96,6 +96,8 @@ export const instanceRoutes = [
     status: 201,
     params: tenantParams,
     body: deployBody,
+    authorize: ({ services: { platform }, caller, params }) =>
+      requireTenant(platform.store.db, caller.principal, params.tenant, "instance.deploy"),
     example: { body: { plug: "static-site", name: "web", dryRun: true } },
     handler: async ({ services: { platform, metrics }, caller, params, body }) => {
       await requireTenant(platform.store.db, caller.principal, params.tenant, "instance.deploy");
@@ -187,11 +189,23 @@ export const instanceRoutes = [
     params: instanceParams.extend({ action: z.string().max(40) }),
     body: z.unknown(),
     example: { body: {} },
+    authorize: ({ services: { platform }, caller, params }) =>
+      requireInstanceFor(platform, caller, params.tenant, params.name, actionNamed(params.action).permission),
     handler: ({ services: { platform }, caller, params, body }) =>
       runAction(platform, caller, params, params.action, body),
   }),
   ...instanceStreamRoutes,
 ];
+
+function actionNamed(name: string) {
+  const action = Object.hasOwn(INSTANCE_ACTIONS, name) ? INSTANCE_ACTIONS[name] : undefined;
+  if (!action)
+    throw new AimsError(
+      "invalid_input",
+      `unknown action "${name.slice(0, 40)}"; available: ${Object.keys(INSTANCE_ACTIONS).join(", ")}`,
+    );
+  return action;
+}
 
 async function runAction(
   p: Platform,
@@ -200,12 +214,7 @@ async function runAction(
   name: string,
   rawBody: unknown,
 ) {
-  const action = Object.hasOwn(INSTANCE_ACTIONS, name) ? INSTANCE_ACTIONS[name] : undefined;
-  if (!action)
-    throw new AimsError(
-      "invalid_input",
-      `unknown action "${name.slice(0, 40)}"; available: ${Object.keys(INSTANCE_ACTIONS).join(", ")}`,
-    );
+  const action = actionNamed(name);
   await requireInstanceFor(p, caller, params.tenant, params.name, action.permission);
   const body = parseRequestPart(action.body, rawBody ?? {}, "body");
   const progress = (message: string) =>

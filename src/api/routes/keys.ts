@@ -7,7 +7,7 @@ import {
   revokeApiKey,
   toApiKeyView,
 } from "../../tenancy/apiKeys.js";
-import { requireUser } from "../../tenancy/principal.js";
+import { requireAccount, requireTenant } from "../../tenancy/principal.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { defineRoute } from "../route.js";
 import { tenantListPage } from "../tenantListPage.js";
@@ -18,9 +18,11 @@ export const keyRoutes = [
   defineRoute({
     method: "POST",
     url: "/v1/keys",
-    summary: "Create a key for yourself (optionally one tenant, a role cap, scopes, an expiry); shown once",
+    summary:
+      "Create a key for yourself (optionally one tenant, a role cap, scopes, an expiry; never later than the key you use); shown once",
     tag: "keys",
     auth: "required",
+    scope: "account",
     status: 201,
     body: createUserKeyInput,
     carriesSecret: true,
@@ -36,9 +38,10 @@ export const keyRoutes = [
     summary: "Your keys",
     tag: "keys",
     auth: "required",
+    scope: "account",
     query: pageQuery,
     handler: async ({ services: { platform }, caller, query }) => {
-      const userId = requireUser(caller.principal, "list personal keys");
+      const userId = requireAccount(caller.principal, "listing personal keys");
       const rows = await listApiKeys(
         platform.store.db,
         { userId },
@@ -61,9 +64,10 @@ export const keyRoutes = [
   defineRoute({
     method: "DELETE",
     url: "/v1/keys/:keyId",
-    summary: "Revoke one of your keys",
+    summary: "Revoke one of your keys (the keys it made stop working with it)",
     tag: "keys",
     auth: "required",
+    scope: "account",
     params: keyParams,
     handler: ({ services: { platform }, caller, params }) => revokeApiKey(platform, caller, params.keyId),
   }),
@@ -77,6 +81,8 @@ export const keyRoutes = [
     params: tenantParams,
     body: createServiceKeyInput,
     carriesSecret: true,
+    authorize: ({ services: { platform }, caller, params }) =>
+      requireTenant(platform.store.db, caller.principal, params.tenant, "key.manage"),
     example: { body: { name: "ci", role: "member" } },
     handler: async ({ services: { platform }, caller, params, body }) => {
       const { key, view } = await createServiceKey(platform, caller, params.tenant, body);

@@ -1,6 +1,7 @@
+import type { FastifyReply } from "fastify";
 import { listUsers } from "../../store/userRepository.js";
 import { requirePlatformAdmin } from "../../tenancy/principal.js";
-import { login, loginInput, logout } from "../../tenancy/sessions.js";
+import { login, loginInput, logout, logoutEverywhere } from "../../tenancy/sessions.js";
 import {
   changePassword,
   changePasswordInput,
@@ -12,6 +13,13 @@ import {
 import { cookieNames } from "../auth.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { defineRoute } from "../route.js";
+
+/** Expires the session cookies; a `__Host-` cookie is only replaced by one with the same Secure and Path. */
+function clearSessionCookies(reply: FastifyReply, secure: boolean): void {
+  const names = cookieNames(secure);
+  reply.clearCookie(names.session, { path: "/", secure, sameSite: "strict" });
+  reply.clearCookie(names.csrf, { path: "/", secure, sameSite: "strict" });
+}
 
 /** Sign-in, sign-out, users and passwords. */
 export const peopleRoutes = [
@@ -46,13 +54,24 @@ export const peopleRoutes = [
     summary: "Sign out: ends this session and clears its cookies",
     tag: "people",
     auth: "required",
+    scope: "account",
     handler: async ({ services: { platform }, caller, reply }) => {
       await logout(platform, caller);
-      const secure = platform.config.api.secureCookies;
-      const names = cookieNames(secure);
-      // A `__Host-` cookie is only replaced (here: expired) by one with the same Secure and Path.
-      reply.clearCookie(names.session, { path: "/", secure, sameSite: "strict" });
-      reply.clearCookie(names.csrf, { path: "/", secure, sameSite: "strict" });
+      clearSessionCookies(reply, platform.config.api.secureCookies);
+      return undefined;
+    },
+  }),
+  defineRoute({
+    method: "DELETE",
+    url: "/v1/sessions",
+    summary: "Sign out everywhere: ends every session of yours (keys stay; revoke them separately)",
+    tag: "people",
+    auth: "required",
+    scope: "account",
+    status: 204,
+    handler: async ({ services: { platform }, caller, reply }) => {
+      await logoutEverywhere(platform, caller);
+      clearSessionCookies(reply, platform.config.api.secureCookies);
       return undefined;
     },
   }),
@@ -64,6 +83,7 @@ export const peopleRoutes = [
     auth: "required",
     status: 201,
     body: createUserInput,
+    authorize: ({ caller }) => requirePlatformAdmin(caller.principal, "create users"),
     example: { body: { email: "ada@example.com", password: "correct horse battery" } },
     handler: ({ services: { platform }, caller, body }) => createUser(platform, caller, body),
   }),
@@ -95,9 +115,11 @@ export const peopleRoutes = [
     method: "POST",
     url: "/v1/users/me/password",
     status: 204,
-    summary: "Change your password (ends your other sessions)",
+    summary: "Change your password (ends your other sessions; wrong guesses are throttled like sign-ins)",
+    checksCredentials: true,
     tag: "people",
     auth: "required",
+    scope: "account",
     body: changePasswordInput,
     example: {
       body: { currentPassword: "correct horse battery", newPassword: "a longer better passphrase" },

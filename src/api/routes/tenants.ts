@@ -1,8 +1,7 @@
 import { listInvitations } from "../../store/invitationRepository.js";
 import { listMembers } from "../../store/memberRepository.js";
+import { acceptInput, acceptInvitation } from "../../tenancy/acceptInvitation.js";
 import {
-  acceptInput,
-  acceptInvitation,
   createInvitation,
   inviteInput,
   revokeInvitation,
@@ -10,7 +9,12 @@ import {
 } from "../../tenancy/invitations.js";
 import { changeMemberRole, changeRoleInput, removeMember, toMemberView } from "../../tenancy/members.js";
 import { requireTenant, tenantsWhere } from "../../tenancy/principal.js";
-import { createTenant, createTenantInput, toTenantView } from "../../tenancy/tenants.js";
+import {
+  assertMayCreateTenant,
+  createTenant,
+  createTenantInput,
+  toTenantView,
+} from "../../tenancy/tenants.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { defineRoute } from "../route.js";
 import { tenantListPage } from "../tenantListPage.js";
@@ -26,6 +30,7 @@ export const tenantRoutes = [
     auth: "required",
     status: 201,
     body: createTenantInput,
+    authorize: ({ caller }) => assertMayCreateTenant(caller.principal),
     example: { body: { name: "acme" } },
     handler: ({ services: { platform }, caller, body }) => createTenant(platform, caller, body),
   }),
@@ -119,6 +124,8 @@ export const tenantRoutes = [
     params: tenantParams,
     body: inviteInput,
     carriesSecret: true,
+    authorize: ({ services: { platform }, caller, params }) =>
+      requireTenant(platform.store.db, caller.principal, params.tenant, "invitation.manage"),
     example: { body: { email: "grace@example.com", role: "member" } },
     handler: async ({ services: { platform }, caller, params, body }) => {
       const { invitation, token } = await createInvitation(platform, caller, params.tenant, body);
@@ -160,9 +167,11 @@ export const tenantRoutes = [
     method: "POST",
     url: "/v1/invitations/accept",
     summary:
-      "Accept an invitation: a new person sets a password; an existing user signs in or gives their password",
+      "Accept an invitation: a new person sets a password; an existing user signs in or gives their password (throttled like sign-ins)",
     tag: "tenants",
     auth: "optional",
+    scope: "account",
+    checksCredentials: true,
     body: acceptInput,
     example: { body: { token: "aimsinv_…", password: "correct horse battery" } },
     handler: ({ services: { platform }, caller, body, source }) =>

@@ -17,6 +17,7 @@ import { registerSecrets } from "./commands/secrets.js";
 import { registerServe } from "./commands/serve.js";
 import { registerService } from "./commands/service.js";
 import { registerUpdate } from "./commands/update.js";
+import { registerVolumes } from "./commands/volumes.js";
 import { reportError } from "./context.js";
 
 /** Builds the `aims` command tree. */
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerImages(program);
   registerSecrets(program);
+  registerVolumes(program);
   return program;
 }
 

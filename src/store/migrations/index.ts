@@ -5,6 +5,7 @@ import * as peopleAndKeys from "./0003_people_and_keys.js";
 import * as routes from "./0004_routes.js";
 import * as desiredState from "./0005_desired_state.js";
 import * as history from "./0006_history.js";
+import * as keptVolumes from "./0007_kept_volumes.js";
 
 /**
  * Every migration, in order. Forward-only: never edit or remove an entry once released; add `0002_...` instead.
@@ -17,6 +18,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0004_routes": { up: routes.up },
   "0005_desired_state": { up: desiredState.up },
   "0006_history": { up: history.up },
+  "0007_kept_volumes": { up: keptVolumes.up },
 };
 
 /** A MigrationProvider over a fixed map of migrations. */

@@ -27,6 +27,8 @@ export interface OperationContext {
    * an entry waits for the intent it recorded to become the world.
    */
   settleInstance(instanceId: string, progress: ProgressSink): Promise<InstanceRow>;
+  /** Runs the reconciler for one kept volume whose removal was asked for (under its lease) until it is removed. */
+  settleKeptVolume(keptVolumeId: string, progress: ProgressSink): Promise<void>;
 }
 
 /** What the reconciler is handed: everything an operation has, plus the drivers it alone drives. */

@@ -78,6 +78,10 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
       const { driveInstance } = await import("./lifecycle/driveInstance.js");
       return driveInstance(await platform.reconciler(), instanceId, progress);
     },
+    async settleKeptVolume(keptVolumeId: string, progress: ProgressSink) {
+      const { driveKeptVolume } = await import("./lifecycle/reconcileKeptVolume.js");
+      await driveKeptVolume(await platform.reconciler(), keptVolumeId, progress);
+    },
     reconciler() {
       reconciler ??= Promise.all([runtimeDriver(), proxyRoutes()]).then(
         ([runtimeDriver, proxy]) =>
@@ -109,5 +113,6 @@ function operationsOf(p: Platform): OperationContext {
     requestProxySync: () => p.requestProxySync(),
     checkEngine: () => p.checkEngine(),
     settleInstance: (id, progress) => p.settleInstance(id, progress),
+    settleKeptVolume: (id, progress) => p.settleKeptVolume(id, progress),
   };
 }

@@ -145,4 +145,16 @@ describe("upgrade: an earlier release's store and running world", () => {
     expect(report.orphans).toEqual({ containers: 0, networks: 0, volumes: 0 });
     expect(await containerIdentities()).toEqual(identities);
   });
+
+  it("an update after the upgrade mounts the volume the instance had (its name-derived one, not a new one)", async () => {
+    const api = before.find((i) => i.name === "api")!;
+    const r = await install.run(["update", "api", "--tenant", "acme", "--set", "GREETING=after the upgrade"]);
+    expect(r.code, r.stderr).toBe(0);
+    const [created] = await docker.listContainers({
+      all: true,
+      filters: JSON.stringify({ label: [`aims.instance=${api.id}`, `aims.revision=${api.revision + 1}`] }),
+    });
+    expect(created, "no container of the new revision").toBeDefined();
+    expect(created!.Mounts.map((m) => m.Name)).toEqual(snapshot.volumes.map((v) => v.Name));
+  });
 });

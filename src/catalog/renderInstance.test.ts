@@ -70,7 +70,7 @@ describe("renderInstance", () => {
     expect(db?.spec.user).toBeUndefined();
     expect(db?.spec.ports).toEqual([]);
     expect(db?.spec.mounts).toEqual([
-      { volume: "aims-abc123-acme-shop-db-data", path: "/var/lib/postgresql/data", readOnly: false },
+      { volume: "aims-abc123-i1-db-data", path: "/var/lib/postgresql/data", readOnly: false },
     ]);
     expect(app?.spec.user).toBe("65534:65534");
     expect(app?.spec.aliases).toEqual(["app"]);
@@ -84,6 +84,16 @@ describe("renderInstance", () => {
       { containerPort: 3000, protocol: "tcp", hostPort: 51007, bindAddress: "127.0.0.1" },
     ]);
     expect(plan.secretKeys.sort()).toEqual(["ADMIN_PASSWORD", "DB_PASSWORD"]);
+  });
+
+  it("names volumes by instance id, by name for instances from before, or mounts kept ones it reattached", () => {
+    const mounts = (extra: object) => renderInstance(plug, { ...ctx, ...extra }).containers[0]?.spec.mounts;
+    expect(mounts({ volumeNaming: "name" })?.[0]?.volume).toBe("aims-abc123-acme-shop-db-data");
+    const attached = { attachedVolumes: { "db/data": "aims-abc123-old-db-data" } };
+    expect(mounts(attached)?.[0]?.volume).toBe("aims-abc123-old-db-data");
+    expect(renderInstance(plug, { ...ctx, ...attached }).volumes.map((v) => v.name)).toEqual([
+      "aims-abc123-old-db-data",
+    ]);
   });
 
   it("hardens every container with its service's capabilities only", () => {

@@ -7,8 +7,9 @@ import {
   networkName,
   objectPrefix,
   replicaNumbers,
+  serviceVolumeName,
+  type VolumeNaming,
   volumeLabels,
-  volumeName,
 } from "../domain/objectNames.js";
 import type { ContainerSpec, NetworkSpec, VolumeSpec } from "../runtime/RuntimeDriver.js";
 import { containerHardening } from "./containerHardening.js";
@@ -27,6 +28,10 @@ export interface RenderContext {
   /** Replicas per service (default 1). */
   replicas?: Record<string, number>;
   bindAddress: string;
+  /** How the instance's volumes are named (default `id`; instances from before 0007 keep `name`). */
+  volumeNaming?: VolumeNaming;
+  /** Kept volumes it mounts instead of new ones (`deploy --reuse-volumes`): `service/volume` → Docker volume. */
+  attachedVolumes?: Record<string, string>;
 }
 
 export interface PlannedPort {
@@ -100,6 +105,13 @@ export function startOrder(plug: Plug): PlugService[] {
 export function renderInstance(plug: Plug, ctx: RenderContext): InstancePlan {
   const prefix = objectPrefix(ctx.installationId, ctx.tenant.name, ctx.instance.name);
   const ids = { installationId: ctx.installationId, tenantId: ctx.tenant.id, instanceId: ctx.instance.id };
+  const owner = {
+    installationId: ctx.installationId,
+    tenantName: ctx.tenant.name,
+    instanceName: ctx.instance.name,
+    instanceId: ctx.instance.id,
+    naming: ctx.volumeNaming ?? "id",
+  };
   const network: NetworkSpec = { name: networkName(prefix), labels: instanceLabels(ids) };
   const volumes: InstancePlan["volumes"] = [];
   const containers: PlannedContainer[] = [];
@@ -108,7 +120,8 @@ export function renderInstance(plug: Plug, ctx: RenderContext): InstancePlan {
   for (const svc of startOrder(plug)) {
     for (const replica of replicaNumbers(ctx.replicas?.[svc.name] ?? 1)) {
       const mounts = svc.volumes.map((v) => {
-        const name = volumeName(prefix, svc.name, v.name);
+        const name =
+          ctx.attachedVolumes?.[`${svc.name}/${v.name}`] ?? serviceVolumeName(owner, svc.name, v.name);
         if (replica === 1)
           volumes.push({
             name,

@@ -18,6 +18,7 @@ import { registerServe } from "./commands/serve.js";
 import { registerService } from "./commands/service.js";
 import { registerUpdate } from "./commands/update.js";
 import { registerUsers } from "./commands/users.js";
+import { registerVolumes } from "./commands/volumes.js";
 import { reportError } from "./context.js";
 
 /** Builds the `aims` command tree. */
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   registerImages(program);
   registerSecrets(program);
   registerUsers(program);
+  registerVolumes(program);
   return program;
 }
 

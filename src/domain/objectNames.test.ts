@@ -2,11 +2,13 @@ import { describe, expect, it } from "vitest";
 import {
   containerLabels,
   containerName,
+  idVolumeName,
   installTag,
   instanceLabels,
   networkName,
   objectPrefix,
   replicaNumbers,
+  serviceVolumeName,
   volumeLabels,
   volumeName,
 } from "./objectNames.js";
@@ -21,6 +23,20 @@ describe("Docker object names", () => {
     expect(networkName(prefix)).toBe("aims-abc123-acme-shop");
     expect(volumeName(prefix, "db", "data")).toBe("aims-abc123-acme-shop-db-data");
     expect(containerName(prefix, "db", 2, 7)).toBe("aims-abc123-acme-shop-db-2-r7");
+  });
+
+  it("name volumes from the instance id, or by name for instances that had them before", () => {
+    expect(idVolumeName(ids.installationId, "01JINST", "db", "data")).toBe("aims-abc123-01jinst-db-data");
+    const owner = {
+      installationId: ids.installationId,
+      tenantName: "acme",
+      instanceName: "shop",
+      instanceId: "01JINST",
+    };
+    expect(serviceVolumeName({ ...owner, naming: "id" }, "db", "data")).toBe("aims-abc123-01jinst-db-data");
+    expect(serviceVolumeName({ ...owner, naming: "name" }, "db", "data")).toBe(
+      "aims-abc123-acme-shop-db-data",
+    );
   });
 
   it("numbers replicas from 1", () => {

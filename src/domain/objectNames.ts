@@ -36,9 +36,50 @@ export function networkName(prefix: string): string {
   return prefix;
 }
 
-/** The Docker name of one service's named volume (shared by all its replicas). */
+/**
+ * How an instance's volumes are named. `id` (every instance deployed since kept volumes became store
+ * objects): from the instance id, so a later instance under the same name never mounts them by accident.
+ * `name`: from tenant and instance name, as earlier releases did; instances that already had volumes
+ * keep it, or they would lose their data on the next update.
+ */
+export type VolumeNaming = "id" | "name";
+
+/** The Docker name of one service's named volume under the `name` scheme (tenant and instance name). */
 export function volumeName(prefix: string, service: string, volume: string): string {
   return `${prefix}-${service}-${volume}`;
+}
+
+/** The Docker name of one service's named volume under the `id` scheme (the instance id). */
+export function idVolumeName(
+  installationId: string,
+  instanceId: string,
+  service: string,
+  volume: string,
+): string {
+  return `aims-${installTag(installationId)}-${instanceId.toLowerCase()}-${service}-${volume}`;
+}
+
+/** What names an instance's volumes: its ids and names, and which scheme it uses. */
+export interface VolumeOwner {
+  installationId: string;
+  tenantName: string;
+  instanceName: string;
+  instanceId: string;
+  naming: VolumeNaming;
+}
+
+/**
+ * The Docker name of one service's volume (shared by all its replicas) for an instance, by its scheme.
+ * @example serviceVolumeName({ installationId, tenantName: "acme", instanceName: "db", instanceId, naming: "id" }, "db", "data")
+ */
+export function serviceVolumeName(owner: VolumeOwner, service: string, volume: string): string {
+  if (owner.naming === "name")
+    return volumeName(
+      objectPrefix(owner.installationId, owner.tenantName, owner.instanceName),
+      service,
+      volume,
+    );
+  return idVolumeName(owner.installationId, owner.instanceId, service, volume);
 }
 
 /** The Docker name of one replica of one service at one revision. */

@@ -4,11 +4,12 @@ import { effectivePlug, type InstanceSpec, parseSpec } from "../domain/instanceS
 import { listAllocations } from "../ports/portAllocator.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import { type InstanceRow, listSecrets } from "../store/instanceRepository.js";
+import { listAttachedVolumes } from "../store/keptVolumeRepository.js";
 import { crashPoint } from "./crashPoint.js";
 import { openAll } from "./instanceSecrets.js";
 import { waitForHealthy } from "./waitForHealthy.js";
 
-/** Renders the plan for a stored instance from its spec, allocations and resolved images. */
+/** Renders the plan for a stored instance from its spec, allocations, the kept volumes it reattached and resolved images. */
 export async function planFor(
   p: ReconcilerContext,
   tenant: { id: string; name: string },
@@ -19,6 +20,7 @@ export async function planFor(
   const allocations = await listAllocations(p.store.db, { instanceId: instance.id });
   const hostPorts: Record<string, number> = {};
   for (const a of allocations) hostPorts[portKey(a.service, a.port_name, a.replica)] = a.port;
+  const attached = await listAttachedVolumes(p.store.db, instance.id);
   return renderInstance(effectivePlug(spec), {
     installationId: p.store.installationId,
     tenant: { id: tenant.id, name: tenant.name },
@@ -28,6 +30,8 @@ export async function planFor(
     hostPorts,
     replicas: spec.replicas,
     bindAddress: p.config.bindAddress,
+    volumeNaming: instance.volume_naming,
+    attachedVolumes: Object.fromEntries(attached.map((k) => [`${k.service}/${k.volume}`, k.docker_volume])),
   });
 }
 

@@ -16,6 +16,7 @@ import {
   listSecrets,
   putSecret,
 } from "../store/instanceRepository.js";
+import { attachKeptVolumes } from "../store/keptVolumeRepository.js";
 import { recordChange } from "../store/recordChange.js";
 import { findTenantByName, insertTenant } from "../store/tenantRepository.js";
 import type { Actor } from "./actor.js";
@@ -27,6 +28,7 @@ import { type InstanceView, viewOf } from "./instanceView.js";
 import { assertSucceeded } from "./outcome.js";
 import { parseInput } from "./parseInput.js";
 import { previewImages } from "./resolveImages.js";
+import { type Reuse, resolveReuse, withKeptSecrets } from "./reuseVolumes.js";
 
 export const deployInputSchema = z.object({
   plug: z.string().min(1, "is required: name one from `aims catalog list`"),
@@ -34,6 +36,8 @@ export const deployInputSchema = z.object({
   name: nameSchema,
   set: z.record(z.string(), z.string()).default({}),
   dryRun: z.boolean().default(false),
+  /** Kept volumes (ids, or the instance name they were kept from) to mount instead of new ones. */
+  reuseVolumes: z.array(z.string().min(1).max(100)).max(20).default([]),
 });
 export type DeployInput = z.input<typeof deployInputSchema>;
 
@@ -46,6 +50,7 @@ export type DeployOutcome =
  * sealed secrets, ports, event, audit) → the reconciler provisions, starts and health-gates it. A
  * failure before the instance was ever ready is undone and reported as an event. Re-running with the
  * same tenant, name, plug and inputs converges the existing instance instead of creating another.
+ * `reuseVolumes` mounts kept volumes instead of new ones, with the secrets their data was written with.
  */
 export async function deployInstance(
   p: OperationContext,
@@ -60,10 +65,16 @@ export async function deployInstance(
   const existing = tenant ? await findInstance(p.store.db, tenant.id, input.name) : undefined;
   if (existing && tenant) {
     await assertSameDeployment(p, entry, existing, inputs, input.tenant);
+    const reuse = await resolveReuse(p, tenant, input.tenant, entry.plug, input.reuseVolumes, existing.id);
+    if (reuse.volumes.some((k) => k.reattached_to !== existing.id))
+      throw new AimsError(
+        "conflict",
+        `instance ${input.tenant}/${input.name} already exists; --reuse-volumes applies to a new instance (remove it first, or deploy under another name)`,
+      );
     if (input.dryRun)
       return {
         kind: "plan",
-        plan: await previewPlan(p, entry, input.tenant, input.name, inputs),
+        plan: await previewPlan(p, entry, input.tenant, input.name, inputs, reuse),
         plug: entry.plug.id,
         version: entry.plug.version,
       };
@@ -71,16 +82,17 @@ export async function deployInstance(
     const row = assertSucceeded(await p.settleInstance(existing.id, progress));
     return { kind: "deployed", instance: await viewOf(p, row), reused: true };
   }
+  const reuse = await resolveReuse(p, tenant, input.tenant, entry.plug, input.reuseVolumes);
   if (input.dryRun)
     return {
       kind: "plan",
-      plan: await previewPlan(p, entry, input.tenant, input.name, inputs),
+      plan: await previewPlan(p, entry, input.tenant, input.name, inputs, reuse),
       plug: entry.plug.id,
       version: entry.plug.version,
     };
 
   await p.checkEngine();
-  const instance = await configure(p, entry, input.tenant, input.name, inputs, actor);
+  const instance = await configure(p, entry, input.tenant, input.name, inputs, reuse, actor);
   crashPoint(p.config, "after-port-allocation");
   progress(`configured ${input.tenant}/${input.name}; provisioning`);
   const row = assertSucceeded(await p.settleInstance(instance.id, progress));
@@ -126,6 +138,7 @@ async function previewPlan(
   tenant: string,
   name: string,
   inputs: Record<string, string>,
+  reuse: Reuse,
 ): Promise<InstancePlan> {
   const requests = publicPortRequests(entry.plug);
   const ports = await pickFreePorts(p.store.db, requests.length, p.config.ports, p.config.bindAddress);
@@ -140,20 +153,32 @@ async function previewPlan(
     images: previewImages(entry, p.config.imageOverrides),
     hostPorts,
     bindAddress: p.config.bindAddress,
+    attachedVolumes: Object.fromEntries(
+      reuse.volumes.map((k) => [`${k.service}/${k.volume}`, k.docker_volume]),
+    ),
   });
 }
 
-/** One transaction: tenant (if new), instance row, first revision, sealed secrets, port allocations, events and audit. */
+/**
+ * One transaction: tenant (if new), instance row, first revision, sealed secrets, port allocations, the
+ * kept volumes it reattaches, events and audit.
+ */
 async function configure(
   p: OperationContext,
   entry: CatalogEntry,
   tenantName: string,
   name: string,
   inputs: Record<string, string>,
+  reuse: Reuse,
   actor: Actor,
 ): Promise<InstanceRow> {
   const requests = publicPortRequests(entry.plug);
-  const secrets = newInstanceSecrets(entry.plug, inputs);
+  const secrets = withKeptSecrets(
+    entry.plug,
+    newInstanceSecrets(entry.plug, inputs),
+    reuse,
+    new Set(Object.keys(inputs)),
+  );
   const spec = JSON.stringify(newSpec(entry, publicInputs(entry.plug, inputs)));
   return claimPorts(p, requests, (ports, recordPorts) =>
     p.store.db.transaction().execute(async (trx) => {
@@ -199,6 +224,12 @@ async function configure(
       });
       for (const row of sealAll(p.masterKey, instance.id, secrets)) await putSecret(trx, row);
       await recordPorts(trx, instance.id);
+      const reused = reuse.volumes.map((k) => k.id);
+      if ((await attachKeptVolumes(trx, reused, instance.id)) !== reused.length)
+        throw new AimsError(
+          "conflict",
+          `kept volumes ${reused.join(", ")} changed while deploying (attached or removed meanwhile); see \`aims volumes list --tenant ${tenantName}\``,
+        );
       await recordChange(
         trx,
         instanceChange(actor, tenantRow, instance, {
@@ -209,6 +240,7 @@ async function configure(
             version: entry.plug.version,
             ports,
             secrets: secrets.map((s) => s.key),
+            ...(reused.length ? { reusedVolumes: reused } : {}),
           },
         }),
       );

@@ -4,7 +4,14 @@ import type { InstanceSpec } from "../domain/instanceSpec.js";
 import { objectPrefix } from "../domain/objectNames.js";
 import { type ContainerState, LABEL, type ObjectSummary } from "../runtime/RuntimeDriver.js";
 import type { InstanceRow } from "../store/instanceRepository.js";
-import { expectedContainerNames, findOrphans, needsWork } from "./planTick.js";
+import {
+  expectedContainerNames,
+  findAdoptions,
+  findOrphans,
+  instanceVolumes,
+  needsWork,
+  volumesToKeep,
+} from "./planTick.js";
 
 function container(name: string, running = true, labels: Record<string, string> = {}): ContainerState {
   return {
@@ -121,13 +128,16 @@ describe("needsWork", () => {
   });
 });
 
-describe("findOrphans", () => {
-  const summary = (name: string, instance?: string): ObjectSummary => ({
-    id: `id-${name}`,
-    name,
-    labels: instance ? { [LABEL.instance]: instance } : {},
-  });
+const summary = (name: string, instance?: string, service?: string): ObjectSummary => ({
+  id: `id-${name}`,
+  name,
+  labels: {
+    ...(instance ? { [LABEL.instance]: instance } : {}),
+    ...(service ? { [LABEL.service]: service } : {}),
+  },
+});
 
+describe("findOrphans", () => {
   it("finds objects of unknown instances, keeps known ones and kept volumes of removed ones", () => {
     const objects = {
       containers: [
@@ -139,12 +149,78 @@ describe("findOrphans", () => {
         summary("known-data", "known"),
         summary("gone-data", "gone"),
         summary("kept-data", "kept"),
+        summary("owned-data", "gone"),
         summary("unlabelled-data"),
       ],
     };
-    const orphans = findOrphans(objects, new Set(["known"]), new Set(["kept"]));
+    const orphans = findOrphans(objects, new Set(["known"]), new Set(["kept"]), new Set(["owned-data"]));
     expect(orphans.containers.map((c) => c.name)).toEqual(["gone-web"]);
     expect(orphans.networks.map((n) => n.name)).toEqual(["gone-net", "unlabelled-net"]);
     expect(orphans.volumes.map((v) => v.name)).toEqual(["gone-data", "unlabelled-data"]);
+  });
+});
+
+const pgSpec = {
+  plug: { services: [{ name: "db", volumes: [{ name: "data", path: "/var/lib/postgresql/data" }] }] },
+} as unknown as InstanceSpec;
+
+describe("instanceVolumes", () => {
+  it("names each service volume by the instance's scheme: its id, or its name for instances from before", () => {
+    const byId = instanceVolumes("install-abc123", "acme", instanceRow({ id: "01ID" }), pgSpec);
+    expect(byId).toEqual([
+      { service: "db", volume: "data", path: "/var/lib/postgresql/data", name: "aims-abc123-01id-db-data" },
+    ]);
+    const byName = instanceVolumes("install-abc123", "acme", instanceRow({ volume_naming: "name" }), pgSpec);
+    expect(byName.map((v) => v.name)).toEqual(["aims-abc123-acme-blog-db-data"]);
+  });
+});
+
+describe("volumesToKeep", () => {
+  const manifest = instanceVolumes("install-abc123", "acme", instanceRow({ id: "01ID" }), pgSpec);
+
+  it("describes labelled volumes from the manifest and leaves attached ones to be kept again as they are", () => {
+    const kept = volumesToKeep(
+      [summary("aims-abc123-01id-db-data", "01ID", "db"), summary("aims-abc123-old-db-data", "OLD", "db")],
+      manifest,
+      new Set(["aims-abc123-old-db-data"]),
+    );
+    expect(kept).toEqual(manifest);
+  });
+
+  it("keeps a labelled volume the manifest no longer names, without a mount path", () => {
+    expect(volumesToKeep([summary("aims-x-db-cache", "01ID", "db")], manifest, new Set())).toEqual([
+      { service: "db", volume: "aims-x-db-cache", path: "", name: "aims-x-db-cache" },
+    ]);
+    expect(volumesToKeep([summary("aims-x-unlabelled")], manifest, new Set())[0]?.service).toBe("");
+  });
+});
+
+describe("findAdoptions", () => {
+  const removed = instanceRow({ id: "OLD", volume_naming: "name", desired_state: "removed" });
+  const legacy = new Map([
+    ["OLD", { row: removed, volumes: instanceVolumes("install-abc123", "acme", removed, pgSpec) }],
+  ]);
+  const name = "aims-abc123-acme-blog-db-data";
+
+  it("adopts a volume of a legacy kept instance that its manifest names, attached to who mounts it by name", () => {
+    const [adopted] = findAdoptions([summary(name, "OLD")], legacy, new Map([[name, "NEW"]]), new Set());
+    expect(adopted).toMatchObject({
+      service: "db",
+      volume: "data",
+      name,
+      from: removed,
+      reattachedTo: "NEW",
+    });
+    expect(findAdoptions([summary(name, "OLD")], legacy, new Map(), new Set())[0]?.reattachedTo).toBeNull();
+  });
+
+  it("skips volumes already recorded, of other instances, unlabelled, or that the manifest does not name", () => {
+    const volumes = [
+      summary(name, "OLD"),
+      summary("other", "ELSE"),
+      summary("nolabel"),
+      summary("extra", "OLD"),
+    ];
+    expect(findAdoptions(volumes, legacy, new Map(), new Set([name]))).toEqual([]);
   });
 });

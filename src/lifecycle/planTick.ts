@@ -1,6 +1,11 @@
 import type { InstanceSpec } from "../domain/instanceSpec.js";
-import { containerName, objectPrefix, replicaNumbers } from "../domain/objectNames.js";
-import { type ContainerState, LABEL, type ManagedObjects } from "../runtime/RuntimeDriver.js";
+import { containerName, objectPrefix, replicaNumbers, serviceVolumeName } from "../domain/objectNames.js";
+import {
+  type ContainerState,
+  LABEL,
+  type ManagedObjects,
+  type ObjectSummary,
+} from "../runtime/RuntimeDriver.js";
 import type { InstanceRow } from "../store/instanceRepository.js";
 import { restartDue, updateDue } from "./planReconcile.js";
 
@@ -65,13 +70,115 @@ export function needsWork(
   return { work: false };
 }
 
-/** Objects this install labelled whose instance the store does not know (or removed): orphans. */
-export function findOrphans(objects: ManagedObjects, known: Set<string>, keptVolumes: Set<string>) {
+/**
+ * Objects this install labelled whose instance the store does not know (or removed): orphans. Volumes
+ * with a live kept-volume row (`ownedVolumes`, by Docker name) are owned; so are volumes labelled with an
+ * instance removed with `keepVolumes` before kept volumes were recorded (`keptInstances`), until adopted.
+ */
+export function findOrphans(
+  objects: ManagedObjects,
+  known: Set<string>,
+  keptInstances: Set<string>,
+  ownedVolumes: Set<string>,
+) {
   const unknown = <T extends { labels: Record<string, string> }>(o: T) =>
     !known.has(o.labels[LABEL.instance] ?? "");
   return {
     containers: objects.containers.filter(unknown),
     networks: objects.networks.filter(unknown),
-    volumes: objects.volumes.filter((v) => unknown(v) && !keptVolumes.has(v.labels[LABEL.instance] ?? "")),
+    volumes: objects.volumes.filter(
+      (v) => unknown(v) && !keptInstances.has(v.labels[LABEL.instance] ?? "") && !ownedVolumes.has(v.name),
+    ),
   };
+}
+
+/** One volume of an instance's manifest with the Docker name it has. */
+export interface InstanceVolume {
+  service: string;
+  volume: string;
+  path: string;
+  name: string;
+}
+
+/** The Docker volumes an instance's spec names (by the instance's naming scheme), one per service volume. */
+export function instanceVolumes(
+  installationId: string,
+  tenantName: string,
+  row: InstanceRow,
+  spec: InstanceSpec,
+): InstanceVolume[] {
+  const owner = {
+    installationId,
+    tenantName,
+    instanceName: row.name,
+    instanceId: row.id,
+    naming: row.volume_naming,
+  };
+  return spec.plug.services.flatMap((svc) =>
+    svc.volumes.map((v) => ({
+      service: svc.name,
+      volume: v.name,
+      path: v.path,
+      name: serviceVolumeName(owner, svc.name, v.name),
+    })),
+  );
+}
+
+/**
+ * What an instance removed with `keepVolumes` keeps: each volume labelled with it that it does not
+ * merely mount (`attached` names: those are kept again as they are), described from its manifest. A
+ * labelled volume the manifest no longer names is kept too, with no mount path (it can only be removed).
+ */
+export function volumesToKeep(
+  labelled: ObjectSummary[],
+  manifest: InstanceVolume[],
+  attached: Set<string>,
+): InstanceVolume[] {
+  return labelled
+    .filter((v) => !attached.has(v.name))
+    .map(
+      (v) =>
+        manifest.find((m) => m.name === v.name) ?? {
+          service: v.labels[LABEL.service] ?? "",
+          volume: v.name,
+          path: "",
+          name: v.name,
+        },
+    );
+}
+
+/** An instance removed with `keepVolumes` before kept volumes were recorded, with its manifest's volumes. */
+export interface LegacyKeptInstance {
+  row: InstanceRow;
+  volumes: InstanceVolume[];
+}
+
+/** A volume the tick adopts into `kept_volumes`. */
+export interface Adoption extends InstanceVolume {
+  from: InstanceRow;
+  /** The active instance that mounts it under the same name, if one does. */
+  reattachedTo: string | null;
+}
+
+/**
+ * Volumes kept by earlier releases that the store has no row for: labelled with an instance removed with
+ * `keepVolumes` (`legacy`, by id) and named by its manifest. `recorded` holds every Docker name that ever
+ * had a row (removed ones too, so a volume removed while this tick ran is not adopted again). An active
+ * instance that mounts the same name (`mountedBy`, Docker name → instance id: earlier releases reattached
+ * by name) has it attached. A labelled volume the manifest does not name stays protected, not adopted.
+ */
+export function findAdoptions(
+  volumes: ObjectSummary[],
+  legacy: Map<string, LegacyKeptInstance>,
+  mountedBy: Map<string, string>,
+  recorded: Set<string>,
+): Adoption[] {
+  const out: Adoption[] = [];
+  for (const v of volumes) {
+    const kept = legacy.get(v.labels[LABEL.instance] ?? "");
+    const known = kept?.volumes.find((m) => m.name === v.name);
+    if (!kept || !known || recorded.has(v.name)) continue;
+    out.push({ ...known, from: kept.row, reattachedTo: mountedBy.get(v.name) ?? null });
+  }
+  return out;
 }

@@ -7,18 +7,22 @@ import {
   type ObjectSummary,
   type ProgressSink,
 } from "../runtime/RuntimeDriver.js";
-import { type InstanceRow, listInstances, listKeptVolumeInstanceIds } from "../store/instanceRepository.js";
+import { type InstanceRow, listInstances } from "../store/instanceRepository.js";
 import { withLease } from "../store/leases.js";
 import { listTenants } from "../store/tenantRepository.js";
+import { adoptKeptVolumes } from "./adoptKeptVolumes.js";
 import { driveInstance, instanceLease } from "./driveInstance.js";
 import { expectedContainerNames, findOrphans, needsWork } from "./planTick.js";
 import { reconcileInstance } from "./reconcileInstance.js";
+import { removeRequestedVolumes } from "./reconcileKeptVolume.js";
 
 export interface TickReport {
   instances: number;
   acted: string[];
   orphans: { containers: number; networks: number; volumes: number };
   releasedAllocations: number;
+  /** Volumes kept by an earlier release adopted as kept volumes, and kept volumes removed as asked. */
+  keptVolumes: { adopted: number; removed: number };
   /** Earliest time an instance asked to be looked at again (restart backoff). */
   nextRetryAt?: number;
   durationMs: number;
@@ -50,12 +54,13 @@ export async function reconcileAll(
   await p.proxy.ensure();
   const objects = await p.runtime.listManaged({ [LABEL.installation]: p.store.installationId });
   const rows = await listInstances(p.store.db, {});
-  const kept = await listKeptVolumeInstanceIds(p.store.db);
-  const orphans = findOrphans(objects, new Set(rows.map((r) => r.id)), kept);
+  const tenants = new Map((await listTenants(p.store.db)).map((t) => [t.id, t.name]));
+  const kept = await adoptKeptVolumes(p, objects.volumes, rows, tenants, progress);
+  const orphans = findOrphans(objects, new Set(rows.map((r) => r.id)), kept.keptInstances, kept.ownedVolumes);
   await removeOrphans(p, orphans, progress);
   const releasedAllocations = await releaseUnownedAllocations(p);
+  const removedVolumes = await removeRequestedVolumes(p, progress);
 
-  const tenants = new Map((await listTenants(p.store.db)).map((t) => [t.id, t.name]));
   const byInstance = groupByInstance(objects.containers);
   const limit = pLimit(p.config.reconcile.concurrency);
   const acted: string[] = [];
@@ -106,6 +111,7 @@ export async function reconcileAll(
       volumes: orphans.volumes.length,
     },
     releasedAllocations,
+    keptVolumes: { adopted: kept.adopted, removed: removedVolumes },
     ...(nextRetryAt ? { nextRetryAt } : {}),
     durationMs: performance.now() - started,
   };

@@ -2,12 +2,12 @@ import type { ReconcilerContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { exitSentence } from "../domain/instanceFailure.js";
 import { type InstanceSpec, parseSpec } from "../domain/instanceSpec.js";
-import { releasePorts } from "../ports/portAllocator.js";
 import { type ContainerState, LABEL, type ProgressSink } from "../runtime/RuntimeDriver.js";
-import { deleteSecrets, getInstanceForReconciler, type InstanceRow } from "../store/instanceRepository.js";
+import { getInstanceForReconciler, type InstanceRow } from "../store/instanceRepository.js";
 import { findTenantById } from "../store/tenantRepository.js";
 import { convergeInstance, planFor } from "./convergeInstance.js";
 import { crashPoint } from "./crashPoint.js";
+import { decommissionInstance, undoWrites } from "./decommissionInstance.js";
 import {
   type ConvergeMode,
   type FailureInput,
@@ -23,7 +23,7 @@ import { expectedContainerNames } from "./planTick.js";
 import { resolveImages } from "./resolveImages.js";
 import { rollbackUpdate } from "./rollbackUpdate.js";
 import { teardownInstance } from "./teardownInstance.js";
-import { transition } from "./transition.js";
+import { transition, type Writes } from "./transition.js";
 import { ContainerExitedError, exitEvidence } from "./waitForHealthy.js";
 
 /** What one reconcile pass of an instance achieved; `retryAt` asks for another pass at that time. */
@@ -128,8 +128,9 @@ async function execute(pass: Pass, action: ReconcileAction): Promise<boolean> {
   }
 }
 
-async function record(pass: Pass, t: Transition): Promise<void> {
+async function record(pass: Pass, t: Transition, within?: Writes): Promise<void> {
   pass.row = await transition(pass.p, pass.tenant, pass.row, t.patch, {
+    ...(within ? { within } : {}),
     event: t.event,
     ...(t.action ? { action: t.action } : {}),
     ...(t.result ? { result: t.result } : {}),
@@ -143,14 +144,23 @@ function scheduleRetry(pass: Pass): void {
 }
 
 async function decommission(pass: Pass, keepVolumes: boolean): Promise<void> {
-  const removed = await teardownInstance(pass.p, pass.row.id, { keepVolumes }, pass.progress);
-  await releaseInstanceResources(pass.p, pass.row.id);
-  await record(pass, {
-    do: "transition",
-    patch: { observed_state: "removed", reason: null, retry_at: null, removed_at: new Date().toISOString() },
-    event: "instance.removed",
-    data: { ...removed, keepVolumes },
-  });
+  const { p, tenant, row, spec, progress } = pass;
+  const done = await decommissionInstance(p, tenant, row, spec, keepVolumes, progress);
+  await record(
+    pass,
+    {
+      do: "transition",
+      patch: {
+        observed_state: "removed",
+        reason: null,
+        retry_at: null,
+        removed_at: new Date().toISOString(),
+      },
+      event: "instance.removed",
+      data: done.data,
+    },
+    done.within,
+  );
 }
 
 /** Prepare images, create/start what is missing and health-gate; then finish, or handle the failure. */
@@ -202,8 +212,11 @@ async function failed(pass: Pass, mode: ConvergeMode, err: unknown): Promise<voi
     case "undo":
       pass.progress(`deploy failed, rolling back: ${next.failure.reason}`);
       await teardownInstance(p, pass.row.id, { keepVolumes: false }, pass.progress);
-      await releaseInstanceResources(p, pass.row.id);
-      await record(pass, undoneDeploy(pass.row, next.failure, next.code, new Date().toISOString()));
+      await record(
+        pass,
+        undoneDeploy(pass.row, next.failure, next.code, new Date().toISOString()),
+        undoWrites(pass.row.id),
+      );
       return;
     case "transition":
       await record(pass, next);
@@ -252,12 +265,4 @@ async function releaseScaledDownPorts(
       ),
     )
     .execute();
-}
-
-/** Ports and secrets of an instance that no longer runs go back / away in one transaction. */
-async function releaseInstanceResources(p: ReconcilerContext, instanceId: string): Promise<void> {
-  await p.store.db.transaction().execute(async (trx) => {
-    await releasePorts(trx, instanceId);
-    await deleteSecrets(trx, instanceId);
-  });
 }

@@ -17,7 +17,8 @@ export type RemoveInput = z.input<typeof removeInputSchema>;
 
 /**
  * Decommissions an instance: desired state `removed` (with an event and audit entry), then the
- * reconciler removes its containers, network and (unless kept) volumes and releases its ports and secrets.
+ * reconciler removes its containers, network and (unless kept) volumes, the kept volumes it reattached
+ * included, and releases its ports and secrets. Kept volumes become `aims volumes` objects (`kept`: their ids).
  */
 export async function removeInstance(
   p: OperationContext,
@@ -44,12 +45,13 @@ export async function removeInstance(
     .orderBy("seq", "desc")
     .executeTakeFirst();
   const counts = removed
-    ? (JSON.parse(removed.data) as { containers: number; networks: number; volumes: number })
+    ? (JSON.parse(removed.data) as { containers: number; networks: number; volumes: number; kept?: string[] })
     : { containers: 0, networks: 0, volumes: 0 };
   return {
     id: row.id,
     tenant: tenant.name,
     name: row.name,
     removed: { containers: counts.containers, networks: counts.networks, volumes: counts.volumes },
+    kept: counts.kept ?? [],
   };
 }

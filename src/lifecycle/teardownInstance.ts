@@ -1,17 +1,25 @@
 import type { ReconcilerContext } from "../context.js";
-import { LABEL, type ProgressSink } from "../runtime/RuntimeDriver.js";
+import { LABEL, type ObjectSummary, type ProgressSink } from "../runtime/RuntimeDriver.js";
 import { crashPoint } from "./crashPoint.js";
+
+/** What a teardown removed (counts), and the volumes labelled with the instance (kept or removed). */
+export interface Teardown {
+  removed: { containers: number; networks: number; volumes: number };
+  labelledVolumes: ObjectSummary[];
+}
 
 /**
  * Removes every Docker object labelled with this install and instance: containers first (stopped
- * gracefully, then removed), then the network, then (unless kept) volumes. Idempotent.
+ * gracefully, then removed), then the network, then (unless kept) its volumes and the kept volumes it
+ * reattached (`attachedVolumes`, by Docker name: they carry the label of the instance they came from).
+ * Idempotent.
  */
 export async function teardownInstance(
   p: ReconcilerContext,
   instanceId: string,
-  options: { keepVolumes: boolean },
+  options: { keepVolumes: boolean; attachedVolumes?: string[] },
   progress: ProgressSink,
-): Promise<{ containers: number; networks: number; volumes: number }> {
+): Promise<Teardown> {
   const objects = await p.runtime.listManaged({
     [LABEL.installation]: p.store.installationId,
     [LABEL.instance]: instanceId,
@@ -25,11 +33,16 @@ export async function teardownInstance(
   );
   crashPoint(p.config, "mid-removal");
   for (const n of objects.networks) await p.runtime.removeNetwork(n.name);
-  const volumes = options.keepVolumes ? [] : objects.volumes;
-  for (const v of volumes) await p.runtime.removeVolume(v.name);
+  const volumes = options.keepVolumes
+    ? []
+    : [...new Set([...objects.volumes.map((v) => v.name), ...(options.attachedVolumes ?? [])])];
+  for (const v of volumes) await p.runtime.removeVolume(v);
   return {
-    containers: objects.containers.length,
-    networks: objects.networks.length,
-    volumes: volumes.length,
+    removed: {
+      containers: objects.containers.length,
+      networks: objects.networks.length,
+      volumes: volumes.length,
+    },
+    labelledVolumes: objects.volumes,
   };
 }

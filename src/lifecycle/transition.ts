@@ -1,3 +1,4 @@
+import type { Transaction } from "kysely";
 import type { OperationContext } from "../context.js";
 import {
   type InstanceRow,
@@ -6,9 +7,12 @@ import {
   updateInstanceState,
 } from "../store/instanceRepository.js";
 import { recordChange } from "../store/recordChange.js";
-import type { RevisionOutcome } from "../store/schema.js";
+import type { Database, RevisionOutcome } from "../store/schema.js";
 import type { Actor } from "./actor.js";
 import { instanceChange } from "./changeRecord.js";
+
+/** Writes that belong to a state change, made in its transaction. */
+export type Writes = (trx: Transaction<Database>) => Promise<void>;
 
 /** The reconciler's own actor in audit entries. */
 export const RECONCILER: Actor = { id: "reconciler", source: "reconciler" };
@@ -29,10 +33,13 @@ export async function transition(
     data?: Record<string, unknown>;
     /** What became of a revision (history), in the same transaction. */
     outcome?: { revision: number; outcome: RevisionOutcome; reason: string | null };
+    /** More writes that belong to the same change (ports and secrets released, volumes kept). */
+    within?: Writes;
   },
   actor: Actor = RECONCILER,
 ): Promise<InstanceRow> {
   const updated = await p.store.db.transaction().execute(async (trx) => {
+    await change.within?.(trx);
     const changed = await updateInstanceState(trx, row.id, patch);
     if (change.outcome) await settleRevision(trx, row.id, change.outcome);
     await recordChange(

@@ -41,15 +41,18 @@ export function getInstanceForReconciler(ex: Executor, id: string): Promise<Inst
   return ex.selectFrom("instances").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-/** Ids of removed instances whose volumes were kept on purpose (never orphans). */
-export async function listKeptVolumeInstanceIds(ex: Executor): Promise<Set<string>> {
-  const rows = await ex
+/**
+ * Instances removed with `--keep-volumes` by a release before kept volumes were recorded (`name`-named):
+ * their labelled volumes are protected, and the tick adopts them into `kept_volumes`.
+ */
+export function listLegacyKeptInstances(ex: Executor): Promise<InstanceRow[]> {
+  return ex
     .selectFrom("instances")
-    .select(["id", "spec"])
+    .selectAll()
     .where("removed_at", "is not", null)
+    .where("volume_naming", "=", "name")
     .where("spec", "like", '%"keepVolumes":true%')
     .execute();
-  return new Set(rows.map((r) => r.id));
 }
 
 /** Records a revision's spec (kept for rollback and history), what it changed and who asked. */

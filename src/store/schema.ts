@@ -63,6 +63,39 @@ export interface InstancesTable {
   failure_code: ColumnType<string | null, string | null | undefined, string | null>;
   /** Observed: JSON InstanceFailure, the last failure (what, exit code, OOM, log lines), kept until a change succeeds. */
   last_failure: ColumnType<string | null, string | null | undefined, string | null>;
+  /** How its Docker volumes are named (src/domain/objectNames.ts): `name` for instances from before 0007. */
+  volume_naming: ColumnType<"id" | "name", "id" | "name" | undefined, "id" | "name">;
+}
+
+/**
+ * A Docker volume kept when its instance was removed with `--keep-volumes`: a store object of its own that
+ * `aims volumes` lists and removes and `aims deploy --reuse-volumes` reattaches.
+ */
+export interface KeptVolumesTable {
+  id: string;
+  tenant_id: string;
+  plug_id: string;
+  service: string;
+  /** The volume's name in the manifest (`volumes: [{ name }]`). */
+  volume: string;
+  /** Where the service mounts it. */
+  path: string;
+  docker_volume: string;
+  /** The instance it was kept from (the last one, when it was reattached and kept again). */
+  instance_id: string;
+  instance_name: string;
+  /**
+   * JSON `[{ key, ciphertext, origin }]`: the instance's sealed secrets the data was written with (sealed
+   * for `instance_id`), or null when not recorded (volumes kept before 0007 and adopted by the tick).
+   */
+  secrets: string | null;
+  kept_at: string;
+  /** The instance it is mounted by now (`deploy --reuse-volumes`), or null while it waits. */
+  reattached_to: string | null;
+  /** Desired: `aims volumes rm` asked for its removal at this time. */
+  remove_requested_at: string | null;
+  /** Observed: the reconciler removed the Docker volume (or the instance it was attached to took it along). */
+  removed_at: string | null;
 }
 
 /** What became of a revision: healthy at least once, failed (the instance failed), or rolled back. */
@@ -266,4 +299,5 @@ export interface Database {
   leases: LeasesTable;
   instance_domains: InstanceDomainsTable;
   throttles: ThrottlesTable;
+  kept_volumes: KeptVolumesTable;
 }

@@ -37,6 +37,7 @@ export function instanceRow(overrides: Partial<InstanceRow> = {}): InstanceRow {
     running_revision: 1,
     failure_code: null,
     last_failure: null,
+    volume_naming: "id",
     ...overrides,
   };
 }

@@ -21,6 +21,8 @@ const deployBody = z.strictObject({
   name: z.string().max(100),
   set: z.record(z.string().max(100), z.string().max(10_000)).default({}),
   dryRun: z.boolean().default(false),
+  /** Kept volumes (ids, or the instance name they were kept from) to mount with the secrets they were written with. */
+  reuseVolumes: z.array(z.string().min(1).max(100)).max(20).default([]),
 });
 
 async function instancePage(p: Platform, tenants: TenantRow[] | "all", query: z.output<typeof pageQuery>) {
@@ -89,7 +91,8 @@ export const instanceRoutes = [
   defineRoute({
     method: "POST",
     url: "/v1/tenants/:tenant/instances",
-    summary: "Deploy a plug (waits until healthy; `dryRun` returns the plan and changes nothing)",
+    summary:
+      "Deploy a plug (waits until healthy; `dryRun` returns the plan and changes nothing; `reuseVolumes` mounts kept volumes with the secrets their data was written with)",
     tag: "instances",
     auth: "required",
     engine: "drives",

@@ -23,6 +23,8 @@ export interface RemoveResult {
   tenant: string;
   name: string;
   removed: { containers: number; networks: number; volumes: number };
+  /** Ids of the volumes kept (`--keep-volumes`), for `aims volumes` and `deploy --reuse-volumes`. */
+  kept: string[];
 }
 
 /** Which log lines to stream. */

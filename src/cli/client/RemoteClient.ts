@@ -61,7 +61,15 @@ export class RemoteClient implements AimsClient {
       this.#api.json<InstanceView | { plug: string; version: string; plan: PlanView }>(
         "POST",
         `/v1/tenants/${segment(input.tenant)}/instances`,
-        { body: { plug: input.plug, name: input.name, set: input.set, dryRun: input.dryRun } },
+        {
+          body: {
+            plug: input.plug,
+            name: input.name,
+            set: input.set,
+            dryRun: input.dryRun,
+            ...(input.reuseVolumes.length ? { reuseVolumes: input.reuseVolumes } : {}),
+          },
+        },
       ),
     );
     if (input.dryRun) return { kind: "plan", ...(body as { plug: string; version: string; plan: PlanView }) };
@@ -97,7 +105,9 @@ export class RemoteClient implements AimsClient {
     const answer = this.#api.json<RemoveResult>("DELETE", instancePath(tenant, name), {
       query: { keepVolumes },
     });
-    return (await this.#waiting(progress, `remove ${tenant}/${name}`, answer)).body;
+    const { body } = await this.#waiting(progress, `remove ${tenant}/${name}`, answer);
+    // An AIMS from before kept volumes were objects answers without `kept`.
+    return { ...body, kept: body.kept ?? [] };
   }
 
   streamLogs(...args: Parameters<AimsClient["streamLogs"]>) {

@@ -11,6 +11,7 @@ interface DeployOptions {
   name: string;
   set: string[];
   dryRun?: boolean;
+  reuseVolumes: string[];
   wait?: boolean;
   json?: boolean;
   /** false with --no-input */
@@ -34,6 +35,12 @@ export function registerDeploy(program: Command): void {
       "--dry-run",
       "print the plan (networks, volumes, containers, ports, limits, secret names) and change nothing",
     )
+    .option(
+      "--reuse-volumes <kept-id|name>",
+      "mount kept volumes (`aims volumes list`; an id, or the instance name they were kept from) with the secrets their data was written with (repeatable)",
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
     .option("--wait", "wait until the instance is healthy (the default; kept for scripts)")
     .option("--json", "machine-readable output")
     .option("--no-input", "never ask questions on a terminal: use --set answers and defaults only")
@@ -50,7 +57,14 @@ export function registerDeploy(program: Command): void {
           }
         }
         return client.deploy(
-          { plug, tenant: opts.tenant, name: opts.name, set, dryRun: Boolean(opts.dryRun) },
+          {
+            plug,
+            tenant: opts.tenant,
+            name: opts.name,
+            set,
+            dryRun: Boolean(opts.dryRun),
+            reuseVolumes: opts.reuseVolumes,
+          },
           progressFor(this),
         );
       });

@@ -33,6 +33,10 @@ export function registerRm(program: Command): void {
       process.stdout.write(
         `removed ${result.tenant}/${result.name}: ${r.containers} container(s), ${r.networks} network(s), ${r.volumes} volume(s)\n`,
       );
+      if (result.kept.length)
+        process.stdout.write(
+          `kept ${result.kept.length} volume(s): ${result.kept.join(", ")} (see \`aims volumes list --tenant ${result.tenant}\`; reuse with \`aims deploy … --reuse-volumes <id>\`)\n`,
+        );
     });
 }
 

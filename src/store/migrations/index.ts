@@ -5,6 +5,7 @@ import * as peopleAndKeys from "./0003_people_and_keys.js";
 import * as routes from "./0004_routes.js";
 import * as desiredState from "./0005_desired_state.js";
 import * as history from "./0006_history.js";
+import * as keptVolumes from "./0007_kept_volumes.js";
 import * as accounts from "./0008_accounts.js";
 
 /**
@@ -18,6 +19,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0004_routes": { up: routes.up },
   "0005_desired_state": { up: desiredState.up },
   "0006_history": { up: history.up },
+  "0007_kept_volumes": { up: keptVolumes.up },
   "0008_accounts": { up: accounts.up },
 };
 

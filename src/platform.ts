@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { type Catalog, loadCatalog } from "./catalog/loadCatalog.js";
+import { makeDataDirPrivate } from "./config/dataDir.js";
 import { type AimsConfig, PACKAGE_ROOT } from "./config.js";
 import type { OperationContext, ReconcilerContext } from "./context.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -40,6 +41,8 @@ export async function createRuntime(config: AimsConfig): Promise<RuntimeDriver> 
  */
 export async function createPlatform(config: AimsConfig, logger?: Logger): Promise<Platform> {
   const log = logger ?? createLogger(config.logLevel);
+  const dataDirWarning = makeDataDirPrivate(config.dataDir);
+  if (dataDirWarning) log.warn({ dataDir: config.dataDir }, dataDirWarning);
   const store: Store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const masterKey = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir });
   let catalog: Catalog | undefined;

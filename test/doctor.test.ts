@@ -11,10 +11,18 @@ interface Check {
 }
 
 describe("aims doctor", () => {
-  it("reports engine, address pools, disk, ports, store and nginx", async () => {
+  it("reports engine, address pools, disk, file modes, ports, store and nginx", async () => {
     const r = await install.run(["doctor", "--json"]);
     const checks = JSON.parse(r.stdout) as Check[];
-    expect(checks.map((c) => c.name)).toEqual(["engine", "address pools", "disk", "ports", "store", "nginx"]);
+    expect(checks.map((c) => c.name)).toEqual([
+      "engine",
+      "address pools",
+      "disk",
+      "file modes",
+      "ports",
+      "store",
+      "nginx",
+    ]);
     expect(checks.find((c) => c.name === "engine")).toMatchObject({
       ok: true,
       detail: expect.stringMatching(/^Docker /),

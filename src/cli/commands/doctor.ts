@@ -1,5 +1,6 @@
 import { accessSync, constants, mkdirSync, readFileSync, statfsSync } from "node:fs";
 import type { Command } from "commander";
+import { dataDirModeProblems } from "../../config/dataDir.js";
 import type { AimsConfig } from "../../config.js";
 import { createRuntime } from "../../platform.js";
 import { portPoolUsage } from "../../ports/portAllocator.js";
@@ -79,6 +80,8 @@ export async function runDoctor(config: AimsConfig): Promise<Check[]> {
   } catch (err) {
     checks.push({ name: "disk", ok: false, detail: `data dir ${config.dataDir}: ${(err as Error).message}` });
   }
+  // Before the store is opened: opening it tightens the database's own files.
+  checks.push(fileModesCheck(config.dataDir));
   try {
     const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     try {
@@ -104,12 +107,24 @@ export async function runDoctor(config: AimsConfig): Promise<Check[]> {
   return checks;
 }
 
+/** Whether other users can read the data dir or anything directly in it (the database, the keys). */
+function fileModesCheck(dataDir: string): Check {
+  try {
+    const problems = dataDirModeProblems(dataDir);
+    return problems.length
+      ? { name: "file modes", ok: false, detail: `other users can read: ${problems.join("; ")}` }
+      : { name: "file modes", ok: true, detail: `${dataDir} and its files are private (0700 / 0600)` };
+  } catch (err) {
+    return { name: "file modes", ok: false, detail: `data dir ${dataDir}: ${(err as Error).message}` };
+  }
+}
+
 /** `aims doctor`: is this host ready to run plugs? */
 export function registerDoctor(program: Command): void {
   program
     .command("doctor")
     .description(
-      "check the engine, address pools, disk, ports, store and nginx (remote mode: the API's health, readiness and key)",
+      "check the engine, address pools, disk, file modes, ports, store and nginx (remote mode: the API's health, readiness and key)",
     )
     .option("--json", "machine-readable output")
     .action(async function (this: Command, opts: { json?: boolean }) {

@@ -209,6 +209,8 @@ async function runAction(
       "invalid_input",
       parsed.error.issues.map((i) => `body.${i.path.join(".")}: ${i.message}`).join("; "),
     );
+  for (const permission of action.alsoNeeds?.(parsed.data) ?? [])
+    await requireTenant(p.store.db, caller.principal, params.tenant, permission);
   const progress = (message: string) =>
     p.logger.debug({ tenant: params.tenant, instance: params.name }, message);
   return action.run({

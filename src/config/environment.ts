@@ -83,6 +83,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: "AIMS_RESTART_MAX_RETRIES", path: "restart.maxRetries", parse: number },
   { name: "AIMS_RESTART_BACKOFF_MS", path: "restart.backoffMs", parse: number },
   { name: "AIMS_RECONCILE_INTERVAL_MS", path: "reconcile.intervalMs", parse: number },
+  { name: "AIMS_FIREWALL", path: "firewall.enabled", parse: onOff },
   { name: "AIMS_LOG_LEVEL", path: "logLevel", parse: text },
   { name: "AIMS_API_HOST", path: "api.host", parse: text },
   { name: "AIMS_API_PORT", path: "api.port", parse: number },

@@ -162,6 +162,11 @@ export const configSchema = z.strictObject({
       concurrency: z.number().int().min(1).max(64).default(4),
     })
     .prefault({}),
+  /**
+   * The host firewall (docs/operations.md): a chain of AIMS's own on INPUT that drops traffic from instance
+   * networks to the host's addresses. Off only where another firewall does the same.
+   */
+  firewall: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
   /** The HTTP API (`aims serve`). */
   api: apiSchema.prefault({}),

@@ -2,7 +2,8 @@ import { accessSync, constants, mkdirSync, readFileSync, statfsSync } from "node
 import type { Command } from "commander";
 import { dataDirModeProblems } from "../../config/dataDir.js";
 import type { AimsConfig } from "../../config.js";
-import { createRuntime } from "../../platform.js";
+import { createLogger } from "../../logger.js";
+import { createFirewall, createRuntime } from "../../platform.js";
 import { portPoolUsage } from "../../ports/portAllocator.js";
 import { checkNginx } from "../../proxy/checkNginx.js";
 import { openStore } from "../../store/database.js";
@@ -104,6 +105,13 @@ export async function runDoctor(config: AimsConfig): Promise<Check[]> {
     checks.push({ name: "store", ok: false, detail: (err as Error).message });
   }
   checks.push(await checkNginx(config));
+  const firewall = await createFirewall(config, async () => driver, createLogger(config.logLevel)).report();
+  checks.push({
+    name: "firewall",
+    ok: firewall.ok,
+    ...(firewall.warning ? { warning: true } : {}),
+    detail: firewall.detail,
+  });
   return checks;
 }
 
@@ -124,7 +132,7 @@ export function registerDoctor(program: Command): void {
   program
     .command("doctor")
     .description(
-      "check the engine, address pools, disk, file modes, ports, store and nginx (remote mode: the API's health, readiness and key)",
+      "check the engine, address pools, disk, file modes, ports, store, nginx and the host firewall (remote mode: the API's health, readiness and key)",
     )
     .option("--json", "machine-readable output")
     .action(async function (this: Command, opts: { json?: boolean }) {
@@ -133,7 +141,9 @@ export function registerDoctor(program: Command): void {
       if (opts.json) printJson(checks);
       else
         for (const c of checks)
-          process.stdout.write(`${c.ok ? "ok  " : "FAIL"}  ${c.name.padEnd(14)} ${c.detail}\n`);
+          process.stdout.write(
+            `${c.ok ? (c.warning ? "warn" : "ok  ") : "FAIL"}  ${c.name.padEnd(14)} ${c.detail}\n`,
+          );
       if (checks.some((c) => !c.ok)) process.exitCode = 1;
     });
 }

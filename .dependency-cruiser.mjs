@@ -4,8 +4,8 @@
 /** Tests and benchmarks may reach anything: they build the real platform. */
 const testFiles = ["\\.test\\.ts$", "^test/", "^bench/"];
 
-/** The drivers: the only modules that talk to the container engine and to nginx. */
-const drivers = ["^src/runtime/docker/", "^src/proxy/nginx/"];
+/** The drivers: the only modules that talk to the container engine, to nginx and to the host's packet filter. */
+const drivers = ["^src/runtime/docker/", "^src/proxy/nginx/", "^src/firewall/iptables/"];
 
 /**
  * Who may build a driver: the composition root (`src/platform.ts`; `src/main.ts` is its old name) and
@@ -56,6 +56,17 @@ export default {
         "A driver implements its interface with domain types and decides no policy: it needs nothing else of ours.",
       from: { path: "^src/proxy/nginx/", pathNot: testFiles },
       to: { path: "^src/", pathNot: ["^src/domain/", "^src/proxy/nginx/", "^src/proxy/ProxyDriver\\.ts$"] },
+    },
+    {
+      name: "iptables-driver-imports-domain-and-its-interface",
+      severity: "error",
+      comment:
+        "A driver implements its interface with domain types and decides no policy: it needs nothing else of ours.",
+      from: { path: "^src/firewall/iptables/", pathNot: testFiles },
+      to: {
+        path: "^src/",
+        pathNot: ["^src/domain/", "^src/firewall/iptables/", "^src/firewall/FirewallDriver\\.ts$"],
+      },
     },
     {
       name: "entries-never-import-drivers",

@@ -16,6 +16,8 @@ need=()
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 if ! dpkg -s busybox-static >/dev/null 2>&1; then need+=(busybox-static); fi
 command -v nginx >/dev/null 2>&1 || need+=(nginx)
+# The host firewall (step 5) is iptables rules; Debian's iptables drives nf_tables or legacy alike.
+command -v iptables >/dev/null 2>&1 || [ -x /usr/sbin/iptables ] || need+=(iptables)
 # Local PostgreSQL/Redis images are built from Debian packages (`aims images build-local`).
 command -v mmdebstrap >/dev/null 2>&1 || need+=(mmdebstrap)
 # The test suite checks /metrics with Prometheus's own promtool.
@@ -79,4 +81,13 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   npm install --no-audit --no-fund --loglevel=error >/dev/null
   echo "$want" > "$stamp"
 fi
+# 5. Host firewall: a chain of AIMS's own (AIMS-INPUT, jumped to from INPUT) drops traffic from the engine's
+#    address pools to this host's addresses, so no container reaches a service listening on 0.0.0.0.
+#    Idempotent; the reconciler puts it back when it goes missing, and `aims doctor` checks it.
+if $SUDO env AIMS_DOCKER_SOCKET="$socket" node bin/aims.js firewall install >&2; then
+  :
+else
+  log "could not install the host firewall (continuing; \`aims doctor\` reports why)"
+fi
+
 log "host ready: $(docker -H "unix://$socket" version --format 'Docker {{.Server.Version}}'), node $(node --version)"

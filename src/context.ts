@@ -1,5 +1,6 @@
 import type { Catalog } from "./catalog/loadCatalog.js";
 import type { AimsConfig } from "./config.js";
+import type { HostFirewall } from "./firewall/hostFirewall.js";
 import type { Logger } from "./logger.js";
 import type { Routes } from "./proxy/routeSync.js";
 import type { ProgressSink, RuntimeDriver } from "./runtime/RuntimeDriver.js";
@@ -36,4 +37,6 @@ export interface ReconcilerContext extends OperationContext {
   readonly runtime: RuntimeDriver;
   /** The reverse proxy's routes: `ensure()` each tick, `flush()` before exit, `table()` / `status()`. */
   readonly proxy: Routes;
+  /** The host firewall: `ensure()` each tick puts its rules back when they are missing. */
+  readonly firewall: HostFirewall;
 }

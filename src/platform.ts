@@ -1,7 +1,9 @@
 import { join } from "node:path";
 import { type Catalog, loadCatalog } from "./catalog/loadCatalog.js";
+import { makeDataDirPrivate } from "./config/dataDir.js";
 import { type AimsConfig, PACKAGE_ROOT } from "./config.js";
 import type { OperationContext, ReconcilerContext } from "./context.js";
+import { createHostFirewall, type HostFirewall } from "./firewall/hostFirewall.js";
 import { createLogger, type Logger } from "./logger.js";
 import type { Routes } from "./proxy/routeSync.js";
 import type { ProgressSink, RuntimeDriver } from "./runtime/RuntimeDriver.js";
@@ -34,12 +36,39 @@ export async function createRuntime(config: AimsConfig): Promise<RuntimeDriver> 
   return new DockerDriver({ socketPath: config.dockerSocket, pullTimeoutMs: config.pullTimeoutMs });
 }
 
+/** How long the engine's address pools are taken as known: they change only when dockerd restarts. */
+const POOLS_TTL_MS = 60_000;
+
+/**
+ * The host firewall from configuration: the iptables driver (loaded on first use), told by the engine's
+ * address pools which networks are instance networks.
+ */
+export function createFirewall(
+  config: AimsConfig,
+  runtime: () => Promise<RuntimeDriver>,
+  logger: Logger,
+): HostFirewall {
+  let pools: { at: number; value: Array<{ base: string }> } | undefined;
+  return createHostFirewall({
+    enabled: config.firewall.enabled,
+    driver: async () => new (await import("./firewall/iptables/IptablesDriver.js")).IptablesDriver(),
+    async pools() {
+      if (!pools || Date.now() - pools.at > POOLS_TTL_MS || !pools.value.length)
+        pools = { at: Date.now(), value: (await (await runtime()).ping()).addressPools };
+      return pools.value;
+    },
+    logger,
+  });
+}
+
 /**
  * Builds the platform from configuration: the store (migrated) and master key now; the catalog, the
  * runtime driver and the proxy's routes when first used.
  */
 export async function createPlatform(config: AimsConfig, logger?: Logger): Promise<Platform> {
   const log = logger ?? createLogger(config.logLevel);
+  const dataDirWarning = makeDataDirPrivate(config.dataDir);
+  if (dataDirWarning) log.warn({ dataDir: config.dataDir }, dataDirWarning);
   const store: Store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const masterKey = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir });
   let catalog: Catalog | undefined;
@@ -50,6 +79,7 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
     runtime ??= createRuntime(config);
     return runtime;
   };
+  const firewall = createFirewall(config, runtimeDriver, log);
   const proxyRoutes = () => {
     routes ??= import("./proxy/createRoutes.js").then((m) => m.createRoutes(config, store.db, log));
     return routes;
@@ -88,6 +118,7 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
           Object.defineProperties(operationsOf(platform), {
             runtime: { value: runtimeDriver, enumerable: true },
             proxy: { value: proxy, enumerable: true },
+            firewall: { value: firewall, enumerable: true },
           }) as ReconcilerContext,
       );
       return reconciler;

@@ -69,6 +69,12 @@ const PROBES: Record<Permission, Probe | undefined> = {
   "instance.delete": action("delete"),
   "instance.scale": action("scale"),
   "instance.suspend": action("suspend"),
+  // A member gets past instance.deploy and is stopped here; an admin gets past it to the repository rule (400).
+  "instance.image": {
+    method: "POST",
+    url: () => `${inst()}/actions/update`,
+    body: { images: { web: "aims-base/busybox:1" } },
+  },
   "event.read": { method: "GET", url: () => "/v1/events?tenant=roles" },
   "audit.read": { method: "GET", url: () => "/v1/tenants/roles/audit" },
   "approval.request": undefined,

@@ -294,6 +294,7 @@ describe("aims CLI in remote mode (AIMS_URL + AIMS_API_KEY)", () => {
       ["serve", []],
       ["service install", ["--print"]],
       ["images build-local", []],
+      ["firewall install", []],
       ["secrets show", ["web", "--tenant", "remote", "--yes-show-secrets"]],
       ["routes", []],
       ["users sessions revoke", ["ada@example.com"]],

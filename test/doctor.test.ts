@@ -11,10 +11,25 @@ interface Check {
 }
 
 describe("aims doctor", () => {
-  it("reports engine, address pools, disk, ports, store and nginx", async () => {
+  it("reports engine, address pools, disk, file modes, ports, store, nginx and the firewall", async () => {
     const r = await install.run(["doctor", "--json"]);
     const checks = JSON.parse(r.stdout) as Check[];
-    expect(checks.map((c) => c.name)).toEqual(["engine", "address pools", "disk", "ports", "store", "nginx"]);
+    expect(checks.map((c) => c.name)).toEqual([
+      "engine",
+      "address pools",
+      "disk",
+      "file modes",
+      "ports",
+      "store",
+      "nginx",
+      "firewall",
+    ]);
+    // Test installs leave the host firewall alone (test/support/aimsCli.ts): doctor warns, and still passes.
+    expect(checks.find((c) => c.name === "firewall")).toMatchObject({
+      ok: true,
+      warning: true,
+      detail: expect.stringMatching(/^off \(firewall.enabled: false/),
+    });
     expect(checks.find((c) => c.name === "engine")).toMatchObject({
       ok: true,
       detail: expect.stringMatching(/^Docker /),

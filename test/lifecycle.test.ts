@@ -11,7 +11,11 @@ import {
 } from "./support/instances.js";
 
 const FIXTURES = resolve(import.meta.dirname, "fixtures/catalog");
-const install = await createTestInstall("53100-53199", { AIMS_CATALOG_DIRS: FIXTURES });
+// The rollback test pins busybox, outside static-site's own repositories: the operator allows it here.
+const install = await createTestInstall("53100-53199", {
+  AIMS_CATALOG_DIRS: FIXTURES,
+  AIMS_ALLOWED_IMAGE_REPOSITORIES: "aims-base/busybox",
+});
 afterAll(() => install.cleanup());
 
 const answers = async (url: string) => {

@@ -21,6 +21,8 @@ export interface ActionContext<B> {
 /** One instance action: the permission it needs, its body schema and the lifecycle operation it calls. */
 export interface InstanceAction<S extends z.ZodType = z.ZodType> {
   permission: Permission;
+  /** More permissions a body asks for (pinning images); checked once the body is parsed. */
+  alsoNeeds?: (body: z.output<S>) => Permission[];
   body: S;
   summary: string;
   run(ctx: ActionContext<z.output<S>>): Promise<unknown>;
@@ -70,6 +72,7 @@ export const INSTANCE_ACTIONS: Readonly<Record<string, InstanceAction>> = {
   }),
   update: action({
     permission: "instance.deploy",
+    alsoNeeds: (body) => (Object.keys(body.images).length ? ["instance.image"] : []),
     summary: "new revision: inputs, images, limits or the catalog's plug version (rolls back if unhealthy)",
     body: z.strictObject(updateInputSchema.omit({ tenant: true, name: true }).shape),
     run: ({ platform, tenant, name, body, actor, progress }) =>

@@ -4,6 +4,7 @@ import { registerCatalog } from "./commands/catalog.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerEvents } from "./commands/events.js";
+import { registerFirewall } from "./commands/firewall.js";
 import { registerHistory } from "./commands/history.js";
 import { registerImages } from "./commands/images.js";
 import { registerLifecycle } from "./commands/lifecycle.js";
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerRoutes(program);
   registerDomain(program);
   registerDoctor(program);
+  registerFirewall(program);
   registerImages(program);
   registerSecrets(program);
   registerUsers(program);

@@ -46,6 +46,13 @@ function imageMap(value: string, name: string): Record<string, string> {
   return map;
 }
 
+/** `a,b`: a list that replaces config.yaml's as a whole. */
+const commaList = (value: string) =>
+  value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+
 /** `dir:dir`, like PATH. */
 const pathList = (value: string) => value.split(":").filter(Boolean);
 
@@ -67,11 +74,16 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: "AIMS_HEALTH_TIMEOUT_MS", path: "health.timeoutMs", parse: number },
   { name: "AIMS_PULL_TIMEOUT_MS", path: "pullTimeoutMs", parse: number },
   { name: "AIMS_IMAGE_OVERRIDES", path: "imageOverrides", parse: imageMap },
+  { name: "AIMS_LIMIT_CPU", path: "limits.cpu", parse: number },
+  { name: "AIMS_LIMIT_MEMORY", path: "limits.memory", parse: text },
+  { name: "AIMS_LIMIT_PIDS", path: "limits.pids", parse: number },
+  { name: "AIMS_ALLOWED_IMAGE_REPOSITORIES", path: "allowedImageRepositories", parse: commaList },
   { name: "AIMS_CATALOG_DIRS", path: "catalogDirs", parse: pathList },
   { name: "AIMS_MASTER_KEY", path: "masterKey", parse: text },
   { name: "AIMS_RESTART_MAX_RETRIES", path: "restart.maxRetries", parse: number },
   { name: "AIMS_RESTART_BACKOFF_MS", path: "restart.backoffMs", parse: number },
   { name: "AIMS_RECONCILE_INTERVAL_MS", path: "reconcile.intervalMs", parse: number },
+  { name: "AIMS_FIREWALL", path: "firewall.enabled", parse: onOff },
   { name: "AIMS_LOG_LEVEL", path: "logLevel", parse: text },
   { name: "AIMS_API_HOST", path: "api.host", parse: text },
   { name: "AIMS_API_PORT", path: "api.port", parse: number },

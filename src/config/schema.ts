@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { memorySchema } from "../domain/manifest.js";
 
 // Every default is written once, on its field. An object whose fields all have defaults takes
 // `.prefault({})`: zod 4's `.default()` would return its value unparsed, so the defaults would have to be
@@ -139,6 +140,22 @@ export const configSchema = z.strictObject({
   pullTimeoutMs: z.number().int().min(1000).max(3_600_000).default(120_000),
   /** Map an upstream image to a local one (air-gapped installs, tests): `{ "redis:7.2.4": "local/redis:7" }`. */
   imageOverrides: z.record(z.string(), z.string()).default({}),
+  /**
+   * The most `aims update` may give one service, whatever its plug's maximum (docs/plug-manifest.md); the lower
+   * of the two wins. Plans add their own ceilings later.
+   */
+  limits: z
+    .strictObject({
+      cpu: z.number().positive().max(64).default(4),
+      memory: memorySchema.default(8 * 1024 ** 3),
+      pids: z.number().int().min(16).max(32768).default(4096),
+    })
+    .prefault({}),
+  /**
+   * Repositories `aims update --image` may pin besides the plug's own: `ghcr.io/acme/app`, a prefix
+   * `ghcr.io/acme/*`, or `*` for any image the engine has or can pull.
+   */
+  allowedImageRepositories: z.array(z.string().min(1)).default([]),
   /** Directories of plug manifests (`*.yaml`); the built-in catalog is always first. */
   catalogDirs: z.array(z.string()).default([]),
   /** Base64 of 32 bytes; when absent a key file is generated in the data dir (mode 0600). */
@@ -158,6 +175,11 @@ export const configSchema = z.strictObject({
       concurrency: z.number().int().min(1).max(64).default(4),
     })
     .prefault({}),
+  /**
+   * The host firewall (docs/operations.md): a chain of AIMS's own on INPUT that drops traffic from instance
+   * networks to the host's addresses. Off only where another firewall does the same.
+   */
+  firewall: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
   /** The HTTP API (`aims serve`). */
   api: apiSchema.prefault({}),

@@ -138,6 +138,16 @@ export const resourcesSchema = z.object({
   pids: z.number().int().min(16).max(32768).default(256),
 });
 
+/**
+ * The most `aims update` may give a service (the operator's ceiling, `limits`, bounds it further). Each value left
+ * out is four times what `resources` declares.
+ */
+export const maxResourcesSchema = z.strictObject({
+  cpu: z.number().positive().max(64).optional(),
+  memory: memorySchema.optional(),
+  pids: z.number().int().min(16).max(32768).optional(),
+});
+
 /** Linux capabilities a manifest may add back after AIMS drops them all. */
 export const ALLOWED_CAPABILITIES = [
   "CHOWN",
@@ -163,6 +173,7 @@ export const serviceSchema = z
     volumes: z.array(volumeSchema).default([]),
     health: healthSchema.optional(),
     resources: resourcesSchema.default({ cpu: 0.5, memory: 256 * 1024 * 1024, pids: 256 }),
+    maxResources: maxResourcesSchema.optional(),
     /** Numeric `uid:gid` the service runs as; defaults to nobody (65534) unless `runAsRoot` is set. */
     user: z
       .string()
@@ -251,6 +262,14 @@ function checkPlugReferences(plug: Omit<Plug, never>, ctx: z.RefinementCtx): voi
       plug.services.find((s) => cycle.includes(s.name))?.name === svc.name
     )
       issue(`services depend on each other in a cycle: ${cycle.join(" -> ")}`, ["services", si, "dependsOn"]);
+    for (const key of ["cpu", "memory", "pids"] as const) {
+      const max = svc.maxResources?.[key];
+      if (max !== undefined && max < svc.resources[key])
+        issue(
+          `maxResources.${key} is below resources.${key}: the maximum must allow what the service declares`,
+          ["services", si, "maxResources", key],
+        );
+    }
     const d3 = dup(svc.ports.map((p) => p.name));
     if (d3) issue(`duplicate port name ${d3}`, ["services", si, "ports"]);
     const d4 = dup(svc.volumes.map((v) => v.name));

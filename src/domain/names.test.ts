@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isValidName, nameSchema, newId } from "./names.js";
+import { isValidName, nameSchema, newId, newNameSchema } from "./names.js";
 
 describe("names", () => {
   it.each(["a", "web", "acme-corp", "a1", "x".repeat(32)])("accepts %s", (n) =>
@@ -12,6 +12,16 @@ describe("names", () => {
     const r = nameSchema.safeParse("Bad_Name");
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]?.message).toMatch(/DNS label/);
+  });
+  it("refuses new names that start with xn-- (punycode lookalikes) but still finds existing ones", () => {
+    for (const name of ["xn--80ak6aa92e", "xn--pple-43d", "xn--a"]) {
+      const r = newNameSchema.safeParse(name);
+      expect(r.success, name).toBe(false);
+      expect(r.error?.issues[0]?.message).toMatch(/must not start with xn--/);
+      expect(nameSchema.safeParse(name).success).toBe(true);
+    }
+    for (const name of ["web", "xn-a", "a-xn--b", "xnn--a"])
+      expect(newNameSchema.safeParse(name).success).toBe(true);
   });
   it("ids are ULIDs and sort by creation", () => {
     const a = newId();

@@ -11,6 +11,15 @@ export const nameSchema = z
     "must be a DNS label: 1-32 lowercase letters, digits or hyphens, starting and ending with a letter or digit",
   );
 
+/**
+ * The name of a tenant or instance being created: a DNS label that does not start with `xn--`. Such a label is
+ * punycode, which browsers show as other letters (`xn--pple-43d` renders as a lookalike of `apple`). Existing names
+ * are still found by `nameSchema`, so one made before this rule can be managed and removed.
+ */
+export const newNameSchema = nameSchema.refine((value) => !value.startsWith("xn--"), {
+  message: "must not start with xn-- (a punycode label, which browsers show as lookalike letters)",
+});
+
 /** True when `value` is a valid tenant or instance name. */
 export function isValidName(value: string): boolean {
   return NAME_PATTERN.test(value);

@@ -33,7 +33,12 @@ export function contextHash(files: ContextFile[]): string {
  * @example plugImageTag({ plugId: "node-api", service: "api", version: "1.0.0" }, "ab12…") // "aims-plug/node-api-api:1.0.0-ab12…"
  */
 export function plugImageTag(name: PlugImageName, hash: string): string {
-  return `aims-plug/${name.plugId}-${name.service}:${name.version}-${hash.slice(0, 12)}`;
+  return `${plugImageRepository(name)}:${name.version}-${hash.slice(0, 12)}`;
+}
+
+/** The repository every build of a plug service is tagged in, whatever its version and context. */
+export function plugImageRepository(name: Pick<PlugImageName, "plugId" | "service">): string {
+  return `aims-plug/${name.plugId}-${name.service}`;
 }
 
 /** The images a Dockerfile builds FROM, without `scratch` and without references to its own stages. */

@@ -5,7 +5,7 @@ import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { resolveInputs } from "../domain/inputs.js";
 import { newSpec, parseSpec } from "../domain/instanceSpec.js";
-import { nameSchema, newId } from "../domain/names.js";
+import { newId, newNameSchema } from "../domain/names.js";
 import { pickFreePorts } from "../ports/portAllocator.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import {
@@ -32,8 +32,8 @@ import { type Reuse, resolveReuse, withKeptSecrets } from "./reuseVolumes.js";
 
 export const deployInputSchema = z.object({
   plug: z.string().min(1, "is required: name one from `aims catalog list`"),
-  tenant: nameSchema,
-  name: nameSchema,
+  tenant: newNameSchema,
+  name: newNameSchema,
   set: z.record(z.string(), z.string()).default({}),
   dryRun: z.boolean().default(false),
   /** Kept volumes (ids, or the instance name they were kept from) to mount instead of new ones. */

@@ -50,7 +50,9 @@ export async function reconcileAll(
 ): Promise<TickReport> {
   const mode = options.mode ?? "once";
   const started = performance.now();
-  // The proxy is a resource like any other: running with the store's routes (restarted if it died).
+  // So is the host firewall: its rules come back first (a firewall reload or a host reboot drops them), before
+  // any container starts. The proxy: running with the store's routes (restarted if it died).
+  await p.firewall.ensure();
   await p.proxy.ensure();
   const objects = await p.runtime.listManaged({ [LABEL.installation]: p.store.installationId });
   const rows = await listInstances(p.store.db, {});

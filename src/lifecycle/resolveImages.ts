@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { Plug } from "../domain/manifest.js";
 import { ensureBaseImages, isBaseImageRef } from "../images/baseImages.js";
 import { ensureBuiltImage } from "../images/buildPlugImage.js";
+import { plugImageRepository } from "../images/plugImageTag.js";
 import type { ProgressSink, RuntimeDriver } from "../runtime/RuntimeDriver.js";
 
 /** Where a plug comes from: its manifest and the directory its build contexts resolve against. */
@@ -68,7 +69,7 @@ export function previewImages(
     const upstream = upstreamRef(source, svc.name, pinned);
     images[svc.name] = upstream
       ? (overrides[upstream] ?? upstream)
-      : `aims-plug/${source.plug.id}-${svc.name}:${source.plug.version}-<built from ${svc.build?.context}>`;
+      : `${plugImageRepository({ plugId: source.plug.id, service: svc.name })}:${source.plug.version}-<built from ${svc.build?.context}>`;
   }
   return images;
 }

@@ -5,6 +5,7 @@ import { resolveInputs, unknownInputs } from "../domain/inputs.js";
 import { type InstanceSpec, parseSpec } from "../domain/instanceSpec.js";
 import { memorySchema, pinnedImageSchema } from "../domain/manifest.js";
 import { nameSchema } from "../domain/names.js";
+import { checkResourceLimits } from "../domain/resourceLimits.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import { insertRevision, listSecrets, putSecret } from "../store/instanceRepository.js";
 import type { Actor } from "./actor.js";
@@ -13,6 +14,7 @@ import { openAll, publicInputs, sealAll } from "./instanceSecrets.js";
 import { type InstanceView, viewOf } from "./instanceView.js";
 import { assertSucceeded } from "./outcome.js";
 import { parseInput } from "./parseInput.js";
+import { assertPinnableImage } from "./pinnableImages.js";
 import { requestChange } from "./requestChange.js";
 import { requireInstance } from "./requireInstance.js";
 
@@ -21,9 +23,9 @@ export const updateInputSchema = z.object({
   name: nameSchema,
   /** New answers to plug inputs (merged over the current ones). */
   set: z.record(z.string(), z.string()).default({}),
-  /** Pin a service to another image: `{ web: "repo/web:2.0.1" }`. */
+  /** Pin a service to another image of the plug's own repositories: `{ web: "repo/web:2.0.1" }` (`instance.image`). */
   images: z.record(nameSchema, pinnedImageSchema).default({}),
-  /** Resource limits for `service` (or every service when absent). */
+  /** Resource limits for `service` (or every service when absent), up to the plug's maximum and `limits`. */
   service: nameSchema.optional(),
   cpu: z.number().positive().max(64).optional(),
   memory: memorySchema.optional(),
@@ -144,6 +146,7 @@ function nextSpec(
         "invalid_input",
         `plug ${next.plug.id} has no service ${service} (services: ${services.join(", ")})`,
       );
+    assertPinnableImage(p.config, next.plug, service, ref);
     next.images[service] = ref;
   }
   if (input.service && !services.includes(input.service))
@@ -154,8 +157,11 @@ function nextSpec(
     ...(input.pids ? { pids: input.pids } : {}),
   };
   if (Object.keys(limits).length) {
-    for (const service of input.service ? [input.service] : services)
+    for (const service of input.service ? [input.service] : services) {
+      // Bounded by the plug's maximum and the operator's ceiling: the host is shared with other tenants.
+      checkResourceLimits(next.plug.services.find((s) => s.name === service)!, limits, p.config.limits);
       next.resources[service] = { ...next.resources[service], ...limits };
+    }
   }
   return next;
 }

@@ -15,6 +15,7 @@ import {
 } from "kysely";
 import { AimsError } from "../domain/errors.js";
 import { newId } from "../domain/names.js";
+import { makePrivateFile, makeSidecarsPrivate } from "./fileModes.js";
 import { migrations as allMigrations } from "./migrations/index.js";
 import { runMigrations } from "./migrations/runMigrations.js";
 import type { Database } from "./schema.js";
@@ -98,10 +99,15 @@ function sqlitePath(databaseUrl: string, dataDir: string): string {
 }
 
 function createSqliteBackend(path: string): Backend {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (path !== ":memory:") {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // The database holds sealed secrets, key hashes and the audit log: only this user reads it.
+    makePrivateFile(path);
+  }
   const handle = new SqliteDatabase(path, { timeout: 5000 });
   handle.pragma("busy_timeout = 5000");
   handle.pragma("journal_mode = WAL");
+  if (path !== ":memory:") makeSidecarsPrivate(path);
   handle.pragma("foreign_keys = ON");
   handle.pragma("synchronous = NORMAL");
   return {
@@ -114,6 +120,7 @@ function createSqliteBackend(path: string): Backend {
       if (count === 0) return undefined;
       const stamp = new Date().toISOString().replace(/[-:]/g, "");
       const target = `${path}.bak-${stamp}-before-${firstPending}`;
+      makePrivateFile(target);
       // The online backup API copies a consistent snapshot, WAL included.
       await handle.backup(target);
       return target;

@@ -16,6 +16,10 @@ describe("the permission table", () => {
     expect(ROLES.filter((r) => ROLE_PERMISSIONS[r].has("approval.decide"))).toEqual(["owner", "admin"]);
   });
 
+  it("lets only admins and owners pin images (members may deploy and update, not choose what code runs)", () => {
+    expect(ROLES.filter((r) => ROLE_PERMISSIONS[r].has("instance.image"))).toEqual(["owner", "admin"]);
+  });
+
   it("caps a role and narrows by scopes", () => {
     expect(weakerRole("owner", "viewer")).toBe("viewer");
     expect(weakerRole("viewer", "owner")).toBe("viewer");

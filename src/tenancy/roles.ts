@@ -21,6 +21,7 @@ export const PERMISSIONS = [
   "instance.delete",
   "instance.scale",
   "instance.suspend",
+  "instance.image",
   "event.read",
   "audit.read",
   "approval.request",
@@ -44,6 +45,7 @@ const admin: Permission[] = [
   "key.manage",
   "instance.scale",
   "instance.suspend",
+  "instance.image",
   "audit.read",
   "approval.decide",
 ];
@@ -51,7 +53,8 @@ const owner: Permission[] = [...admin, "tenant.delete", "owner.manage"];
 
 /**
  * The one permission table: what each role may do in its tenant. `approval.decide` is who may approve an
- * AI-proposed action (deploy, scale up, delete, spend). Roles nest: each has everything of the one below.
+ * AI-proposed action (deploy, scale up, delete, spend). `instance.image` is who may pin a service to another image
+ * (`aims update --image`), on top of `instance.deploy`: an image is code that runs with the instance's secrets. Roles nest: each has everything of the one below.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   owner: new Set(owner),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
-import { nameSchema } from "../domain/names.js";
+import { newNameSchema } from "../domain/names.js";
 import { withTransaction } from "../store/database.js";
 import { insertMember } from "../store/memberRepository.js";
 import { recordChange } from "../store/recordChange.js";
@@ -10,7 +10,7 @@ import { peopleChange } from "./change.js";
 import { type Caller, isUnrestricted, type Principal } from "./principal.js";
 import type { Role } from "./roles.js";
 
-export const createTenantInput = z.strictObject({ name: nameSchema });
+export const createTenantInput = z.strictObject({ name: newNameSchema });
 
 export interface TenantView {
   id: string;

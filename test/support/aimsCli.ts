@@ -58,6 +58,9 @@ export async function createTestInstall(
     // `aims serve` in tests listens on a free port, never on the 7700 of a real install.
     AIMS_API_PORT: "0",
     AIMS_PROXY_PORT: env.AIMS_PROXY_PORT ?? String(await proxyPortFor(portRange)),
+    // The host firewall is the host's, not one install's: test installs leave it to scripts/setup-host.sh,
+    // and test/security-host.test.ts turns it on to test it.
+    AIMS_FIREWALL: "off",
     ...env,
   };
   const run = (args: string[], extraEnv: Record<string, string> = {}) =>

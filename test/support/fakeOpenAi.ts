@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { allowContainersToReach } from "./hostFirewall.js";
 
 /** One chat-completions request the fake received. */
 export interface CompletionRequest {
@@ -55,11 +56,14 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "0.0.0.0", resolve));
+  // AIMS's host firewall drops container traffic to the host: this fake is opened on purpose.
+  const closePort = allowContainersToReach((server.address() as AddressInfo).port);
   return {
     port: (server.address() as AddressInfo).port,
     requests,
     close: () =>
       new Promise<void>((resolve) => {
+        closePort();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

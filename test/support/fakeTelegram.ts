@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { allowContainersToReach } from "./hostFirewall.js";
 
 /** A message the bot sent with sendMessage. */
 export interface SentMessage {
@@ -101,6 +102,8 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
     reply(400, { ok: false, error_code: 400, description: `method ${method} not supported by the fake` });
   });
   await new Promise<void>((resolve) => server.listen(0, "0.0.0.0", resolve));
+  // AIMS's host firewall drops container traffic to the host: this fake is opened on purpose.
+  const closePort = allowContainersToReach((server.address() as AddressInfo).port);
 
   return {
     port: (server.address() as AddressInfo).port,
@@ -141,6 +144,7 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
     },
     close: () =>
       new Promise<void>((resolve) => {
+        closePort();
         notify(wake);
         server.closeAllConnections();
         server.close(() => resolve());

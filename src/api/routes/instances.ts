@@ -220,6 +220,8 @@ async function runAction(
   const action = actionNamed(name);
   await requireInstanceFor(p, caller, params.tenant, params.name, action.permission);
   const body = parseRequestPart(action.body, rawBody ?? {}, "body");
+  for (const permission of action.alsoNeeds?.(body) ?? [])
+    await requireTenant(p.store.db, caller.principal, params.tenant, permission);
   const progress = (message: string) =>
     p.logger.debug({ tenant: params.tenant, instance: params.name }, message);
   return action.run({

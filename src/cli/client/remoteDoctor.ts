@@ -4,6 +4,8 @@ import { RemoteApi, type RemoteTarget } from "./RemoteApi.js";
 export interface Check {
   name: string;
   ok: boolean;
+  /** Passing, but worth a look (printed `warn`; the exit code stays 0). */
+  warning?: boolean;
   detail: string;
 }
 

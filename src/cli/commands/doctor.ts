@@ -1,7 +1,9 @@
 import { accessSync, constants, mkdirSync, readFileSync, statfsSync } from "node:fs";
 import type { Command } from "commander";
+import { dataDirModeProblems } from "../../config/dataDir.js";
 import type { AimsConfig } from "../../config.js";
-import { createRuntime } from "../../platform.js";
+import { createLogger } from "../../logger.js";
+import { createFirewall, createRuntime } from "../../platform.js";
 import { portPoolUsage } from "../../ports/portAllocator.js";
 import { checkNginx } from "../../proxy/checkNginx.js";
 import { openStore } from "../../store/database.js";
@@ -79,6 +81,8 @@ export async function runDoctor(config: AimsConfig): Promise<Check[]> {
   } catch (err) {
     checks.push({ name: "disk", ok: false, detail: `data dir ${config.dataDir}: ${(err as Error).message}` });
   }
+  // Before the store is opened: opening it tightens the database's own files.
+  checks.push(fileModesCheck(config.dataDir));
   try {
     const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     try {
@@ -101,7 +105,26 @@ export async function runDoctor(config: AimsConfig): Promise<Check[]> {
     checks.push({ name: "store", ok: false, detail: (err as Error).message });
   }
   checks.push(await checkNginx(config));
+  const firewall = await createFirewall(config, async () => driver, createLogger(config.logLevel)).report();
+  checks.push({
+    name: "firewall",
+    ok: firewall.ok,
+    ...(firewall.warning ? { warning: true } : {}),
+    detail: firewall.detail,
+  });
   return checks;
+}
+
+/** Whether other users can read the data dir or anything directly in it (the database, the keys). */
+function fileModesCheck(dataDir: string): Check {
+  try {
+    const problems = dataDirModeProblems(dataDir);
+    return problems.length
+      ? { name: "file modes", ok: false, detail: `other users can read: ${problems.join("; ")}` }
+      : { name: "file modes", ok: true, detail: `${dataDir} and its files are private (0700 / 0600)` };
+  } catch (err) {
+    return { name: "file modes", ok: false, detail: `data dir ${dataDir}: ${(err as Error).message}` };
+  }
 }
 
 /** `aims doctor`: is this host ready to run plugs? */
@@ -109,7 +132,7 @@ export function registerDoctor(program: Command): void {
   program
     .command("doctor")
     .description(
-      "check the engine, address pools, disk, ports, store and nginx (remote mode: the API's health, readiness and key)",
+      "check the engine, address pools, disk, file modes, ports, store, nginx and the host firewall (remote mode: the API's health, readiness and key)",
     )
     .option("--json", "machine-readable output")
     .action(async function (this: Command, opts: { json?: boolean }) {
@@ -118,7 +141,9 @@ export function registerDoctor(program: Command): void {
       if (opts.json) printJson(checks);
       else
         for (const c of checks)
-          process.stdout.write(`${c.ok ? "ok  " : "FAIL"}  ${c.name.padEnd(14)} ${c.detail}\n`);
+          process.stdout.write(
+            `${c.ok ? (c.warning ? "warn" : "ok  ") : "FAIL"}  ${c.name.padEnd(14)} ${c.detail}\n`,
+          );
       if (checks.some((c) => !c.ok)) process.exitCode = 1;
     });
 }

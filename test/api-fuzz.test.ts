@@ -76,6 +76,11 @@ function requestFor(route: RouteSpec) {
       .map((d) => ({ ...example, ...d })),
   );
   const raw = fc.constantFrom("{", "[1,", '{"a":', "\u0000", "not json", "{}}");
+  // Past the parser's depth bound (32): arrays, objects, or both, however deep.
+  const deep = fc.record({
+    depth: fc.integer({ min: 33, max: 20_000 }),
+    open: fc.constantFrom("[", '{"a":', '[{"a":'),
+  });
   return fc.record({
     params: fc.tuple(...params.map(paramValue)),
     query: fc.dictionary(
@@ -86,9 +91,16 @@ function requestFor(route: RouteSpec) {
     body: fc.oneof(
       { weight: 5, arbitrary: body.map((b) => ({ json: b })) },
       { weight: 1, arbitrary: raw.map((r) => ({ raw: r })) },
+      { weight: 1, arbitrary: deep.map((d) => ({ deep: d })) },
     ),
     who: fc.constantFrom<"operator" | "owner" | "none">("operator", "operator", "owner", "none"),
   });
+}
+
+/** `open` repeated `depth` times, closed again: `[[[1]]]`, `{"a":{"a":1}}`. */
+function nested(open: string, depth: number): string {
+  const close = open === "[" ? "]" : open === '{"a":' ? "}" : "}]";
+  return `${open.repeat(depth)}1${close.repeat(depth)}`;
 }
 
 describe("fuzz: every body and query", () => {
@@ -109,13 +121,24 @@ describe("fuzz: every body and query", () => {
             Object.assign(headers, { cookie: `aims_session=${as.cookie}`, "x-csrf-token": as.csrf });
           if (route.method === "POST" && i++ % 3 === 0) headers["idempotency-key"] = `fuzz-${i % 5}`;
           const sendsBody = route.method !== "GET" && route.method !== "DELETE";
+          const payload =
+            "raw" in r.body
+              ? r.body.raw
+              : "deep" in r.body
+                ? nested(r.body.deep.open, r.body.deep.depth)
+                : JSON.stringify(r.body.json);
           const res = await f.app.inject({
             method: route.method,
             url: `${url}${qs ? `?${qs}` : ""}`,
             headers: { ...headers, ...(sendsBody ? { "content-type": "application/json" } : {}) },
-            ...(sendsBody ? { payload: "raw" in r.body ? r.body.raw : JSON.stringify(r.body.json) } : {}),
+            ...(sendsBody ? { payload } : {}),
           });
           expect(res.statusCode, `${route.method} ${url}?${qs}: ${res.body.slice(0, 300)}`).toBeLessThan(500);
+          // Refused at parse time, before authentication or any lookup (unless the router refused the URL first).
+          if (sendsBody && "deep" in r.body && ![404, 414].includes(res.statusCode)) {
+            expect(res.statusCode, res.body).toBe(400);
+            expect(res.json().error.message).toMatch(/nested deeper than 32 levels/);
+          }
           if (res.statusCode >= 400) {
             expect(res.statusCode).toBeGreaterThanOrEqual(400);
             expect(res.json()).toEqual({

@@ -4,6 +4,7 @@ import type { Platform } from "../platform.js";
 import type { Caller } from "../tenancy/principal.js";
 import type { EventHub } from "./events/eventHub.js";
 import type { ApiMetrics } from "./metrics.js";
+import type { LiveStreams } from "./streams/liveStreams.js";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
 
@@ -13,10 +14,10 @@ export interface ApiServices {
   hub: EventHub;
   metrics: ApiMetrics;
   /**
-   * Enders of the open long-lived answers (event streams, followed logs): the server ends them when it closes,
-   * so a shutdown never waits for clients to hang up (they reconnect, and Last-Event-ID resumes events).
+   * The open long-lived answers (event streams, followed logs): capped per key and tenant, re-authorised at each
+   * heartbeat and on access changes, and ended when the server closes (clients reconnect; Last-Event-ID resumes).
    */
-  streams: Set<() => void>;
+  streams: LiveStreams;
 }
 
 /** The parsed request a handler sees. */

@@ -82,6 +82,7 @@ export async function changeMemberRole(
       }),
     );
   });
+  await p.accessChanges.publish({ userId });
   return { userId, role: input.role };
 }
 
@@ -120,4 +121,5 @@ export async function removeMember(
       }),
     );
   });
+  await p.accessChanges.publish({ userId });
 }

@@ -103,4 +103,5 @@ export async function logout(p: OperationContext, caller: Caller): Promise<void>
       }),
     );
   });
+  if (caller.principal.userId !== null) await p.accessChanges.publish({ userId: caller.principal.userId });
 }

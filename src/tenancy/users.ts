@@ -114,4 +114,5 @@ export async function changePassword(
       }),
     );
   });
+  await p.accessChanges.publish({ userId: id });
 }

@@ -143,10 +143,20 @@ export async function benchApi(
 ): Promise<string[]> {
   const instances = options.instances ?? 1000;
   const requests = options.requests ?? 500;
+  const subscriberCounts = options.subscribers ?? [1000, 10_000];
   const dataDir = mkdtempSync(join(tmpdir(), "aims-bench-api-"));
+  // Every subscriber streams with the one operator key, far past the default caps (200 a key, 2,000 a tenant);
+  // the sum, since one round's streams may still be closing while the next opens.
+  const streamCap = subscriberCounts.reduce((sum, n) => sum + n, 1);
   const config = loadConfig({
     env: {},
-    overrides: { dataDir, ports: { min: 52900, max: 52999 }, logLevel: "silent", proxy: { enabled: false } },
+    overrides: {
+      dataDir,
+      ports: { min: 52900, max: 52999 },
+      logLevel: "silent",
+      proxy: { enabled: false },
+      api: { maxStreamsPerKey: streamCap, maxStreamsPerTenant: streamCap },
+    },
   });
   const p = await createPlatform(config);
   const out: string[] = [];
@@ -185,7 +195,7 @@ export async function benchApi(
         ),
       ),
     );
-    for (const subscribers of options.subscribers ?? [1000, 10_000]) {
+    for (const subscribers of subscriberCounts) {
       const latencies = await sseLatency(p, base, key, subscribers, 10, () => app.aims.hub.nudge());
       out.push(row(`SSE event latency, ${subscribers} subscribers`, latencies));
     }

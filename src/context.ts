@@ -6,6 +6,7 @@ import type { Routes } from "./proxy/routeSync.js";
 import type { ProgressSink, RuntimeDriver } from "./runtime/RuntimeDriver.js";
 import type { Store } from "./store/database.js";
 import type { InstanceRow } from "./store/instanceRepository.js";
+import type { AccessChanges } from "./tenancy/accessChanges.js";
 
 /**
  * What an operation (deploy, update, stop, a tenant or key change) is handed: the store and what it
@@ -19,6 +20,8 @@ export interface OperationContext {
   readonly catalog: Catalog;
   readonly masterKey: Buffer;
   readonly logger: Logger;
+  /** Where operations that take access away say so, so open streams of that key or user are re-checked at once. */
+  readonly accessChanges: AccessChanges;
   /** Asks the reverse proxy to match the store soon; never waits, never throws. */
   requestProxySync(): void;
   /** Fails with `unavailable` when the container engine does not answer, so no intent is recorded against it. */

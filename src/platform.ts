@@ -9,6 +9,7 @@ import type { Routes } from "./proxy/routeSync.js";
 import type { ProgressSink, RuntimeDriver } from "./runtime/RuntimeDriver.js";
 import { loadMasterKey } from "./secrets/masterKey.js";
 import { openStore, type Store } from "./store/database.js";
+import { AccessChanges } from "./tenancy/accessChanges.js";
 
 /**
  * The composition root's handle: the operation context every entry hands to operations, the
@@ -90,6 +91,7 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
     store,
     masterKey,
     logger: log,
+    accessChanges: new AccessChanges(),
     get catalog() {
       catalog ??= catalogFor(config);
       return catalog;
@@ -138,6 +140,7 @@ function operationsOf(p: Platform): OperationContext {
     store: p.store,
     masterKey: p.masterKey,
     logger: p.logger,
+    accessChanges: p.accessChanges,
     get catalog() {
       return p.catalog;
     },

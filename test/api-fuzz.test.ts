@@ -97,6 +97,11 @@ function requestFor(route: RouteSpec) {
       .map((d) => ({ ...example, ...d })),
   );
   const raw = fc.constantFrom("{", "[1,", '{"a":', "\u0000", "not json", "{}}");
+  // Past the parser's depth bound (32): arrays, objects, or both, however deep.
+  const deep = fc.record({
+    depth: fc.integer({ min: 33, max: 20_000 }),
+    open: fc.constantFrom("[", '{"a":', '[{"a":'),
+  });
   return fc.record({
     params: fc.tuple(...params.map(paramValue)),
     query: fc.dictionary(
@@ -107,6 +112,7 @@ function requestFor(route: RouteSpec) {
     body: fc.oneof(
       { weight: 5, arbitrary: body.map((b) => ({ json: b })) },
       { weight: 1, arbitrary: raw.map((r) => ({ raw: r })) },
+      { weight: 1, arbitrary: deep.map((d) => ({ deep: d })) },
     ),
     who: fc.constantFrom<"operator" | "owner" | "narrowed" | "none">(
       "operator",
@@ -116,6 +122,12 @@ function requestFor(route: RouteSpec) {
       "none",
     ),
   });
+}
+
+/** `open` repeated `depth` times, closed again: `[[[1]]]`, `{"a":{"a":1}}`. */
+function nested(open: string, depth: number): string {
+  const close = open === "[" ? "]" : open === '{"a":' ? "}" : "}]";
+  return `${open.repeat(depth)}1${close.repeat(depth)}`;
 }
 
 describe("fuzz: every body and query", () => {
@@ -145,17 +157,32 @@ describe("fuzz: every body and query", () => {
             Object.assign(headers, { cookie: `aims_session=${as.cookie}`, "x-csrf-token": as.csrf });
           if (route.method === "POST" && i++ % 3 === 0) headers["idempotency-key"] = `fuzz-${i % 5}`;
           const sendsBody = route.method !== "GET" && route.method !== "DELETE";
+          const payload =
+            "raw" in r.body
+              ? r.body.raw
+              : "deep" in r.body
+                ? nested(r.body.deep.open, r.body.deep.depth)
+                : JSON.stringify(r.body.json);
           const res = await f.app.inject({
             method: route.method,
             url: `${url}${qs ? `?${qs}` : ""}`,
             headers: { ...headers, ...(sendsBody ? { "content-type": "application/json" } : {}) },
-            ...(sendsBody ? { payload: "raw" in r.body ? r.body.raw : JSON.stringify(r.body.json) } : {}),
+            ...(sendsBody ? { payload } : {}),
           });
           expect(res.statusCode, `${route.method} ${url}?${qs}: ${res.body.slice(0, 300)}`).toBeLessThan(500);
           // Whatever else is wrong with the request, a key without the account scope is refused on account routes
-          // (only a body that is not JSON at all is refused first, by the parser).
-          if (route.scope === "account" && r.who === "narrowed" && !(sendsBody && "raw" in r.body))
+          // (only a body the parser refuses — not JSON at all, or nested too deep — is refused first).
+          if (
+            route.scope === "account" &&
+            r.who === "narrowed" &&
+            !(sendsBody && ("raw" in r.body || "deep" in r.body))
+          )
             expect(res.statusCode, `${route.method} ${url}: ${res.body.slice(0, 300)}`).toBe(403);
+          // Refused at parse time, before authentication or any lookup (unless the router refused the URL first).
+          if (sendsBody && "deep" in r.body && ![404, 414].includes(res.statusCode)) {
+            expect(res.statusCode, res.body).toBe(400);
+            expect(res.json().error.message).toMatch(/nested deeper than 32 levels/);
+          }
           if (res.statusCode >= 400) {
             expect(res.statusCode).toBeGreaterThanOrEqual(400);
             expect(res.json()).toEqual({

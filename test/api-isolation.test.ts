@@ -4,6 +4,7 @@ import { apiRoutes } from "../src/api/routes/index.js";
 import { insertMember } from "../src/store/memberRepository.js";
 import { type ApiFixture, type Credential, createApiFixture } from "./support/apiFixture.js";
 import { buildTenant, type TenantWorld } from "./support/apiWorld.js";
+import { openSse } from "./support/sseClient.js";
 
 /**
  * Tenant isolation, table-driven over the registered route table: a new route is covered without editing
@@ -14,6 +15,8 @@ let a: TenantWorld;
 let b: TenantWorld;
 /** Keys of B narrowed to a tenant, a role or scopes: they lack the account scope. */
 let narrowed: Array<[string, Credential]>;
+/** A listening server, for the streams. */
+let base: string;
 
 beforeAll(async () => {
   f = await createApiFixture();
@@ -37,6 +40,7 @@ beforeAll(async () => {
     ],
     ["B owner viewer-capped key", await key(b.owner.session, { name: "capped", role: "viewer" })],
   ];
+  base = await f.app.listen({ host: "127.0.0.1", port: 0 });
 });
 afterAll(() => f.close());
 
@@ -103,6 +107,138 @@ function withTenantA(route: RouteSpec): { query?: Record<string, string>; body?:
 }
 
 const tenantRoutes = apiRoutes.filter((r) => r.url.includes(":tenant"));
+
+/** Headers of a credential for a plain HTTP client (no CSRF token: streams are GETs). */
+function headersOf(as: Credential): Record<string, string> {
+  if (as && "key" in as) return { authorization: `Bearer ${as.key}` };
+  return as ? { cookie: `aims_session=${as.cookie}` } : {};
+}
+
+// Before the route table: its last test signs B out.
+describe("streams over the route table", () => {
+  const streamRoutes = apiRoutes.filter((r) => r.produces === "text/event-stream" || r.url.endsWith("/logs"));
+  /** Tenant A's stream URL of a stream route. */
+  const streamUrl = (route: RouteSpec) =>
+    `${base}${fill(route, aParams())}?${route.url.endsWith("/logs") ? "follow=true" : "tenant=alpha"}`;
+
+  it("covers the event stream and followed logs", () => {
+    expect(streamRoutes.map((r) => r.url).sort()).toEqual([
+      "/v1/events",
+      "/v1/tenants/:tenant/instances/:name/logs",
+    ]);
+  });
+
+  for (const route of streamRoutes)
+    it(`${route.url}: tenant B cannot open tenant A's stream`, async () => {
+      for (const [who, as] of bCredentials()) {
+        const res = await fetch(streamUrl(route), {
+          headers: { accept: "text/event-stream", ...headersOf(as) },
+        });
+        const body = await res.text();
+        expect(res.status, `${who}: ${body}`).toBe(404);
+        for (const id of aSecrets().filter((s) => s !== `"${a.name}"` && s !== a.instance.name))
+          expect(body, who).not.toContain(id);
+      }
+    });
+
+  /** A new viewer of A, signed in; removed again by the test that uses it. */
+  async function memberOfA(email: string) {
+    const user = await f.signUp(email);
+    await insertMember(f.platform.store.db, { tenantId: a.id, userId: user.id, role: "viewer" });
+    return user;
+  }
+
+  const losses: Array<[string, () => Promise<{ as: Credential; lose: () => Promise<number> }>]> = [
+    [
+      "a personal key, revoked",
+      async () => {
+        const user = await memberOfA("key.revoked@alpha.example");
+        const key = (await f.call("POST", "/v1/keys", { as: user.session, body: { name: "k" } })).json();
+        return {
+          as: { key: key.key },
+          lose: async () => {
+            const done = (await f.call("DELETE", `/v1/keys/${key.id}`, { as: user.session })).statusCode;
+            await f.call("DELETE", `/v1/tenants/alpha/members/${user.id}`, { as: a.owner.session });
+            return done;
+          },
+        };
+      },
+    ],
+    [
+      "a service key, revoked by the tenant",
+      async () => {
+        const key = (
+          await f.call("POST", "/v1/tenants/alpha/keys", {
+            as: a.owner.session,
+            body: { name: "s", role: "viewer" },
+          })
+        ).json();
+        return {
+          as: { key: key.key },
+          lose: async () =>
+            (await f.call("DELETE", `/v1/tenants/alpha/keys/${key.id}`, { as: a.owner.session })).statusCode,
+        };
+      },
+    ],
+    [
+      "a session, its user removed from the tenant",
+      async () => {
+        const user = await memberOfA("removed@alpha.example");
+        return {
+          as: user.session,
+          lose: async () =>
+            (await f.call("DELETE", `/v1/tenants/alpha/members/${user.id}`, { as: a.owner.session }))
+              .statusCode,
+        };
+      },
+    ],
+    [
+      "a session, signed out",
+      async () => {
+        const user = await memberOfA("signed.out@alpha.example");
+        return {
+          as: user.session,
+          lose: async () => {
+            const done = (await f.call("DELETE", "/v1/sessions/current", { as: user.session })).statusCode;
+            await f.call("DELETE", `/v1/tenants/alpha/members/${user.id}`, { as: a.owner.session });
+            return done;
+          },
+        };
+      },
+    ],
+  ];
+  for (const [what, setUp] of losses)
+    it(`ends tenant A's event stream of ${what}, before the change answers`, async () => {
+      const { as, lose } = await setUp();
+      const stream = openSse(`${base}/v1/events?tenant=alpha`, headersOf(as));
+      expect(await stream.status).toBe(200);
+      const open = f.app.aims.streams.size;
+      expect(open).toBeGreaterThan(0);
+      expect(await lose()).toBeLessThan(300);
+      // Gone by the time the change answered (the heartbeat, 15 s away, played no part).
+      expect(f.app.aims.streams.size).toBe(open - 1);
+      await stream.ended;
+    });
+
+  it("refuses a body nested too deep before looking up any tenant (400, nothing of A's)", async () => {
+    const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+    for (const route of tenantRoutes.filter((r) => r.body)) {
+      const res = await f.app.inject({
+        method: route.method,
+        url: fill(route, aParams()),
+        headers: {
+          ...headersOf({ key: b.ownerKey.key }),
+          "content-type": "application/json",
+          "idempotency-key": "deep",
+        },
+        payload: deep,
+      });
+      expect(res.statusCode, `${route.method} ${route.url}: ${res.body}`).toBe(400);
+      expect(res.json().error.message).toMatch(/nested deeper than/);
+      for (const id of aSecrets()) expect(res.body).not.toContain(id);
+    }
+  });
+});
 
 describe("tenant isolation over the route table", () => {
   it("covers every route that names a tenant", () => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ERROR_CODES, UNEXPECTED_ERROR } from "../domain/errors.js";
-import { BODY_LIMIT, type RouteSpec } from "./route.js";
+import { BODY_LIMIT } from "./requestLimits.js";
+import type { RouteSpec } from "./route.js";
 
 /** One documented error answer: its status, the codes its body can carry and what it means. */
 interface ErrorResponse {

@@ -4,6 +4,7 @@ import type { Platform } from "../platform.js";
 import type { Caller } from "../tenancy/principal.js";
 import type { EventHub } from "./events/eventHub.js";
 import type { ApiMetrics } from "./metrics.js";
+import type { LiveStreams } from "./streams/liveStreams.js";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
 
@@ -13,10 +14,10 @@ export interface ApiServices {
   hub: EventHub;
   metrics: ApiMetrics;
   /**
-   * Enders of the open long-lived answers (event streams, followed logs): the server ends them when it closes,
-   * so a shutdown never waits for clients to hang up (they reconnect, and Last-Event-ID resumes events).
+   * The open long-lived answers (event streams, followed logs): capped per key and tenant, re-authorised at each
+   * heartbeat and on access changes, and ended when the server closes (clients reconnect; Last-Event-ID resumes).
    */
-  streams: Set<() => void>;
+  streams: LiveStreams;
 }
 
 /** The parsed request a handler sees. */
@@ -34,9 +35,6 @@ export interface RouteContext<P, Q, B, A extends Auth> {
 
 /** `required`: a session or key; `optional`: used when given; `none`: public (health, login, docs). */
 export type Auth = "required" | "optional" | "none";
-
-/** The largest request body the API reads, in bytes. */
-export const BODY_LIMIT = 1024 * 1024;
 
 /** The groups of the API, each with the description its documentation shows. */
 export const API_TAGS = {

@@ -17,8 +17,10 @@ import { sendError } from "./errors.js";
 import { EventHub } from "./events/eventHub.js";
 import { idempotent } from "./idempotency.js";
 import { type ApiMetrics, createApiMetrics } from "./metrics.js";
-import { Answer, type ApiServices, BODY_LIMIT, type RouteSpec } from "./route.js";
+import { BODY_LIMIT, parseJsonBodies, requestTimeouts } from "./requestLimits.js";
+import { Answer, type ApiServices, type RouteSpec } from "./route.js";
 import { apiRoutes } from "./routes/index.js";
+import { LiveStreams } from "./streams/liveStreams.js";
 import { parseRequestPart } from "./validation.js";
 
 export { ensureOperatorKey };
@@ -47,6 +49,7 @@ export async function createApiServer(
     // One line per request from the onResponse hook below, instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
+    ...requestTimeouts(config, platform.logger),
     trustProxy: config.trustProxy,
     genReqId: () => `req_${newId()}`,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -55,9 +58,18 @@ export async function createApiServer(
   }) as unknown as ApiServer;
   const metrics: ApiMetrics = createApiMetrics(platform);
   const hub = new EventHub(platform.store.db, { pollMs: config.eventPollMs });
-  const services: ApiServices = { platform, hub, metrics, streams: new Set() };
+  const streams = new LiveStreams({
+    heartbeatMs: config.sseHeartbeatMs,
+    maxPerKey: config.maxStreamsPerKey,
+    maxPerTenant: config.maxStreamsPerTenant,
+    authenticate: (request) => authenticateRequest(platform.store.db, request),
+  });
+  // Revocations, removals and demotions made through this server re-check its streams before they answer.
+  const unsubscribe = platform.accessChanges.subscribe((change) => streams.accessChanged(change));
+  const services: ApiServices = { platform, hub, metrics, streams };
   app.decorate("aims", services);
   await app.register(cookie);
+  parseJsonBodies(app);
 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
@@ -91,10 +103,12 @@ export async function createApiServer(
     ),
   );
   // Before the server waits for its connections to end: end the ones that never would by themselves.
-  app.addHook("preClose", async () => {
-    for (const end of services.streams) end();
+  app.addHook("preClose", async () => streams.endAll());
+  app.addHook("onClose", async () => {
+    unsubscribe();
+    streams.close();
+    hub.close();
   });
-  app.addHook("onClose", async () => hub.close());
 
   for (const spec of options.routes ?? apiRoutes) register(app, services, spec);
   return app;

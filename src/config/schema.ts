@@ -55,6 +55,17 @@ const apiSchema = z.strictObject({
   sseHeartbeatMs: z.number().int().min(100).max(300_000).default(15_000),
   /** How often the event fan-out reads new rows written by other processes (the CLI, the reconciler). */
   eventPollMs: z.number().int().min(10).max(10_000).default(100),
+  /** Event streams and followed logs one API key or session may hold open at once; one more answers 429. */
+  maxStreamsPerKey: z.number().int().min(1).max(1_000_000).default(200),
+  /** The same, across every key and session streaming one tenant. */
+  maxStreamsPerTenant: z.number().int().min(1).max(1_000_000).default(2000),
+  /** Time to receive a whole request, headers and body: a slower client gets 408 and its connection ends. */
+  requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+  /**
+   * A connection silent this long is closed, also while its answer is worked on: keep it above the longest
+   * deploy (image pull + health). Streams are exempt: their heartbeats re-check them.
+   */
+  connectionTimeoutMs: z.number().int().min(1000).max(86_400_000).default(600_000),
   /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). */
   trustProxy: z.boolean().default(false),
   /** argon2id cost; the defaults are OWASP's minimum (19 MiB, 2 passes, 1 lane). */

@@ -228,6 +228,7 @@ export async function revokeApiKey(
       }),
     );
   });
+  await p.accessChanges.publish({ keyId: id });
   return toApiKeyView(
     { ...row, revoked_at: row.revoked_at ?? new Date().toISOString() },
     tenant?.name ?? null,

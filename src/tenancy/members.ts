@@ -87,6 +87,7 @@ export async function changeMemberRole(
       }),
     );
   });
+  await p.accessChanges.publish({ userId });
   return { userId, role: input.role };
 }
 
@@ -125,4 +126,5 @@ export async function removeMember(
       }),
     );
   });
+  await p.accessChanges.publish({ userId });
 }

@@ -107,6 +107,7 @@ export async function logout(p: OperationContext, caller: Caller): Promise<void>
       }),
     );
   });
+  if (caller.principal.userId !== null) await p.accessChanges.publish({ userId: caller.principal.userId });
 }
 
 /** Signs the caller out everywhere (account scope): every session of theirs ends, this one included. */

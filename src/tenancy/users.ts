@@ -125,4 +125,5 @@ export async function changePassword(
       }),
     );
   });
+  await p.accessChanges.publish({ userId: id });
 }

@@ -4,8 +4,7 @@ import { AimsError } from "../../domain/errors.js";
 import type { Platform } from "../../platform.js";
 import { listEventFeed } from "../../store/eventFeed.js";
 import type { EventRow } from "../../store/eventLog.js";
-import { type Principal, requireTenant, tenantsWhere } from "../../tenancy/principal.js";
-import { authenticateRequest } from "../auth.js";
+import { type Caller, type Principal, requireTenant, tenantsWhere } from "../../tenancy/principal.js";
 import type { Subscription } from "../events/eventHub.js";
 import { sseFrame, toEventView } from "../events/eventView.js";
 import { parseTopics, typeMatches } from "../events/topics.js";
@@ -38,19 +37,53 @@ async function eventScope(p: Platform, principal: Principal, tenantName: string 
 /** Maximum bytes queued for a slow stream before it is dropped (it reconnects and resumes from the log). */
 const MAX_BUFFERED = 4 * 1024 * 1024;
 
+type EventScope = Awaited<ReturnType<typeof eventScope>>;
+
+const tenantSet = (scope: EventScope) => (scope.tenantIds === "all" ? undefined : new Set(scope.tenantIds));
+
 async function stream(
   services: ApiServices,
+  caller: Caller,
   request: FastifyRequest,
   reply: FastifyReply,
-  scope: Awaited<ReturnType<typeof eventScope>>,
+  scope: EventScope,
   query: z.output<typeof eventsQuery>,
   afterSeq: number | undefined,
 ): Promise<void> {
-  const { platform, hub, metrics } = services;
+  const { platform, hub, metrics, streams } = services;
   const types = parseTopics(query.topics);
-  let tenants = scope.tenantIds === "all" ? undefined : new Set(scope.tenantIds);
   let current = scope;
+  let tenants = tenantSet(scope);
   const raw = reply.raw;
+  let closed = false;
+  let remove: (() => void) | undefined;
+  const write = (text: string) => {
+    if (closed) return;
+    if (raw.writableLength > MAX_BUFFERED) return void raw.destroy();
+    raw.write(text);
+  };
+  // Counted against the tenant it shows, or the one its key is limited to. Throws 429 before anything is sent.
+  const live = streams.open({
+    request,
+    principal: caller.principal,
+    tenantId:
+      query.tenant !== undefined && scope.tenantIds !== "all"
+        ? (scope.tenantIds[0] ?? null)
+        : caller.principal.tenantId,
+    question: `events ${query.tenant ?? "*"}`,
+    authorise: (principal) => eventScope(platform, principal, query.tenant),
+    update: (next) => {
+      current = next;
+      tenants = tenantSet(next);
+    },
+    heartbeat: () => write(": heartbeat\n\n"),
+    end: () => {
+      closed = true;
+      remove?.();
+      metrics.sseSubscribers.dec();
+      raw.end();
+    },
+  });
   reply.hijack();
   raw.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
@@ -60,38 +93,8 @@ async function stream(
     "x-request-id": String(request.id),
   });
   raw.write("retry: 2000\n\n");
-  let closed = false;
-  let remove: (() => void) | undefined;
-  let heartbeat: NodeJS.Timeout | undefined;
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    services.streams.delete(close);
-    clearInterval(heartbeat);
-    remove?.();
-    metrics.sseSubscribers.dec();
-    raw.end();
-  };
-  const write = (text: string) => {
-    if (closed) return;
-    if (raw.writableLength > MAX_BUFFERED) return void raw.destroy();
-    raw.write(text);
-  };
   metrics.sseSubscribers.inc();
-  services.streams.add(close);
-  request.raw.on("close", close);
-  heartbeat = setInterval(async () => {
-    write(": heartbeat\n\n");
-    // Memberships and keys change: re-check who this is and what it may see; a revoked key ends the stream.
-    try {
-      const principal = await authenticateRequest(platform.store.db, request);
-      if (!principal) return close();
-      current = await eventScope(platform, principal, query.tenant);
-      tenants = current.tenantIds === "all" ? undefined : new Set(current.tenantIds);
-    } catch {
-      close();
-    }
-  }, platform.config.api.sseHeartbeatMs);
+  request.raw.on("close", () => live.end());
   const sub: Subscription = {
     scope: () => ({ ...current, types }),
     matches: (row: EventRow) =>
@@ -107,9 +110,9 @@ async function stream(
   };
   try {
     remove = await hub.subscribe(sub, afterSeq);
-    if (closed) remove();
+    if (live.ended) remove();
   } catch {
-    close();
+    live.end();
   }
 }
 
@@ -136,7 +139,7 @@ export const eventRoutes = [
       }
       if ((request.headers.accept ?? "").includes("text/event-stream")) {
         parseTopics(query.topics);
-        await stream(services, request, reply, scope, query, afterSeq);
+        await stream(services, caller, request, reply, scope, query, afterSeq);
         return undefined;
       }
       const rows = await listEventFeed(platform.store.db, {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AimsError } from "../../domain/errors.js";
 import { streamInstanceLogs } from "../../lifecycle/streamInstanceLogs.js";
 import { listEventFeed } from "../../store/eventFeed.js";
 import { toEventView } from "../events/eventView.js";
@@ -25,7 +26,7 @@ export const instanceStreamRoutes = [
     query: logsQuery,
     produces: "text/plain",
     handler: async ({ services: { platform, streams }, caller, params, query, request, reply }) => {
-      const { instance } = await requireInstanceFor(
+      const { tenant, instance } = await requireInstanceFor(
         platform,
         caller,
         params.tenant,
@@ -46,23 +47,48 @@ export const instanceStreamRoutes = [
         return lines.join("");
       }
       const abort = new AbortController();
+      const raw = reply.raw;
+      // Throws 429 (too many streams) before anything is sent.
+      const live = streams.open({
+        request,
+        principal: caller.principal,
+        tenantId: tenant.id,
+        question: `logs ${params.tenant}/${params.name} ${instance.id}`,
+        authorise: async (principal) => {
+          const now = await requireInstanceFor(
+            platform,
+            { principal, source: caller.source },
+            params.tenant,
+            params.name,
+            "instance.logs",
+          );
+          // The name now belongs to another instance: this stream followed the one that went away.
+          if (now.instance.id !== instance.id)
+            throw new AimsError("not_found", `no instance ${params.name} in tenant ${params.tenant}`);
+        },
+        end: () => {
+          abort.abort();
+          raw.end();
+        },
+      });
       reply.hijack();
-      reply.raw.writeHead(200, {
+      raw.writeHead(200, {
         "content-type": "text/plain; charset=utf-8",
         "cache-control": "no-store",
         "x-request-id": String(request.id),
       });
-      const end = () => abort.abort();
-      streams.add(end);
-      request.raw.on("close", end);
+      // The status goes out now, not with the first log line (a quiet container may print none for long).
+      raw.flushHeaders();
+      request.raw.on("close", () => live.end());
       await streamInstanceLogs(
         await platform.reconciler(),
         instance.id,
         { tail: query.tail, follow: true, signal: abort.signal },
-        (l) => reply.raw.write(l),
+        (l) => {
+          if (!live.ended) raw.write(l);
+        },
       ).catch(() => undefined);
-      streams.delete(end);
-      reply.raw.end();
+      live.end();
       return undefined;
     },
   }),

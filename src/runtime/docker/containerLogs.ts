@@ -43,6 +43,8 @@ export async function* containerLogs(
     finish();
   };
   signal?.addEventListener("abort", onAbort, { once: true });
+  // Aborted while the engine was asked for the stream (a revoked credential ends a log stream at any moment).
+  if (signal?.aborted) onAbort();
   try {
     for await (const chunk of text) yield chunk as string;
   } finally {

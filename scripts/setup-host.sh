@@ -78,7 +78,8 @@ stamp=node_modules/.aims-lock-sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   log "installing npm dependencies"
-  npm install --no-audit --no-fund --loglevel=error >/dev/null
+  # From the committed lockfile exactly: a fresh checkout stays clean (npm install would rewrite it).
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
   echo "$want" > "$stamp"
 fi
 # 5. Host firewall: a chain of AIMS's own (AIMS-INPUT, jumped to from INPUT) drops traffic from the engine's

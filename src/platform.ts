@@ -108,7 +108,11 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
     },
     async settleInstance(instanceId: string, progress: ProgressSink) {
       const { driveInstance } = await import("./lifecycle/driveInstance.js");
-      return driveInstance(await platform.reconciler(), instanceId, progress);
+      const reconciler = await platform.reconciler();
+      const row = await driveInstance(reconciler, instanceId, progress);
+      // With the proxy on, a settled instance is reachable through it too: its route's apply is done.
+      await reconciler.proxy.flush();
+      return row;
     },
     async settleKeptVolume(keptVolumeId: string, progress: ProgressSink) {
       const { driveKeptVolume } = await import("./lifecycle/reconcileKeptVolume.js");

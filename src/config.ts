@@ -1,13 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { AimsError } from "./domain/errors.js";
-
-/** The repository / package root (where catalog/ and images/ live). */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 const portRange = z
   .object({ min: z.number().int().min(1024).max(65535), max: z.number().int().min(1024).max(65535) })

@@ -1,12 +1,13 @@
 import { join } from "node:path";
 import { type Catalog, loadCatalog } from "./catalog/loadCatalog.js";
-import { type AimsConfig, PACKAGE_ROOT } from "./config.js";
+import type { AimsConfig } from "./config.js";
 import type { OperationContext, ReconcilerContext } from "./context.js";
-import { createLogger, type Logger } from "./logger.js";
+import type { Logger } from "./logger.js";
+import { PACKAGE_ROOT } from "./packageRoot.js";
 import type { Routes } from "./proxy/routeSync.js";
 import type { ProgressSink, RuntimeDriver } from "./runtime/RuntimeDriver.js";
 import { loadMasterKey } from "./secrets/masterKey.js";
-import { openStore, type Store } from "./store/database.js";
+import type { Store } from "./store/database.js";
 
 /**
  * The composition root's handle: the operation context every entry hands to operations, the
@@ -39,6 +40,11 @@ export async function createRuntime(config: AimsConfig): Promise<RuntimeDriver> 
  * runtime driver and the proxy's routes when first used.
  */
 export async function createPlatform(config: AimsConfig, logger?: Logger): Promise<Platform> {
+  // Loaded here, not at the top: a command that never builds a platform (`aims catalog list`) never loads them.
+  const [{ createLogger }, { openStore }] = await Promise.all([
+    import("./logger.js"),
+    import("./store/database.js"),
+  ]);
   const log = logger ?? createLogger(config.logLevel);
   const store: Store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const masterKey = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir });

@@ -16,7 +16,7 @@ import { registerSecrets } from "./commands/secrets.js";
 import { registerServe } from "./commands/serve.js";
 import { registerService } from "./commands/service.js";
 import { registerUpdate } from "./commands/update.js";
-import { reportError } from "./context.js";
+import { reportError } from "./output.js";
 
 /** Builds the `aims` command tree. */
 export function buildProgram(): Command {

@@ -1,0 +1,43 @@
+import { AimsError, toErrorBody } from "../domain/errors.js";
+
+// What every command prints with: light on purpose, since the entry loads it before any command runs.
+
+const EXIT_CODES: Record<string, number> = {
+  invalid_input: 2,
+  not_found: 3,
+  conflict: 4,
+  quota_exceeded: 5,
+  unavailable: 6,
+  forbidden: 7,
+  unauthorized: 7,
+  failed: 8,
+};
+
+/** Prints an error the one way (JSON body with --json, a sentence otherwise) and sets the exit code. */
+export function reportError(err: unknown, json: boolean): void {
+  const body = toErrorBody(err);
+  if (!(err instanceof AimsError)) {
+    process.stderr.write(
+      `aims: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+  }
+  if (json) process.stdout.write(`${JSON.stringify(body)}\n`);
+  else process.stderr.write(`aims: ${body.error.code}: ${body.error.message}\n`);
+  process.exitCode = err instanceof AimsError ? (EXIT_CODES[err.code] ?? 1) : 1;
+}
+
+/** Prints a value as pretty JSON on stdout. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Renders rows as an aligned text table. */
+export function printTable(headers: string[], rows: string[][]): void {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
+  process.stdout.write(`${[line(headers), ...rows.map(line)].join("\n")}\n`);
+}

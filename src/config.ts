@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { AimsError } from "./domain/errors.js";
+import { parseYaml } from "./parseYaml.js";
 
 const portRange = z
   .object({ min: z.number().int().min(1024).max(65535), max: z.number().int().min(1024).max(65535) })

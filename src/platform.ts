@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { type Catalog, loadCatalog } from "./catalog/loadCatalog.js";
 import type { AimsConfig } from "./config.js";
 import type { OperationContext, ReconcilerContext } from "./context.js";
-import type { Logger } from "./logger.js";
+import { createLogger, type Logger } from "./logger.js";
 import { PACKAGE_ROOT } from "./packageRoot.js";
 import type { Routes } from "./proxy/routeSync.js";
 import type { ProgressSink, RuntimeDriver } from "./runtime/RuntimeDriver.js";
@@ -36,18 +36,15 @@ export async function createRuntime(config: AimsConfig): Promise<RuntimeDriver> 
 }
 
 /**
- * Builds the platform from configuration: the store (migrated) and master key now; the catalog, the
- * runtime driver and the proxy's routes when first used.
+ * Builds the platform from configuration: the store (migrated) and master key now; the logger, the catalog,
+ * the runtime driver and the proxy's routes when first used.
  */
 export async function createPlatform(config: AimsConfig, logger?: Logger): Promise<Platform> {
-  // Loaded here, not at the top: a command that never builds a platform (`aims catalog list`) never loads them.
-  const [{ createLogger }, { openStore }] = await Promise.all([
-    import("./logger.js"),
-    import("./store/database.js"),
-  ]);
-  const log = logger ?? createLogger(config.logLevel);
+  // Loaded here, not at the top: a command that never builds a platform (`aims catalog list`) never loads it.
+  const { openStore } = await import("./store/database.js");
   const store: Store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const masterKey = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir });
+  let log = logger;
   let catalog: Catalog | undefined;
   let runtime: Promise<RuntimeDriver> | undefined;
   let routes: Promise<Routes> | undefined;
@@ -57,7 +54,9 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
     return runtime;
   };
   const proxyRoutes = () => {
-    routes ??= import("./proxy/createRoutes.js").then((m) => m.createRoutes(config, store.db, log));
+    routes ??= import("./proxy/createRoutes.js").then((m) =>
+      m.createRoutes(config, store.db, platform.logger),
+    );
     return routes;
   };
 
@@ -65,7 +64,11 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
     config,
     store,
     masterKey,
-    logger: log,
+    /** Created on first use: a command that never logs (`aims ps`) never loads pino. */
+    get logger() {
+      log ??= createLogger(config.logLevel);
+      return log;
+    },
     get catalog() {
       catalog ??= catalogFor(config);
       return catalog;
@@ -74,7 +77,7 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
       if (!config.proxy.enabled) return;
       void proxyRoutes().then(
         (r) => r.request(),
-        (err: Error) => log.error({ err: err.message }, "proxy unavailable"),
+        (err: Error) => platform.logger.error({ err: err.message }, "proxy unavailable"),
       );
     },
     async checkEngine() {
@@ -102,13 +105,15 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
   return platform;
 }
 
-/** The operation context of a platform, as a plain object (the catalog stays lazy). */
+/** The operation context of a platform, as a plain object (the logger and the catalog stay lazy). */
 function operationsOf(p: Platform): OperationContext {
   return {
     config: p.config,
     store: p.store,
     masterKey: p.masterKey,
-    logger: p.logger,
+    get logger() {
+      return p.logger;
+    },
     get catalog() {
       return p.catalog;
     },

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { AimsError } from "../domain/errors.js";
 
 /** Parses one part of a request with its zod schema; failures are AimsError("invalid_input") naming each field. */

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { AimsError } from "../domain/errors.js";
 
 /** Parses operation input with zod into an AimsError("invalid_input") naming each bad field. */

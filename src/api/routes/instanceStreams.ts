@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { streamInstanceLogs } from "../../lifecycle/streamInstanceLogs.js";
 import { listEventFeed } from "../../store/eventFeed.js";
 import { toEventView } from "../events/eventView.js";

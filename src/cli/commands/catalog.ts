@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import type { CatalogListOptions } from "../actions/catalog.js";
 
 /** `aims catalog list|show`: what can be deployed, and what each plug asks for. */
 export function registerCatalog(program: Command): void {
@@ -10,7 +9,7 @@ export function registerCatalog(program: Command): void {
     .option("--category <category>", "only plugs of this category (tool, agent, platform, bot, database)")
     .option("--search <words>", "only plugs whose id, name, description, tags or images contain every word")
     .option("--json", "machine-readable output")
-    .action(async function (this: Command, opts: CatalogListOptions) {
+    .action(async function (this: Command, opts) {
       const { runCatalogList } = await import("../actions/catalog.js");
       await runCatalogList(this, opts);
     });

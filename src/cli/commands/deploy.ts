@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import type { DeployOptions } from "../actions/deploy.js";
 
 /** `aims deploy <plug>`: deploy a plug for a tenant, or print its plan with --dry-run. */
 export function registerDeploy(program: Command): void {
@@ -21,7 +20,7 @@ export function registerDeploy(program: Command): void {
     .option("--wait", "wait until the instance is healthy (the default; kept for scripts)")
     .option("--json", "machine-readable output")
     .option("--no-input", "never ask questions on a terminal: use --set answers and defaults only")
-    .action(async function (this: Command, plug: string, opts: DeployOptions) {
+    .action(async function (this: Command, plug: string, opts) {
       const { runDeploy } = await import("../actions/deploy.js");
       await runDeploy(this, plug, opts);
     });

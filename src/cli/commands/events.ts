@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import type { EventsOptions } from "../actions/events.js";
 
 /** `aims events`: the persisted event log, optionally followed. */
 export function registerEvents(program: Command): void {
@@ -10,7 +9,7 @@ export function registerEvents(program: Command): void {
     .option("-f, --follow", "keep printing new events")
     .option("--type <prefix>", "only events whose type starts with this (e.g. instance.)")
     .option("--json", "one JSON object per line")
-    .action(async function (this: Command, opts: EventsOptions) {
+    .action(async function (this: Command, opts) {
       const { runEvents } = await import("../actions/events.js");
       await runEvents(this, opts);
     });

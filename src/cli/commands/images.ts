@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { LOCAL_IMAGE_GROUPS } from "../../images/localImageGroups.js";
-import type { BuildLocalOptions } from "../actions/images.js";
 
 /** `aims images build-local`: the images an air-gapped host needs, and the overrides that use them. */
 export function registerImages(program: Command): void {
@@ -13,7 +12,7 @@ export function registerImages(program: Command): void {
     .option("--only <groups>", `comma-separated subset of: ${LOCAL_IMAGE_GROUPS.join(", ")}`)
     .option("--save", "write the image overrides into the config file (imageOverrides)")
     .option("--json", "machine-readable output")
-    .action(async function (this: Command, opts: BuildLocalOptions) {
+    .action(async function (this: Command, opts) {
       const { runBuildLocal } = await import("../actions/images.js");
       await runBuildLocal(this, opts);
     });

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import type { LogsOptions } from "../actions/logs.js";
 
 /** `aims logs`: an instance's container logs, each line prefixed with its service. */
 export function registerLogs(program: Command): void {
@@ -9,7 +8,7 @@ export function registerLogs(program: Command): void {
     .requiredOption("-t, --tenant <tenant>", "tenant name")
     .option("-f, --follow", "keep streaming new lines")
     .option("--tail <n>", "lines per container to start from", "200")
-    .action(async function (this: Command, name: string, opts: LogsOptions) {
+    .action(async function (this: Command, name: string, opts) {
       const { runLogs } = await import("../actions/logs.js");
       await runLogs(this, name, opts);
     });

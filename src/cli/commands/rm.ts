@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import type { RemoveOptions } from "../actions/rm.js";
 
 /** `aims rm`: decommission an instance (asks first on a terminal unless --yes). */
 export function registerRm(program: Command): void {
@@ -10,7 +9,7 @@ export function registerRm(program: Command): void {
     .option("--keep-volumes", "keep the instance's data volumes")
     .option("-y, --yes", "do not ask for confirmation")
     .option("--json", "machine-readable output")
-    .action(async function (this: Command, name: string, opts: RemoveOptions) {
+    .action(async function (this: Command, name: string, opts) {
       const { runRemove } = await import("../actions/rm.js");
       await runRemove(this, name, opts);
     });

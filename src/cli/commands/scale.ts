@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import type { ScaleOptions } from "../actions/scale.js";
 
 /** `aims scale <instance> --tenant T --replicas N [--service S]`. */
 export function registerScale(program: Command): void {
@@ -12,7 +11,7 @@ export function registerScale(program: Command): void {
     .requiredOption("-r, --replicas <n>", "replica count")
     .option("-s, --service <service>", "service to scale (default: the plug's only stateless service)")
     .option("--json", "machine-readable output")
-    .action(async function (this: Command, name: string, opts: ScaleOptions) {
+    .action(async function (this: Command, name: string, opts) {
       const { runScale } = await import("../actions/scale.js");
       await runScale(this, name, opts);
     });

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import type { ShowSecretsOptions } from "../actions/secrets.js";
 
 /**
  * `aims secrets show`: prints an instance's generated secrets and secret inputs in plain text. In this
@@ -14,7 +13,7 @@ export function registerSecrets(program: Command): void {
     .requiredOption("-t, --tenant <tenant>", "tenant name")
     .option("--yes-show-secrets", "do not ask: I mean to print the secrets in plain text")
     .option("--json", "machine-readable output")
-    .action(async function (this: Command, name: string, opts: ShowSecretsOptions) {
+    .action(async function (this: Command, name: string, opts) {
       const { runShowSecrets } = await import("../actions/secrets.js");
       await runShowSecrets(this, name, opts);
     });

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import type { ServiceInstallOptions } from "../actions/service.js";
 
 /** `aims service install`: writes (and on a systemd host enables) aims.service. */
 export function registerService(program: Command): void {
@@ -10,7 +9,7 @@ export function registerService(program: Command): void {
     .option("--unit-dir <dir>", "where to write aims.service", "/etc/systemd/system")
     .option("--print", "print the unit instead of writing it")
     .option("--no-enable", "write the unit but do not enable/start it")
-    .action(async function (this: Command, opts: ServiceInstallOptions) {
+    .action(async function (this: Command, opts) {
       const { runServiceInstall } = await import("../actions/service.js");
       runServiceInstall(this, opts);
     });

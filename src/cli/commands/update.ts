@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import type { UpdateOptions } from "../actions/update.js";
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -22,7 +21,7 @@ export function registerUpdate(program: Command): void {
     .option("--pids <n>", "process limit")
     .option("--to-catalog-version", "move to the catalog's current version of the plug")
     .option("--json", "machine-readable output")
-    .action(async function (this: Command, name: string, opts: UpdateOptions) {
+    .action(async function (this: Command, name: string, opts) {
       const { runUpdate } = await import("../actions/update.js");
       await runUpdate(this, name, opts);
     });

@@ -91,6 +91,23 @@ export default {
       to: { path: drivers, pathNot: "^src/runtime/docker/contextFiles\\.ts$" },
     },
     {
+      name: "cli-registrations-load-nothing-heavy",
+      severity: "error",
+      comment:
+        "`aims --version` and `--help` load the entry and every command registration: they import commander, types and light constants; the work lives in src/cli/actions/, imported when its command runs (docs/architecture.md, CLI start-up).",
+      from: { path: ["^src/cli/commands/", "^src/cli/main\\.ts$"] },
+      to: {
+        dependencyTypesNot: ["type-only", "dynamic-import"],
+        pathNot: [
+          "^src/cli/commands/",
+          "^src/cli/output\\.ts$",
+          "^src/domain/errors\\.ts$",
+          "^src/images/localImageGroups\\.ts$",
+          "node_modules/commander/",
+        ],
+      },
+    },
+    {
       name: "no-unresolvable-imports",
       severity: "error",
       comment: "An import the cruiser cannot resolve is one the rules above cannot see.",

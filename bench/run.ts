@@ -1,16 +1,21 @@
 import { benchApi } from "./api.bench.js";
+import { benchCliStartup } from "./cliStartup.bench.js";
 import { benchDeploy } from "./deploy.bench.js";
 import { benchProxy } from "./proxy.bench.js";
 import { benchReconcile } from "./reconcile.bench.js";
 
 /**
  * `npm run bench`: every benchmark, each against a baseline measured in the same run.
- * BENCH_N (default 10) sequential deploys; BENCH_MAX_INSTANCES (default 500) for the reconcile tick.
+ * BENCH_N (default 10) sequential deploys; BENCH_MAX_INSTANCES (default 500) for the reconcile tick;
+ * BENCH_CLI_RUNS (default 15) rounds of CLI start-up; BENCH_CLI_COMPARE another build's bin/aims.js to time alongside.
  */
 const n = Number(process.env.BENCH_N ?? 10);
 const maxInstances = Number(process.env.BENCH_MAX_INSTANCES ?? 500);
 const only = process.env.BENCH_ONLY;
+const cliRuns = Number(process.env.BENCH_CLI_RUNS ?? 15);
 console.log(`AIMS benchmarks (${new Date().toISOString()}, node ${process.version})`);
+if (!only || only === "cli")
+  for (const row of await benchCliStartup(cliRuns, process.env.BENCH_CLI_COMPARE)) console.log(row);
 if (!only || only === "deploy") for (const row of await benchDeploy(n)) console.log(row);
 if (!only || only === "reconcile") await benchReconcile(maxInstances, console.log);
 if (!only || only === "api") for (const row of await benchApi()) console.log(row);

@@ -1,14 +1,15 @@
 import { join } from "node:path";
 import { type Catalog, loadCatalog } from "./catalog/loadCatalog.js";
 import { makeDataDirPrivate } from "./config/dataDir.js";
-import { type AimsConfig, PACKAGE_ROOT } from "./config.js";
+import type { AimsConfig } from "./config.js";
 import type { OperationContext, ReconcilerContext } from "./context.js";
 import { createHostFirewall, type HostFirewall } from "./firewall/hostFirewall.js";
 import { createLogger, type Logger } from "./logger.js";
+import { PACKAGE_ROOT } from "./packageRoot.js";
 import type { Routes } from "./proxy/routeSync.js";
 import type { ProgressSink, RuntimeDriver } from "./runtime/RuntimeDriver.js";
 import { loadMasterKey } from "./secrets/masterKey.js";
-import { openStore, type Store } from "./store/database.js";
+import type { Store } from "./store/database.js";
 import { AccessChanges } from "./tenancy/accessChanges.js";
 
 /**
@@ -63,15 +64,17 @@ export function createFirewall(
 }
 
 /**
- * Builds the platform from configuration: the store (migrated) and master key now; the catalog, the
- * runtime driver and the proxy's routes when first used.
+ * Builds the platform from configuration: the store (migrated) and master key now; the logger, the catalog,
+ * the runtime driver and the proxy's routes when first used.
  */
 export async function createPlatform(config: AimsConfig, logger?: Logger): Promise<Platform> {
-  const log = logger ?? createLogger(config.logLevel);
+  // Before the store opens: the database must never sit in a directory others can read.
   const dataDirWarning = makeDataDirPrivate(config.dataDir);
-  if (dataDirWarning) log.warn({ dataDir: config.dataDir }, dataDirWarning);
+  // Loaded here, not at the top: a command that never builds a platform (`aims catalog list`) never loads it.
+  const { openStore } = await import("./store/database.js");
   const store: Store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const masterKey = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir });
+  let log = logger;
   let catalog: Catalog | undefined;
   let runtime: Promise<RuntimeDriver> | undefined;
   let routes: Promise<Routes> | undefined;
@@ -80,9 +83,10 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
     runtime ??= createRuntime(config);
     return runtime;
   };
-  const firewall = createFirewall(config, runtimeDriver, log);
   const proxyRoutes = () => {
-    routes ??= import("./proxy/createRoutes.js").then((m) => m.createRoutes(config, store.db, log));
+    routes ??= import("./proxy/createRoutes.js").then((m) =>
+      m.createRoutes(config, store.db, platform.logger),
+    );
     return routes;
   };
 
@@ -90,7 +94,11 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
     config,
     store,
     masterKey,
-    logger: log,
+    /** Created on first use: a command that never logs (`aims ps`) never loads pino. */
+    get logger() {
+      log ??= createLogger(config.logLevel);
+      return log;
+    },
     accessChanges: new AccessChanges(),
     get catalog() {
       catalog ??= catalogFor(config);
@@ -100,7 +108,7 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
       if (!config.proxy.enabled) return;
       void proxyRoutes().then(
         (r) => r.request(),
-        (err: Error) => log.error({ err: err.message }, "proxy unavailable"),
+        (err: Error) => platform.logger.error({ err: err.message }, "proxy unavailable"),
       );
     },
     async checkEngine() {
@@ -124,7 +132,10 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
           Object.defineProperties(operationsOf(platform), {
             runtime: { value: runtimeDriver, enumerable: true },
             proxy: { value: proxy, enumerable: true },
-            firewall: { value: firewall, enumerable: true },
+            firewall: {
+              value: createFirewall(config, async () => runtimeDriver, platform.logger),
+              enumerable: true,
+            },
           }) as ReconcilerContext,
       );
       return reconciler;
@@ -134,16 +145,19 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
       await store.close();
     },
   };
+  if (dataDirWarning) platform.logger.warn({ dataDir: config.dataDir }, dataDirWarning);
   return platform;
 }
 
-/** The operation context of a platform, as a plain object (the catalog stays lazy). */
+/** The operation context of a platform, as a plain object (the logger and the catalog stay lazy). */
 function operationsOf(p: Platform): OperationContext {
   return {
     config: p.config,
     store: p.store,
     masterKey: p.masterKey,
-    logger: p.logger,
+    get logger() {
+      return p.logger;
+    },
     accessChanges: p.accessChanges,
     get catalog() {
       return p.catalog;

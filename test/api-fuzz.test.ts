@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { INSTANCE_ACTIONS } from "../src/api/instanceActions.js";
 import type { RouteSpec } from "../src/api/route.js";
 import { apiRoutes } from "../src/api/routes/index.js";

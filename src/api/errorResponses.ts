@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ERROR_CODES, UNEXPECTED_ERROR } from "../domain/errors.js";
 import { BODY_LIMIT } from "./requestLimits.js";
 import type { RouteSpec } from "./route.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Actor } from "../lifecycle/actor.js";
 import { changeInstanceState } from "../lifecycle/changeInstanceState.js";
 import { removeInstance } from "../lifecycle/removeInstance.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { AimsError } from "../domain/errors.js";
 
 /** `?limit=&cursor=` on every list; the cursor is opaque to clients. Other parameters are refused, like unknown body fields. */

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import type { OperationContext } from "../context.js";
 import type { TenantRow } from "../store/tenantRepository.js";
 import { type Caller, requireTenant } from "../tenancy/principal.js";

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { AimsError } from "../domain/errors.js";
 import { fieldPath, formatIssues } from "../domain/zodIssues.js";
 

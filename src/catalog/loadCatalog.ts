@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { AimsError } from "../domain/errors.js";
 import { type Plug, plugSchema } from "../domain/manifest.js";
 import { fieldPath, formatIssues } from "../domain/zodIssues.js";
+import { parseYaml } from "../parseYaml.js";
 
 /** A validated plug and where its manifest lives (build contexts resolve against `dir`). */
 export interface CatalogEntry {

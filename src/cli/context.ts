@@ -1,7 +1,7 @@
 import { userInfo } from "node:os";
 import type { Command } from "commander";
 import { type AimsConfig, loadConfig } from "../config.js";
-import { AimsError, exitCodeOf, toErrorBody } from "../domain/errors.js";
+import { AimsError } from "../domain/errors.js";
 import type { Actor } from "../lifecycle/actor.js";
 import { createPlatform, type Platform } from "../platform.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
@@ -77,33 +77,4 @@ export function progressFor(cmd: Command): ProgressSink {
     const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
     process.stderr.write(`  ${seconds}s  ${message}\n`);
   };
-}
-
-/** Prints an error the one way (JSON body with --json, a sentence otherwise) and sets the exit code. */
-export function reportError(err: unknown, json: boolean): void {
-  const body = toErrorBody(err);
-  if (!(err instanceof AimsError)) {
-    process.stderr.write(
-      `aims: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-  }
-  if (json) process.stdout.write(`${JSON.stringify(body)}\n`);
-  else process.stderr.write(`aims: ${body.error.code}: ${body.error.message}\n`);
-  process.exitCode = exitCodeOf(err);
-}
-
-/** Prints a value as pretty JSON on stdout. */
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-/** Renders rows as an aligned text table. */
-export function printTable(headers: string[], rows: string[][]): void {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd();
-  process.stdout.write(`${[line(headers), ...rows.map(line)].join("\n")}\n`);
 }

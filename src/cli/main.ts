@@ -20,7 +20,7 @@ import { registerService } from "./commands/service.js";
 import { registerUpdate } from "./commands/update.js";
 import { registerUsers } from "./commands/users.js";
 import { registerVolumes } from "./commands/volumes.js";
-import { reportError } from "./context.js";
+import { reportError } from "./output.js";
 
 /** Builds the `aims` command tree. */
 export function buildProgram(): Command {

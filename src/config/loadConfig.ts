@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { AimsError } from "../domain/errors.js";
 import { fieldPath, formatIssues } from "../domain/zodIssues.js";
+import { parseYaml } from "../parseYaml.js";
 import { CONFIG_FILE_VARIABLE, fromEnvironment } from "./environment.js";
 import { type AimsConfig, configSchema, proxyPathSchema } from "./schema.js";
 

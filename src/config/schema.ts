@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { memorySchema } from "../domain/manifest.js";
 
 // Every default is written once, on its field. An object whose fields all have defaults takes

@@ -6,6 +6,7 @@ import { BASE_IMAGES, ensureBaseImages } from "./baseImages.js";
 import { ensureDebianImage } from "./buildDebianImage.js";
 import { ensureBuiltImage, plugImageTagFor } from "./buildPlugImage.js";
 import { DEBIAN_RECIPES } from "./debianRecipes.js";
+import { LOCAL_IMAGE_GROUPS } from "./localImageGroups.js";
 
 /** One image `buildLocalImages` made sure of. */
 export interface LocalImage {
@@ -24,9 +25,6 @@ export interface LocalImagesReport {
   /** Catalog images no local build covers: they must be pulled (or loaded and overridden by hand). */
   pullOnly: string[];
 }
-
-/** Groups `build-local` accepts in `only`. */
-export const LOCAL_IMAGE_GROUPS = ["base", "plugs", ...DEBIAN_RECIPES.map((r) => r.name)] as const;
 
 /**
  * Builds what an air-gapped host needs: the base images, every catalog plug built from source, and the

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { PACKAGE_ROOT } from "../config.js";
+import { PACKAGE_ROOT } from "../packageRoot.js";
 
 /** A system user a Debian image must have with a fixed id (created before its packages install). */
 export interface FixedUser {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { CatalogEntry } from "../catalog/loadCatalog.js";
 import { type InstancePlan, publicPortRequests, renderInstance } from "../catalog/renderInstance.js";
 import type { OperationContext } from "../context.js";

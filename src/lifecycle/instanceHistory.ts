@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { OperationContext } from "../context.js";
 import { type InstanceFailure, parseFailure } from "../domain/instanceFailure.js";
 import { nameSchema } from "../domain/names.js";

@@ -164,10 +164,13 @@ class TransactionalSqliteAdapter extends SqliteAdapter {
 }
 
 /**
- * Returns this installation's id, creating the single row the first time. On SQLite, BEGIN IMMEDIATE makes the
+ * Returns this installation's id, creating the single row the first time. The row, once there, never changes,
+ * so it is read first without a lock; only a first open writes. On SQLite, BEGIN IMMEDIATE makes that
  * read-then-insert race-free across processes; PostgreSQL will need a table lock here.
  */
 async function ensureInstallation(db: Kysely<Database>): Promise<string> {
+  const known = await db.selectFrom("installations").select("id").orderBy("created_at").executeTakeFirst();
+  if (known) return known.id;
   return withTransaction(db, async (trx) => {
     const existing = await trx
       .selectFrom("installations")

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { formatIssues } from "../domain/zodIssues.js";

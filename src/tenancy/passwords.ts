@@ -1,5 +1,5 @@
 import argon2 from "argon2";
-import { z } from "zod";
+import * as z from "zod";
 
 /** Password rules: long enough to resist guessing, bounded so hashing cannot be used to burn CPU. */
 export const passwordSchema = z

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { AimsError } from "../../domain/errors.js";
 import type { Platform } from "../../platform.js";
 import { listEventFeed } from "../../store/eventFeed.js";

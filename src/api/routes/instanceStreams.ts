@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { AimsError } from "../../domain/errors.js";
 import { streamInstanceLogs } from "../../lifecycle/streamInstanceLogs.js";
 import { listEventFeed } from "../../store/eventFeed.js";

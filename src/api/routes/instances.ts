@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { AimsError } from "../../domain/errors.js";
 import { deployInstance } from "../../lifecycle/deployInstance.js";
 import { instanceHistory } from "../../lifecycle/instanceHistory.js";

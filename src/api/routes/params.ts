@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { nameSchema } from "../../domain/names.js";
 
 /** Path parameters, one schema per name, so every route spells them the same way. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { plugSummary } from "../../catalog/plugSummary.js";
 import { filterCatalog } from "../../catalog/searchCatalog.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";

@@ -1,23 +1,20 @@
-import { plugSummary } from "../../catalog/plugSummary.js";
-import { type CatalogFilter, filterCatalog } from "../../catalog/searchCatalog.js";
+import type { CatalogFilter } from "../../catalog/searchCatalog.js";
 import type { AimsConfig } from "../../config.js";
 import type { Actor } from "../../lifecycle/actor.js";
-import { type ChangeStateInput, changeInstanceState } from "../../lifecycle/changeInstanceState.js";
-import { type DeployInput, deployInstance } from "../../lifecycle/deployInstance.js";
-import { type HistoryInput, instanceHistory } from "../../lifecycle/instanceHistory.js";
-import { listInstanceViews } from "../../lifecycle/listInstances.js";
-import { planView } from "../../lifecycle/planView.js";
-import { type RemoveInput, removeInstance } from "../../lifecycle/removeInstance.js";
-import { type ScaleInput, scaleInstance } from "../../lifecycle/scaleInstance.js";
-import { type UpdateInput, updateInstance } from "../../lifecycle/updateInstance.js";
+import type { ChangeStateInput } from "../../lifecycle/changeInstanceState.js";
+import type { DeployInput } from "../../lifecycle/deployInstance.js";
+import type { HistoryInput } from "../../lifecycle/instanceHistory.js";
+import type { RemoveInput } from "../../lifecycle/removeInstance.js";
+import type { ScaleInput } from "../../lifecycle/scaleInstance.js";
+import type { UpdateInput } from "../../lifecycle/updateInstance.js";
 import { catalogFor, createPlatform, type Platform } from "../../platform.js";
 import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
 import type { AimsClient, DeployResult } from "./AimsClient.js";
-import { streamLocalEvents, streamLocalLogs } from "./localStreams.js";
 
 /**
  * The CLI on the AIMS host: runs the lifecycle operations on the local data dir. The platform (store, master
- * key) opens on first use, so browsing the catalog never creates files.
+ * key) opens on first use, so browsing the catalog never creates files; each operation's module is loaded
+ * by the method that runs it, so a command loads only the operation it calls.
  */
 export class LocalClient implements AimsClient {
   readonly target: string;
@@ -36,6 +33,10 @@ export class LocalClient implements AimsClient {
   }
 
   async listPlugs(filter: CatalogFilter) {
+    const [{ filterCatalog }, { plugSummary }] = await Promise.all([
+      import("../../catalog/searchCatalog.js"),
+      import("../../catalog/plugSummary.js"),
+    ]);
     return filterCatalog(catalogFor(this.config).entries, filter).map((e) => plugSummary(e.plug));
   }
 
@@ -44,6 +45,10 @@ export class LocalClient implements AimsClient {
   }
 
   async deploy(input: DeployInput, progress: ProgressSink): Promise<DeployResult> {
+    const [{ deployInstance }, { planView }] = await Promise.all([
+      import("../../lifecycle/deployInstance.js"),
+      import("../../lifecycle/planView.js"),
+    ]);
     const outcome = await deployInstance(await this.#p(), input, this.actor, progress);
     return outcome.kind === "plan"
       ? { kind: "plan", plug: outcome.plug, version: outcome.version, plan: planView(outcome.plan) }
@@ -51,34 +56,42 @@ export class LocalClient implements AimsClient {
   }
 
   async history(input: HistoryInput) {
+    const { instanceHistory } = await import("../../lifecycle/instanceHistory.js");
     return instanceHistory(await this.#p(), input);
   }
 
   async listInstances(tenant?: string) {
+    const { listInstanceViews } = await import("../../lifecycle/listInstances.js");
     return listInstanceViews(await this.#p(), tenant);
   }
 
   async changeState(input: ChangeStateInput, progress: ProgressSink) {
+    const { changeInstanceState } = await import("../../lifecycle/changeInstanceState.js");
     return changeInstanceState(await this.#p(), input, this.actor, progress);
   }
 
   async scale(input: ScaleInput, progress: ProgressSink) {
+    const { scaleInstance } = await import("../../lifecycle/scaleInstance.js");
     return scaleInstance(await this.#p(), input, this.actor, progress);
   }
 
   async update(input: UpdateInput, progress: ProgressSink) {
+    const { updateInstance } = await import("../../lifecycle/updateInstance.js");
     return updateInstance(await this.#p(), input, this.actor, progress);
   }
 
   async remove(input: RemoveInput, progress: ProgressSink) {
+    const { removeInstance } = await import("../../lifecycle/removeInstance.js");
     return removeInstance(await this.#p(), input, this.actor, progress);
   }
 
   async streamLogs(...args: Parameters<AimsClient["streamLogs"]>) {
+    const { streamLocalLogs } = await import("./localStreams.js");
     return streamLocalLogs(await this.#p(), ...args);
   }
 
   async streamEvents(...args: Parameters<AimsClient["streamEvents"]>) {
+    const { streamLocalEvents } = await import("./localStreams.js");
     return streamLocalEvents(await this.#p(), ...args);
   }
 

@@ -1,6 +1,4 @@
 import type { Command } from "commander";
-import { withClient } from "../client/withClient.js";
-import { printJson, printTable } from "../context.js";
 
 /** `aims ps`: instances with their state and URLs. */
 export function registerPs(program: Command): void {
@@ -10,28 +8,7 @@ export function registerPs(program: Command): void {
     .option("-t, --tenant <tenant>", "only this tenant's instances")
     .option("--json", "machine-readable output")
     .action(async function (this: Command, opts: { tenant?: string; json?: boolean }) {
-      // By tenant, then name: the same order whichever way the list was read.
-      const views = (await withClient(this, (client) => client.listInstances(opts.tenant))).sort(
-        (a, b) => a.tenant.localeCompare(b.tenant) || a.name.localeCompare(b.name),
-      );
-      if (opts.json) {
-        printJson(views);
-        return;
-      }
-      if (!views.length) {
-        process.stdout.write("no instances\n");
-        return;
-      }
-      printTable(
-        ["TENANT", "NAME", "PLUG", "STATE", "PORTS", "URL"],
-        views.map((v) => [
-          v.tenant,
-          v.name,
-          `${v.plug}@${v.version}`,
-          v.reason ? `${v.state} (${v.reason.slice(0, 60)})` : v.state,
-          v.ports.map((p) => `${p.hostPort}->${p.containerPort}`).join(","),
-          v.url ?? "",
-        ]),
-      );
+      const { runPs } = await import("../actions/ps.js");
+      await runPs(this, opts);
     });
 }

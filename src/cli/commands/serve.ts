@@ -1,10 +1,4 @@
-import { rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Command } from "commander";
-import { startApiServer } from "../../api/server.js";
-import { startDaemon } from "../../lifecycle/daemon.js";
-import { createPlatform } from "../../platform.js";
-import { hostOnly } from "../context.js";
 
 /** `aims serve`: the control plane — the HTTP API and the reconciler loop; stops cleanly on SIGTERM / SIGINT. */
 export function registerServe(program: Command): void {
@@ -15,38 +9,7 @@ export function registerServe(program: Command): void {
     )
     .option("--no-api", "run only the reconciler")
     .action(async function (this: Command, opts: { api: boolean }) {
-      const p = await createPlatform(hostOnly(this));
-      const reconciler = await p.reconciler();
-      await reconciler.runtime.ping();
-      const api = opts.api ? await startApiServer(p) : undefined;
-      const daemon = startDaemon(
-        reconciler,
-        (message) => p.logger.info({ progress: message }, "reconcile"),
-        (report, seconds) =>
-          api?.app.aims.metrics.reconcileDuration.observe({ result: report ? "ok" : "failed" }, seconds),
-      );
-      const first = await daemon.ticked();
-      const pidFile = join(p.config.dataDir, "serve.pid");
-      writeFileSync(pidFile, `${process.pid}\n`);
-      process.stdout.write(
-        `aims serve: reconciler running for installation ${p.store.installationId} (${first.instances} instance(s), tick every ${p.config.reconcile.intervalMs} ms)\n`,
-      );
-      if (api)
-        process.stdout.write(
-          `aims serve: API at ${api.url} (docs ${api.url}/docs; operator key in ${join(p.config.dataDir, "operator.key")})\n`,
-        );
-      await new Promise<void>((resolve) => {
-        const shutdown = (signal: string) => {
-          process.stdout.write(`aims serve: ${signal} received, finishing running work\n`);
-          resolve();
-        };
-        process.once("SIGTERM", () => shutdown("SIGTERM"));
-        process.once("SIGINT", () => shutdown("SIGINT"));
-      });
-      await api?.close();
-      await daemon.stop();
-      await p.close();
-      rmSync(pidFile, { force: true });
-      process.stdout.write("aims serve: stopped\n");
+      const { runServe } = await import("../actions/serve.js");
+      await runServe(this, opts);
     });
 }

@@ -1,6 +1,4 @@
 import type { Command } from "commander";
-import { revokeUserSessions } from "../../tenancy/sessions.js";
-import { cliActor, printJson, withPlatform } from "../context.js";
 
 /**
  * `aims users sessions revoke <email>`: signs a user out everywhere, for an account that may be in the wrong
@@ -15,8 +13,7 @@ export function registerUsers(program: Command): void {
     .description("end every session of the user with this email (host only; their API keys stay valid)")
     .option("--json", "machine-readable output")
     .action(async function (this: Command, email: string, opts: { json?: boolean }) {
-      const result = await withPlatform(this, (p) => revokeUserSessions(p, cliActor(), email));
-      if (opts.json) return printJson(result);
-      process.stdout.write(`ended ${result.revoked} session(s) of ${result.email}\n`);
+      const { runRevokeSessions } = await import("../actions/users.js");
+      await runRevokeSessions(this, email, opts);
     });
 }

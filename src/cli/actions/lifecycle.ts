@@ -1,0 +1,30 @@
+import type { Command } from "commander";
+import { withClient } from "../client/withClient.js";
+import { progressFor } from "../context.js";
+import { printJson } from "../output.js";
+import { printInstance } from "../printInstance.js";
+
+/** The state changes `aims <action> <instance>` asks for, with the verb its result is printed with. */
+const VERBS = {
+  stop: "stopped",
+  start: "started",
+  restart: "restarted",
+  suspend: "suspended",
+  resume: "resumed",
+} as const;
+
+export type StateAction = keyof typeof VERBS;
+
+/** `aims stop|start|restart|suspend|resume <instance>`: changes the state and prints the instance. */
+export async function runStateChange(
+  cmd: Command,
+  action: StateAction,
+  name: string,
+  opts: { tenant: string; json?: boolean },
+): Promise<void> {
+  const view = await withClient(cmd, (client) =>
+    client.changeState({ tenant: opts.tenant, name, action }, progressFor(cmd)),
+  );
+  if (opts.json) printJson(view);
+  else printInstance(VERBS[action], view);
+}

@@ -1,0 +1,26 @@
+import type { Command } from "commander";
+import { withClient } from "../client/withClient.js";
+
+export interface LogsOptions {
+  tenant: string;
+  follow?: boolean;
+  tail: string;
+}
+
+/** `aims logs <instance>`: streams the instance's log lines to stdout until done or Ctrl-C with --follow. */
+export async function runLogs(cmd: Command, name: string, opts: LogsOptions): Promise<void> {
+  const abort = new AbortController();
+  process.once("SIGINT", () => abort.abort());
+  await withClient(cmd, (client) =>
+    client.streamLogs(
+      {
+        tenant: opts.tenant,
+        name,
+        follow: Boolean(opts.follow),
+        tail: Number.parseInt(opts.tail, 10) || 200,
+      },
+      (text) => process.stdout.write(text),
+      abort.signal,
+    ),
+  );
+}

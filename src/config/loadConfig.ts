@@ -11,6 +11,7 @@ import { type AimsConfig, configSchema, proxyPathSchema } from "./schema.js";
 export interface LoadConfigOptions {
   /** Explicit config file (`--config`); otherwise `<dataDir>/config.yaml` when it exists. */
   configFile?: string;
+  /** The environment to read (the entry in src/config.ts passes this process's). */
   env?: NodeJS.ProcessEnv;
   /** Values that win over everything (tests pass config objects). */
   overrides?: Record<string, unknown>;
@@ -21,7 +22,7 @@ export interface LoadConfigOptions {
  * naming the bad field, or the key config.yaml has that the schema does not know.
  */
 export function loadConfig(options: LoadConfigOptions = {}): AimsConfig {
-  const env = options.env ?? process.env;
+  const env = options.env ?? {};
   const fromEnv = fromEnvironment(env);
   const dataDirGuess = String(options.overrides?.dataDir ?? fromEnv.dataDir ?? join(homedir(), ".aims"));
   const file = options.configFile ?? env[CONFIG_FILE_VARIABLE] ?? join(dataDirGuess, "config.yaml");

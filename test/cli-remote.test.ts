@@ -159,11 +159,11 @@ describe("aims CLI in remote mode (AIMS_URL + AIMS_API_KEY)", () => {
       expect(r.stdout.startsWith(`${verb}: remote/web (static-site 1.0.0, revision 1) is `), r.stdout).toBe(
         true,
       );
-      // The host repeating an idempotent action prints the same.
+      // The host repeating it changes nothing and says so.
       if (action === "stop" || action === "suspend")
-        expect((await local([action, "web", "--tenant", "remote"])).stdout).toBe(r.stdout);
+        expect((await local([action, "web", "--tenant", "remote"])).stdout).toBe(`already ${r.stdout}`);
     }
-    await expectSame(["resume", "web", "--tenant", "remote"]); // conflict: it is running
+    await expectSame(["resume", "web", "--tenant", "remote"]); // already running: exit 0
     const scaled = await remote(["scale", "web", "--tenant", "remote", "--replicas", "2"]);
     expect(scaled.stdout).toMatch(
       /^scaled: remote\/web .* is ready\n( {2}url: .*\n)?( {2}web\/http: \S+\n){2}$/,

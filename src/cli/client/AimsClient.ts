@@ -2,7 +2,7 @@ import type { EventView } from "../../api/events/eventView.js";
 import type { PlugSummary } from "../../catalog/plugSummary.js";
 import type { CatalogFilter } from "../../catalog/searchCatalog.js";
 import type { Plug } from "../../domain/manifest.js";
-import type { ChangeStateInput } from "../../lifecycle/changeInstanceState.js";
+import type { ChangeStateInput, StateChangeView } from "../../lifecycle/changeInstanceState.js";
 import type { DeployInput } from "../../lifecycle/deployInstance.js";
 import type { HistoryInput, InstanceHistory } from "../../lifecycle/instanceHistory.js";
 import type { InstanceView } from "../../lifecycle/instanceView.js";
@@ -56,7 +56,8 @@ export interface AimsClient {
   getPlug(id: string): Promise<Plug>;
   deploy(input: DeployInput, progress: ProgressSink): Promise<DeployResult>;
   listInstances(tenant?: string): Promise<InstanceView[]>;
-  changeState(input: ChangeStateInput, progress: ProgressSink): Promise<InstanceView>;
+  /** A state change; `unchanged` when the instance already was in the state asked for. */
+  changeState(input: ChangeStateInput, progress: ProgressSink): Promise<StateChangeView>;
   scale(input: ScaleInput, progress: ProgressSink): Promise<InstanceView>;
   update(input: UpdateInput, progress: ProgressSink): Promise<InstanceView>;
   remove(input: RemoveInput, progress: ProgressSink): Promise<RemoveResult>;

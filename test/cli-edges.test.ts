@@ -1,0 +1,143 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliResult, createTestInstall } from "./support/aimsCli.js";
+import { freePorts } from "./support/http.js";
+import { eventTypes, type InstanceJson } from "./support/instances.js";
+
+/**
+ * Rough edges a user trial found (issue "Lifecycle and CLI fixes"), end to end through the built CLI, in
+ * both modes (ports 53850-53899).
+ */
+const CLI = resolve(import.meta.dirname, "../dist/cli/main.js");
+const SLOW_CATALOG = resolve(import.meta.dirname, "fixtures/slow-catalog");
+const [PROXY_PORT, TLS_PORT] = (await freePorts(2)) as [number, number];
+const certDir = mkdtempSync(join(tmpdir(), "aims-edges-certs-"));
+const install = await createTestInstall("53850-53899", {
+  AIMS_CATALOG_DIRS: SLOW_CATALOG,
+  AIMS_PROXY_PORT: String(PROXY_PORT),
+  AIMS_PROXY_TLS_PORT: String(TLS_PORT),
+  AIMS_PROXY_CERT_DIR: certDir,
+});
+const run = (args: string[], env: Record<string, string> = {}) => install.run(args, env);
+/** Spawned CLIs: ended in afterAll too, so a failed test leaves none behind. */
+const children: ChildProcess[] = [];
+let web: InstanceJson;
+
+async function until(what: string, done: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await sleep(100);
+  if (!done()) throw new Error(`timed out waiting for ${what}`);
+}
+
+function expectOk(r: CliResult): void {
+  expect(r.code, `${r.stderr}${r.stdout}`).toBe(0);
+}
+
+beforeAll(async () => {
+  web = await install.json<InstanceJson>(["deploy", "static-site", "--tenant", "edges", "--name", "web"]);
+});
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  await install.cleanup();
+  rmSync(certDir, { recursive: true, force: true });
+});
+
+describe("lifecycle: refusals name the command that works; no-ops exit 0", () => {
+  it("a suspended instance sends nobody in a circle", async () => {
+    expectOk(await run(["suspend", "web", "--tenant", "edges"]));
+    for (const action of ["restart", "start"]) {
+      const r = await run([action, "web", "--tenant", "edges"]);
+      expect(r.code, r.stderr).toBe(4);
+      expect(r.stderr).toContain("`aims resume web --tenant edges`");
+    }
+    expectOk(await run(["resume", "web", "--tenant", "edges"]));
+    expectOk(await run(["stop", "web", "--tenant", "edges"]));
+    for (const action of ["restart", "resume"]) {
+      const r = await run([action, "web", "--tenant", "edges"]);
+      expect(r.code, r.stderr).toBe(4);
+      expect(r.stderr).toContain("`aims start web --tenant edges`");
+    }
+    expectOk(await run(["start", "web", "--tenant", "edges"]));
+  });
+
+  it("asking for the state it is in exits 0, says already, and records nothing", async () => {
+    const before = eventTypes(install, web.id).length;
+    const resumed = await run(["resume", "web", "--tenant", "edges"]);
+    expectOk(resumed);
+    expect(resumed.stdout).toMatch(
+      /^already running: edges\/web \(static-site 1\.0\.0, revision 1\) is ready\n/,
+    );
+    const started = await run(["start", "web", "--tenant", "edges"]);
+    expect(started.stdout).toMatch(/^already running: edges\/web .* is ready\n/);
+    expect(eventTypes(install, web.id)).toHaveLength(before);
+
+    expectOk(await run(["stop", "web", "--tenant", "edges"]));
+    const stopped = await run(["stop", "web", "--tenant", "edges"]);
+    expectOk(stopped);
+    expect(stopped.stdout).toMatch(/^already stopped: edges\/web .* is stopped\n/);
+    expect(await install.json(["stop", "web", "--tenant", "edges"])).toMatchObject({
+      state: "stopped",
+      unchanged: true,
+    });
+    expectOk(await run(["suspend", "web", "--tenant", "edges"]));
+    const suspended = await run(["suspend", "web", "--tenant", "edges"]);
+    expect(suspended.stdout).toMatch(/^already suspended: edges\/web .* is suspended\n/);
+    // A suspended instance is stopped too.
+    expect((await run(["stop", "web", "--tenant", "edges"])).stdout).toMatch(
+      /^already stopped: .* is suspended\n/,
+    );
+    expect(await install.json(["resume", "web", "--tenant", "edges"])).toMatchObject({
+      state: "ready",
+      unchanged: false,
+    });
+  });
+});
+
+describe("remote mode", () => {
+  let serve: ChildProcess;
+  let remoteEnv: Record<string, string>;
+  const clientDir = mkdtempSync(join(tmpdir(), "aims-edges-client-"));
+
+  beforeAll(async () => {
+    serve = spawn(process.execPath, [CLI, "serve"], { env: { ...process.env, ...install.env } });
+    children.push(serve);
+    let output = "";
+    serve.stdout!.on("data", (d) => {
+      output += d;
+    });
+    serve.stderr!.on("data", (d) => {
+      output += d;
+    });
+    await until("aims serve", () => /API at (http:\/\/\S+) /.test(output));
+    const apiKey = readFileSync(join(install.dataDir, "operator.key"), "utf8").trim();
+    remoteEnv = {
+      AIMS_URL: /API at (http:\/\/\S+) /.exec(output)![1]!,
+      AIMS_API_KEY: apiKey,
+      AIMS_DATA_DIR: clientDir,
+    };
+  });
+
+  afterAll(async () => {
+    if (serve.exitCode === null) {
+      const exited = new Promise((done) => serve.once("exit", done));
+      serve.kill("SIGTERM");
+      await exited;
+    }
+    rmSync(clientDir, { recursive: true, force: true });
+  });
+
+  it("says already like the host", async () => {
+    const [there, here] = [
+      await run(["resume", "web", "--tenant", "edges"], remoteEnv),
+      await run(["resume", "web", "--tenant", "edges"]),
+    ];
+    expectOk(there);
+    expect(there.stdout).toBe(here.stdout);
+    expect(there.stdout).toMatch(/^already running: /);
+  });
+});

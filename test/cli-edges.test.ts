@@ -27,10 +27,32 @@ const run = (args: string[], env: Record<string, string> = {}) => install.run(ar
 const children: ChildProcess[] = [];
 let web: InstanceJson;
 
+/** A CLI process whose output is collected as it comes. */
+function spawnCli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...install.env, ...env } });
+  children.push(child);
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  child.stderr.on("data", (d) => {
+    err += d;
+  });
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+  return { child, out: () => out, err: () => err, exited };
+}
+
 async function until(what: string, done: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!done() && Date.now() < deadline) await sleep(100);
   if (!done()) throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A request to the instance's own port, so its log has a line naming `marker`. */
+async function touch(marker: string): Promise<void> {
+  const res = await fetch(`${web.url}cgi-bin/info/${marker}`, { signal: AbortSignal.timeout(5000) });
+  await res.text();
 }
 
 function expectOk(r: CliResult): void {
@@ -98,6 +120,19 @@ describe("lifecycle: refusals name the command that works; no-ops exit 0", () =>
   });
 });
 
+describe("closed pipes (| head)", () => {
+  it("stops quietly when stdout's reader is gone, and keeps its exit code when stderr's is", async () => {
+    const listing = spawnCli(["catalog", "list"]);
+    listing.child.stdout.destroy();
+    expect(await listing.exited).toBe(0);
+    expect(listing.err()).toBe("");
+
+    const failing = spawnCli(["ps", "--tenant", "nobody"]);
+    failing.child.stderr.destroy();
+    expect(await failing.exited).toBe(3);
+  });
+});
+
 describe("remote mode", () => {
   let serve: ChildProcess;
   let remoteEnv: Record<string, string>;
@@ -139,5 +174,18 @@ describe("remote mode", () => {
     expectOk(there);
     expect(there.stdout).toBe(here.stdout);
     expect(there.stdout).toMatch(/^already running: /);
+  });
+
+  it("stops quietly when the reader of followed logs goes away", async () => {
+    const logs = spawnCli(["logs", "web", "--tenant", "edges", "-f", "--tail", "5"], remoteEnv);
+    await until("the first lines", () => logs.out().length > 0);
+    logs.child.stdout.destroy();
+    await touch("after-head");
+    expect(await logs.exited).toBe(0);
+    expect(logs.err()).not.toMatch(/EPIPE|Error/);
+    const listing = spawnCli(["catalog", "list"], remoteEnv);
+    listing.child.stdout.destroy();
+    expect(await listing.exited).toBe(0);
+    expect(listing.err()).toBe("");
   });
 });

@@ -20,7 +20,7 @@ import { registerService } from "./commands/service.js";
 import { registerUpdate } from "./commands/update.js";
 import { registerUsers } from "./commands/users.js";
 import { registerVolumes } from "./commands/volumes.js";
-import { reportError } from "./output.js";
+import { quietOnClosedPipes, reportError } from "./output.js";
 
 /** Builds the `aims` command tree. */
 export function buildProgram(): Command {
@@ -56,6 +56,7 @@ export function buildProgram(): Command {
   return program;
 }
 
+quietOnClosedPipes();
 const argv = process.argv;
 const json = argv.includes("--json");
 try {

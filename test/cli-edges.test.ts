@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -130,6 +131,34 @@ describe("closed pipes (| head)", () => {
     const failing = spawnCli(["ps", "--tenant", "nobody"]);
     failing.child.stderr.destroy();
     expect(await failing.exited).toBe(3);
+  });
+});
+
+describe("AIMS_URL at something that is not AIMS", () => {
+  let server: Server;
+  let url = "";
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(404, { "content-type": "text/html" });
+      res.end("<h1>Not Found</h1>");
+    });
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise((done) => server.close(done)));
+
+  it("says so instead of an internal error", async () => {
+    const env = { AIMS_URL: url, AIMS_API_KEY: "aims_whatever" };
+    const r = await run(["ps"], env);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toBe(
+      `aims: unavailable: ${url} is not an AIMS API (no /healthz): it answered HTTP 404\n`,
+    );
+    const json = await run(["ps", "--json"], env);
+    expect(JSON.parse(json.stdout).error).toEqual({
+      code: "unavailable",
+      message: `${url} is not an AIMS API (no /healthz): it answered HTTP 404`,
+    });
   });
 });
 

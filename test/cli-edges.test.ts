@@ -162,6 +162,32 @@ describe("AIMS_URL at something that is not AIMS", () => {
   });
 });
 
+/** Follows the logs of `web` across a restart, then sees them end when it stops. */
+async function followAcrossRestart(env: Record<string, string>, mark: string): Promise<void> {
+  const logs = spawnCli(["logs", "web", "--tenant", "edges", "-f", "--tail", "0"], env);
+  await until("the follower to attach", () => {
+    void touch(`${mark}-before`);
+    return logs.out().includes(`${mark}-before`);
+  });
+  expectOk(await run(["restart", "web", "--tenant", "edges"]));
+  await touch(`${mark}-after`);
+  await until("the line after the restart", () => logs.out().includes(`${mark}-after`));
+  expect(logs.child.exitCode).toBe(null);
+  expect(logs.err()).toMatch(/^aims: web-1 restarted; following /m);
+  expect(logs.out()).toMatch(new RegExp(`web-1 \\| .*GET /cgi-bin/info/${mark}-after`));
+
+  expectOk(await run(["stop", "web", "--tenant", "edges"]));
+  expect(await logs.exited).toBe(0);
+  expect(logs.err()).toMatch(/^aims: web-1 stopped; the instance is stopped, so its logs end here$/m);
+  expectOk(await run(["start", "web", "--tenant", "edges"]));
+}
+
+describe("logs -f", () => {
+  it("keeps following across a restart and says so (host)", async () => {
+    await followAcrossRestart({}, "local");
+  });
+});
+
 describe("remote mode", () => {
   let serve: ChildProcess;
   let remoteEnv: Record<string, string>;
@@ -203,6 +229,10 @@ describe("remote mode", () => {
     expectOk(there);
     expect(there.stdout).toBe(here.stdout);
     expect(there.stdout).toMatch(/^already running: /);
+  });
+
+  it("keeps following logs across a restart and says so", async () => {
+    await followAcrossRestart(remoteEnv, "remote");
   });
 
   it("stops quietly when the reader of followed logs goes away", async () => {

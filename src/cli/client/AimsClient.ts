@@ -63,8 +63,16 @@ export interface AimsClient {
   remove(input: RemoveInput, progress: ProgressSink): Promise<RemoveResult>;
   /** Revisions of an instance (what changed, who, when, what became of each) and its last failure. */
   history(input: HistoryInput): Promise<InstanceHistory>;
-  /** Writes log text (lines prefixed `service-replica | `) until the logs end or `signal` aborts. */
-  streamLogs(request: LogsRequest, write: (text: string) => void, signal: AbortSignal): Promise<void>;
+  /**
+   * Writes log text (lines prefixed `service-replica | `) until the logs end or `signal` aborts; a followed
+   * stream carries on across restarts, and `notice` hears of them (and of the end, when the instance stops).
+   */
+  streamLogs(
+    request: LogsRequest,
+    write: (text: string) => void,
+    notice: (message: string) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
   /** Hands over events oldest first; with `follow`, keeps going until `signal` aborts. */
   streamEvents(
     request: EventsRequest,

@@ -188,6 +188,23 @@ describe("logs -f", () => {
   });
 });
 
+describe("progress without a terminal", () => {
+  it("prints a line every few seconds during a long health wait, no more often", async () => {
+    const r = await run(["deploy", "slow-start", "--tenant", "edges", "--name", "slow"]);
+    expectOk(r);
+    const lines = r.stderr.split("\n").filter(Boolean);
+    const seconds = lines.map((l) => Number(/^\s*(\d+\.\d)s {2}/.exec(l)?.[1]));
+    expect(seconds.every(Number.isFinite), r.stderr).toBe(true);
+    expect(
+      lines.some((l) => /web-1 not healthy yet after \d+ s/.test(l)),
+      r.stderr,
+    ).toBe(true);
+    for (let i = 1; i < seconds.length; i++)
+      expect(seconds[i]! - seconds[i - 1]!).toBeGreaterThanOrEqual(2.9);
+    expectOk(await run(["rm", "slow", "--tenant", "edges", "--yes"]));
+  }, 60_000);
+});
+
 describe("remote mode", () => {
   let serve: ChildProcess;
   let remoteEnv: Record<string, string>;

@@ -155,14 +155,14 @@ export class RemoteClient implements AimsClient {
 
   /**
    * The API answers a long operation once it has settled; meanwhile the progress line says what is awaited
-   * (and every 15 s that it still is), since the server's own progress stays in its log.
+   * (and every 5 s that it still is), since the server's own progress stays in its log.
    */
   async #waiting<T>(progress: ProgressSink, what: string, answer: Promise<T>): Promise<T> {
     progress(`asked ${this.target} to ${what}; waiting for it to settle`);
     const started = Date.now();
     const timer = setInterval(
       () => progress(`still waiting for ${what} (${Math.round((Date.now() - started) / 1000)} s)`),
-      15_000,
+      5000,
     );
     try {
       return await answer;

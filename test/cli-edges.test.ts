@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliResult, createTestInstall } from "./support/aimsCli.js";
+import { writeSelfSignedCertificate } from "./support/certificate.js";
 import { freePorts } from "./support/http.js";
 import { eventTypes, type InstanceJson } from "./support/instances.js";
 
@@ -203,6 +204,31 @@ describe("progress without a terminal", () => {
       expect(seconds[i]! - seconds[i - 1]!).toBeGreaterThanOrEqual(2.9);
     expectOk(await run(["rm", "slow", "--tenant", "edges", "--yes"]));
   }, 60_000);
+});
+
+describe("domain add", () => {
+  it("prints the https URL of a host that has a certificate", async () => {
+    const live = join(certDir, "live", "shop.example.com");
+    mkdirSync(live, { recursive: true });
+    writeSelfSignedCertificate("shop.example.com", {
+      certificate: join(live, "fullchain.pem"),
+      key: join(live, "privkey.pem"),
+    });
+    const added = await run(["domain", "add", "web", "shop.example.com", "--tenant", "edges"]);
+    expectOk(added);
+    expect(added.stdout).toBe(
+      `shop.example.com now routes to edges/web: https://shop.example.com:${TLS_PORT}/\n`,
+    );
+    const plain = await install.json<{ url: string }>([
+      "domain",
+      "add",
+      "web",
+      "plain.example.com",
+      "--tenant",
+      "edges",
+    ]);
+    expect(plain.url).toBe(`http://plain.example.com:${PROXY_PORT}/`);
+  });
 });
 
 describe("remote mode", () => {

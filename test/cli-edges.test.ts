@@ -1,14 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { masterPid } from "../src/proxy/nginx/nginxProcess.js";
 import { type CliResult, createTestInstall } from "./support/aimsCli.js";
 import { writeSelfSignedCertificate } from "./support/certificate.js";
 import { freePorts } from "./support/http.js";
-import { eventTypes, type InstanceJson } from "./support/instances.js";
+import { eventTypes, type InstanceJson, psOne } from "./support/instances.js";
 
 /**
  * Rough edges a user trial found (issue "Lifecycle and CLI fixes"), end to end through the built CLI, in
@@ -49,6 +50,21 @@ async function until(what: string, done: () => boolean, timeoutMs = 20_000): Pro
   const deadline = Date.now() + timeoutMs;
   while (!done() && Date.now() < deadline) await sleep(100);
   if (!done()) throw new Error(`timed out waiting for ${what}`);
+}
+
+/** GET through this install's proxy with a Host header. */
+function viaProxy(host: string, path = "/"): Promise<number> {
+  return new Promise((done, fail) => {
+    const req = request(
+      { host: "127.0.0.1", port: PROXY_PORT, path, headers: { host }, agent: false },
+      (res) => {
+        res.resume();
+        res.on("end", () => done(res.statusCode ?? 0));
+      },
+    );
+    req.on("error", fail);
+    req.end();
+  });
 }
 
 /** A request to the instance's own port, so its log has a line naming `marker`. */
@@ -231,6 +247,45 @@ describe("domain add", () => {
   });
 });
 
+describe("aims proxy status|stop|start", () => {
+  it("shows, stops and starts this install's nginx", async () => {
+    const proxyDir = join(install.dataDir, "proxy");
+    const pid = masterPid(proxyDir);
+    expect(pid).toBeDefined();
+    const status = await run(["proxy", "status"]);
+    expectOk(status);
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `^proxy on 127\\.0\\.0\\.1:${PROXY_PORT}: running \\(pid ${pid}, generation \\S+\\); 1 route\\(s\\)\n$`,
+      ),
+    );
+    expect(await install.json(["proxy", "status"])).toMatchObject({
+      enabled: true,
+      running: true,
+      pid,
+      listen: `127.0.0.1:${PROXY_PORT}`,
+      generation: expect.any(String),
+      routes: 1,
+    });
+    expect(await viaProxy("web.edges.localhost")).toBe(200);
+
+    const stopped = await run(["proxy", "stop"]);
+    expectOk(stopped);
+    expect(stopped.stdout).toBe(`stopped the proxy (pid ${pid})\n`);
+    expect(masterPid(proxyDir)).toBeUndefined();
+    await expect(viaProxy("web.edges.localhost")).rejects.toThrow(/ECONNREFUSED/);
+    expect((await run(["proxy", "status"])).stdout).toMatch(/: not running/);
+    expect((await run(["proxy", "stop"])).stdout).toBe("the proxy was not running\n");
+
+    const started = await run(["proxy", "start"]);
+    expectOk(started);
+    const again = masterPid(proxyDir);
+    expect(started.stdout).toMatch(new RegExp(`^started the proxy \\(pid ${again}, generation \\S+\\)\n$`));
+    expect(await viaProxy("web.edges.localhost")).toBe(200);
+    expect((await run(["proxy", "start"])).stdout).toMatch(/^the proxy is already running \(pid \d+/);
+  });
+});
+
 describe("remote mode", () => {
   let serve: ChildProcess;
   let remoteEnv: Record<string, string>;
@@ -289,5 +344,14 @@ describe("remote mode", () => {
     listing.child.stdout.destroy();
     expect(await listing.exited).toBe(0);
     expect(listing.err()).toBe("");
+  });
+
+  it("refuses aims proxy (host only)", async () => {
+    const r = await run(["proxy", "status"], remoteEnv);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({
+      code: 2,
+      stderr: "aims: invalid_input: `aims proxy status` works only on the AIMS host (unset AIMS_URL)\n",
+    });
+    expect(await psOne(install, "edges", "web")).toMatchObject({ state: "ready" });
   });
 });

@@ -9,6 +9,7 @@ import { registerHistory } from "./commands/history.js";
 import { registerImages } from "./commands/images.js";
 import { registerLifecycle } from "./commands/lifecycle.js";
 import { registerLogs } from "./commands/logs.js";
+import { registerProxy } from "./commands/proxy.js";
 import { registerPs } from "./commands/ps.js";
 import { registerReconcile } from "./commands/reconcile.js";
 import { registerRm } from "./commands/rm.js";
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerEvents(program);
   registerRoutes(program);
   registerDomain(program);
+  registerProxy(program);
   registerDoctor(program);
   registerFirewall(program);
   registerImages(program);

@@ -60,7 +60,7 @@ describe("stop, start, restart, suspend, resume", () => {
     expect(await answers(web.url)).toBe(0);
     const start = await install.run(["start", "web", "--tenant", "life"]);
     expect(start.code).toBe(4);
-    expect(start.stderr).toMatch(/suspended; it can only be resumed/);
+    expect(start.stderr).toMatch(/suspended; `aims resume web --tenant life` starts it again/);
     expect((await install.json<InstanceJson>(["resume", "web", "--tenant", "life"])).state).toBe("ready");
     expect(await answers(web.url)).toBe(200);
     expect(eventTypes(install, web.id)).toEqual(

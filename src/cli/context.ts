@@ -68,13 +68,23 @@ export function cliActor(): Actor {
   return { id: `cli:${user}`, source: "cli" };
 }
 
-/** Progress lines on stderr when it is a terminal (or with --verbose): long steps never look stuck. */
+/** Without a terminal (a CI log, `2> file`), at most one progress line per this many ms. */
+const UNATTENDED_EVERY_MS = 3000;
+
+/**
+ * Progress lines on stderr, so long steps never look stuck: every line on a terminal (or with --verbose);
+ * without one, at most one line every few seconds (the operations report long waits every 5 s), so a log
+ * shows the command is alive without a line per pulled layer.
+ */
 export function progressFor(cmd: Command): ProgressSink {
-  const enabled = process.stderr.isTTY || Boolean(cmd.optsWithGlobals<GlobalOptions>().verbose);
+  const everything = process.stderr.isTTY || Boolean(cmd.optsWithGlobals<GlobalOptions>().verbose);
   const started = Date.now();
-  if (!enabled) return () => {};
+  let printed = Number.NEGATIVE_INFINITY;
   return (message) => {
-    const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
+    const now = Date.now();
+    if (!everything && now - printed < UNATTENDED_EVERY_MS) return;
+    printed = now;
+    const seconds = ((now - started) / 1000).toFixed(1).padStart(5);
     process.stderr.write(`  ${seconds}s  ${message}\n`);
   };
 }

@@ -9,6 +9,7 @@ import { registerHistory } from "./commands/history.js";
 import { registerImages } from "./commands/images.js";
 import { registerLifecycle } from "./commands/lifecycle.js";
 import { registerLogs } from "./commands/logs.js";
+import { registerProxy } from "./commands/proxy.js";
 import { registerPs } from "./commands/ps.js";
 import { registerReconcile } from "./commands/reconcile.js";
 import { registerRm } from "./commands/rm.js";
@@ -20,7 +21,7 @@ import { registerService } from "./commands/service.js";
 import { registerUpdate } from "./commands/update.js";
 import { registerUsers } from "./commands/users.js";
 import { registerVolumes } from "./commands/volumes.js";
-import { reportError } from "./output.js";
+import { quietOnClosedPipes, reportError } from "./output.js";
 
 /** Builds the `aims` command tree. */
 export function buildProgram(): Command {
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerEvents(program);
   registerRoutes(program);
   registerDomain(program);
+  registerProxy(program);
   registerDoctor(program);
   registerFirewall(program);
   registerImages(program);
@@ -56,6 +58,7 @@ export function buildProgram(): Command {
   return program;
 }
 
+quietOnClosedPipes();
 const argv = process.argv;
 const json = argv.includes("--json");
 try {

@@ -5,7 +5,7 @@ import { nameSchema } from "../domain/names.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import type { Actor } from "./actor.js";
 import { type InstanceView, viewOf } from "./instanceView.js";
-import { assertSucceeded } from "./outcome.js";
+import { assertSucceeded, settled } from "./outcome.js";
 import { parseInput } from "./parseInput.js";
 import { requestChange } from "./requestChange.js";
 import { requireInstance } from "./requireInstance.js";
@@ -17,28 +17,41 @@ export const changeStateInputSchema = z.object({
 });
 export type ChangeStateInput = z.input<typeof changeStateInputSchema>;
 
+/** The instance after a state change; `unchanged` when it already was where the action takes it. */
+export interface StateChangeView extends InstanceView {
+  unchanged: boolean;
+}
+
 /**
  * stop / start / restart / suspend / resume: records the new desired state (event + audit), then the
- * reconciler stops or starts containers (data kept) and health-gates a start.
+ * reconciler stops or starts containers (data kept) and health-gates a start. Asking for the state the
+ * instance is in records nothing and answers `unchanged` (once it has settled there, if it had not yet).
  */
 export async function changeInstanceState(
   p: OperationContext,
   raw: ChangeStateInput,
   actor: Actor,
   progress: ProgressSink,
-): Promise<InstanceView> {
+): Promise<StateChangeView> {
   const input = parseInput(changeStateInputSchema, raw);
   const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
-  const plan = planAction(input.action as InstanceAction, instance.desired_state, instance.observed_state);
-  await p.checkEngine();
-  await requestChange(p, tenant, instance, actor, {
-    patch: {
-      desired_state: plan.desired,
-      ...(plan.restart ? { restart_requested_at: new Date().toISOString() } : {}),
-    },
-    event: `instance.${input.action}_requested`,
-    action: `instance.${input.action}`,
+  const plan = planAction(input.action as InstanceAction, instance.desired_state, instance.observed_state, {
+    tenant: tenant.name,
+    name: instance.name,
   });
+  // Already there, and settled: nothing to ask of the engine either.
+  if (plan.unchanged && settled(instance))
+    return { ...(await viewOf(p, assertSucceeded(instance))), unchanged: true };
+  await p.checkEngine();
+  if (!plan.unchanged)
+    await requestChange(p, tenant, instance, actor, {
+      patch: {
+        desired_state: plan.desired,
+        ...(plan.restart ? { restart_requested_at: new Date().toISOString() } : {}),
+      },
+      event: `instance.${input.action}_requested`,
+      action: `instance.${input.action}`,
+    });
   const row = assertSucceeded(await p.settleInstance(instance.id, progress));
-  return viewOf(p, row);
+  return { ...(await viewOf(p, row)), unchanged: plan.unchanged };
 }

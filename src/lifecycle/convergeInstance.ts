@@ -77,6 +77,7 @@ export async function convergeInstance(
       plan.network.name,
       container.health,
       p.config.health,
+      { sink: progress, label: `${container.service}-${container.replica}` },
     );
   }
 }

@@ -4,6 +4,7 @@ import { AimsError } from "../domain/errors.js";
 import { parseCustomDomain } from "../domain/hostnames.js";
 import { parseSpec } from "../domain/instanceSpec.js";
 import { nameSchema } from "../domain/names.js";
+import { certificatesFor } from "../proxy/loadRoutes.js";
 import { routedPort } from "../proxy/routes.js";
 import { deleteDomain, insertDomain } from "../store/domainRepository.js";
 import { recordChange } from "../store/recordChange.js";
@@ -29,9 +30,12 @@ export interface DomainChange {
   url: string;
 }
 
+/** Where the host answers: https on the TLS port when its certificate files are there (the proxy serves it so), else http. */
 function urlOf(p: OperationContext, host: string): string {
-  const port = p.config.proxy.port === 80 ? "" : `:${p.config.proxy.port}`;
-  return `http://${host}${port}/`;
+  const proxy = p.config.proxy;
+  if (certificatesFor(proxy.certDir, host))
+    return `https://${host}${proxy.tlsPort === 443 ? "" : `:${proxy.tlsPort}`}/`;
+  return `http://${host}${proxy.port === 80 ? "" : `:${proxy.port}`}/`;
 }
 
 /**

@@ -6,6 +6,7 @@ import { getInstanceForReconciler, type InstanceRow } from "../store/instanceRep
 import { withLease } from "../store/leases.js";
 import { settled } from "./outcome.js";
 import { reconcileInstance } from "./reconcileInstance.js";
+import { STILL_WAITING_EVERY_MS } from "./waitForHealthy.js";
 
 /** The lease name of one instance: only its holder acts on it. */
 export const instanceLease = (id: string) => `instance:${id}`;
@@ -21,8 +22,9 @@ export async function driveInstance(
   progress: ProgressSink,
   timeoutMs = 15 * 60_000,
 ): Promise<InstanceRow> {
-  const deadline = Date.now() + timeoutMs;
-  let waitingSaid = false;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  let waitingSaid = Number.NEGATIVE_INFINITY;
   for (;;) {
     const attempt = await withLease(p.store.db, instanceLease(instanceId), () =>
       reconcileInstance(p, instanceId, progress),
@@ -36,8 +38,11 @@ export async function driveInstance(
         `instance ${row.name} did not settle within ${Math.round(timeoutMs / 1000)}s (it is ${row.observed_state}); see \`aims events\``,
       );
     if (!attempt.ran) {
-      if (!waitingSaid) progress("another AIMS process is acting on this instance; waiting for it");
-      waitingSaid = true;
+      if (Date.now() - waitingSaid >= STILL_WAITING_EVERY_MS) {
+        const waited = waitingSaid < started ? "" : ` (${Math.round((Date.now() - started) / 1000)} s)`;
+        progress(`another AIMS process is acting on this instance; waiting for it${waited}`);
+        waitingSaid = Date.now();
+      }
       await sleep(250);
     } else if (attempt.value.retryAt) {
       progress(row.reason ?? "waiting to retry");

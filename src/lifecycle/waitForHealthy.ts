@@ -1,7 +1,7 @@
 import { AimsError } from "../domain/errors.js";
 import { type ExitEvidence, exitSentence } from "../domain/instanceFailure.js";
 import type { HealthCheck } from "../domain/manifest.js";
-import type { ContainerState, RuntimeDriver } from "../runtime/RuntimeDriver.js";
+import type { ContainerState, ProgressSink, RuntimeDriver } from "../runtime/RuntimeDriver.js";
 import { probeHealth } from "./probeHealth.js";
 
 export interface HealthGateOptions {
@@ -11,6 +11,9 @@ export interface HealthGateOptions {
   probeTimeoutMs: number;
 }
 
+/** How often a long health wait says it is still waiting. */
+export const STILL_WAITING_EVERY_MS = 5000;
+
 /** Next poll delay: fast first (tens of ms), doubling up to the configured interval. */
 export function nextDelay(previous: number, options: HealthGateOptions): number {
   return Math.min(options.intervalMs, Math.max(options.initialIntervalMs, previous * 2));
@@ -18,7 +21,8 @@ export function nextDelay(previous: number, options: HealthGateOptions): number 
 
 /**
  * Waits until the container passes its health check (or, without one, is running), polling fast first
- * and backing off. Fails early with the exit code and last log lines when the container exits.
+ * and backing off; every 5 s it tells `progress` that `label` is not healthy yet, and why. Fails early
+ * with the exit code and last log lines when the container exits.
  */
 export async function waitForHealthy(
   driver: RuntimeDriver,
@@ -26,8 +30,11 @@ export async function waitForHealthy(
   network: string,
   check: HealthCheck | undefined,
   options: HealthGateOptions,
+  progress: { sink: ProgressSink; label: string } = { sink: () => {}, label: container },
 ): Promise<void> {
-  const deadline = Date.now() + (check?.startTimeoutMs ?? options.timeoutMs);
+  const started = Date.now();
+  const deadline = started + (check?.startTimeoutMs ?? options.timeoutMs);
+  let said = started;
   let delay = 0;
   let lastReason = "not probed yet";
   let stableRuns = 0;
@@ -51,6 +58,12 @@ export async function waitForHealthy(
       throw new AimsError(
         "failed",
         `service did not become healthy within ${Math.round((check?.startTimeoutMs ?? options.timeoutMs) / 1000)}s: ${lastReason}`,
+      );
+    }
+    if (Date.now() - said >= STILL_WAITING_EVERY_MS) {
+      said = Date.now();
+      progress.sink(
+        `${progress.label} not healthy yet after ${Math.round((said - started) / 1000)} s: ${lastReason}`,
       );
     }
     delay = nextDelay(delay, options);

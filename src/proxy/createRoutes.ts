@@ -5,7 +5,7 @@ import type { Logger } from "../logger.js";
 import type { Database } from "../store/schema.js";
 import { loadRouteTable } from "./loadRoutes.js";
 import { NginxDriver } from "./nginx/NginxDriver.js";
-import { masterPid, nginxVersion } from "./nginx/nginxProcess.js";
+import { masterPid, nginxVersion, stopNginx } from "./nginx/nginxProcess.js";
 import { disabledRoutes, RouteSync, type Routes } from "./routeSync.js";
 
 /** The proxy's directory in the data dir. */
@@ -25,8 +25,17 @@ export async function probeNginx(
 /** Routing for the platform from configuration: AIMS's own nginx, or nothing when `proxy.enabled` is false. */
 export function createRoutes(config: AimsConfig, db: Kysely<Database>, logger: Logger): Routes {
   const proxy = config.proxy;
-  if (!proxy.enabled) return disabledRoutes;
   const root = proxyRoot(config.dataDir);
+  if (!proxy.enabled)
+    // Turned off after it ran, the proxy's nginx keeps serving the last routes: status shows it, stop ends it.
+    return {
+      ...disabledRoutes,
+      status: async () => {
+        const pid = masterPid(root);
+        return pid ? { enabled: false, running: true, pid } : { enabled: false, running: false };
+      },
+      stop: () => stopNginx(root),
+    };
   const driver = new NginxDriver({
     binary: proxy.nginxBinary,
     root,

@@ -19,8 +19,10 @@ export interface Routes {
   /** The route table as the store says it should be now. */
   table(): Promise<RouteTable>;
   status(): Promise<ProxyStatus & { enabled: boolean }>;
-  /** Stops this install's proxy (tests, teardown). */
+  /** Stops this install's proxy (`aims proxy stop`, tests, teardown); the next apply starts it again. */
   stop(): Promise<void>;
+  /** Why the last apply failed, until one succeeds (`aims proxy start` reports it). */
+  readonly lastError?: Error | undefined;
 }
 
 /** No proxy (`proxy.enabled: false`): every call does nothing. */

@@ -104,6 +104,8 @@ export interface EngineEvent {
 export interface LogOptions {
   follow: boolean;
   tail?: number;
+  /** Only lines logged after this moment: an RFC 3339 time as the engine reports it (`finishedAt`), to the nanosecond. */
+  since?: string;
   /** Aborting ends a followed stream. */
   signal?: AbortSignal;
 }

@@ -19,6 +19,14 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * stderr without the CLI's progress lines (`   1.2s  creating web-1 …`): what a command says when it is done.
+ * They differ by mode (remote mode says what it waits for, not each step) and, without a terminal, by timing.
+ */
+export function withoutProgress(stderr: string): string {
+  return stderr.replace(/^ {2} *\d+\.\ds {2}.*\n/gm, "");
+}
+
 /** A throw-away AIMS install: its own data dir (so its own installation id), port range and proxy port. */
 export interface TestInstall {
   dataDir: string;

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { AimsError } from "../../domain/errors.js";
+import { logNoteLine } from "../../domain/logNotes.js";
 import { streamInstanceLogs } from "../../lifecycle/streamInstanceLogs.js";
 import { listEventFeed } from "../../store/eventFeed.js";
 import { toEventView } from "../events/eventView.js";
@@ -18,7 +19,8 @@ export const instanceStreamRoutes = [
   defineRoute({
     method: "GET",
     url: "/v1/tenants/:tenant/instances/:name/logs",
-    summary: "Log lines of every container of the instance (text/plain; `follow=true` keeps streaming)",
+    summary:
+      "Log lines of every container of the instance (text/plain; `follow=true` keeps streaming across restarts until the instance stops, with `aims: …` note lines)",
     tag: "instances",
     auth: "required",
     engine: "checks",
@@ -86,6 +88,10 @@ export const instanceStreamRoutes = [
         { tail: query.tail, follow: true, signal: abort.signal },
         (l) => {
           if (!live.ended) raw.write(l);
+        },
+        // In the text, on a line of its own: `aims: web-1 restarted; following the new container`.
+        (message) => {
+          if (!live.ended) raw.write(logNoteLine(message));
         },
       ).catch(() => undefined);
       live.end();

@@ -13,9 +13,21 @@ const VERBS = {
   resume: "resumed",
 } as const;
 
+/** What a no-op says the instance already is (a suspended instance is stopped too). */
+const ALREADY = {
+  stop: "already stopped",
+  start: "already running",
+  restart: "already running",
+  suspend: "already suspended",
+  resume: "already running",
+} as const;
+
 export type StateAction = keyof typeof VERBS;
 
-/** `aims stop|start|restart|suspend|resume <instance>`: changes the state and prints the instance. */
+/**
+ * `aims stop|start|restart|suspend|resume <instance>`: changes the state and prints the instance; asking for
+ * the state it is in exits 0 and says "already running" (or stopped, suspended).
+ */
 export async function runStateChange(
   cmd: Command,
   action: StateAction,
@@ -26,5 +38,5 @@ export async function runStateChange(
     client.changeState({ tenant: opts.tenant, name, action }, progressFor(cmd)),
   );
   if (opts.json) printJson(view);
-  else printInstance(VERBS[action], view);
+  else printInstance((view.unchanged ? ALREADY : VERBS)[action], view);
 }

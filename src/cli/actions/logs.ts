@@ -7,7 +7,10 @@ export interface LogsOptions {
   tail: string;
 }
 
-/** `aims logs <instance>`: streams the instance's log lines to stdout until done or Ctrl-C with --follow. */
+/**
+ * `aims logs <instance>`: streams the instance's log lines to stdout until done or Ctrl-C with --follow,
+ * which keeps following across restarts (a note on stderr says so) until the instance stops.
+ */
 export async function runLogs(cmd: Command, name: string, opts: LogsOptions): Promise<void> {
   const abort = new AbortController();
   process.once("SIGINT", () => abort.abort());
@@ -20,6 +23,7 @@ export async function runLogs(cmd: Command, name: string, opts: LogsOptions): Pr
         tail: Number.parseInt(opts.tail, 10) || 200,
       },
       (text) => process.stdout.write(text),
+      (message) => process.stderr.write(`aims: ${message}\n`),
       abort.signal,
     ),
   );

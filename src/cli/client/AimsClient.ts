@@ -2,7 +2,7 @@ import type { EventView } from "../../api/events/eventView.js";
 import type { PlugSummary } from "../../catalog/plugSummary.js";
 import type { CatalogFilter } from "../../catalog/searchCatalog.js";
 import type { Plug } from "../../domain/manifest.js";
-import type { ChangeStateInput } from "../../lifecycle/changeInstanceState.js";
+import type { ChangeStateInput, StateChangeView } from "../../lifecycle/changeInstanceState.js";
 import type { DeployInput } from "../../lifecycle/deployInstance.js";
 import type { HistoryInput, InstanceHistory } from "../../lifecycle/instanceHistory.js";
 import type { InstanceView } from "../../lifecycle/instanceView.js";
@@ -56,14 +56,23 @@ export interface AimsClient {
   getPlug(id: string): Promise<Plug>;
   deploy(input: DeployInput, progress: ProgressSink): Promise<DeployResult>;
   listInstances(tenant?: string): Promise<InstanceView[]>;
-  changeState(input: ChangeStateInput, progress: ProgressSink): Promise<InstanceView>;
+  /** A state change; `unchanged` when the instance already was in the state asked for. */
+  changeState(input: ChangeStateInput, progress: ProgressSink): Promise<StateChangeView>;
   scale(input: ScaleInput, progress: ProgressSink): Promise<InstanceView>;
   update(input: UpdateInput, progress: ProgressSink): Promise<InstanceView>;
   remove(input: RemoveInput, progress: ProgressSink): Promise<RemoveResult>;
   /** Revisions of an instance (what changed, who, when, what became of each) and its last failure. */
   history(input: HistoryInput): Promise<InstanceHistory>;
-  /** Writes log text (lines prefixed `service-replica | `) until the logs end or `signal` aborts. */
-  streamLogs(request: LogsRequest, write: (text: string) => void, signal: AbortSignal): Promise<void>;
+  /**
+   * Writes log text (lines prefixed `service-replica | `) until the logs end or `signal` aborts; a followed
+   * stream carries on across restarts, and `notice` hears of them (and of the end, when the instance stops).
+   */
+  streamLogs(
+    request: LogsRequest,
+    write: (text: string) => void,
+    notice: (message: string) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
   /** Hands over events oldest first; with `follow`, keeps going until `signal` aborts. */
   streamEvents(
     request: EventsRequest,

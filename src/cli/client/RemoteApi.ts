@@ -86,6 +86,21 @@ export class RemoteApi {
     return new AimsError("unavailable", `cannot reach AIMS at ${this.target.url}: ${reason}`);
   }
 
+  /** True when `GET /healthz` answers like AIMS (`{"status":"ok"}`); asked without the key, which is public. */
+  private async answersHealthz(): Promise<boolean> {
+    try {
+      const response = await fetch(new URL(`${this.target.url}/healthz`), {
+        headers: { accept: "application/json", "user-agent": "aims-cli" },
+        redirect: "error",
+        signal: AbortSignal.timeout(5000),
+      });
+      const body = (await response.json()) as { status?: unknown };
+      return response.ok && body.status === "ok";
+    } catch {
+      return false;
+    }
+  }
+
   /** The API's `{ error: { code, message }, requestId }` as the error it stands for. */
   private async errorOf(response: Response): Promise<Error> {
     const text = await response.text().catch(() => "");
@@ -102,6 +117,12 @@ export class RemoteApi {
       return new AimsError(
         "unavailable",
         `cannot reach AIMS at ${this.target.url}: HTTP ${response.status} ${response.statusText}`.trimEnd(),
+      );
+    // Not AIMS's error shape: maybe AIMS_URL points at some other server (a web site, a proxy's 404 page).
+    if (!(await this.answersHealthz()))
+      return new AimsError(
+        "unavailable",
+        `${this.target.url} is not an AIMS API (no /healthz): it answered HTTP ${response.status}`,
       );
     const request =
       typeof body?.requestId === "string" ? ` (request ${body.requestId}: its log has the details)` : "";

@@ -1,7 +1,11 @@
 import type { PlugSummary } from "../../catalog/plugSummary.js";
 import type { CatalogFilter } from "../../catalog/searchCatalog.js";
 import type { Plug } from "../../domain/manifest.js";
-import { type ChangeStateInput, changeStateInputSchema } from "../../lifecycle/changeInstanceState.js";
+import {
+  type ChangeStateInput,
+  changeStateInputSchema,
+  type StateChangeView,
+} from "../../lifecycle/changeInstanceState.js";
 import { type DeployInput, deployInputSchema } from "../../lifecycle/deployInstance.js";
 import {
   type HistoryInput,
@@ -85,9 +89,11 @@ export class RemoteClient implements AimsClient {
     return this.#all<InstanceView>("/v1/instances", { tenant });
   }
 
-  async changeState(raw: ChangeStateInput, progress: ProgressSink): Promise<InstanceView> {
+  async changeState(raw: ChangeStateInput, progress: ProgressSink): Promise<StateChangeView> {
     const { tenant, name, action } = parseInput(changeStateInputSchema, raw);
-    return this.#action(tenant, name, action, {}, progress);
+    const view = await this.#action<StateChangeView>(tenant, name, action, {}, progress);
+    // An AIMS from before no-op answers said nothing of them.
+    return { ...view, unchanged: view.unchanged ?? false };
   }
 
   async scale(raw: ScaleInput, progress: ProgressSink): Promise<InstanceView> {
@@ -120,8 +126,14 @@ export class RemoteClient implements AimsClient {
 
   async close() {}
 
-  async #action(tenant: string, name: string, action: string, body: object, progress: ProgressSink) {
-    const answer = this.#api.json<InstanceView>("POST", `${instancePath(tenant, name)}/actions/${action}`, {
+  async #action<T = InstanceView>(
+    tenant: string,
+    name: string,
+    action: string,
+    body: object,
+    progress: ProgressSink,
+  ) {
+    const answer = this.#api.json<T>("POST", `${instancePath(tenant, name)}/actions/${action}`, {
       body,
     });
     return (await this.#waiting(progress, `${action} ${tenant}/${name}`, answer)).body;
@@ -143,14 +155,14 @@ export class RemoteClient implements AimsClient {
 
   /**
    * The API answers a long operation once it has settled; meanwhile the progress line says what is awaited
-   * (and every 15 s that it still is), since the server's own progress stays in its log.
+   * (and every 5 s that it still is), since the server's own progress stays in its log.
    */
   async #waiting<T>(progress: ProgressSink, what: string, answer: Promise<T>): Promise<T> {
     progress(`asked ${this.target} to ${what}; waiting for it to settle`);
     const started = Date.now();
     const timer = setInterval(
       () => progress(`still waiting for ${what} (${Math.round((Date.now() - started) / 1000)} s)`),
-      15_000,
+      5000,
     );
     try {
       return await answer;

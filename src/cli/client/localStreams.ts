@@ -13,6 +13,7 @@ export async function streamLocalLogs(
   p: Platform,
   request: LogsRequest,
   write: (text: string) => void,
+  notice: (message: string) => void,
   signal: AbortSignal,
 ): Promise<void> {
   const { instance } = await requireInstance(p, request.tenant, request.name);
@@ -21,6 +22,7 @@ export async function streamLocalLogs(
     instance.id,
     { follow: request.follow, tail: request.tail, signal },
     write,
+    notice,
   );
 }
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EventView } from "../../api/events/eventView.js";
 import { AimsError } from "../../domain/errors.js";
+import { logNoteOf } from "../../domain/logNotes.js";
 import type { EventsRequest, LogsRequest } from "./AimsClient.js";
 import type { RemoteApi } from "./RemoteApi.js";
 import { sseFrames } from "./sseFrames.js";
@@ -25,17 +26,25 @@ function isBodyTimeout(err: unknown): boolean {
 }
 
 /**
- * `GET …/logs` (text/plain, streamed with follow=true): written through as it arrives. A followed instance
- * that logs nothing for 5 minutes trips fetch's body timeout: the stream is opened again from that point.
+ * `GET …/logs` (text/plain, streamed with follow=true): written through line by line as it arrives, AIMS's
+ * own notes in it (`aims: web-1 restarted; …`) to `notice`. A followed instance that logs nothing for 5
+ * minutes trips fetch's body timeout: the stream is opened again from that point.
  */
 export async function streamRemoteLogs(
   api: RemoteApi,
   request: LogsRequest,
   write: (text: string) => void,
+  notice: (message: string) => void,
   signal: AbortSignal,
 ): Promise<void> {
   const path = `/v1/tenants/${segment(request.tenant)}/instances/${segment(request.name)}/logs`;
   let tail = request.tail;
+  let pending = "";
+  const deliver = (line: string) => {
+    const note = logNoteOf(line);
+    if (note === undefined) write(line);
+    else notice(note);
+  };
   for (;;) {
     try {
       const response = await api.send("GET", path, {
@@ -45,7 +54,12 @@ export async function streamRemoteLogs(
       });
       if (!response.body) return;
       const decoder = new TextDecoder();
-      for await (const bytes of response.body) write(decoder.decode(bytes as Uint8Array, { stream: true }));
+      for await (const bytes of response.body) {
+        const lines = (pending + decoder.decode(bytes as Uint8Array, { stream: true })).split(/(?<=\n)/);
+        pending = lines.at(-1)?.endsWith("\n") ? "" : (lines.pop() ?? "");
+        lines.forEach(deliver);
+      }
+      if (pending) deliver(pending);
       return;
     } catch (err) {
       if (signal.aborted) return;

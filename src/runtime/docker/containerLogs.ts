@@ -10,6 +10,18 @@ function asBuffer(body: unknown): Buffer {
 }
 
 /**
+ * An RFC 3339 time as the engine's `since` takes it: `<seconds>.<nanoseconds>`, keeping the nanoseconds
+ * the engine reported (a millisecond Date would repeat the last lines of the run before).
+ * @example engineTimestamp("2024-05-01T10:00:00.123456789Z") // "1714557600.123456789"
+ */
+export function engineTimestamp(time: string): string {
+  const match = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(time);
+  const seconds = match ? Date.parse(`${match[1]}${match[3]}`) / 1000 : Number.NaN;
+  if (!match || !Number.isFinite(seconds)) throw new Error(`not an RFC 3339 time: ${time}`);
+  return `${seconds}.${(match[2] ?? "").padEnd(9, "0").slice(0, 9)}`;
+}
+
+/**
  * A container's stdout and stderr as text chunks. Non-TTY logs are multiplexed (8-byte frame headers) and
  * are split with the modem's demuxer; a followed stream ends when the container stops or `signal` aborts.
  */
@@ -22,7 +34,12 @@ export async function* containerLogs(
   if (signal?.aborted) return;
   const container = docker.getContainer(nameOrId);
   const info = await container.inspect();
-  const base = { stdout: true, stderr: true, ...(options.tail !== undefined ? { tail: options.tail } : {}) };
+  const base = {
+    stdout: true,
+    stderr: true,
+    ...(options.tail !== undefined ? { tail: options.tail } : {}),
+    ...(options.since !== undefined ? { since: engineTimestamp(options.since) } : {}),
+  };
   const raw: NodeJS.ReadableStream & { destroy(): void } = options.follow
     ? ((await container.logs({ ...base, follow: true })) as Readable)
     : Readable.from([asBuffer(await container.logs({ ...base, follow: false }))]);

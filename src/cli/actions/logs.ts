@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { withClient } from "../client/withClient.js";
 
+/** The flags of `aims logs`, as src/cli/flags.ts parsed them. */
 export interface LogsOptions {
   tenant: string;
   follow?: boolean;
-  tail: string;
+  tail: number;
 }
 
 /** `aims logs <instance>`: streams the instance's log lines to stdout until done or Ctrl-C with --follow. */
@@ -17,7 +18,7 @@ export async function runLogs(cmd: Command, name: string, opts: LogsOptions): Pr
         tenant: opts.tenant,
         name,
         follow: Boolean(opts.follow),
-        tail: Number.parseInt(opts.tail, 10) || 200,
+        tail: opts.tail,
       },
       (text) => process.stdout.write(text),
       abort.signal,

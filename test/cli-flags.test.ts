@@ -10,6 +10,7 @@ import { FLAG_SCHEMAS } from "../src/cli/flags.js";
 import { buildProgram } from "../src/cli/program.js";
 import { createTestInstall } from "./support/aimsCli.js";
 import { get } from "./support/http.js";
+import { onTerminal, SCRIPT } from "./support/terminal.js";
 
 const FIXTURES = resolve(import.meta.dirname, "fixtures/catalog");
 const install = await createTestInstall("53800-53849", { AIMS_CATALOG_DIRS: FIXTURES });
@@ -258,6 +259,20 @@ describe("the API refuses the same values in the same words", () => {
     } catch (err) {
       expect((err as Error).message).not.toMatch(RAW);
     }
+  });
+});
+
+describe.skipIf(!SCRIPT)("answering no to a confirmation on a terminal", () => {
+  it.each([
+    [["rm", "web", "--tenant", "acme"], /cancelled: acme\/web was not removed/],
+    [["volumes", "rm", "kv1", "--tenant", "acme"], /cancelled: kept volume kv1 was not removed/],
+    [["secrets", "show", "web", "--tenant", "acme"], /cancelled: no secrets were printed/],
+  ])("aims %j prints cancelled and exits 0", async (args, message) => {
+    const r = await onTerminal(install.env, args, ["n"], /\[y\/N\] /g);
+    expect(r.output).toMatch(/\[y\/N\]/);
+    expect(r.output).toMatch(message);
+    expect(r.output).not.toMatch(/invalid_input/);
+    expect(r.code, r.output).toBe(0);
   });
 });
 

@@ -309,4 +309,13 @@ describe("on a deployed instance", () => {
     const history = await install.json<{ revisions: unknown[] }>(["history", "web", "--tenant", "acme"]);
     expect(history.revisions).toHaveLength(1);
   });
+
+  it("secrets show on an instance without secrets says so, without a warning or an audit entry", async () => {
+    const r = await install.run(["secrets", "show", "web", "--tenant", "acme", "--yes-show-secrets"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe("acme/web has no secrets\n");
+    expect(r.stderr).not.toMatch(/warning/);
+    const viewed = await install.run(["events", "--type", "instance.secrets_viewed", "--json"]);
+    expect(viewed.stdout).toBe("");
+  });
 });

@@ -10,7 +10,10 @@ export interface ShowSecretsOptions {
   json?: boolean;
 }
 
-/** `aims secrets show <instance>`: asks first (unless --yes-show-secrets), prints the secrets, warns. */
+/**
+ * `aims secrets show <instance>`: asks first (unless --yes-show-secrets), prints the secrets and warns; an
+ * instance without secrets is said to have none (nothing was shown, so nothing to warn about or audit).
+ */
 export async function runShowSecrets(cmd: Command, name: string, opts: ShowSecretsOptions): Promise<void> {
   hostOnly(cmd); // before asking anything: the API does not hand out secrets
   const question = `print the secrets of ${opts.tenant}/${name} in plain text?`;
@@ -18,12 +21,13 @@ export async function runShowSecrets(cmd: Command, name: string, opts: ShowSecre
   if (!opts.yesShowSecrets && !(await confirm(question, withoutTerminal)))
     return cancelled(opts.json, "no secrets were printed");
   const shown = await withPlatform(cmd, (p) => showSecrets(p, cliActor(), opts.tenant, name));
-  process.stderr.write(
-    "warning: secrets printed in plain text; this view is recorded in the audit log. Clear your scrollback.\n",
-  );
+  if (shown.length)
+    process.stderr.write(
+      "warning: secrets printed in plain text; this view is recorded in the audit log. Clear your scrollback.\n",
+    );
   if (opts.json) return printJson({ tenant: opts.tenant, instance: name, secrets: shown });
   if (!shown.length) {
-    process.stdout.write("this instance has no secrets\n");
+    process.stdout.write(`${opts.tenant}/${name} has no secrets\n`);
     return;
   }
   printTable(

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Command, Option } from "commander";
@@ -273,6 +273,45 @@ describe.skipIf(!SCRIPT)("answering no to a confirmation on a terminal", () => {
     expect(r.output).toMatch(message);
     expect(r.output).not.toMatch(/invalid_input/);
     expect(r.code, r.output).toBe(0);
+  });
+});
+
+describe("aims service install carries the settings of its environment", () => {
+  const masterKey = Buffer.alloc(32, 7).toString("base64");
+  const extra = {
+    AIMS_PROXY_CERT_DIR: "/srv/aims certs",
+    AIMS_PROXY_TLS_PORT: "28443",
+    AIMS_MASTER_KEY: masterKey,
+  };
+  const settings = () => ({ ...install.env, AIMS_CATALOG_DIRS: FIXTURES, ...extra });
+  const carried = () =>
+    Object.entries(settings()).filter(([name]) => name !== "AIMS_DATA_DIR" && name !== "AIMS_MASTER_KEY");
+
+  it("--print writes every variable that set a setting into the unit, and says the master key is kept apart", async () => {
+    const r = await install.run(["service", "install", "--print"], extra);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Environment=AIMS_DATA_DIR=${install.dataDir}\n`);
+    for (const [name, value] of carried())
+      expect(r.stdout).toContain(
+        value.includes(" ") ? `Environment="${name}=${value}"` : `Environment=${name}=${value}\n`,
+      );
+    expect(r.stdout).toContain("Environment=AIMS_PORT_RANGE=53800-53849\n");
+    expect(r.stdout).not.toContain(masterKey);
+    expect(r.stdout).toContain(`EnvironmentFile=${join(install.dataDir, "service.env")}\n`);
+    expect(r.stderr).toMatch(/AIMS_MASTER_KEY is a secret and not in the unit/);
+  });
+
+  it("install writes the unit and the master key to a file only root can read", async () => {
+    const unitDir = mkdtempSync(join(tmpdir(), "aims-unit-"));
+    const r = await install.run(["service", "install", "--unit-dir", unitDir, "--no-enable"], extra);
+    expect(r.code, r.stderr).toBe(0);
+    const unit = join(unitDir, "aims.service");
+    expect(readFileSync(unit, "utf8")).toContain("Environment=AIMS_PROXY_TLS_PORT=28443\n");
+    expect(statSync(unit).mode & 0o777).toBe(0o644);
+    const secrets = join(install.dataDir, "service.env");
+    expect(readFileSync(secrets, "utf8")).toBe(`AIMS_MASTER_KEY=${masterKey}\n`);
+    expect(statSync(secrets).mode & 0o777).toBe(0o600);
+    expect(r.stdout).toMatch(/with AIMS_PORT_RANGE, .*AIMS_PROXY_CERT_DIR.* from this environment/);
   });
 });
 

@@ -38,7 +38,7 @@ describe("bad input gets a clear error, a non-zero exit and changes nothing", ()
     [
       ["deploy", "static-site", "--tenant", "acme", "--name", "web", "--set", "SITE_TITLE"],
       2,
-      /--set expects KEY=VALUE/,
+      /--set must be KEY=VALUE/,
     ],
     [["rm", "ghost", "--tenant", "acme", "--yes"], 3, /no instance ghost for tenant acme/],
     [["rm", "web", "--tenant", "acme"], 2, /refusing to remove without --yes/],

@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestInstall, installationId, objectsWithLabel, rowCounts } from "./support/aimsCli.js";
+import { SCRIPT, onTerminal as typeOnTerminal } from "./support/terminal.js";
 
 const install = await createTestInstall("52420-52439");
 afterAll(() => install.cleanup());
@@ -84,30 +82,9 @@ describe("invalid intake answers are refused before anything is created", () => 
   });
 });
 
-const SCRIPT = ["/usr/bin/script", "/bin/script"].find(existsSync);
-const CLI = join(resolve(import.meta.dirname, ".."), "dist/cli/main.js");
-
-/** Runs the CLI on a pseudo-terminal (util-linux `script`), typing `lines` one by one as the questions appear. */
+/** Runs the CLI on a pseudo-terminal, typing `lines` one by one as the questions ("KEY: question? ...") appear. */
 function onTerminal(args: string[], lines: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((done) => {
-    const command = [process.execPath, CLI, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
-    const child = execFile(
-      SCRIPT!,
-      ["-qfec", command, "/dev/null"],
-      { env: { ...process.env, ...install.env }, timeout: 20_000 },
-      (err, stdout, stderr) =>
-        done({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, output: stdout + stderr }),
-    );
-    let output = "";
-    let asked = 0;
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      // One answer per question prompt seen ("KEY: question? ..."; readline adds cursor codes after it).
-      const prompts = output.match(/[A-Z][A-Z0-9_]{2,}: [^\n]*\?/g)?.length ?? 0;
-      while (asked < prompts && asked < lines.length) child.stdin?.write(`${lines[asked++]}\n`);
-      if (asked >= lines.length) child.stdin?.end();
-    });
-  });
+  return typeOnTerminal(install.env, args, lines, /[A-Z][A-Z0-9_]{2,}: [^\n]*\?/g);
 }
 
 describe.skipIf(!SCRIPT)("on a terminal, aims deploy asks the intake questions", () => {

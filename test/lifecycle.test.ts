@@ -123,7 +123,7 @@ describe("scale", () => {
     expect(r.stderr).toMatch(/stateless services: none/);
     const bad = await install.run(["scale", "scaled", "--tenant", "life", "--replicas", "99"]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/at most 20/);
+    expect(bad.stderr).toMatch(/--replicas must be a whole number from 1 to 20/);
   });
 });
 

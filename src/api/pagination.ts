@@ -1,9 +1,10 @@
 import * as z from "zod";
 import { AimsError } from "../domain/errors.js";
+import { numberFromText, wholeNumberSchema } from "../domain/numbers.js";
 
 /** `?limit=&cursor=` on every list; the cursor is opaque to clients. Other parameters are refused, like unknown body fields. */
 export const pageQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: numberFromText(wholeNumberSchema(1, 200)).default(50),
   cursor: z.string().max(500).optional(),
 });
 

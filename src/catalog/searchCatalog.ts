@@ -1,3 +1,4 @@
+import * as z from "zod";
 import { AimsError } from "../domain/errors.js";
 import { PLUG_CATEGORIES, type Plug } from "../domain/manifest.js";
 import type { CatalogEntry } from "./loadCatalog.js";
@@ -8,6 +9,9 @@ export interface CatalogFilter {
   /** Words that must all appear (case-insensitive) in the plug's id, name, description, tags, category or images. */
   search?: string;
 }
+
+/** The words of a search: `aims catalog list --search`, `GET /v1/plugs?search=`. */
+export const plugSearchSchema = z.string().max(200);
 
 /** The text a plug is searched in. */
 function haystack(plug: Plug): string {

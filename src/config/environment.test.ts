@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CONFIG_FILE_VARIABLE, ENVIRONMENT, fromEnvironment } from "./environment.js";
+import { CONFIG_FILE_VARIABLE, ENVIRONMENT, environmentSettings, fromEnvironment } from "./environment.js";
 import { configSchema } from "./schema.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -139,5 +139,30 @@ describe("fromEnvironment", () => {
   it("has one row per variable", () => {
     const names = ENVIRONMENT.map((v) => v.name);
     expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe("environmentSettings", () => {
+  it("lists the variables that are set, with their text, marking credentials", () => {
+    expect(
+      environmentSettings({
+        HOME: "/root",
+        AIMS_PORT_RANGE: "53800-53849",
+        AIMS_API_PORT: "",
+        AIMS_MASTER_KEY: "a2V5",
+        AIMS_PROXY_CERT_DIR: "/srv/certs",
+      }),
+    ).toEqual([
+      { name: "AIMS_PORT_RANGE", path: "ports", text: "53800-53849", secret: false },
+      { name: "AIMS_MASTER_KEY", path: "masterKey", text: "a2V5", secret: true },
+      { name: "AIMS_PROXY_CERT_DIR", path: "proxy.certDir", text: "/srv/certs", secret: false },
+    ]);
+  });
+
+  it("marks every credential of the table", () => {
+    expect(ENVIRONMENT.filter((v) => v.secret).map((v) => v.name)).toEqual([
+      "AIMS_MASTER_KEY",
+      "AIMS_API_KEY",
+    ]);
   });
 });

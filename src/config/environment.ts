@@ -7,6 +7,16 @@ export interface EnvironmentVariable {
   path: string;
   /** Turns the (non-empty) text into the value; undefined sets nothing. Throws AimsError on bad text. */
   parse: (text: string, name: string) => unknown;
+  /** A credential: never written where others can read it (a systemd unit is world-readable). */
+  secret?: true;
+}
+
+/** A variable of the table that is set, with its text: a setting that came from the environment. */
+export interface EnvironmentSetting {
+  name: string;
+  path: string;
+  text: string;
+  secret: boolean;
 }
 
 /** The variable that names the config file (`--config` wins); it sets no key of its own. */
@@ -79,7 +89,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: "AIMS_LIMIT_PIDS", path: "limits.pids", parse: number },
   { name: "AIMS_ALLOWED_IMAGE_REPOSITORIES", path: "allowedImageRepositories", parse: commaList },
   { name: "AIMS_CATALOG_DIRS", path: "catalogDirs", parse: pathList },
-  { name: "AIMS_MASTER_KEY", path: "masterKey", parse: text },
+  { name: "AIMS_MASTER_KEY", path: "masterKey", parse: text, secret: true },
   { name: "AIMS_RESTART_MAX_RETRIES", path: "restart.maxRetries", parse: number },
   { name: "AIMS_RESTART_BACKOFF_MS", path: "restart.backoffMs", parse: number },
   { name: "AIMS_RECONCILE_INTERVAL_MS", path: "reconcile.intervalMs", parse: number },
@@ -98,10 +108,19 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: "AIMS_PROXY_CERT_DIR", path: "proxy.certDir", parse: text },
   { name: "AIMS_NGINX", path: "proxy.nginxBinary", parse: text },
   { name: "AIMS_URL", path: "remote.url", parse: text },
-  { name: "AIMS_API_KEY", path: "remote.apiKey", parse: text },
+  { name: "AIMS_API_KEY", path: "remote.apiKey", parse: text, secret: true },
   { name: "AIMS_TEST_CRASH_AT", path: "testHooks.crashAt", parse: text },
   { name: "AIMS_TEST_PROXY_CORRUPT", path: "testHooks.corruptProxyCandidate", parse: onlyOne },
 ];
+
+/** The variables of the table set in `env`, in the table's order; empty variables count as unset. */
+export function environmentSettings(env: NodeJS.ProcessEnv): EnvironmentSetting[] {
+  return ENVIRONMENT.flatMap((variable) => {
+    const text = env[variable.name];
+    if (text === undefined || text === "") return [];
+    return [{ name: variable.name, path: variable.path, text, secret: variable.secret === true }];
+  });
+}
 
 /** The config shape the environment sets, by the table above; empty variables count as unset. */
 export function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {

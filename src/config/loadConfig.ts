@@ -5,7 +5,7 @@ import type { z } from "zod";
 import { AimsError } from "../domain/errors.js";
 import { fieldPath, formatIssues } from "../domain/zodIssues.js";
 import { parseYaml } from "../parseYaml.js";
-import { CONFIG_FILE_VARIABLE, fromEnvironment } from "./environment.js";
+import { CONFIG_FILE_VARIABLE, environmentSettings, fromEnvironment } from "./environment.js";
 import { type AimsConfig, configSchema, proxyPathSchema } from "./schema.js";
 
 export interface LoadConfigOptions {
@@ -19,7 +19,8 @@ export interface LoadConfigOptions {
 
 /**
  * Parses configuration once: overrides > env > config.yaml > defaults. Throws AimsError("invalid_input")
- * naming the bad field, or the key config.yaml has that the schema does not know.
+ * naming the bad field, or the key config.yaml has that the schema does not know. The result says which
+ * variables were set (`environment`), so a service can be started with the same settings.
  */
 export function loadConfig(options: LoadConfigOptions = {}): AimsConfig {
   const env = options.env ?? {};
@@ -40,6 +41,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AimsConfig {
     dataDir,
     databaseUrl: parsed.data.databaseUrl ?? `sqlite://${join(dataDir, "aims.db")}`,
     configFile: existsSync(file) ? file : undefined,
+    environment: environmentSettings(env),
   };
 }
 

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { memorySchema } from "../domain/manifest.js";
+import type { EnvironmentSetting } from "./environment.js";
 
 // Every default is written once, on its field. An object whose fields all have defaults takes
 // `.prefault({})`: zod 4's `.default()` would return its value unparsed, so the defaults would have to be
@@ -201,5 +202,12 @@ export const configSchema = z.strictObject({
   testHooks: testHooksSchema.prefault({}),
 });
 
-/** The parsed configuration every module receives; `databaseUrl` is always filled in by the loader. */
-export type AimsConfig = z.infer<typeof configSchema> & { databaseUrl: string; configFile?: string };
+/**
+ * The parsed configuration every module receives; `databaseUrl` is always filled in by the loader, and
+ * `environment` lists the variables that set part of it (src/config/environment.ts).
+ */
+export type AimsConfig = z.infer<typeof configSchema> & {
+  databaseUrl: string;
+  configFile?: string;
+  environment?: readonly EnvironmentSetting[];
+};

@@ -9,6 +9,9 @@ export const PLUG_API_VERSION = "aims.dev/v1";
 export const PLUG_CATEGORIES = ["tool", "agent", "platform", "bot", "database"] as const;
 export type PlugCategory = (typeof PLUG_CATEGORIES)[number];
 
+/** A plug's category: in manifests, `aims catalog list --category` and `GET /v1/plugs?category=`. */
+export const plugCategorySchema = z.enum(PLUG_CATEGORIES);
+
 const keySchema = z
   .string()
   .regex(
@@ -115,12 +118,12 @@ export const healthSchema = z.union([
 ]);
 export type HealthCheck = z.infer<typeof healthSchema>;
 
+/** A size of memory as text: `256m`, `1g`, `512Mi`, `1.5g` or bytes. */
+export const MEMORY_SIZE_PATTERN = /^\d+(\.\d+)?\s*([kmg]i?b?|b)?$/i;
+
 /** Memory as `256m`, `1g`, `512Mi` or bytes. */
 export const memorySchema = z
-  .union([
-    z.number().int().positive(),
-    z.string().regex(/^\d+(\.\d+)?\s*([kmg]i?b?|b)?$/i, "is not a size like 256m"),
-  ])
+  .union([z.number().int().positive(), z.string().regex(MEMORY_SIZE_PATTERN, "is not a size like 256m")])
   .transform((v) => (typeof v === "number" ? v : parseMemory(v)));
 
 /** Parses `256m` / `1g` / `512Mi` into bytes. */
@@ -197,7 +200,7 @@ export const plugSchema = z
     version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "must be a semantic version like 1.2.3"),
     name: z.string().min(1).max(80),
     description: z.string().max(2000).default(""),
-    category: z.enum(PLUG_CATEGORIES),
+    category: plugCategorySchema,
     /** Search words for `aims catalog list --search` (lowercase, like `vector` or `openai-compatible`). */
     tags: z
       .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "must be a lowercase word (letters, digits, -)"))

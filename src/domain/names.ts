@@ -20,6 +20,12 @@ export const newNameSchema = nameSchema.refine((value) => !value.startsWith("xn-
   message: "must not start with xn-- (a punycode label, which browsers show as lookalike letters)",
 });
 
+/** A kept volume as a person names it: its id (`aims volumes list`), or the name of the instance it was kept from. */
+export const keptVolumeReferenceSchema = z
+  .string()
+  .min(1, { error: "must be a kept volume's id or the instance name it was kept from (1-100 characters)" })
+  .max(100, { error: "must be a kept volume's id or the instance name it was kept from (1-100 characters)" });
+
 /** True when `value` is a valid tenant or instance name. */
 export function isValidName(value: string): boolean {
   return NAME_PATTERN.test(value);

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { plugSchema } from "./manifest.js";
-import { checkResourceLimits, formatMemory, plugMaxima } from "./resourceLimits.js";
+import {
+  checkResourceLimits,
+  cpuLimitSchema,
+  formatMemory,
+  memoryLimitSchema,
+  pidsLimitSchema,
+  plugMaxima,
+} from "./resourceLimits.js";
+import { formatIssues } from "./zodIssues.js";
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -73,5 +81,33 @@ describe("resource limits of aims update", () => {
     expect(() => service({ maxResources: { memory: "32m" } })).toThrow(
       /maxResources.memory is below resources.memory/,
     );
+  });
+});
+
+describe("the schemas of aims update's limits", () => {
+  const words = (
+    schema: { safeParse(v: unknown): { success: boolean; error?: unknown } },
+    value: unknown,
+  ) => {
+    const parsed = schema.safeParse(value);
+    return parsed.success ? undefined : formatIssues(parsed.error as never, { fieldName: () => "body.x" });
+  };
+
+  it("reads memory as bytes, and refuses less than the engine's minimum before Docker sees it", () => {
+    expect(memoryLimitSchema.parse("256m")).toBe(256 * MiB);
+    expect(memoryLimitSchema.parse("1g")).toBe(GiB);
+    expect(memoryLimitSchema.parse(6 * MiB)).toBe(6 * MiB);
+    for (const value of ["1k", "0", "-5", "abc", "", 1024, 0, "99999999999999999999"])
+      expect(words(memoryLimitSchema, value), String(value)).toBe(
+        "body.x must be a size of at least 6m, like 256m, 1g or 512Mi",
+      );
+  });
+
+  it("states the range of cpu and pids", () => {
+    expect(words(cpuLimitSchema, 0)).toBe("body.x must be a number of CPU cores from 0.01 to 64");
+    expect(words(cpuLimitSchema, 65)).toBe("body.x must be a number of CPU cores from 0.01 to 64");
+    expect(words(pidsLimitSchema, 8)).toBe("body.x must be a whole number from 16 to 32768");
+    expect(words(pidsLimitSchema, 99_999_999_999)).toBe("body.x must be a whole number from 16 to 32768");
+    expect(cpuLimitSchema.parse(0.01)).toBe(0.01);
   });
 });

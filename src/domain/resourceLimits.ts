@@ -1,6 +1,8 @@
+import * as z from "zod";
 import { AimsError } from "./errors.js";
 import type { ResourceOverride } from "./instanceSpec.js";
-import type { PlugService } from "./manifest.js";
+import { MEMORY_SIZE_PATTERN, type PlugService, parseMemory } from "./manifest.js";
+import { numberInRangeSchema, wholeNumberSchema } from "./numbers.js";
 
 /** A value per limit: cores, bytes of memory, processes. */
 export interface ResourceValues {
@@ -14,6 +16,38 @@ export const RESOURCE_MINIMUM: Readonly<ResourceValues> = { cpu: 0.01, memory: 6
 
 /** The schema's hard bounds, which a default maximum never exceeds. */
 const SCHEMA_MAXIMUM: Readonly<ResourceValues> = { cpu: 64, memory: Number.MAX_SAFE_INTEGER, pids: 32768 };
+
+/** A CPU limit in cores: `aims update --cpu`, the update action's `cpu`. */
+export const cpuLimitSchema = numberInRangeSchema(
+  RESOURCE_MINIMUM.cpu,
+  SCHEMA_MAXIMUM.cpu,
+  "a number of CPU cores",
+);
+
+/** A process limit: `aims update --pids`, the update action's `pids`. */
+export const pidsLimitSchema = wholeNumberSchema(RESOURCE_MINIMUM.pids, SCHEMA_MAXIMUM.pids);
+
+const MEMORY_RULE = `must be a size of at least ${formatMemory(RESOURCE_MINIMUM.memory)}, like 256m, 1g or 512Mi`;
+
+/**
+ * A memory limit, as a size (`256m`, `1g`, `512Mi`) or bytes, parsed to bytes: `aims update --memory`, the update
+ * action's `memory`. Below the engine's minimum it is refused here, never handed to Docker.
+ */
+export const memoryLimitSchema = z
+  .union(
+    [
+      z.number().int({ error: MEMORY_RULE }).positive({ error: MEMORY_RULE }),
+      z.string().regex(MEMORY_SIZE_PATTERN, { error: MEMORY_RULE }),
+    ],
+    { error: MEMORY_RULE },
+  )
+  .transform((value) => (typeof value === "number" ? value : parseMemory(value)))
+  .pipe(
+    z
+      .number()
+      .min(RESOURCE_MINIMUM.memory, { error: MEMORY_RULE })
+      .max(SCHEMA_MAXIMUM.memory, { error: MEMORY_RULE }),
+  );
 
 /** A service without declared maxima may be given this many times what its manifest declares. */
 export const DEFAULT_HEADROOM = 4;

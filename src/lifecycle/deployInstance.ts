@@ -5,7 +5,7 @@ import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { resolveInputs } from "../domain/inputs.js";
 import { newSpec, parseSpec } from "../domain/instanceSpec.js";
-import { newId, newNameSchema } from "../domain/names.js";
+import { keptVolumeReferenceSchema, newId, newNameSchema } from "../domain/names.js";
 import { pickFreePorts } from "../ports/portAllocator.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import {
@@ -37,7 +37,7 @@ export const deployInputSchema = z.object({
   set: z.record(z.string(), z.string()).default({}),
   dryRun: z.boolean().default(false),
   /** Kept volumes (ids, or the instance name they were kept from) to mount instead of new ones. */
-  reuseVolumes: z.array(z.string().min(1).max(100)).max(20).default([]),
+  reuseVolumes: z.array(keptVolumeReferenceSchema).max(20).default([]),
 });
 export type DeployInput = z.input<typeof deployInputSchema>;
 

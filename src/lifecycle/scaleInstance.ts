@@ -1,6 +1,7 @@
 import * as z from "zod";
 import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
+import { replicasSchema } from "../domain/instanceRequests.js";
 import { isStateless, parseSpec } from "../domain/instanceSpec.js";
 import { nameSchema } from "../domain/names.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
@@ -13,13 +14,11 @@ import { parseInput } from "./parseInput.js";
 import { requestChange } from "./requestChange.js";
 import { requireInstance } from "./requireInstance.js";
 
-export const MAX_REPLICAS = 20;
-
 export const scaleInputSchema = z.object({
   tenant: nameSchema,
   name: nameSchema,
   service: nameSchema.optional(),
-  replicas: z.number().int().min(1).max(MAX_REPLICAS),
+  replicas: replicasSchema,
 });
 export type ScaleInput = z.input<typeof scaleInputSchema>;
 

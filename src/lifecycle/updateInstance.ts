@@ -3,9 +3,14 @@ import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { resolveInputs, unknownInputs } from "../domain/inputs.js";
 import { type InstanceSpec, parseSpec } from "../domain/instanceSpec.js";
-import { memorySchema, pinnedImageSchema } from "../domain/manifest.js";
+import { pinnedImageSchema } from "../domain/manifest.js";
 import { nameSchema } from "../domain/names.js";
-import { checkResourceLimits } from "../domain/resourceLimits.js";
+import {
+  checkResourceLimits,
+  cpuLimitSchema,
+  memoryLimitSchema,
+  pidsLimitSchema,
+} from "../domain/resourceLimits.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import { insertRevision, listSecrets, putSecret } from "../store/instanceRepository.js";
 import type { Actor } from "./actor.js";
@@ -27,9 +32,9 @@ export const updateInputSchema = z.object({
   images: z.record(nameSchema, pinnedImageSchema).default({}),
   /** Resource limits for `service` (or every service when absent), up to the plug's maximum and `limits`. */
   service: nameSchema.optional(),
-  cpu: z.number().positive().max(64).optional(),
-  memory: memorySchema.optional(),
-  pids: z.number().int().min(16).max(32768).optional(),
+  cpu: cpuLimitSchema.optional(),
+  memory: memoryLimitSchema.optional(),
+  pids: pidsLimitSchema.optional(),
   /** Move to the catalog's current version of the plug. */
   toCatalogVersion: z.boolean().default(false),
 });

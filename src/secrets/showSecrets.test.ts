@@ -68,6 +68,13 @@ describe("showSecrets", () => {
     expect(await verifyAuditChain(store.db)).toEqual({ ok: true, checked: 1 });
   });
 
+  it("shows an instance without secrets as none, and records no view", async () => {
+    await instanceWithSecrets([]);
+    expect(await showSecrets({ store, masterKey }, actor, "acme", "web")).toEqual([]);
+    expect(await listEvents(store.db, { types: ["instance.secrets_viewed"] })).toEqual([]);
+    expect(await store.db.selectFrom("audit_entries").selectAll().execute()).toEqual([]);
+  });
+
   it("is not_found for an unknown instance, and records nothing", async () => {
     await instanceWithSecrets([]);
     await expect(showSecrets({ store, masterKey }, actor, "acme", "nope")).rejects.toMatchObject({

@@ -15,7 +15,8 @@ export interface ShownSecret {
 /**
  * Decrypts an instance's secrets for whoever may see them in plain text, and records the view: an
  * `instance.secrets_viewed` event and an `instance.secrets.show` audit entry (the keys, never the
- * values) in one transaction. Asking for confirmation is the entry's job; this only reads and records.
+ * values) in one transaction; an instance without secrets records nothing. Asking for confirmation is the
+ * entry's job; this only reads and records.
  *
  * It imports nothing of lifecycle/ (lifecycle/ imports secrets/, so that would be a folder cycle); it
  * opens with the additional data `<instance id>/<key>` that lifecycle/instanceSecrets.ts seals with,
@@ -43,6 +44,8 @@ export async function showSecrets(
       value: openSecret(ctx.masterKey, r.ciphertext, `${instance.id}/${r.key}`),
     }))
     .sort((a, b) => a.key.localeCompare(b.key));
+  // Nothing to see is nothing shown: no view to record.
+  if (!shown.length) return shown;
   const keys = shown.map((s) => s.key);
   await withTransaction(db, (trx) =>
     recordChange(trx, {

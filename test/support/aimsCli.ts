@@ -33,7 +33,8 @@ export interface TestInstall {
   /** The port its reverse proxy listens on (127.0.0.1). */
   proxyPort: number;
   env: Record<string, string>;
-  run(args: string[], extraEnv?: Record<string, string>): Promise<CliResult>;
+  /** Runs the CLI in the repository root, or in `options.cwd`. */
+  run(args: string[], extraEnv?: Record<string, string>, options?: { cwd?: string }): Promise<CliResult>;
   /** Parses stdout of a `--json` command, failing with the stderr when the command failed. */
   json<T = unknown>(args: string[], extraEnv?: Record<string, string>): Promise<T>;
   /** Stops this install's nginx, removes every Docker object labelled with this install, then the data dir. */
@@ -71,13 +72,13 @@ export async function createTestInstall(
     AIMS_FIREWALL: "off",
     ...env,
   };
-  const run = (args: string[], extraEnv: Record<string, string> = {}) =>
+  const run = (args: string[], extraEnv: Record<string, string> = {}, options: { cwd?: string } = {}) =>
     new Promise<CliResult>((done) => {
       execFile(
         process.execPath,
         [CLI, ...args],
         {
-          cwd: ROOT,
+          cwd: options.cwd ?? ROOT,
           env: { ...process.env, ...baseEnv, ...extraEnv },
           maxBuffer: 32 * 1024 * 1024,
           timeout: 240_000,

@@ -1,7 +1,6 @@
 import { AimsError } from "../../domain/errors.js";
+import { isEventTopic } from "../../domain/eventTypes.js";
 import type { TypeFilter } from "../../store/eventFeed.js";
-
-const TOPIC = /^(\*|[a-z0-9_-]+(\.[a-z0-9_-]+)*(\.\*)?)$/;
 
 /**
  * Parses `?topics=instance.*,tenant.created` into a type filter: `x.*` is every type starting with `x.`,
@@ -17,7 +16,7 @@ export function parseTopics(topics: string | undefined): TypeFilter {
   const exact: string[] = [];
   const prefixes: string[] = [];
   for (const topic of list) {
-    if (!TOPIC.test(topic) || topic.length > 100)
+    if (!isEventTopic(topic))
       throw new AimsError(
         "invalid_input",
         `topic "${topic.slice(0, 100)}" is not a type (instance.ready) or a pattern (instance.*, *)`,

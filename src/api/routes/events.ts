@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import * as z from "zod";
 import { AimsError } from "../../domain/errors.js";
+import { nameSchema } from "../../domain/names.js";
+import { numberFromText, wholeNumberSchema } from "../../domain/numbers.js";
 import type { Platform } from "../../platform.js";
 import { listEventFeed } from "../../store/eventFeed.js";
 import type { EventRow } from "../../store/eventLog.js";
@@ -13,9 +15,9 @@ import { type ApiServices, defineRoute } from "../route.js";
 
 const eventsQuery = pageQuery.extend({
   topics: z.string().max(2000).optional(),
-  tenant: z.string().max(100).optional(),
+  tenant: nameSchema.optional(),
   /** For clients that cannot send the Last-Event-ID header. */
-  lastEventId: z.coerce.number().int().min(0).optional(),
+  lastEventId: numberFromText(wholeNumberSchema(0, Number.MAX_SAFE_INTEGER)).optional(),
 });
 
 /** Which tenants' events a principal may see right now. */

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { AimsError } from "../../domain/errors.js";
+import { LOG_TAIL_DEFAULT, logTailSchema } from "../../domain/instanceRequests.js";
 import { logNoteLine } from "../../domain/logNotes.js";
 import { streamInstanceLogs } from "../../lifecycle/streamInstanceLogs.js";
 import { listEventFeed } from "../../store/eventFeed.js";
@@ -10,7 +11,7 @@ import { instanceParams } from "./params.js";
 import { requireInstanceFor } from "./requireInstance.js";
 
 const logsQuery = z.strictObject({
-  tail: z.coerce.number().int().min(0).max(10_000).default(200),
+  tail: logTailSchema.default(LOG_TAIL_DEFAULT),
   follow: z.enum(["true", "false"]).default("false"),
 });
 

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { AimsError } from "../../domain/errors.js";
+import { keptVolumeReferenceSchema, nameSchema } from "../../domain/names.js";
 import { deployInstance } from "../../lifecycle/deployInstance.js";
 import { instanceHistory } from "../../lifecycle/instanceHistory.js";
 import { instanceViews } from "../../lifecycle/instanceView.js";
@@ -22,7 +23,7 @@ const deployBody = z.strictObject({
   set: z.record(z.string().max(100), z.string().max(10_000)).default({}),
   dryRun: z.boolean().default(false),
   /** Kept volumes (ids, or the instance name they were kept from) to mount with the secrets they were written with. */
-  reuseVolumes: z.array(z.string().min(1).max(100)).max(20).default([]),
+  reuseVolumes: z.array(keptVolumeReferenceSchema).max(20).default([]),
 });
 
 async function instancePage(p: Platform, tenants: TenantRow[] | "all", query: z.output<typeof pageQuery>) {
@@ -50,7 +51,7 @@ export const instanceRoutes = [
     summary: "Instances of every tenant you can see (or `?tenant=`), by id",
     tag: "instances",
     auth: "required",
-    query: pageQuery.extend({ tenant: z.string().max(100).optional() }),
+    query: pageQuery.extend({ tenant: nameSchema.optional() }),
     handler: async ({ services: { platform }, caller, query }) => {
       if (query.tenant !== undefined) {
         const { tenant } = await requireTenant(

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { plugSummary } from "../../catalog/plugSummary.js";
-import { filterCatalog } from "../../catalog/searchCatalog.js";
+import { filterCatalog, plugSearchSchema } from "../../catalog/searchCatalog.js";
+import { plugCategorySchema } from "../../domain/manifest.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { defineRoute } from "../route.js";
 
@@ -14,8 +15,8 @@ export const plugRoutes = [
     tag: "plugs",
     auth: "required",
     query: pageQuery.extend({
-      category: z.string().max(40).optional(),
-      search: z.string().max(200).optional(),
+      category: plugCategorySchema.optional(),
+      search: plugSearchSchema.optional(),
     }),
     example: { query: { category: "database", search: "vector" } },
     handler: async ({ services: { platform }, query }) => {

@@ -8,8 +8,10 @@ import { catalogFor, createRuntime } from "../../platform.js";
 import { hostOnly, progressFor } from "../context.js";
 import { printJson, printTable } from "../output.js";
 
+/** The flags of `aims images build-local`, as src/cli/flags.ts parsed them. */
 export interface BuildLocalOptions {
-  only?: string;
+  /** Groups from `--only a,b`. */
+  only?: string[];
   save?: boolean;
   json?: boolean;
 }
@@ -19,10 +21,7 @@ export async function runBuildLocal(cmd: Command, opts: BuildLocalOptions): Prom
   const config = hostOnly(cmd);
   const driver = await createRuntime(config);
   await driver.ping();
-  const only = opts.only
-    ?.split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const only = opts.only;
   const report = await buildLocalImages(driver, catalogFor(config), only ? { only } : {}, progressFor(cmd));
   const savedTo =
     opts.save && Object.keys(report.overrides).length ? saveOverrides(config, report.overrides) : undefined;

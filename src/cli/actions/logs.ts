@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { withClient } from "../client/withClient.js";
 
+/** The flags of `aims logs`, as src/cli/flags.ts parsed them. */
 export interface LogsOptions {
   tenant: string;
   follow?: boolean;
-  tail: string;
+  tail: number;
 }
 
 /**
@@ -20,7 +21,7 @@ export async function runLogs(cmd: Command, name: string, opts: LogsOptions): Pr
         tenant: opts.tenant,
         name,
         follow: Boolean(opts.follow),
-        tail: Number.parseInt(opts.tail, 10) || 200,
+        tail: opts.tail,
       },
       (text) => process.stdout.write(text),
       (message) => process.stderr.write(`aims: ${message}\n`),

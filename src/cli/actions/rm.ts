@@ -1,7 +1,6 @@
-import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
-import { AimsError } from "../../domain/errors.js";
 import { withClient } from "../client/withClient.js";
+import { cancelled, confirm, REMOVE_WITHOUT_TERMINAL } from "../confirm.js";
 import { progressFor } from "../context.js";
 import { printJson } from "../output.js";
 
@@ -12,12 +11,11 @@ export interface RemoveOptions {
   json?: boolean;
 }
 
-/** `aims rm <instance>`: asks first (unless --yes), removes, prints what went. */
+/** `aims rm <instance>`: asks first (unless --yes), removes, prints what went; "no" removes nothing (exit 0). */
 export async function runRemove(cmd: Command, name: string, opts: RemoveOptions): Promise<void> {
-  if (!opts.yes)
-    await confirm(
-      `remove ${opts.tenant}/${name}${opts.keepVolumes ? " (keeping volumes)" : " and its volumes"}?`,
-    );
+  const question = `remove ${opts.tenant}/${name}${opts.keepVolumes ? " (keeping volumes)" : " and its volumes"}?`;
+  if (!opts.yes && !(await confirm(question, REMOVE_WITHOUT_TERMINAL)))
+    return cancelled(opts.json, `${opts.tenant}/${name} was not removed`);
   const result = await withClient(cmd, (client) =>
     client.remove({ tenant: opts.tenant, name, keepVolumes: Boolean(opts.keepVolumes) }, progressFor(cmd)),
   );
@@ -30,13 +28,4 @@ export async function runRemove(cmd: Command, name: string, opts: RemoveOptions)
     process.stdout.write(
       `kept ${result.kept.length} volume(s): ${result.kept.join(", ")} (see \`aims volumes list --tenant ${result.tenant}\`; reuse with \`aims deploy … --reuse-volumes <id>\`)\n`,
     );
-}
-
-async function confirm(question: string): Promise<void> {
-  if (!process.stdin.isTTY)
-    throw new AimsError("invalid_input", "refusing to remove without --yes: no terminal to confirm on");
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await rl.question(`${question} [y/N] `);
-  rl.close();
-  if (!/^y(es)?$/i.test(answer.trim())) throw new AimsError("invalid_input", "cancelled");
 }

@@ -1,7 +1,6 @@
-import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
-import { AimsError } from "../../domain/errors.js";
 import { showSecrets } from "../../secrets/showSecrets.js";
+import { cancelled, confirm } from "../confirm.js";
 import { cliActor, hostOnly, withPlatform } from "../context.js";
 import { printJson, printTable } from "../output.js";
 
@@ -11,33 +10,28 @@ export interface ShowSecretsOptions {
   json?: boolean;
 }
 
-/** `aims secrets show <instance>`: asks first (unless --yes-show-secrets), prints the secrets, warns. */
+/**
+ * `aims secrets show <instance>`: asks first (unless --yes-show-secrets), prints the secrets and warns; an
+ * instance without secrets is said to have none (nothing was shown, so nothing to warn about or audit).
+ */
 export async function runShowSecrets(cmd: Command, name: string, opts: ShowSecretsOptions): Promise<void> {
   hostOnly(cmd); // before asking anything: the API does not hand out secrets
-  if (!opts.yesShowSecrets) await confirm(`print the secrets of ${opts.tenant}/${name} in plain text?`);
+  const question = `print the secrets of ${opts.tenant}/${name} in plain text?`;
+  const withoutTerminal = "refusing to print secrets without --yes-show-secrets: no terminal to confirm on";
+  if (!opts.yesShowSecrets && !(await confirm(question, withoutTerminal)))
+    return cancelled(opts.json, "no secrets were printed");
   const shown = await withPlatform(cmd, (p) => showSecrets(p, cliActor(), opts.tenant, name));
-  process.stderr.write(
-    "warning: secrets printed in plain text; this view is recorded in the audit log. Clear your scrollback.\n",
-  );
+  if (shown.length)
+    process.stderr.write(
+      "warning: secrets printed in plain text; this view is recorded in the audit log. Clear your scrollback.\n",
+    );
   if (opts.json) return printJson({ tenant: opts.tenant, instance: name, secrets: shown });
   if (!shown.length) {
-    process.stdout.write("this instance has no secrets\n");
+    process.stdout.write(`${opts.tenant}/${name} has no secrets\n`);
     return;
   }
   printTable(
     ["KEY", "ORIGIN", "VALUE"],
     shown.map((s) => [s.key, s.origin, s.value]),
   );
-}
-
-async function confirm(question: string): Promise<void> {
-  if (!process.stdin.isTTY)
-    throw new AimsError(
-      "invalid_input",
-      "refusing to print secrets without --yes-show-secrets: no terminal to confirm on",
-    );
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await rl.question(`${question} [y/N] `);
-  rl.close();
-  if (!/^y(es)?$/i.test(answer.trim())) throw new AimsError("invalid_input", "cancelled");
 }

@@ -1,35 +1,26 @@
 import type { Command } from "commander";
-import { AimsError } from "../../domain/errors.js";
 import { parseSetPairs } from "../../domain/inputs.js";
 import { withClient } from "../client/withClient.js";
 import { progressFor } from "../context.js";
 import { printJson } from "../output.js";
 import { printInstance } from "../printInstance.js";
 
+/** The flags of `aims update`, as src/cli/flags.ts parsed them: limits are numbers, memory in bytes. */
 export interface UpdateOptions {
   tenant: string;
   set: string[];
   image: string[];
   service?: string;
-  cpu?: string;
-  memory?: string;
-  pids?: string;
+  cpu?: number;
+  memory?: number;
+  pids?: number;
   toCatalogVersion?: boolean;
   json?: boolean;
-}
-
-function number(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new AimsError("invalid_input", `${flag} must be a number, got "${value}"`);
-  return n;
 }
 
 /** `aims update <instance>`: a new revision from the flags; prints the instance once it settled. */
 export async function runUpdate(cmd: Command, name: string, opts: UpdateOptions): Promise<void> {
   const images = parseSetPairs(opts.image);
-  const cpu = number("--cpu", opts.cpu);
-  const pids = number("--pids", opts.pids);
   const view = await withClient(cmd, (client) =>
     client.update(
       {
@@ -38,9 +29,9 @@ export async function runUpdate(cmd: Command, name: string, opts: UpdateOptions)
         set: parseSetPairs(opts.set),
         images,
         ...(opts.service ? { service: opts.service } : {}),
-        ...(cpu !== undefined ? { cpu } : {}),
-        ...(opts.memory ? { memory: opts.memory } : {}),
-        ...(pids !== undefined ? { pids } : {}),
+        ...(opts.cpu !== undefined ? { cpu: opts.cpu } : {}),
+        ...(opts.memory !== undefined ? { memory: opts.memory } : {}),
+        ...(opts.pids !== undefined ? { pids: opts.pids } : {}),
         toCatalogVersion: Boolean(opts.toCatalogVersion),
       },
       progressFor(cmd),

@@ -1,8 +1,7 @@
-import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
-import { AimsError } from "../../domain/errors.js";
 import { type KeptVolumeView, listKeptVolumes } from "../../lifecycle/listKeptVolumes.js";
 import { removeKeptVolume } from "../../lifecycle/removeKeptVolume.js";
+import { cancelled, confirm, REMOVE_WITHOUT_TERMINAL } from "../confirm.js";
 import { cliActor, hostOnly, progressFor, withPlatform } from "../context.js";
 import { printJson, printTable } from "../output.js";
 
@@ -17,14 +16,16 @@ export async function runVolumesList(cmd: Command, opts: { tenant: string; json?
   printTable(["ID", "KEPT FROM", "PLUG", "VOLUME", "KEPT AT", "SECRETS", "STATE"], list.map(row));
 }
 
-/** `aims volumes rm <id>`: removes a kept volume and its data, after a confirmation. */
+/** `aims volumes rm <id>`: removes a kept volume and its data, after a confirmation ("no" is exit 0). */
 export async function runVolumesRemove(
   cmd: Command,
   id: string,
   opts: { tenant: string; yes?: boolean; json?: boolean },
 ): Promise<void> {
   hostOnly(cmd);
-  if (!opts.yes) await confirm(`remove kept volume ${id} of tenant ${opts.tenant} and the data on it?`);
+  const question = `remove kept volume ${id} of tenant ${opts.tenant} and the data on it?`;
+  if (!opts.yes && !(await confirm(question, REMOVE_WITHOUT_TERMINAL)))
+    return cancelled(opts.json, `kept volume ${id} was not removed`);
   const removed = await withPlatform(cmd, (p) =>
     removeKeptVolume(p, { tenant: opts.tenant, id }, cliActor(), progressFor(cmd)),
   );
@@ -42,13 +43,4 @@ function row(v: KeptVolumeView): string[] {
     v.secrets === null ? "not recorded" : v.secrets.join(",") || "none",
     v.state === "attached" ? `attached to ${v.attachedTo}` : v.state,
   ];
-}
-
-async function confirm(question: string): Promise<void> {
-  if (!process.stdin.isTTY)
-    throw new AimsError("invalid_input", "refusing to remove without --yes: no terminal to confirm on");
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await rl.question(`${question} [y/N] `);
-  rl.close();
-  if (!/^y(es)?$/i.test(answer.trim())) throw new AimsError("invalid_input", "cancelled");
 }

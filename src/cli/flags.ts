@@ -1,0 +1,101 @@
+import type { Command } from "commander";
+import * as z from "zod";
+import { plugSearchSchema } from "../catalog/searchCatalog.js";
+import { AimsError } from "../domain/errors.js";
+import { eventTypePrefixSchema } from "../domain/eventTypes.js";
+import { logTailSchema, replicasSchema } from "../domain/instanceRequests.js";
+import { pinnedImageSchema, plugCategorySchema } from "../domain/manifest.js";
+import { keptVolumeReferenceSchema, nameSchema, newNameSchema } from "../domain/names.js";
+import { numberFromText } from "../domain/numbers.js";
+import { cpuLimitSchema, memoryLimitSchema, pidsLimitSchema } from "../domain/resourceLimits.js";
+import { formatIssues } from "../domain/zodIssues.js";
+import { LOCAL_IMAGE_GROUPS } from "../images/localImageGroups.js";
+
+/** `KEY=VALUE`, the way `--set` answers a plug input (the API's `set` is the same pairs as an object). */
+const setPairSchema = z.string().regex(/^[^=]+=/, { error: "must be KEY=VALUE, like SITE_TITLE=Hello" });
+
+const IMAGE_PAIR = "must be SERVICE=IMAGE with a pinned tag or digest, like web=nginx:1.27.0";
+
+/** `service=image:tag`, one entry of the update action's `images`, checked by the same two schemas. */
+const imagePairSchema = z.string().refine(
+  (pair) => {
+    const eq = pair.indexOf("=");
+    return (
+      eq > 0 &&
+      nameSchema.safeParse(pair.slice(0, eq)).success &&
+      pinnedImageSchema.safeParse(pair.slice(eq + 1)).success
+    );
+  },
+  { error: IMAGE_PAIR },
+);
+
+const groups: readonly string[] = LOCAL_IMAGE_GROUPS;
+
+/** `base,plugs`: a comma-separated subset of the local image groups. */
+const imageGroupsSchema = z
+  .string()
+  .transform((text) =>
+    text
+      .split(",")
+      .map((group) => group.trim())
+      .filter(Boolean),
+  )
+  .refine((list) => list.length > 0 && list.every((group) => groups.includes(group)), {
+    error: `must be one of: ${groups.join(", ")}, or several of them separated by commas`,
+  });
+
+/**
+ * The one schema of every flag that takes a value, by its long name: the schema the API and the operation parse
+ * the same value with (a number typed as text first becomes a number), or one built from theirs where the flag
+ * spells it differently (`--set KEY=VALUE` for the body's `set`). A flag that is not here is not checked, and
+ * test/cli-flags.test.ts fails until it is.
+ */
+export const FLAG_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+  "--config": z.string().min(1, { error: "must be a file path, like /etc/aims/config.yaml" }),
+  "--data-dir": z.string().min(1, { error: "must be a directory, like /var/lib/aims" }),
+  "--tenant": nameSchema,
+  "--name": newNameSchema,
+  "--service": nameSchema,
+  "--set": setPairSchema,
+  "--image": imagePairSchema,
+  "--reuse-volumes": keptVolumeReferenceSchema,
+  "--tail": logTailSchema,
+  "--type": eventTypePrefixSchema,
+  "--category": plugCategorySchema,
+  "--search": plugSearchSchema,
+  "--replicas": numberFromText(replicasSchema),
+  "--cpu": numberFromText(cpuLimitSchema),
+  "--memory": memoryLimitSchema,
+  "--pids": numberFromText(pidsLimitSchema),
+  "--only": imageGroupsSchema,
+  "--unit-dir": z.string().regex(/^\//, { error: "must be an absolute path, like /etc/systemd/system" }),
+};
+
+/**
+ * Parses the value of every flag of `command` and of the commands above it with its schema, and puts the parsed
+ * value back, so the action receives numbers as numbers and sizes as bytes. A bad value is refused before the
+ * action runs: AimsError("invalid_input") naming the flag and what it may be.
+ * @example parseFlags(command) // `--tail abc`: "--tail must be a whole number from 0 to 10000"
+ */
+export function parseFlags(command: Command): void {
+  for (let c: Command | null = command; c; c = c.parent) {
+    for (const option of c.options) {
+      const schema = option.long ? FLAG_SCHEMAS[option.long] : undefined;
+      if (!schema || !option.long) continue;
+      const key = option.attributeName();
+      const value: unknown = c.getOptionValue(key);
+      if (value === undefined || typeof value === "boolean") continue;
+      const flag = option.long;
+      const parsed = Array.isArray(value)
+        ? value.map((item) => parseFlag(flag, schema, item))
+        : parseFlag(flag, schema, value);
+      c.setOptionValueWithSource(key, parsed, c.getOptionValueSource(key));
+    }
+  }
+}
+
+function parseFlag(flag: string, schema: z.ZodType, value: unknown): unknown {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new AimsError("invalid_input", formatIssues(parsed.error, { fieldName: () => flag }));
+}

@@ -173,7 +173,14 @@ describe("fuzz: every body and query", () => {
           // Whatever else is wrong with the request, a key without the account scope is refused on account routes
           // (only a body the parser refuses — not JSON at all, nested too deep, or with a `__proto__` or
           // `constructor.prototype` key, which fastify's parser refuses as prototype poisoning — is refused first).
-          if (route.scope === "account" && r.who === "narrowed" && !(sendsBody && parserRefuses(r.body)))
+          // A path the router itself refuses (`..` normalised away, a URI too long) never reaches the route.
+          const routed = !(res.statusCode === 414 || (res.statusCode === 404 && /"no route /.test(res.body)));
+          if (
+            route.scope === "account" &&
+            r.who === "narrowed" &&
+            routed &&
+            !(sendsBody && parserRefuses(r.body))
+          )
             expect(res.statusCode, `${route.method} ${url}: ${res.body.slice(0, 300)}`).toBe(403);
           // Refused at parse time, before authentication or any lookup (unless the router refused the URL first).
           if (sendsBody && "deep" in r.body && ![404, 414].includes(res.statusCode)) {

@@ -210,8 +210,14 @@ describe("aims CLI in remote mode (AIMS_URL + AIMS_API_KEY)", () => {
     const logs = follow(["logs", "web", "--tenant", "remote", "-f", "--tail", "0"]);
     const events = follow(["events", "--tenant", "remote", "-f", "--json"]);
     await until("the stored events", () => events.out().includes("\n"));
-    await get(`${web.url}cgi-bin/info?followed`);
-    await until("the followed log line", () => /web-1 \| .*GET \/cgi-bin\/info/.test(logs.out()));
+    // --tail 0 prints only lines written after the follower attached, which nothing shows: ask until one
+    // arrives, from whichever of the two replicas web.url reaches.
+    const followed = () => /web-\d+ \| .*GET \/cgi-bin\/info/.test(logs.out());
+    for (let i = 0; i < 50 && !followed(); i++) {
+      await get(`${web.url}cgi-bin/info?followed`);
+      await sleep(200);
+    }
+    await until("the followed log line", followed);
 
     const port = new URL(url).port;
     await stopServe();

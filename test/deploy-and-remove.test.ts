@@ -123,8 +123,11 @@ describe("static-site: deploy, answer, remove", () => {
     };
     const logs = follow(["logs", "web", "--tenant", "acme", "-f", "--tail", "0"]);
     const events = follow(["events", "--tenant", "acme", "-f"]);
-    await sleep(1500);
-    await get(`${instance.url}cgi-bin/info?follow`);
+    // --tail 0 prints only lines written after the follower attached, which nothing shows: ask until one arrives.
+    for (let i = 0; i < 50 && !logs.seen(/GET \/cgi-bin\/info/); i++) {
+      await get(`${instance.url}cgi-bin/info?follow`);
+      await sleep(200);
+    }
     const stop = await install.json<{ state: string }>(["stop", "web", "--tenant", "acme"]);
     expect(stop.state).toBe("stopped");
     await install.json(["start", "web", "--tenant", "acme"]);

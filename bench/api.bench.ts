@@ -11,6 +11,7 @@ import { createPlatform, type Platform } from "../src/platform.js";
 import { withTransaction } from "../src/store/database.js";
 import { recordChange } from "../src/store/recordChange.js";
 import { insertTenant } from "../src/store/tenantRepository.js";
+import { readyInstanceRow } from "./platformFixture.js";
 import { percentile } from "./stats.js";
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -60,24 +61,18 @@ async function seed(p: Platform, instances: number): Promise<void> {
     const tenants = [];
     for (let t = 0; t < 10; t++) tenants.push(await insertTenant(trx, { name: `bench-${t}` }));
     for (let i = 0; i < instances; i++) {
-      const now = new Date().toISOString();
       await trx
         .insertInto("instances")
-        .values({
-          id: newId(),
-          tenant_id: tenants[i % 10]!.id,
-          name: `inst-${i}`,
-          plug_id: entry.plug.id,
-          plug_version: entry.plug.version,
-          desired_state: "running",
-          observed_state: "ready",
-          reason: null,
-          revision: 1,
-          spec,
-          created_at: now,
-          updated_at: now,
-          removed_at: null,
-        })
+        .values(
+          readyInstanceRow({
+            id: newId(),
+            tenant_id: tenants[i % 10]!.id,
+            name: `inst-${i}`,
+            plug_id: entry.plug.id,
+            plug_version: entry.plug.version,
+            spec,
+          }),
+        )
         .execute();
     }
   });

@@ -8,6 +8,7 @@ import { newId } from "../src/domain/names.js";
 import { createPlatform } from "../src/platform.js";
 import { withTransaction } from "../src/store/database.js";
 import { insertTenant } from "../src/store/tenantRepository.js";
+import { readyInstanceRow } from "./platformFixture.js";
 import { line, median } from "./stats.js";
 
 /** What a person runs: bin/aims.js, which loads the compiled CLI (`npm run bench` builds it first). */
@@ -41,21 +42,16 @@ async function seed(dataDir: string): Promise<void> {
         const id = newId();
         await trx
           .insertInto("instances")
-          .values({
-            id,
-            tenant_id: tenants[i % 2]!.id,
-            name: `site-${i}`,
-            plug_id: entry.plug.id,
-            plug_version: entry.plug.version,
-            desired_state: "running",
-            observed_state: "ready",
-            reason: null,
-            revision: 1,
-            spec,
-            created_at: now,
-            updated_at: now,
-            removed_at: null,
-          })
+          .values(
+            readyInstanceRow({
+              id: id,
+              tenant_id: tenants[i % 2]!.id,
+              name: `site-${i}`,
+              plug_id: entry.plug.id,
+              plug_version: entry.plug.version,
+              spec,
+            }),
+          )
           .execute();
         await trx
           .insertInto("allocations")

@@ -37,3 +37,25 @@ export async function benchPlatform(
 
 export const benchActor = { id: "bench", source: "bench" };
 export const quiet = () => {};
+
+/** A ready instance row at revision 1, for benches that fill the store directly (no engine). */
+export function readyInstanceRow(row: {
+  id: string;
+  tenant_id: string;
+  name: string;
+  plug_id: string;
+  plug_version: string;
+  spec: string;
+}) {
+  const now = new Date().toISOString();
+  return {
+    ...row,
+    desired_state: "running" as const,
+    observed_state: "ready" as const,
+    reason: null,
+    revision: 1,
+    created_at: now,
+    updated_at: now,
+    removed_at: null,
+  };
+}

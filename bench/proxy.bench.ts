@@ -5,7 +5,7 @@ import { deployInstance } from "../src/lifecycle/deployInstance.js";
 import { updateInstance } from "../src/lifecycle/updateInstance.js";
 import type { Platform } from "../src/platform.js";
 import type { RouteSync } from "../src/proxy/routeSync.js";
-import { benchActor, benchPlatform, quiet } from "./platformFixture.js";
+import { benchActor, benchPlatform, quiet, readyInstanceRow } from "./platformFixture.js";
 import { median, percentile } from "./stats.js";
 
 const PROXY_PORT = 18190;
@@ -24,21 +24,16 @@ async function seedRoutes(p: Platform, from: number, to: number): Promise<void> 
         .execute();
       await trx
         .insertInto("instances")
-        .values({
-          id,
-          tenant_id: tenantId,
-          name: "web",
-          plug_id: "static-site",
-          plug_version: "1.0.0",
-          desired_state: "running",
-          observed_state: "ready",
-          reason: null,
-          revision: 1,
-          spec,
-          created_at: now,
-          updated_at: now,
-          removed_at: null,
-        })
+        .values(
+          readyInstanceRow({
+            id: id,
+            tenant_id: tenantId,
+            name: "web",
+            plug_id: "static-site",
+            plug_version: "1.0.0",
+            spec,
+          }),
+        )
         .execute();
       await trx
         .insertInto("allocations")

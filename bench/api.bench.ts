@@ -59,7 +59,8 @@ async function seed(p: Platform, instances: number): Promise<void> {
   const spec = JSON.stringify(newSpec(entry, {}));
   await withTransaction(p.store.db, async (trx) => {
     const tenants = [];
-    for (let t = 0; t < 10; t++) tenants.push(await insertTenant(trx, { name: `bench-${t}` }));
+    for (let t = 0; t < 10; t++)
+      tenants.push(await insertTenant(trx, { name: `bench-${t}`, plan: "sovereign" }));
     for (let i = 0; i < instances; i++) {
       await trx
         .insertInto("instances")

@@ -34,8 +34,8 @@ async function seed(dataDir: string): Promise<void> {
     const spec = JSON.stringify(newSpec(entry, {}));
     await withTransaction(p.store.db, async (trx) => {
       const tenants = [
-        await insertTenant(trx, { name: "bench-a" }),
-        await insertTenant(trx, { name: "bench-b" }),
+        await insertTenant(trx, { name: "bench-a", plan: "team" }),
+        await insertTenant(trx, { name: "bench-b", plan: "team" }),
       ];
       for (let i = 0; i < 10; i++) {
         const now = new Date().toISOString();

@@ -2,6 +2,7 @@ import type { Catalog } from "./catalog/loadCatalog.js";
 import type { AimsConfig } from "./config.js";
 import type { HostFirewall } from "./firewall/hostFirewall.js";
 import type { Logger } from "./logger.js";
+import type { Plans } from "./plans/loadPlans.js";
 import type { Routes } from "./proxy/routeSync.js";
 import type { ProgressSink, RuntimeDriver } from "./runtime/RuntimeDriver.js";
 import type { Store } from "./store/database.js";
@@ -18,6 +19,8 @@ export interface OperationContext {
   readonly store: Store;
   /** The plug catalog, loaded on first use (a command that never reads it never parses it). */
   readonly catalog: Catalog;
+  /** The install's plans (shipped + config.yaml), loaded on first use. */
+  readonly plans: Plans;
   readonly masterKey: Buffer;
   readonly logger: Logger;
   /** Where operations that take access away say so, so open streams of that key or user are re-checked at once. */

@@ -6,6 +6,7 @@ import type { OperationContext, ReconcilerContext } from "./context.js";
 import { createHostFirewall, type HostFirewall } from "./firewall/hostFirewall.js";
 import { createLogger, type Logger } from "./logger.js";
 import { PACKAGE_ROOT } from "./packageRoot.js";
+import { loadPlans, type Plans } from "./plans/loadPlans.js";
 import type { Routes } from "./proxy/routeSync.js";
 import type { ProgressSink, RuntimeDriver } from "./runtime/RuntimeDriver.js";
 import { loadMasterKey } from "./secrets/masterKey.js";
@@ -72,10 +73,15 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
   const dataDirWarning = makeDataDirPrivate(config.dataDir);
   // Loaded here, not at the top: a command that never builds a platform (`aims catalog list`) never loads it.
   const { openStore } = await import("./store/database.js");
-  const store: Store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store: Store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    defaultPlan: config.defaultPlan,
+  });
   const masterKey = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir });
   let log = logger;
   let catalog: Catalog | undefined;
+  let plans: Plans | undefined;
   let runtime: Promise<RuntimeDriver> | undefined;
   let routes: Promise<Routes> | undefined;
   let reconciler: Promise<ReconcilerContext> | undefined;
@@ -103,6 +109,10 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
     get catalog() {
       catalog ??= catalogFor(config);
       return catalog;
+    },
+    get plans() {
+      plans ??= loadPlans(config.plans, config.defaultPlan);
+      return plans;
     },
     requestProxySync() {
       if (!config.proxy.enabled) return;
@@ -161,6 +171,9 @@ function operationsOf(p: Platform): OperationContext {
     accessChanges: p.accessChanges,
     get catalog() {
       return p.catalog;
+    },
+    get plans() {
+      return p.plans;
     },
     requestProxySync: () => p.requestProxySync(),
     checkEngine: () => p.checkEngine(),

@@ -12,7 +12,7 @@ let f: ApiFixture;
 beforeAll(async () => {
   f = await createApiFixture();
   const db = f.platform.store.db;
-  const tenant = await insertTenant(db, { name: "readers" });
+  const tenant = await insertTenant(db, { name: "readers", plan: "team" });
   // A spec that no longer parses (e.g. written by a release whose manifest schema was looser).
   await insertInstance(
     db,

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { memorySchema } from "../domain/manifest.js";
+import { planNameSchema, planOverrideSchema } from "../domain/plans.js";
 import type { EnvironmentSetting } from "./environment.js";
 
 // Every default is written once, on its field. An object whose fields all have defaults takes
@@ -168,6 +169,28 @@ export const configSchema = z.strictObject({
    * `ghcr.io/acme/*`, or `*` for any image the engine has or can pull.
    */
   allowedImageRepositories: z.array(z.string().min(1)).default([]),
+  /**
+   * Plans (docs/plans.md): fields laid over the shipped plans/plans.yaml, per plan, or whole new plans.
+   * `{ starter: { limits: { instances: 3 } } }` lets starter tenants run three instances.
+   */
+  plans: z.record(planNameSchema, planOverrideSchema).default({}),
+  /** The plan of a tenant created without one (on its first deploy, or by `aims tenant create` without --plan). */
+  defaultPlan: planNameSchema.default("team"),
+  /** Tenants one user may own, so a plan's quotas cannot be dodged by making more tenants (the operator is not capped). */
+  tenantsPerUser: z.number().int().min(1).max(10_000).default(3),
+  /**
+   * Host capacity: instances meant to run may together be given at most the host's memory times
+   * `memoryOvercommit`; a deploy or update beyond it answers 503. `cpuOvercommit` (off unless set) does the
+   * same for CPU cores; CPU limits are caps, not reservations. `memoryBytes` replaces the host's own figure.
+   */
+  capacity: z
+    .strictObject({
+      memoryOvercommit: z.number().positive().max(1000).default(1.5),
+      cpuOvercommit: z.number().positive().max(1000).optional(),
+      memoryBytes: memorySchema.optional(),
+      cpus: z.number().positive().max(4096).optional(),
+    })
+    .prefault({}),
   /** Directories of plug manifests (`*.yaml`); the built-in catalog is always first. */
   catalogDirs: z.array(z.string()).default([]),
   /** Base64 of 32 bytes; when absent a key file is generated in the data dir (mode 0600). */

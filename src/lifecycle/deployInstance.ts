@@ -184,7 +184,7 @@ async function configure(
     p.store.db.transaction().execute(async (trx) => {
       let tenantRow = await findTenantByName(trx, tenantName);
       if (!tenantRow) {
-        tenantRow = await insertTenant(trx, { name: tenantName });
+        tenantRow = await insertTenant(trx, { name: tenantName, plan: p.plans.defaultPlan.name });
         await recordChange(trx, {
           event: { type: "tenant.created", tenantId: tenantRow.id, subject: tenantName, data: {} },
           audit: {

@@ -39,7 +39,7 @@ const config = () => ({ databaseUrl: `sqlite://${join(dir, "aims.db")}`, dataDir
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "aims-ports-"));
   store = await openStore(config());
-  tenantId = (await insertTenant(store.db, { name: "acme" })).id;
+  tenantId = (await insertTenant(store.db, { name: "acme", plan: "team" })).id;
 });
 afterEach(async () => {
   await store.close();

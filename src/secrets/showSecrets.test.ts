@@ -29,7 +29,7 @@ afterEach(async () => {
 async function instanceWithSecrets(
   secrets: Array<{ key: string; value: string; origin: "generated" | "input" }>,
 ) {
-  const tenant = await insertTenant(store.db, { name: "acme" });
+  const tenant = await insertTenant(store.db, { name: "acme", plan: "team" });
   const instance = await insertInstance(store.db, instanceRow({ tenant_id: tenant.id, name: "web" }));
   // Sealed the way deploy seals them, so opening here proves both sides use the same additional data.
   for (const row of sealAll(masterKey, instance.id, secrets)) await putSecret(store.db, row);

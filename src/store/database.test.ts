@@ -35,7 +35,7 @@ function sqliteNames(path: string, type: "table" | "index"): string[] {
 
 const addColumn = {
   up: async (db: Kysely<unknown>) => {
-    await db.schema.alterTable("tenants").addColumn("plan", "text").execute();
+    await db.schema.alterTable("tenants").addColumn("colour", "text").execute();
   },
 };
 
@@ -90,23 +90,23 @@ describe("openStore", () => {
 
   it("copies an existing database aside before applying a pending migration", async () => {
     const old = await openStore(config());
-    await insertTenant(old.db, { name: "acme" });
+    await insertTenant(old.db, { name: "acme", plan: "team" });
     await old.close();
 
     const upgraded = await openStore(config(), {
-      migrations: { ...migrations, "9999_tenant_plan": addColumn },
+      migrations: { ...migrations, "9999_tenant_colour": addColumn },
     });
     await upgraded.close();
 
     const backups = readdirSync(join(dir, "nested")).filter((f) => f.includes(".bak-"));
     expect(backups).toHaveLength(1);
-    expect(backups[0]).toMatch(/^aims\.db\.bak-\d{8}T\d{6}\.\d{3}Z-before-9999_tenant_plan$/);
+    expect(backups[0]).toMatch(/^aims\.db\.bak-\d{8}T\d{6}\.\d{3}Z-before-9999_tenant_colour$/);
     const copy = new SqliteDatabase(join(dir, "nested", backups[0]!), { readonly: true });
     const columns = (copy.pragma("table_info(tenants)") as Array<{ name: string }>).map((c) => c.name);
     const names = copy.prepare("select name from tenants").all();
     copy.close();
     expect(names).toEqual([{ name: "acme" }]);
-    expect(columns).not.toContain("plan");
+    expect(columns).not.toContain("colour");
   });
 
   it("rolls a failed migration back and names it and the backup", async () => {

@@ -16,7 +16,7 @@ import {
 import { AimsError } from "../domain/errors.js";
 import { newId } from "../domain/names.js";
 import { makePrivateFile, makeSidecarsPrivate } from "./fileModes.js";
-import { migrations as allMigrations } from "./migrations/index.js";
+import { migrationsFor } from "./migrations/index.js";
 import { runMigrations } from "./migrations/runMigrations.js";
 import type { Database } from "./schema.js";
 
@@ -47,14 +47,16 @@ interface Backend {
  * @example const store = await openStore({ databaseUrl: "sqlite:///var/lib/aims/aims.db", dataDir: "/var/lib/aims" });
  */
 export async function openStore(
-  config: { databaseUrl: string; dataDir: string },
+  config: { databaseUrl: string; dataDir: string; defaultPlan?: string },
   options: OpenStoreOptions = {},
 ): Promise<Store> {
   const backend = createBackend(config.databaseUrl, config.dataDir);
   const db = new Kysely<Database>({ dialect: backend.dialect });
   try {
-    await runMigrations(db, options.migrations ?? allMigrations, (name) =>
-      backend.backupBeforeMigration(name),
+    await runMigrations(
+      db,
+      options.migrations ?? migrationsFor({ defaultPlan: config.defaultPlan ?? "team" }),
+      (name) => backend.backupBeforeMigration(name),
     );
     const installationId = await ensureInstallation(db);
     return { db, installationId, close: () => db.destroy() };

@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 async function instance(tenant: string, name: string) {
-  const t = await insertTenant(store.db, { name: tenant });
+  const t = await insertTenant(store.db, { name: tenant, plan: "team" });
   const { id } = await insertInstance(store.db, instanceRow({ tenant_id: t.id, name }));
   return { instanceId: id, tenantId: t.id };
 }

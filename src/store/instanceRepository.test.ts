@@ -30,7 +30,7 @@ afterEach(async () => {
 
 describe("instanceRepository", () => {
   it("allows reusing a name only after the first instance is removed", async () => {
-    const tenant = await insertTenant(store.db, { name: "acme" });
+    const tenant = await insertTenant(store.db, { name: "acme", plan: "team" });
     const first = await insertInstance(store.db, instanceRow({ tenant_id: tenant.id, name: "cache" }));
     await expect(
       insertInstance(store.db, instanceRow({ tenant_id: tenant.id, name: "cache" })),
@@ -49,8 +49,8 @@ describe("instanceRepository", () => {
   });
 
   it("scopes every lookup by tenant", async () => {
-    const acme = await insertTenant(store.db, { name: "acme" });
-    const globex = await insertTenant(store.db, { name: "globex" });
+    const acme = await insertTenant(store.db, { name: "acme", plan: "team" });
+    const globex = await insertTenant(store.db, { name: "globex", plan: "team" });
     const mine = await insertInstance(store.db, instanceRow({ tenant_id: acme.id, name: "cache" }));
 
     expect(await findInstanceById(store.db, globex.id, mine.id)).toBeUndefined();
@@ -60,8 +60,8 @@ describe("instanceRepository", () => {
   });
 
   it("lists active instances ordered by tenant then name", async () => {
-    const b = await insertTenant(store.db, { name: "b" });
-    const a = await insertTenant(store.db, { name: "a" });
+    const b = await insertTenant(store.db, { name: "b", plan: "team" });
+    const a = await insertTenant(store.db, { name: "a", plan: "team" });
     await insertInstance(store.db, instanceRow({ tenant_id: b.id, name: "zeta" }));
     await insertInstance(store.db, instanceRow({ tenant_id: a.id, name: "web" }));
     await insertInstance(store.db, instanceRow({ tenant_id: b.id, name: "alpha" }));
@@ -78,7 +78,7 @@ describe("instanceRepository", () => {
   });
 
   it("updates state, bumps updated_at and reports an unknown id", async () => {
-    const tenant = await insertTenant(store.db, { name: "acme" });
+    const tenant = await insertTenant(store.db, { name: "acme", plan: "team" });
     const row = await insertInstance(store.db, {
       ...instanceRow({ tenant_id: tenant.id, name: "cache" }),
       updated_at: "2000-01-01T00:00:00.000Z",
@@ -101,7 +101,7 @@ describe("instanceRepository", () => {
   });
 
   it("stores, replaces, lists and deletes sealed secrets", async () => {
-    const tenant = await insertTenant(store.db, { name: "acme" });
+    const tenant = await insertTenant(store.db, { name: "acme", plan: "team" });
     const row = await insertInstance(store.db, instanceRow({ tenant_id: tenant.id, name: "cache" }));
     await putSecret(store.db, {
       instance_id: row.id,

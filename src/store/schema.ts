@@ -11,6 +11,8 @@ export interface TenantsTable {
   id: string;
   name: string;
   status: "active" | "suspended";
+  /** The tenant's plan, by name (plans/plans.yaml); null only before migration 0009 filled it. */
+  plan: string | null;
   created_at: string;
   updated_at: string;
 }

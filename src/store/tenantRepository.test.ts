@@ -19,8 +19,8 @@ afterEach(async () => {
 
 describe("tenantRepository", () => {
   it("inserts, finds by name and id, and lists by name", async () => {
-    const globex = await insertTenant(store.db, { name: "globex" });
-    const acme = await insertTenant(store.db, { name: "acme" });
+    const globex = await insertTenant(store.db, { name: "globex", plan: "team" });
+    const acme = await insertTenant(store.db, { name: "acme", plan: "team" });
     expect(acme).toMatchObject({ name: "acme", status: "active" });
     expect(await findTenantByName(store.db, "globex")).toEqual(globex);
     expect(await findTenantById(store.db, acme.id)).toEqual(acme);
@@ -29,8 +29,8 @@ describe("tenantRepository", () => {
   });
 
   it("refuses a taken name as a conflict", async () => {
-    await insertTenant(store.db, { name: "acme" });
-    await expect(insertTenant(store.db, { name: "acme" })).rejects.toMatchObject({
+    await insertTenant(store.db, { name: "acme", plan: "team" });
+    await expect(insertTenant(store.db, { name: "acme", plan: "team" })).rejects.toMatchObject({
       code: "conflict",
       message: "tenant acme already exists",
     });

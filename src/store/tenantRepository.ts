@@ -16,13 +16,14 @@ export function findTenantById(ex: Executor, id: string): Promise<TenantRow | un
   return ex.selectFrom("tenants").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-/** Creates an active tenant; a taken name is AimsError("conflict"). */
-export async function insertTenant(ex: Executor, input: { name: string }): Promise<TenantRow> {
+/** Creates an active tenant on `plan`; a taken name is AimsError("conflict"). */
+export async function insertTenant(ex: Executor, input: { name: string; plan: string }): Promise<TenantRow> {
   const now = new Date().toISOString();
   const row: TenantRow = {
     id: newId(),
     name: input.name,
     status: "active",
+    plan: input.plan,
     created_at: now,
     updated_at: now,
   };

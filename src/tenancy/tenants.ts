@@ -47,7 +47,7 @@ export async function createTenant(
   const { principal } = caller;
   assertMayCreateTenant(principal);
   const tenant = await withTransaction(p.store.db, async (trx) => {
-    const row = await insertTenant(trx, { name: input.name });
+    const row = await insertTenant(trx, { name: input.name, plan: p.plans.defaultPlan.name });
     if (principal.userId !== null)
       await insertMember(trx, { tenantId: row.id, userId: principal.userId, role: "owner" });
     await recordChange(

@@ -31,7 +31,7 @@ describe("psOne", () => {
       dataDir: install.dataDir,
     });
     try {
-      await insertTenant(store.db, { name: "acme" });
+      await insertTenant(store.db, { name: "acme", plan: "team" });
     } finally {
       await store.close();
     }

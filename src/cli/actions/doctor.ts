@@ -85,7 +85,11 @@ export async function runDoctor(config: AimsConfig): Promise<Check[]> {
   // Before the store is opened: opening it tightens the database's own files.
   checks.push(fileModesCheck(config.dataDir));
   try {
-    const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const store = await openStore({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      defaultPlan: config.defaultPlan,
+    });
     try {
       const usage = await portPoolUsage(store.db, config.ports);
       const left = usage.total - usage.allocated;

@@ -7,21 +7,33 @@ import * as desiredState from "./0005_desired_state.js";
 import * as history from "./0006_history.js";
 import * as keptVolumes from "./0007_kept_volumes.js";
 import * as accounts from "./0008_accounts.js";
+import { plans } from "./0009_plans.js";
+
+/** What a migration may need to know of the install: 0009 puts existing tenants on `defaultPlan`. */
+export interface MigrationSettings {
+  defaultPlan: string;
+}
 
 /**
  * Every migration, in order. Forward-only: never edit or remove an entry once released; add `0002_...` instead.
  * A static map (no directory scan) works the same from dist/ and from tsx.
  */
-export const migrations: Readonly<Record<string, Migration>> = {
-  "0001_initial": { up: initial.up },
-  "0002_reconciler": { up: reconciler.up },
-  "0003_people_and_keys": { up: peopleAndKeys.up },
-  "0004_routes": { up: routes.up },
-  "0005_desired_state": { up: desiredState.up },
-  "0006_history": { up: history.up },
-  "0007_kept_volumes": { up: keptVolumes.up },
-  "0008_accounts": { up: accounts.up },
-};
+export function migrationsFor(settings: MigrationSettings): Readonly<Record<string, Migration>> {
+  return {
+    "0001_initial": { up: initial.up },
+    "0002_reconciler": { up: reconciler.up },
+    "0003_people_and_keys": { up: peopleAndKeys.up },
+    "0004_routes": { up: routes.up },
+    "0005_desired_state": { up: desiredState.up },
+    "0006_history": { up: history.up },
+    "0007_kept_volumes": { up: keptVolumes.up },
+    "0008_accounts": { up: accounts.up },
+    "0009_plans": plans(settings.defaultPlan),
+  };
+}
+
+/** Every migration, for an install on the shipped `defaultPlan` (tests). */
+export const migrations = migrationsFor({ defaultPlan: "team" });
 
 /** A MigrationProvider over a fixed map of migrations. */
 export function staticMigrationProvider(map: Readonly<Record<string, Migration>>): MigrationProvider {

@@ -152,7 +152,7 @@ const testHooksSchema = z.strictObject({
   /** Every rendered proxy candidate gets a broken directive, so validation must reject it. */
   corruptProxyCandidate: z.boolean().default(false),
   /** The rate-limit window instead of a minute, so a test sees a window end without waiting a minute. */
-  rateLimitWindowMs: z.number().int().min(100).max(3_600_000).optional(),
+  rateLimitWindowMs: z.number().int().min(10).max(3_600_000).optional(),
 });
 
 /**

@@ -42,6 +42,27 @@ export function secondsUntil(endMs: number, nowMs: number): number {
   return Math.max(1, Math.ceil((endMs - nowMs) / 1000));
 }
 
+/** The largest block of numbers a process takes from a budget's shared count at once: 2% of the limit, 1 to 100. */
+export function maxBlock(limit: number): number {
+  return Math.min(100, Math.max(1, Math.floor(limit / 50)));
+}
+
+/** A budget spent again within this long of its last block, in one process, is spent fast: its blocks grow. */
+export const FAST_MS = 1000;
+
+/**
+ * How many numbers the next reservation of a budget takes: 1 (every request counted in the store at once)
+ * unless this process took its last block less than FAST_MS ago, then twice that block, up to `maxBlock`.
+ */
+export function nextBlock(
+  limit: number,
+  last: { size: number; takenAt: number } | undefined,
+  nowMs: number,
+): number {
+  if (!last || nowMs - last.takenAt >= FAST_MS) return 1;
+  return Math.min(maxBlock(limit), last.size * 2);
+}
+
 /** `a minute`, or `per 2 s` for another window length. */
 function perWindow(windowMs: number): string {
   return windowMs === 60_000 ? "a minute" : `per ${windowMs / 1000} s`;

@@ -20,11 +20,12 @@ interface Block {
  * agrees where one starts. Each request gets a number in its budget's window, unique across processes, and is
  * let in while the number is within the limit: never more than the limit is let in, whatever the processes.
  *
- * The numbers come from one atomic upsert on the shared count. A budget spent at most once a second in this
- * process takes one number per request (exact). Spent faster, it takes blocks that double up to 2% of the
- * limit (at most 100), handed out from memory: a block another process holds may still have numbers when this
- * one is refused, so at worst (processes − 1) × (block − 1) requests fewer are let in per window, and the
- * RateLimit-Remaining a process answers counts the numbers other processes hold. Once a window's numbers
+ * The numbers come from one atomic upsert on the shared count. A budget spent at most once every 10 s in this
+ * process takes one number per request. Spent faster, it takes blocks that double up to 2% of the limit (1
+ * under 100, at most 100), handed out from memory. With one process that changes nothing but the writes; with
+ * several, a block another process holds may still have numbers when this one is refused, so at worst
+ * (processes − 1) × (block − 1) requests fewer are let in per window, and the RateLimit-Remaining a process
+ * answers counts the numbers other processes hold. Once a window's numbers
  * are past the limit every later one is too: refusals until the window ends cost no write. Each process
  * deletes ended windows once a window.
  * @example await app.register(rateLimit, { store: storeBackedCounters(db, logger), timeWindow: 60_000 });

@@ -62,7 +62,8 @@ function fieldsOf(schema: z.ZodType | undefined): string[] {
  * missing or wrong (401) and a role too weak (403); whatever the path (or a `tenant`, `plug` or `token` field)
  * names may not exist (404); a POST under an Idempotency-Key, or a change inside a tenant, can meet a state
  * that refuses it (409); the container engine may not answer (503), and an instance may fail its health
- * gate (500). Routes that check a password answer 429 after repeated failures; no quota is enforced yet.
+ * gate (500). Every route but health, readiness and metrics is rate limited (429, src/api/rateBudget.ts), and
+ * routes that check a password also answer 429 after repeated failures.
  */
 export function errorResponsesOf(route: RouteSpec): ErrorResponseName[] {
   const names: ErrorResponseName[] = ["InvalidInput"];
@@ -75,9 +76,39 @@ export function errorResponsesOf(route: RouteSpec): ErrorResponseName[] {
   if (route.method !== "GET" && (idempotent || route.url.includes("/:tenant"))) names.push("Conflict");
   if (route.engine === "drives") names.push("Failed");
   if (route.engine) names.push("Unavailable");
-  // Routes that check a password are throttled after repeated failures (src/tenancy/passwordAttempts.ts).
-  if (route.checksCredentials) names.push("RateLimited");
+  // Rate limited (src/api/rateLimits.ts); routes that check a password are also throttled after repeated
+  // failures (src/tenancy/passwordAttempts.ts).
+  if (route.rateLimit !== false || route.checksCredentials) names.push("RateLimited");
   return names.sort((a, b) => ERROR_RESPONSES[a].status - ERROR_RESPONSES[b].status);
+}
+
+/** The IETF draft's rate-limit headers, as `#/components/headers/<name>`: on every answer of a limited route. */
+export const RATE_LIMIT_HEADERS = {
+  "RateLimit-Limit": {
+    description: "requests the budget this request spent allows in the current window",
+    schema: { type: "integer", minimum: 0 },
+  },
+  "RateLimit-Remaining": {
+    description: "requests left in the current window",
+    schema: { type: "integer", minimum: 0 },
+  },
+  "RateLimit-Reset": {
+    description: "seconds until the current window ends and the budget is whole again",
+    schema: { type: "integer", minimum: 0 },
+  },
+} as const;
+
+/** `Retry-After` on a 429: seconds to wait before the next attempt can succeed. */
+export const RETRY_AFTER_HEADER = {
+  description: "seconds to wait before trying again",
+  schema: { type: "integer", minimum: 1 },
+} as const;
+
+/** References to the rate-limit headers, for a response object's `headers`. */
+export function rateLimitHeaderRefs(): Record<string, { $ref: string }> {
+  return Object.fromEntries(
+    Object.keys(RATE_LIMIT_HEADERS).map((name) => [name, { $ref: `#/components/headers/${name}` }]),
+  );
 }
 
 /** The OpenAPI response object of one error answer: the one error schema, its code narrowed to the answer's. */
@@ -85,6 +116,9 @@ export function errorResponseObject(name: ErrorResponseName) {
   const { codes, description } = ERROR_RESPONSES[name];
   return {
     description: `${description} (code ${codes.join(" or ")})`,
+    ...(name === "RateLimited"
+      ? { headers: { "Retry-After": { $ref: "#/components/headers/Retry-After" }, ...rateLimitHeaderRefs() } }
+      : {}),
     content: {
       "application/json": {
         schema: {

@@ -85,6 +85,11 @@ export interface RouteSpec<
    * reconciler changes containers (the instance may then fail its health gate). Either can answer 503.
    */
   engine?: "checks" | "drives";
+  /**
+   * false: never rate limited (liveness, readiness, metrics: probes and Prometheus scrapes must not be refused).
+   * Every other route spends a budget (src/api/rateBudget.ts) and can answer 429.
+   */
+  rateLimit?: false;
   /** A public route that checks a password it is given (sign-in): a wrong one is 401. */
   checksCredentials?: boolean;
   /** The answer holds a secret shown once (a new key, an invitation token): never stored for idempotent replay. */

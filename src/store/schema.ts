@@ -274,6 +274,17 @@ export interface ThrottlesTable {
   noticed_until: string | null;
 }
 
+/** Requests counted against one rate-limit budget in one fixed window (src/api/rateLimits.ts). */
+export interface RateLimitsTable {
+  /** The budget: `<credential>|<scope>`, e.g. `key:01J…|tenant:01J…` or `address:192.0.2.1|api`. */
+  key: string;
+  /** The window's start, epoch milliseconds (a multiple of the window's length). */
+  window_start: number;
+  count: number;
+  /** The window's end, epoch milliseconds: the row is deleted once it is past. */
+  expires_at: number;
+}
+
 /** A custom domain an instance answers at through the proxy (one instance per host). */
 export interface InstanceDomainsTable {
   /** Lower-case, validated host name (src/domain/hostnames.ts). */
@@ -301,5 +312,6 @@ export interface Database {
   leases: LeasesTable;
   instance_domains: InstanceDomainsTable;
   throttles: ThrottlesTable;
+  rate_limits: RateLimitsTable;
   kept_volumes: KeptVolumesTable;
 }

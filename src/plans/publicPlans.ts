@@ -1,0 +1,14 @@
+import type { Plan } from "../domain/plans.js";
+import type { Plans } from "./loadPlans.js";
+
+/** A plan as `GET /v1/plans` and `aims plans list` show it: every field (memory in bytes, null unlimited). */
+export type PublicPlan = Plan & { default: boolean };
+
+/** Every plan of the install, in its order, with the one new tenants get marked `default`. */
+export function publicPlans(plans: Plans): PublicPlan[] {
+  return plans.all.map((plan) => ({
+    name: plan.name,
+    ...plan,
+    default: plan.name === plans.defaultPlan.name,
+  }));
+}

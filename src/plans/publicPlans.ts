@@ -6,9 +6,6 @@ export type PublicPlan = Plan & { default: boolean };
 
 /** Every plan of the install, in its order, with the one new tenants get marked `default`. */
 export function publicPlans(plans: Plans): PublicPlan[] {
-  return plans.all.map((plan) => ({
-    name: plan.name,
-    ...plan,
-    default: plan.name === plans.defaultPlan.name,
-  }));
+  // The name first, where a person reading the JSON looks for it.
+  return plans.all.map(({ name, ...plan }) => ({ name, ...plan, default: name === plans.defaultPlan.name }));
 }

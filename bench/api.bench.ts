@@ -20,7 +20,7 @@ const row = (label: string, values: number[]) =>
 /** 1,000 instance rows in 10 tenants, written straight to the store (the API's reads are what is measured). */
 async function seed(p: Platform, instances: number): Promise<void> {
   const entry = p.catalog.get("static-site");
-  const spec = JSON.stringify(newSpec(entry, {}));
+  const spec = JSON.stringify(newSpec(entry, {}, p.plans.get("sovereign").defaultResources));
   await withTransaction(p.store.db, async (trx) => {
     const tenants = [];
     for (let t = 0; t < 10; t++)

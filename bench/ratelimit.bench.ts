@@ -17,7 +17,7 @@ const RAISED = 10_000_000;
 /** A tenant on team with 50 instance rows, and a service key of it (through the API, as a user would get one). */
 async function seed(p: Platform, base: string): Promise<string> {
   const entry = p.catalog.get("static-site");
-  const spec = JSON.stringify(newSpec(entry, {}));
+  const spec = JSON.stringify(newSpec(entry, {}, p.plans.get("team").defaultResources));
   await withTransaction(p.store.db, async (trx) => {
     const tenant = await insertTenant(trx, { name: "bench", plan: "team" });
     for (let i = 0; i < 50; i++)

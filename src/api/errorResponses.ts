@@ -41,6 +41,13 @@ export const ERROR_RESPONSES = {
   },
   Unavailable: fromCode("unavailable"),
   RateLimited: fromCode("rate_limited"),
+  QuotaExceeded: fromCode("quota_exceeded"),
+  // One status, two codes: a route that is both throttled and checks a plan documents them as one answer.
+  QuotaExceededOrRateLimited: {
+    status: ERROR_CODES.quota_exceeded.status,
+    codes: ["quota_exceeded", "rate_limited"],
+    description: `${ERROR_CODES.quota_exceeded.meaning}, or ${ERROR_CODES.rate_limited.meaning}`,
+  },
   Unexpected: {
     status: UNEXPECTED_ERROR.status,
     codes: [UNEXPECTED_ERROR.code],
@@ -62,8 +69,9 @@ function fieldsOf(schema: z.ZodType | undefined): string[] {
  * missing or wrong (401) and a role too weak (403); whatever the path (or a `tenant`, `plug` or `token` field)
  * names may not exist (404); a POST under an Idempotency-Key, or a change inside a tenant, can meet a state
  * that refuses it (409); the container engine may not answer (503), and an instance may fail its health
- * gate (500). Every route but health, readiness and metrics is rate limited (429, src/api/rateBudget.ts), and
- * routes that check a password also answer 429 after repeated failures.
+ * gate (500). Every route but health, readiness and metrics is rate limited (429, src/api/rateBudget.ts);
+ * routes that check a password also answer 429 after repeated failures, and routes that check the tenant's
+ * plan answer 429 quota_exceeded over one of its limits.
  */
 export function errorResponsesOf(route: RouteSpec): ErrorResponseName[] {
   const names: ErrorResponseName[] = ["InvalidInput"];
@@ -77,8 +85,11 @@ export function errorResponsesOf(route: RouteSpec): ErrorResponseName[] {
   if (route.engine === "drives") names.push("Failed");
   if (route.engine) names.push("Unavailable");
   // Rate limited (src/api/rateLimits.ts); routes that check a password are also throttled after repeated
-  // failures (src/tenancy/passwordAttempts.ts).
-  if (route.rateLimit !== false || route.checksCredentials) names.push("RateLimited");
+  // failures (src/tenancy/passwordAttempts.ts); routes that check a plan answer quota_exceeded with the same status.
+  const limited = route.rateLimit !== false || route.checksCredentials;
+  if (limited && route.quota) names.push("QuotaExceededOrRateLimited");
+  else if (limited) names.push("RateLimited");
+  else if (route.quota) names.push("QuotaExceeded");
   return names.sort((a, b) => ERROR_RESPONSES[a].status - ERROR_RESPONSES[b].status);
 }
 
@@ -116,7 +127,7 @@ export function errorResponseObject(name: ErrorResponseName) {
   const { codes, description } = ERROR_RESPONSES[name];
   return {
     description: `${description} (code ${codes.join(" or ")})`,
-    ...(name === "RateLimited"
+    ...(name === "RateLimited" || name === "QuotaExceededOrRateLimited"
       ? { headers: { "Retry-After": { $ref: "#/components/headers/Retry-After" }, ...rateLimitHeaderRefs() } }
       : {}),
     content: {

@@ -40,3 +40,27 @@ export async function insertTenant(ex: Executor, input: { name: string; plan: st
 export function listTenants(ex: Executor): Promise<TenantRow[]> {
   return ex.selectFrom("tenants").selectAll().orderBy("name").execute();
 }
+
+/**
+ * Takes the tenant's row lock for the rest of the transaction and answers the row as it is now: a quota check
+ * made after it cannot race another change of the same tenant (two deploys for its last slot). On SQLite every
+ * write transaction already holds the database's write lock (BEGIN IMMEDIATE); on PostgreSQL this UPDATE,
+ * which changes nothing, holds the row until commit.
+ */
+export async function lockTenant(ex: Executor, id: string): Promise<TenantRow | undefined> {
+  await ex
+    .updateTable("tenants")
+    .set((eb) => ({ updated_at: eb.ref("updated_at") }))
+    .where("id", "=", id)
+    .execute();
+  return findTenantById(ex, id);
+}
+
+/** Moves a tenant to another plan. */
+export async function setTenantPlan(ex: Executor, id: string, plan: string): Promise<void> {
+  await ex
+    .updateTable("tenants")
+    .set({ plan, updated_at: new Date().toISOString() })
+    .where("id", "=", id)
+    .execute();
+}

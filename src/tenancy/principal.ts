@@ -38,6 +38,28 @@ export function actorOf(caller: Caller): Actor {
   return { id: caller.principal.actor, source: caller.source };
 }
 
+/**
+ * The CLI on the AIMS host, as a caller: the operator. Whoever runs it reads the data dir, master key and
+ * operator key included, so it acts on every tenant; its audit entries name the OS user (`cli:<user>`).
+ */
+export function hostOperator(actor: Actor): Caller {
+  return {
+    principal: {
+      actor: actor.id,
+      kind: "key",
+      userId: null,
+      platformAdmin: true,
+      keyId: null,
+      sessionId: null,
+      tenantId: null,
+      roleCap: null,
+      scopes: null,
+      expiresAt: null,
+    },
+    source: actor.source,
+  };
+}
+
 /** The principal's role in a tenant, or undefined when it has none (the tenant is invisible to it). */
 export async function roleIn(
   ex: Executor,

@@ -16,6 +16,8 @@ export interface TenantView {
   id: string;
   name: string;
   status: string;
+  /** Its plan (docs/plans.md); migration 0009 gave every earlier tenant the install's defaultPlan. */
+  plan: string | null;
   /** The caller's role in the tenant. */
   role: Role;
   createdAt: string;
@@ -23,7 +25,7 @@ export interface TenantView {
 
 /** Shapes a tenant row for a caller with `role` there. */
 export function toTenantView(row: TenantRow, role: Role): TenantView {
-  return { id: row.id, name: row.name, status: row.status, role, createdAt: row.created_at };
+  return { id: row.id, name: row.name, status: row.status, plan: row.plan, role, createdAt: row.created_at };
 }
 
 /**

@@ -4,6 +4,7 @@ import { eventRoutes } from "./events.js";
 import { instanceRoutes } from "./instances.js";
 import { keyRoutes } from "./keys.js";
 import { peopleRoutes } from "./people.js";
+import { planRoutes } from "./plans.js";
 import { plugRoutes } from "./plugs.js";
 import { systemRoutes } from "./system.js";
 import { tenantRoutes } from "./tenants.js";
@@ -13,6 +14,7 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...systemRoutes(() => apiRoutes),
   ...peopleRoutes,
   ...tenantRoutes,
+  ...planRoutes,
   ...keyRoutes,
   ...plugRoutes,
   ...instanceRoutes,

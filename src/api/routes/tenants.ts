@@ -1,6 +1,7 @@
 import { listInvitations } from "../../store/invitationRepository.js";
 import { listMembers } from "../../store/memberRepository.js";
 import { acceptInput, acceptInvitation } from "../../tenancy/acceptInvitation.js";
+import { changeTenantPlan, changeTenantPlanInput } from "../../tenancy/changeTenantPlan.js";
 import {
   createInvitation,
   inviteInput,
@@ -70,6 +71,20 @@ export const tenantRoutes = [
       );
       return toTenantView(tenant, role);
     },
+  }),
+  defineRoute({
+    method: "PATCH",
+    url: "/v1/tenants/:tenant",
+    summary:
+      "Move a tenant to another plan (the operator only); a plan its use is over answers 429 quota_exceeded naming each limit, unless `force` (what runs keeps running; growth is refused until it is within the plan)",
+    tag: "tenants",
+    auth: "required",
+    params: tenantParams,
+    body: changeTenantPlanInput,
+    quota: true,
+    example: { body: { plan: "team" } },
+    handler: ({ services: { platform }, caller, params, body }) =>
+      changeTenantPlan(platform, caller, params.tenant, body),
   }),
   defineRoute({
     method: "GET",

@@ -9,6 +9,7 @@ import type { ScaleInput } from "../../lifecycle/scaleInstance.js";
 import type { UpdateInput } from "../../lifecycle/updateInstance.js";
 import { catalogFor, createPlatform, type Platform } from "../../platform.js";
 import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
+import type { ChangeTenantPlanInput } from "../../tenancy/changeTenantPlan.js";
 import type { AimsClient, DeployResult } from "./AimsClient.js";
 
 /**
@@ -83,6 +84,33 @@ export class LocalClient implements AimsClient {
   async remove(input: RemoveInput, progress: ProgressSink) {
     const { removeInstance } = await import("../../lifecycle/removeInstance.js");
     return removeInstance(await this.#p(), input, this.actor, progress);
+  }
+
+  async listPlans() {
+    const { publicPlans } = await import("../../plans/publicPlans.js");
+    return publicPlans((await this.#p()).plans);
+  }
+
+  async showTenant(tenant: string) {
+    const [{ requireTenant, hostOperator }, { toTenantView }, { tenantUsageView }] = await Promise.all([
+      import("../../tenancy/principal.js"),
+      import("../../tenancy/tenants.js"),
+      import("../../quota/usageView.js"),
+    ]);
+    const p = await this.#p();
+    const found = await requireTenant(p.store.db, hostOperator(this.actor).principal, tenant, "tenant.read");
+    return {
+      tenant: toTenantView(found.tenant, found.role),
+      usage: await tenantUsageView(p.store.db, p.plans, found.tenant),
+    };
+  }
+
+  async changeTenantPlan(tenant: string, input: ChangeTenantPlanInput) {
+    const [{ changeTenantPlan }, { hostOperator }] = await Promise.all([
+      import("../../tenancy/changeTenantPlan.js"),
+      import("../../tenancy/principal.js"),
+    ]);
+    return changeTenantPlan(await this.#p(), hostOperator(this.actor), tenant, input);
   }
 
   async streamLogs(...args: Parameters<AimsClient["streamLogs"]>) {

@@ -18,8 +18,12 @@ import type { PlanView } from "../../lifecycle/planView.js";
 import { type RemoveInput, removeInputSchema } from "../../lifecycle/removeInstance.js";
 import { type ScaleInput, scaleInputSchema } from "../../lifecycle/scaleInstance.js";
 import { type UpdateInput, updateInputSchema } from "../../lifecycle/updateInstance.js";
+import type { PublicPlan } from "../../plans/publicPlans.js";
+import type { UsageView } from "../../quota/usageView.js";
 import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
-import type { AimsClient, DeployResult, RemoveResult } from "./AimsClient.js";
+import { type ChangeTenantPlanInput, changeTenantPlanInput } from "../../tenancy/changeTenantPlan.js";
+import type { TenantView } from "../../tenancy/tenants.js";
+import type { AimsClient, DeployResult, RemoveResult, TenantReport } from "./AimsClient.js";
 import { RemoteApi, type RemoteTarget } from "./RemoteApi.js";
 import { streamRemoteEvents, streamRemoteLogs } from "./remoteStreams.js";
 
@@ -122,6 +126,24 @@ export class RemoteClient implements AimsClient {
 
   streamEvents(...args: Parameters<AimsClient["streamEvents"]>) {
     return streamRemoteEvents(this.#api, ...args, this.notice);
+  }
+
+  async listPlans(): Promise<PublicPlan[]> {
+    return this.#all<PublicPlan>("/v1/plans", {});
+  }
+
+  async showTenant(tenant: string): Promise<TenantReport> {
+    const path = `/v1/tenants/${segment(tenant)}`;
+    const [view, usage] = await Promise.all([
+      this.#api.json<TenantView>("GET", path),
+      this.#api.json<UsageView>("GET", `${path}/usage`),
+    ]);
+    return { tenant: view.body, usage: usage.body };
+  }
+
+  async changeTenantPlan(tenant: string, raw: ChangeTenantPlanInput): Promise<TenantView> {
+    const body = parseInput(changeTenantPlanInput, raw);
+    return (await this.#api.json<TenantView>("PATCH", `/v1/tenants/${segment(tenant)}`, { body })).body;
   }
 
   async close() {}

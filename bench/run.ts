@@ -2,8 +2,8 @@ import { benchApi } from "./api.bench.js";
 import { benchCliStartup } from "./cliStartup.bench.js";
 import { benchDeploy } from "./deploy.bench.js";
 import { benchProxy } from "./proxy.bench.js";
-import { benchRateLimit } from "./ratelimit.bench.js";
 import { benchQuota } from "./quota.bench.js";
+import { benchRateLimit } from "./ratelimit.bench.js";
 import { benchReconcile } from "./reconcile.bench.js";
 
 /**

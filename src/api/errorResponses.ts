@@ -23,6 +23,7 @@ export const ERROR_RESPONSES = {
   Forbidden: fromCode("forbidden"),
   NotFound: fromCode("not_found"),
   Conflict: fromCode("conflict"),
+  QuotaExceeded: fromCode("quota_exceeded"),
   BodyTooLarge: {
     status: 413,
     codes: ["invalid_input"],
@@ -62,7 +63,8 @@ function fieldsOf(schema: z.ZodType | undefined): string[] {
  * missing or wrong (401) and a role too weak (403); whatever the path (or a `tenant`, `plug` or `token` field)
  * names may not exist (404); a POST under an Idempotency-Key, or a change inside a tenant, can meet a state
  * that refuses it (409); the container engine may not answer (503), and an instance may fail its health
- * gate (500). Routes that check a password answer 429 after repeated failures; no quota is enforced yet.
+ * gate (500). Routes that check a password answer 429 after repeated failures; routes marked `quota` answer
+ * 429 `quota_exceeded` when a cap is reached.
  */
 export function errorResponsesOf(route: RouteSpec): ErrorResponseName[] {
   const names: ErrorResponseName[] = ["InvalidInput"];
@@ -77,6 +79,7 @@ export function errorResponsesOf(route: RouteSpec): ErrorResponseName[] {
   if (route.engine) names.push("Unavailable");
   // Routes that check a password are throttled after repeated failures (src/tenancy/passwordAttempts.ts).
   if (route.checksCredentials) names.push("RateLimited");
+  if (route.quota) names.push("QuotaExceeded");
   return names.sort((a, b) => ERROR_RESPONSES[a].status - ERROR_RESPONSES[b].status);
 }
 

@@ -85,6 +85,8 @@ export interface RouteSpec<
    * reconciler changes containers (the instance may then fail its health gate). Either can answer 503.
    */
   engine?: "checks" | "drives";
+  /** The route can be refused by a quota (429 `quota_exceeded`): tenants per user. */
+  quota?: boolean;
   /** A public route that checks a password it is given (sign-in): a wrong one is 401. */
   checksCredentials?: boolean;
   /** The answer holds a secret shown once (a new key, an invitation token): never stored for idempotent replay. */

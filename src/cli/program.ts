@@ -17,6 +17,7 @@ import { registerScale } from "./commands/scale.js";
 import { registerSecrets } from "./commands/secrets.js";
 import { registerServe } from "./commands/serve.js";
 import { registerService } from "./commands/service.js";
+import { registerTenant } from "./commands/tenant.js";
 import { registerUpdate } from "./commands/update.js";
 import { registerUsers } from "./commands/users.js";
 import { registerVolumes } from "./commands/volumes.js";
@@ -59,6 +60,7 @@ export function buildProgram(): Command {
   registerFirewall(program);
   registerImages(program);
   registerSecrets(program);
+  registerTenant(program);
   registerUsers(program);
   registerVolumes(program);
   return program;

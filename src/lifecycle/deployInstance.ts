@@ -6,6 +6,7 @@ import { AimsError } from "../domain/errors.js";
 import { resolveInputs } from "../domain/inputs.js";
 import { newSpec, parseSpec } from "../domain/instanceSpec.js";
 import { keptVolumeReferenceSchema, newId, newNameSchema } from "../domain/names.js";
+import { assertTenantRuns } from "../domain/tenantStatus.js";
 import { pickFreePorts } from "../ports/portAllocator.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import {
@@ -62,6 +63,7 @@ export async function deployInstance(
   const entry = p.catalog.get(input.plug);
   const inputs = resolveInputs(entry.plug, input.set);
   const tenant = await findTenantByName(p.store.db, input.tenant);
+  if (tenant) assertTenantRuns(tenant);
   const existing = tenant ? await findInstance(p.store.db, tenant.id, input.name) : undefined;
   if (existing && tenant) {
     await assertSameDeployment(p, entry, existing, inputs, input.tenant);
@@ -183,10 +185,13 @@ async function configure(
   return claimPorts(p, requests, (ports, recordPorts) =>
     p.store.db.transaction().execute(async (trx) => {
       let tenantRow = await findTenantByName(trx, tenantName);
-      if (!tenantRow) {
-        tenantRow = await insertTenant(trx, { name: tenantName, plan: p.plans.defaultPlan.name });
+      // Checked again here: a suspension that committed since the check above wins.
+      if (tenantRow) assertTenantRuns(tenantRow);
+      else {
+        const plan = p.plans.defaultPlan.name;
+        tenantRow = await insertTenant(trx, { name: tenantName, plan });
         await recordChange(trx, {
-          event: { type: "tenant.created", tenantId: tenantRow.id, subject: tenantName, data: {} },
+          event: { type: "tenant.created", tenantId: tenantRow.id, subject: tenantName, data: { plan } },
           audit: {
             actor: actor.id,
             source: actor.source,
@@ -194,7 +199,7 @@ async function configure(
             target: `tenant/${tenantName}`,
             tenantId: tenantRow.id,
             result: "ok",
-            data: {},
+            data: { plan },
           },
         });
       }

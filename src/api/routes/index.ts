@@ -6,6 +6,7 @@ import { keyRoutes } from "./keys.js";
 import { peopleRoutes } from "./people.js";
 import { plugRoutes } from "./plugs.js";
 import { systemRoutes } from "./system.js";
+import { tenantActionRoutes } from "./tenantActions.js";
 import { tenantRoutes } from "./tenants.js";
 
 /** The route table: every route the API serves (and documents, and the isolation and fuzz tests walk). */
@@ -13,6 +14,7 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...systemRoutes(() => apiRoutes),
   ...peopleRoutes,
   ...tenantRoutes,
+  ...tenantActionRoutes,
   ...keyRoutes,
   ...plugRoutes,
   ...instanceRoutes,

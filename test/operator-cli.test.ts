@@ -63,6 +63,9 @@ describe("aims tenant", () => {
     const start = await install.run(["resume", "a", "--tenant", "beta"]);
     expect(start.code).toBe(4);
     expect(start.stderr).toMatch(/tenant beta is suspended by the operator.*`aims tenant resume beta`/);
+    const update = await install.run(["update", "a", "--tenant", "beta", "--cpu", "0.5"]);
+    expect(update.code).toBe(4);
+    expect(update.stderr).toMatch(/tenant beta is suspended by the operator/);
     const again = await install.run(["tenant", "suspend", "beta"]);
     expect([again.code, again.stdout]).toEqual([0, "tenant beta is already suspended\n"]);
   });

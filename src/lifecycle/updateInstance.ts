@@ -11,6 +11,7 @@ import {
   memoryLimitSchema,
   pidsLimitSchema,
 } from "../domain/resourceLimits.js";
+import { assertTenantRuns } from "../domain/tenantStatus.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import { insertRevision, listSecrets, putSecret } from "../store/instanceRepository.js";
 import type { Actor } from "./actor.js";
@@ -53,6 +54,7 @@ export async function updateInstance(
 ): Promise<InstanceView> {
   const input = parseInput(updateInputSchema, raw);
   const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
+  assertTenantRuns(tenant);
   if (instance.desired_state !== "running")
     throw new AimsError(
       "conflict",

@@ -57,11 +57,14 @@ export async function deleteTenant(
   const kept = await listKeptVolumes(p.store.db, found.id);
   if (live.length || kept.length) await p.checkEngine();
 
-  const removedIds = live.length ? await removeInstances(p, caller, found, progress) : [];
-  const removed = await removedCounts(p, removedIds);
+  const gone = live.length ? await removeInstances(p, caller, found, progress) : [];
+  const removed = await removedCounts(
+    p,
+    gone.map((r) => r.id),
+  );
   const keptIds = await removeKeptVolumes(p, caller, found, progress);
 
-  const summary = await withTransaction(p.store.db, async (trx) => {
+  const access = await withTransaction(p.store.db, async (trx) => {
     const current = await findTenantById(trx, found.id);
     if (!current || current.status === "deleted")
       throw new AimsError("not_found", `tenant ${found.name} was deleted meanwhile`);
@@ -72,15 +75,15 @@ export async function deleteTenant(
         "conflict",
         `kept volumes of tenant ${current.name} changed meanwhile; run \`aims tenant delete ${current.name}\` again`,
       );
-    const gone = await deleteTenantAccess(trx, current.id);
+    const revoked = await deleteTenantAccess(trx, current.id);
     await setTenantStatus(trx, current.id, "deleted");
     const data = {
-      instances: removedIds.length,
+      instances: gone.length,
       keptVolumes: keptIds.length,
-      members: gone.members.length,
-      keys: gone.keys.length,
-      invitations: gone.invitations,
-      domains: gone.domains,
+      members: revoked.members.length,
+      keys: revoked.keys.length,
+      invitations: revoked.invitations,
+      domains: revoked.domains,
     };
     await recordChange(
       trx,
@@ -93,22 +96,22 @@ export async function deleteTenant(
         data,
       }),
     );
-    return gone;
+    return revoked;
   });
   // Open streams of the people and keys that had access end now, not at their next heartbeat.
-  for (const userId of summary.members) await p.accessChanges.publish({ userId });
-  for (const keyId of summary.keys) await p.accessChanges.publish({ keyId });
+  for (const userId of access.members) await p.accessChanges.publish({ userId });
+  for (const keyId of access.keys) await p.accessChanges.publish({ keyId });
   p.requestProxySync();
   return {
     id: found.id,
     tenant: found.name,
-    instances: live.filter((r) => removedIds.includes(r.id)).map((r) => r.name),
+    instances: gone.map((r) => r.name),
     removed,
     keptVolumes: keptIds,
-    members: summary.members.length,
-    keys: summary.keys.length,
-    invitations: summary.invitations,
-    domains: summary.domains,
+    members: access.members.length,
+    keys: access.keys.length,
+    invitations: access.invitations,
+    domains: access.domains,
   };
 }
 
@@ -126,7 +129,7 @@ async function removeInstances(
   caller: Caller,
   found: TenantRow,
   progress: ProgressSink,
-): Promise<string[]> {
+): Promise<Array<{ id: string; name: string }>> {
   const actor = actorOf(caller);
   const rows = await withTransaction(p.store.db, async (trx) => {
     const current = await findTenantById(trx, found.id);
@@ -172,7 +175,7 @@ async function removeInstances(
       "failed",
       `could not remove every instance of tenant ${found.name} (${failed.join("; ")}); it stays suspended: run \`aims tenant delete ${found.name} --force\` again`,
     );
-  return rows.map((r) => r.id);
+  return rows.map((r) => ({ id: r.id, name: r.name }));
 }
 
 /** Containers, networks and volumes the removals took, from their `instance.removed` events. */

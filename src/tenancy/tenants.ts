@@ -81,7 +81,7 @@ export async function createTenant(
       if (owned >= cap)
         throw new AimsError(
           "quota_exceeded",
-          `a user may own at most ${cap} tenants on this host (tenantsPerUser) and you own ${owned}; the operator can raise tenantsPerUser in config.yaml`,
+          `a user may own at most ${cap} tenant${cap === 1 ? "" : "s"} on this host (tenantsPerUser) and you own ${owned}; the operator can raise tenantsPerUser in config.yaml`,
         );
     }
     const row = await insertTenant(trx, { name: input.name, plan: plan.name });

@@ -91,7 +91,7 @@ export interface RouteSpec<
    * Every other route spends a budget (src/api/rateBudget.ts) and can answer 429.
    */
   rateLimit?: false;
-  /** The route checks the tenant's plan (docs/plans.md): a change over one of its limits answers 429 quota_exceeded. */
+  /** The route can be refused by a quota (429 `quota_exceeded`): the tenant's plan (docs/plans.md), or tenants per user. */
   quota?: boolean;
   /** A public route that checks a password it is given (sign-in): a wrong one is 401. */
   checksCredentials?: boolean;

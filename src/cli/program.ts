@@ -18,6 +18,7 @@ import { registerScale } from "./commands/scale.js";
 import { registerSecrets } from "./commands/secrets.js";
 import { registerServe } from "./commands/serve.js";
 import { registerService } from "./commands/service.js";
+import { registerTenant } from "./commands/tenant.js";
 import { registerTenantPlan } from "./commands/tenantPlan.js";
 import { registerUpdate } from "./commands/update.js";
 import { registerUsers } from "./commands/users.js";
@@ -61,6 +62,7 @@ export function buildProgram(): Command {
   registerFirewall(program);
   registerImages(program);
   registerSecrets(program);
+  registerTenant(program);
   registerUsers(program);
   registerVolumes(program);
   registerPlans(program);

@@ -3,6 +3,7 @@ import type { OperationContext } from "../context.js";
 import { type InstanceAction, planAction } from "../domain/instanceActions.js";
 import { parseSpec } from "../domain/instanceSpec.js";
 import { nameSchema } from "../domain/names.js";
+import { assertTenantRuns } from "../domain/tenantStatus.js";
 import { enforceQuota } from "../quota/enforceQuota.js";
 import { instanceUse } from "../quota/tenantUsage.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
@@ -38,6 +39,9 @@ export async function changeInstanceState(
 ): Promise<StateChangeView> {
   const input = parseInput(changeStateInputSchema, raw);
   const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
+  // Before the instance's own rules: in a suspended tenant the way back is the tenant's resume, not the instance's.
+  if (input.action === "start" || input.action === "restart" || input.action === "resume")
+    assertTenantRuns(tenant);
   const plan = planAction(input.action as InstanceAction, instance.desired_state, instance.observed_state, {
     tenant: tenant.name,
     name: instance.name,

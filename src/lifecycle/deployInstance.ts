@@ -8,6 +8,7 @@ import { newSpec, parseSpec } from "../domain/instanceSpec.js";
 import { keptVolumeReferenceSchema, newId, newNameSchema } from "../domain/names.js";
 import type { Plan } from "../domain/plans.js";
 import { sizePlug } from "../domain/sizedPlug.js";
+import { assertTenantRuns } from "../domain/tenantStatus.js";
 import { pickFreePorts } from "../ports/portAllocator.js";
 import { enforceQuota } from "../quota/enforceQuota.js";
 import { planOf } from "../quota/tenantPlan.js";
@@ -67,6 +68,7 @@ export async function deployInstance(
   const entry = p.catalog.get(input.plug);
   const inputs = resolveInputs(entry.plug, input.set);
   const tenant = await findTenantByName(p.store.db, input.tenant);
+  if (tenant) assertTenantRuns(tenant);
   const existing = tenant ? await findInstance(p.store.db, tenant.id, input.name) : undefined;
   if (existing && tenant) {
     await assertSameDeployment(p, entry, existing, inputs, input.tenant);
@@ -202,11 +204,20 @@ async function configure(
   return claimPorts(p, requests, (ports, recordPorts) =>
     p.store.db.transaction().execute(async (trx) => {
       let tenantRow: TenantRow | undefined = await findTenantByName(trx, tenantName);
-      if (tenantRow) tenantRow = (await lockTenant(trx, tenantRow.id)) ?? tenantRow;
-      else {
-        tenantRow = await insertTenant(trx, { name: tenantName, plan: p.plans.defaultPlan.name });
+      const newPlan = p.plans.defaultPlan.name;
+      if (tenantRow) {
+        tenantRow = (await lockTenant(trx, tenantRow.id)) ?? tenantRow;
+        // Checked again here: a suspension that committed since the check above wins.
+        assertTenantRuns(tenantRow);
+      } else {
+        tenantRow = await insertTenant(trx, { name: tenantName, plan: newPlan });
         await recordChange(trx, {
-          event: { type: "tenant.created", tenantId: tenantRow.id, subject: tenantName, data: {} },
+          event: {
+            type: "tenant.created",
+            tenantId: tenantRow.id,
+            subject: tenantName,
+            data: { plan: newPlan },
+          },
           audit: {
             actor: actor.id,
             source: actor.source,
@@ -214,7 +225,7 @@ async function configure(
             target: `tenant/${tenantName}`,
             tenantId: tenantRow.id,
             result: "ok",
-            data: {},
+            data: { plan: newPlan },
           },
         });
       }

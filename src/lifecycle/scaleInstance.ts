@@ -4,6 +4,7 @@ import { AimsError } from "../domain/errors.js";
 import { replicasSchema } from "../domain/instanceRequests.js";
 import { isStateless, parseSpec } from "../domain/instanceSpec.js";
 import { nameSchema } from "../domain/names.js";
+import { assertTenantRuns } from "../domain/tenantStatus.js";
 import { enforceQuota } from "../quota/enforceQuota.js";
 import { instanceUse } from "../quota/tenantUsage.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
@@ -37,6 +38,7 @@ export async function scaleInstance(
 ): Promise<InstanceView> {
   const input = parseInput(scaleInputSchema, raw);
   const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
+  assertTenantRuns(tenant);
   if (instance.desired_state !== "running")
     throw new AimsError(
       "conflict",

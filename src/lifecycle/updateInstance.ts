@@ -13,6 +13,7 @@ import {
   pidsLimitSchema,
 } from "../domain/resourceLimits.js";
 import { sizePlug } from "../domain/sizedPlug.js";
+import { assertTenantRuns } from "../domain/tenantStatus.js";
 import { enforceQuota } from "../quota/enforceQuota.js";
 import { planOf } from "../quota/tenantPlan.js";
 import { instanceUse } from "../quota/tenantUsage.js";
@@ -59,6 +60,7 @@ export async function updateInstance(
 ): Promise<InstanceView> {
   const input = parseInput(updateInputSchema, raw);
   const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
+  assertTenantRuns(tenant);
   if (instance.desired_state !== "running")
     throw new AimsError(
       "conflict",

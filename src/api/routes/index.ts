@@ -7,6 +7,7 @@ import { peopleRoutes } from "./people.js";
 import { planRoutes } from "./plans.js";
 import { plugRoutes } from "./plugs.js";
 import { systemRoutes } from "./system.js";
+import { tenantActionRoutes } from "./tenantActions.js";
 import { tenantRoutes } from "./tenants.js";
 
 /** The route table: every route the API serves (and documents, and the isolation and fuzz tests walk). */
@@ -15,6 +16,7 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...peopleRoutes,
   ...tenantRoutes,
   ...planRoutes,
+  ...tenantActionRoutes,
   ...keyRoutes,
   ...plugRoutes,
   ...instanceRoutes,

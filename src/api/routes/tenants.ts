@@ -26,19 +26,22 @@ export const tenantRoutes = [
   defineRoute({
     method: "POST",
     url: "/v1/tenants",
-    summary: "Create a tenant (the operator, or a signed-in user who becomes its owner)",
+    summary:
+      "Create a tenant (the operator, or a signed-in user who becomes its owner, up to `tenantsPerUser`); only the operator chooses a `plan` other than `defaultPlan`",
     tag: "tenants",
     auth: "required",
     status: 201,
+    quota: true,
     body: createTenantInput,
     authorize: ({ caller }) => assertMayCreateTenant(caller.principal),
-    example: { body: { name: "acme" } },
+    example: { body: { name: "acme", plan: "team" } },
     handler: ({ services: { platform }, caller, body }) => createTenant(platform, caller, body),
   }),
   defineRoute({
     method: "GET",
     url: "/v1/tenants",
-    summary: "Tenants you belong to (every tenant for the operator), by name",
+    summary:
+      "Tenants you belong to (every tenant for the operator, deleted ones too), by name, with plan and status",
     tag: "tenants",
     auth: "required",
     query: pageQuery,

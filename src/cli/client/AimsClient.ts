@@ -14,6 +14,9 @@ import type { PublicPlan } from "../../plans/publicPlans.js";
 import type { UsageView } from "../../quota/usageView.js";
 import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
 import type { ChangeTenantPlanInput } from "../../tenancy/changeTenantPlan.js";
+import type { TenantDeletion } from "../../tenancy/deleteTenant.js";
+import type { DeleteTenantInput, TenantActionInput } from "../../tenancy/tenantInput.js";
+import type { TenantStateChange } from "../../tenancy/tenantInstances.js";
 import type { TenantView } from "../../tenancy/tenants.js";
 
 /** A deploy's answer: the plan of a dry run, or the instance once it is healthy (`reused` when it existed). */
@@ -35,6 +38,12 @@ export interface RemoveResult {
 export interface TenantReport {
   tenant: TenantView;
   usage: UsageView;
+}
+
+/** `aims tenant create`: a tenant's name and, for the operator, its plan. */
+export interface CreateTenantRequest {
+  name: string;
+  plan?: string;
 }
 
 /** Which log lines to stream. */
@@ -95,6 +104,16 @@ export interface AimsClient {
   showTenant(tenant: string): Promise<TenantReport>;
   /** Moves a tenant to another plan (the operator only). */
   changeTenantPlan(tenant: string, input: ChangeTenantPlanInput): Promise<TenantView>;
+  /** Creates a tenant (on this host: as the operator). */
+  createTenant(input: CreateTenantRequest): Promise<TenantView>;
+  /** Tenants the caller can see with their plan and status: every one for the operator. */
+  listTenants(): Promise<TenantView[]>;
+  /** Operator: suspends a tenant and waits until its instances are stopped. */
+  suspendTenant(input: TenantActionInput, progress: ProgressSink): Promise<TenantStateChange>;
+  /** Operator: resumes a tenant and waits until what ran before runs again. */
+  resumeTenant(input: TenantActionInput, progress: ProgressSink): Promise<TenantStateChange>;
+  /** Operator: deletes a tenant (with `force`, its instances and their volumes first). */
+  deleteTenant(input: DeleteTenantInput, progress: ProgressSink): Promise<TenantDeletion>;
   /** Releases what the client opened (the store, connections). */
   close(): Promise<void>;
 }

@@ -37,7 +37,7 @@ describe("the error answers of a route, from the route table", () => {
     expect(statuses(route("GET", "/v1/tenants"))).not.toContain(404);
     expect(statuses(route("GET", "/v1/instances"))).toContain(404);
     expect(statuses(route("POST", "/v1/keys"))).toContain(404);
-    expect(statuses(route("DELETE", "/v1/keys/:keyId"))).toEqual([400, 401, 403, 404]);
+    expect(statuses(route("DELETE", "/v1/keys/:keyId"))).toEqual([400, 401, 403, 404, 429]);
   });
 
   it("document at least one 4xx for every route", () => {

@@ -24,7 +24,7 @@ export interface Clause extends Part {
 }
 
 const IDIOMS: ReadonlyArray<[RegExp, string]> = [
-  [/\bdrag and drop\b/gi, "drag-drop"],
+  [/\bdrag and drop\b/gi, "dragdrop"],
   [/\bup and running\b/gi, "running"],
   [/\boff and on( again)?\b/gi, "off-on"],
   [/\bon and off\b/gi, "on-off"],

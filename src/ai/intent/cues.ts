@@ -42,5 +42,9 @@ export function toolCues(text: string, implied: Implied): ToolCue[] {
 
 function dedupe(cues: ToolCue[]): ToolCue[] {
   const seen = new Set<ToolName>();
-  return cues.filter((cue) => (seen.has(cue.tool) ? false : (seen.add(cue.tool), true)));
+  return cues.filter((cue) => {
+    if (seen.has(cue.tool)) return false;
+    seen.add(cue.tool);
+    return true;
+  });
 }

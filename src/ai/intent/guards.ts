@@ -75,9 +75,14 @@ function namesAnotherTenant(text: string, context: IntentContext): boolean {
 export function refusalOf(utterance: string, text: string, context: IntentContext): Refusal | undefined {
   if (HOSTILE.some((p) => p.test(text)))
     return { reason: "hostile", reply: `I can't do that, and nothing was changed. ${INSTEAD}` };
+  // A plug's own name ("llm-tenant", "LLM tenant stack") is no tenant.
+  let plain = text;
+  for (const plug of context.catalog)
+    for (const name of [plug.id, plug.title.toLowerCase(), plug.id.replace(/-/g, " ")])
+      plain = plain.split(name).join(" ");
   if (
-    OTHER_TENANTS.some((p) => p.test(text)) ||
-    namesAnotherTenant(text, context) ||
+    OTHER_TENANTS.some((p) => p.test(plain)) ||
+    namesAnotherTenant(plain, context) ||
     namesAnotherOwner(utterance, context)
   )
     return {

@@ -8,7 +8,7 @@ import { WHAT_I_CAN_DO } from "./guards.js";
 import { hostsIn, imageReferenceIn } from "./hosts.js";
 import { givenInputs } from "./inputs.js";
 import { type InstanceReference, resolveInstances } from "./instances.js";
-import { INSTANCE_TOOLS } from "./lexicon.js";
+import { CUE_WORDS, INSTANCE_TOOLS } from "./lexicon.js";
 import { choosePlug } from "./plugChoice.js";
 import type { PlugIndex } from "./plugIndex.js";
 import { plugMentions } from "./plugs.js";
@@ -30,6 +30,8 @@ export type ClauseResult = IntentResult | { kind: "none" };
 
 /** The quantities and names a clause says. */
 interface Slots {
+  /** The clause without its hosts and quantities: what is left to name instances and plugs. */
+  rest: string;
   memory?: number;
   cpu?: number;
   pids?: number;
@@ -43,13 +45,16 @@ const PRONOUN = /\b(it|its|that|this|him|her|them|same|there|that one|this one)\
 
 /** A new instance's name: "called blog", "named orders-db", "name it workflows", "as cache". */
 export function newNameIn(text: string): string | undefined {
-  const m =
-    /\b(?:called|named|name it|call it|name:|with (?:the )?name)\s+["']?([a-z0-9][a-z0-9-]*)/.exec(text) ??
-    /\bas\s+["']?(?!(?:a|an|the|my|our|well|soon|possible|usual|before|always|default|is|it|i|we|you|if|of|for|in|to)\b)([a-z0-9][a-z0-9-]*)/.exec(
-      text,
-    );
-  const name = m?.[1];
-  return name && NAME_PATTERN.test(name) && !STOP_WORDS.has(name) ? name : undefined;
+  const named =
+    /\b(?:called|named|name it|call it|name:|with (?:the )?name)\s+["']?([a-z0-9][a-z0-9-]*)/.exec(text)?.[1];
+  if (named && NAME_PATTERN.test(named)) return named;
+  const as = /\bas\s+["']?([a-z0-9][a-z0-9-]*)/.exec(text)?.[1];
+  return as &&
+    NAME_PATTERN.test(as) &&
+    !STOP_WORDS.has(as) &&
+    !/^(well|soon|possible|usual|before|always|default)$/.test(as)
+    ? as
+    : undefined;
 }
 
 function slotsOf(text: string, tool?: ToolName): Slots {
@@ -64,6 +69,7 @@ function slotsOf(text: string, tool?: ToolName): Slots {
   const lines = readLines(pids.rest);
   const replicas = readReplicas(lines.rest);
   return {
+    rest: replicas.rest,
     memory: memory.value,
     cpu: cpu.value,
     pids: pids.value,
@@ -77,7 +83,7 @@ function slotsOf(text: string, tool?: ToolName): Slots {
 /** Does this part ask for a tool on its own, and does it name an instance, a plug or a host? */
 export function shapeOf(text: string, env: ClauseEnv): { asks: boolean; names: boolean } {
   const slots = slotsOf(text);
-  const cues = toolCues(text, {
+  const cues = toolCues(withoutHosts(text, slots.hosts), {
     resources: slots.memory !== undefined || slots.cpu !== undefined,
     lines: slots.lines !== undefined,
     host: slots.hosts.length > 0,
@@ -96,6 +102,12 @@ export function shapeOf(text: string, env: ClauseEnv): { asks: boolean; names: b
   return { asks: strong, names };
 }
 
+function withoutHosts(text: string, hosts: readonly string[]): string {
+  let rest = text;
+  for (const host of hosts) rest = rest.split(host).join(" ");
+  return rest;
+}
+
 const clarify = (question: string, options: string[] = []): IntentResult => ({
   kind: "clarify",
   question,
@@ -109,9 +121,9 @@ const refuse = (reply: string, reason: "invalid" | "not_in_catalog" | "out_of_sc
 
 /** Reads one clause into its calls. */
 export function readClause(clause: Clause, env: ClauseEnv): ClauseResult {
-  const { text, raw } = clause;
+  const { text } = clause;
   const slots = slotsOf(text);
-  const cues = toolCues(text, {
+  const cues = toolCues(withoutHosts(text, slots.hosts), {
     resources: slots.memory !== undefined || slots.cpu !== undefined || slots.pids !== undefined,
     lines: slots.lines !== undefined && /\blines?\b/.test(text),
     host: slots.hosts.length > 0,
@@ -137,7 +149,7 @@ export function readClause(clause: Clause, env: ClauseEnv): ClauseResult {
 
   const tool = chooseTool(cues, text, env, slots);
   if (!tool) return readWithoutVerb(clause, env, slots, previous);
-  const cueWords = new Set(cues.flatMap((c) => c.words));
+  const cueWords = new Set(cues.flatMap((c) => c.words).filter((w) => CUE_WORDS.has(w)));
   return readTool(tool, clause, env, slots, cueWords);
 }
 
@@ -165,9 +177,15 @@ function chooseTool(
       /\bexplain\b/.test(text)
     )
       return "catalog.describe";
+    if ((cue.tool === "instance.remove" || cue.tool === "instance.stop") && slots.hosts.length)
+      return "domain.remove";
     if (cue.tool === "instance.deploy") {
-      // "spin up db", "launch web": an existing instance named, no plug: start it.
-      if (namesInstance && !mentions.length && !slots.name) return "instance.start";
+      // "spin up db", "launch web": an existing instance named right after the verb, no plug: start it.
+      const object = new RegExp(
+        `\\b(?:${cue.words.map(escapeRegExp).join("\\s+")})\\s+(?:the |my |our )?([a-z0-9-]+)`,
+      ).exec(text)?.[1];
+      if (cue.weight >= 2 && object && instanceNames.has(object) && !mentions.length && !slots.name)
+        return "instance.start";
       if (cue.weight < 2 && namesInstance && cues.some((c) => c !== cue && INSTANCE_TOOLS.has(c.tool)))
         continue;
     }
@@ -233,6 +251,10 @@ function readWithoutVerb(
   return { kind: "none" };
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 function otherNames(env: ClauseEnv): string[] {
   return env.context.instances.map((i) => i.name).filter((n) => n !== env.focus.instances[0]);
 }
@@ -274,7 +296,7 @@ function readTool(
   slots: Slots,
   cueWords: ReadonlySet<string>,
 ): ClauseResult {
-  const { text, raw } = clause;
+  const { text } = clause;
   const tokens = words(text);
   const instanceNames = new Set(env.context.instances.map((i) => i.name));
   const ignore = new Set([...cueWords].filter((w) => !instanceNames.has(w)));
@@ -355,7 +377,7 @@ function readInstanceTool(
   ignore: Set<string>,
 ): ClauseResult {
   const { text, raw } = clause;
-  const tokens = words(text);
+  const tokens = words(slots.rest);
   for (const host of slots.hosts) ignore.add(host);
   // Within one request, "it" is the instance of the step before ("deploy postgres as appdb and give it 1g").
   const planned = env.planned.length
@@ -392,8 +414,9 @@ function readInstanceTool(
     ref = { names: [focus[0]!], via: "pronoun" };
   if (ref.via === "none" && env.planned.length && focus.length) ref = { names: [focus[0]!], via: "pronoun" };
   if (ref.names.length !== 1) {
-    if (ref.names.length > 1 && (ref.via === "name" || (ref.via === "pronoun" && /\bboth\b/.test(text))))
-      return multi(tool, ref.names, clause, env, slots, ignore);
+    if (ref.names.length > 1 && ref.via === "name") return multi(tool, ref.names, clause, env, slots, ignore);
+    if (ref.names.length > 1 && ref.via === "pronoun" && /\bboth\b/.test(text))
+      return multi(tool, [...ref.names].reverse(), clause, env, slots, ignore);
     if (tool === "domain.add" && !ref.names.length && slots.hosts.length)
       return askInstance({ ...ref, names: [] }, env);
     return askInstance(ref, env);
@@ -443,7 +466,8 @@ function readInstanceTool(
           );
         args.pids = slots.pids;
       }
-      const plug = env.context.instances.find((i) => i.name === instance)?.plug;
+      const plug =
+        env.context.instances.find((i) => i.name === instance)?.plug ?? env.focus.deployed?.[instance];
       const entry = plug ? env.index.entries.get(plug) : undefined;
       if (entry) {
         const given = givenInputs(raw, entry.inputs);
@@ -486,7 +510,13 @@ function multi(
 ): ClauseResult {
   const actions: ToolCall[] = [];
   for (const name of names) {
-    const read = readInstanceTool(tool, { ...clause, text: `${name}`, raw: name }, env, slots, ignore);
+    const read = readInstanceTool(
+      tool,
+      { ...clause, text: name, raw: name },
+      env,
+      { ...slots, rest: name },
+      ignore,
+    );
     if (read.kind !== "actions") return read;
     actions.push(...read.actions);
   }

@@ -49,7 +49,12 @@ function namesAnotherOwner(utterance: string, context: IntentContext): boolean {
     .toLowerCase()
     .matchAll(/\b([a-z0-9][a-z0-9-]*)['\u2019]s\s+([a-z0-9][a-z0-9-]*)/g)) {
     const [, owner, thing] = match;
-    if (own.has(owner!) || /^(it|that|this|one|team|company|today|everyone|somebody|someone)$/.test(owner!))
+    if (
+      own.has(owner!) ||
+      /^(it|that|this|one|team|company|today|everyone|somebody|someone|how|what|who|where|when|there|here|he|she|let)$/.test(
+        owner!,
+      )
+    )
       continue;
     if (names.has(thing!) || /^(instances?|apps?|db|database|site|website|logs|stuff|data)$/.test(thing!))
       return true;

@@ -1,4 +1,5 @@
 import { clausesOf, partsOf } from "./clauses.js";
+import { LEADING_FILLER } from "./cues.js";
 import { focusOf, pushCall } from "./focus.js";
 import { refusalOf, WHAT_I_CAN_DO } from "./guards.js";
 import { VERB_WORDS } from "./lexicon.js";
@@ -41,6 +42,13 @@ export const interpret: Interpret = (utterance, context) => {
   if (!words(text).length) return { kind: "clarify", question: "What would you like me to do?", options: [] };
   const refusal = refusalOf(utterance, text, context);
   if (refusal) return { kind: "refuse", ...refusal };
+  // "hello", "hi!": a greeting alone asks what ACHEEVY does.
+  if (!text.replace(LEADING_FILLER, "").replace(/[^a-z0-9]/g, ""))
+    return {
+      kind: "actions",
+      actions: [{ tool: "help", args: {} }],
+      reply: replyFor([{ tool: "help", args: {} }]),
+    };
   const index = plugIndex(context.catalog);
   const raw = correctVerbs(typed, index, context);
   let env: ClauseEnv = { context, index, focus: focusOf(context.history), planned: [] };

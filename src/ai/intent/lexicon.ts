@@ -20,8 +20,9 @@ export const CUES: readonly Cue[] = [
     "instance.deploy",
     2,
     /\b(deploy|install|provision|launch|spin(ning)? up|spin|set (\w+ ){0,3}up|setup|stand up|create|host|instal)\b/,
-    /\b(get me|give me|make me|build me|gimme|bring in|add (an?|another|one more)|start (an?|another) new|new)\b/,
+    /\b(get me|give me|make me|build me|gimme|bring in|add (an?|another|one more)|new)\b/,
   ),
+  ...cues("instance.deploy", 3, /\b(an? new|another|a fresh|a second|one more)\b/),
   ...cues(
     "instance.deploy",
     1,
@@ -41,6 +42,8 @@ export const CUES: readonly Cue[] = [
     /\b(overview|inventory)\b/,
     /\bwhich (of )?(my |our )?(apps|instances|services|ones)\b/,
     /\bwhat (do|have) (i|we) (have )?(deployed|running)\b/,
+    /\bwhat (?:[\w-]+ ){0,2}(do|have|did) (i|we) (got|have|deployed|running|run)\b/,
+    /\bshow (me )?(everything|it all|all)\b/,
     /\b(all|everything) (i|we) (have|run|got)\b/,
   ),
   ...cues("instance.list", 2, /\blist\b/),
@@ -48,7 +51,7 @@ export const CUES: readonly Cue[] = [
   ...cues(
     "instance.status",
     3,
-    /\bhow is (?:[\w'-]+ ){0,4}doing\b|\bhow is (it|she|he|that)\b/,
+    /\bhow is (?:[\w'-]+ ){0,4}doing\b|\bhow is (it|she|he|that)\b|^how is (the |my |our )?[\w-]+$/,
     /^(is|are)\b.*\b(up|running|ok|okay|online|alive|fine|working|down|healthy)\b/,
   ),
   ...cues("instance.status", 2, /\bcheck (on|up on)?\b/),
@@ -62,7 +65,7 @@ export const CUES: readonly Cue[] = [
   ...cues(
     "instance.stop",
     2,
-    /\b(stop|halt|kill|stopp?e|detener|shut (?:[\w'-]+ ){0,3}down|shutdown|turn (?:[\w'-]+ ){0,3}off|switch (?:[\w'-]+ ){0,3}off|power (?:[\w'-]+ ){0,3}(off|down)|take (?:[\w'-]+ ){0,3}down|bring (?:[\w'-]+ ){0,3}down)\b/,
+    /\b(stop|halt|kill|stopp?e|detener|take (?:[\w'-]+ ){0,3}offline|shut (?:[\w'-]+ ){0,3}down|shutdown|turn (?:[\w'-]+ ){0,3}off|switch (?:[\w'-]+ ){0,3}off|power (?:[\w'-]+ ){0,3}(off|down)|take (?:[\w'-]+ ){0,3}down|bring (?:[\w'-]+ ){0,3}down)\b/,
   ),
   ...cues(
     "instance.start",
@@ -154,7 +157,7 @@ export const CUES: readonly Cue[] = [
     "catalog.search",
     4,
     /\bdo you (guys |folks )?(have|offer|support|provide|got)\b|\bis there (an?|any|some)(thing)?\b|\bgot anything\b/,
-    /\bwhat .* (do you|can i) (have|offer|deploy|install|run)\b|\bwhich of your\b|\bsearch (the |your )?(catalog|for)\b|\bcatalog(ue)?\b/,
+    /\bwhat (?:[\w-]+ ){0,3}(do you|can i|could i|can we|could we) (have|offer|deploy|install|run|get)\b|\bwhich of your\b|\bsearch (the |your )?(catalog|for)\b|\bcatalog(ue)?\b/,
     /^any\b/,
     /\bwhat (plugs|apps|tools|things|options) (are there|exist|are available)\b|\bavailable\b/,
   ),

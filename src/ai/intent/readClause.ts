@@ -1,7 +1,7 @@
 import { MAX_REPLICAS } from "../../domain/instanceRequests.js";
 import { NAME_PATTERN } from "../../domain/names.js";
 import { formatMemory, RESOURCE_MINIMUM } from "../../domain/resourceLimits.js";
-import type { Clause } from "./clauses.js";
+import type { Clause, PartShape } from "./clauses.js";
 import { type ToolCue, toolCues } from "./cues.js";
 import type { Focus } from "./focus.js";
 import { WHAT_I_CAN_DO } from "./guards.js";
@@ -81,25 +81,34 @@ function slotsOf(text: string, tool?: ToolName): Slots {
 }
 
 /** Does this part ask for a tool on its own, and does it name an instance, a plug or a host? */
-export function shapeOf(text: string, env: ClauseEnv): { asks: boolean; names: boolean } {
+export function shapeOf(text: string, env: ClauseEnv): PartShape {
   const slots = slotsOf(text);
-  const cues = toolCues(withoutHosts(text, slots.hosts), {
+  const cues = toolCues(cueText(text, slots), {
     resources: slots.memory !== undefined || slots.cpu !== undefined,
     lines: slots.lines !== undefined,
     host: slots.hosts.length > 0,
   });
   const tokens = words(text);
   const instanceNames = new Set(env.context.instances.map((i) => i.name));
-  const names =
-    tokens.some((t) => instanceNames.has(t)) ||
-    plugMentions(text, env.index).length > 0 ||
-    slots.hosts.length > 0;
-  const strong = cues.some(
+  const plugNamed = plugMentions(text, env.index).length > 0;
+  const names = tokens.some((t) => instanceNames.has(t)) || plugNamed || slots.hosts.length > 0;
+  const asking = cues.find(
     (c) =>
-      c.weight >= 2 &&
+      (c.weight >= 2 || (c.tool === "instance.deploy" && plugNamed)) &&
       !(c.tool === "instance.update" && c.words.length === 0 && !PRONOUN.test(text) && !names),
   );
-  return { asks: strong, names };
+  return { asks: asking !== undefined, names, tool: asking?.tool };
+}
+
+/** The words a tool is asked with: without hosts and a new instance's name ("called status" asks no status). */
+function cueText(text: string, slots: Slots): string {
+  let rest = withoutHosts(text, slots.hosts);
+  if (slots.name)
+    rest = rest.replace(
+      new RegExp(`\\b(called|named|name it|call it|as)\\s+["']?${escapeRegExp(slots.name)}\\b`),
+      " ",
+    );
+  return rest;
 }
 
 function withoutHosts(text: string, hosts: readonly string[]): string {
@@ -123,7 +132,7 @@ const refuse = (reply: string, reason: "invalid" | "not_in_catalog" | "out_of_sc
 export function readClause(clause: Clause, env: ClauseEnv): ClauseResult {
   const { text } = clause;
   const slots = slotsOf(text);
-  const cues = toolCues(withoutHosts(text, slots.hosts), {
+  const cues = toolCues(cueText(text, slots), {
     resources: slots.memory !== undefined || slots.cpu !== undefined || slots.pids !== undefined,
     lines: slots.lines !== undefined && /\blines?\b/.test(text),
     host: slots.hosts.length > 0,
@@ -243,6 +252,12 @@ function readWithoutVerb(
     if (mentions.length === 1)
       return { kind: "actions", actions: [{ tool: "instance.deploy", args: { plug: mentions[0]!.plug } }] };
   }
+  const named = namedInstances(text, env);
+  if (named.length && !plugMentions(text, env.index).length)
+    return clarify(
+      `What should I do with ${named.join(" and ")}: status, logs, restart, stop, or something else?`,
+      named,
+    );
   // A need said without a verb: "a vector db for my RAG app", "something to build agents visually".
   const choice = choosePlug(clause.text, env, slots.name);
   if (choice.kind === "plug") return readTool("instance.deploy", clause, env, slots, new Set());
@@ -253,6 +268,18 @@ function readWithoutVerb(
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Instances a text names by name; "a vector db" names a kind of thing, not the instance db. */
+function namedInstances(text: string, env: ClauseEnv): string[] {
+  const tokens = words(text);
+  const names = new Set(env.context.instances.map((i) => i.name));
+  return tokens.filter(
+    (t, i) =>
+      names.has(t) &&
+      !/^(a|an|another|new|some)$/.test(tokens[i - 1] ?? "") &&
+      !/^(a|an|another|new|some)$/.test(tokens[i - 2] ?? ""),
+  );
 }
 
 function otherNames(env: ClauseEnv): string[] {
@@ -413,6 +440,11 @@ function readInstanceTool(
   )
     ref = { names: [focus[0]!], via: "pronoun" };
   if (ref.via === "none" && env.planned.length && focus.length) ref = { names: [focus[0]!], via: "pronoun" };
+  if (
+    ref.via === "all" &&
+    (tool === "instance.status" || tool === "instance.logs" || tool === "instance.history")
+  )
+    return act("instance.list", {});
   if (ref.names.length !== 1) {
     if (ref.names.length > 1 && ref.via === "name") return multi(tool, ref.names, clause, env, slots, ignore);
     if (ref.names.length > 1 && ref.via === "pronoun" && /\bboth\b/.test(text))
@@ -466,6 +498,8 @@ function readInstanceTool(
           );
         args.pids = slots.pids;
       }
+      const image = imageReferenceIn(text);
+      if (image) args.image = image;
       const plug =
         env.context.instances.find((i) => i.name === instance)?.plug ?? env.focus.deployed?.[instance];
       const entry = plug ? env.index.entries.get(plug) : undefined;

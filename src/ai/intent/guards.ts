@@ -20,6 +20,7 @@ const HOSTILE: readonly RegExp[] = [
   // Secrets, the host, other people's machines.
   /\b(show|print|reveal|tell|give|list|dump|output|leak|display|read|expose|send|what is|what are)\b.{0,40}\b(passwords?|passwd|secrets?|master ?key|api ?keys?|credentials?|private keys?|encryption keys?|ssh keys?|env(ironment)? (vars?|variables))\b/,
   /\b(rm -rf|\/etc\/(passwd|shadow)|the host machine|on the host|host os|root password|root access|sudo|chmod|chown|iptables|docker\.sock|docker socket)\b|\bserver this runs on\b/,
+  /\b(root|superuser|admin) (access|shell|password|privileges|rights|on|to)\b|\bgive me (root|sudo|admin)\b/,
   /\b(open|give me|get|spawn|start)\b.{0,20}\b(shell|terminal|bash|console session)\b|\b(ssh|exec) into\b|\bdocker exec\b/,
   /\b(miner|mining|monero|xmr|bitcoin|crypto-?miner|cryptojack\w*|ddos|dos attack|flood|hammer|botnet|brute-?force|spam|phishing|exploit|malware|scrape \w+ profiles)\b/,
 ];

@@ -103,7 +103,7 @@ export const CUES: readonly Cue[] = [
   ...cues(
     "domain.add",
     2,
-    /\b(point|hook (?:[\w'-]+ ){0,3}up|map|attach|connect|link|route|use|serve|custom domain|add (the )?(domain|host|hostname))\b/,
+    /\b(point|hook (?:[\w'-]+ ){0,3}up|map|attach|connect|link|route|use|serve|add|put|reachable|custom domain)\b/,
   ),
   ...cues(
     "domain.remove",
@@ -115,7 +115,7 @@ export const CUES: readonly Cue[] = [
     4,
     /\bwhat (changed|happened)\b|\bwho (touched|changed|stopped|started|deployed|removed|restarted|updated|scaled|did)\b/,
     /\bwhen was (?:[\w'-]+ ){0,4}(changed|deployed|updated|stopped|started|restarted)\b/,
-    /\b(history|changelog|timeline|audit trail|past deploys|revisions?)\b/,
+    /\b(history|changelog|timeline|audit trail|past deploys|revisions?|events|activity|recent changes)\b/,
   ),
   ...cues(
     "instance.explain",
@@ -159,6 +159,7 @@ export const CUES: readonly Cue[] = [
     /\bdo you (guys |folks )?(have|offer|support|provide|got)\b|\bis there (an?|any|some)(thing)?\b|\bgot anything\b/,
     /\bwhat (?:[\w-]+ ){0,3}(do you|can i|could i|can we|could we) (have|offer|deploy|install|run|get)\b|\bwhich of your\b|\bsearch (the |your )?(catalog|for)\b|\bcatalog(ue)?\b/,
     /^any\b/,
+    /\b(list|show)( me)? (the |all |your |all the )?(plugs|catalog|apps you (have|offer))\b/,
     /\bwhat (plugs|apps|tools|things|options) (are there|exist|are available)\b|\bavailable\b/,
   ),
 ];

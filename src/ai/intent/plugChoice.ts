@@ -57,8 +57,11 @@ function unknownProduct(tokens: readonly string[], env: ChoiceEnv): string | und
   // The object of the asking verb, past articles and modifiers; "want my team to be able…" has none.
   const firstAsk = tokens.findIndex((t) => ASKING.has(t));
   let head: string | undefined;
-  for (const t of tokens.slice(firstAsk + 1)) {
+  const rest = tokens.slice(firstAsk + 1);
+  for (const [i, t] of rest.entries()) {
     if (ASKING.has(t) || PLAIN_WORDS.has(t) || OBJECT_LEAD.has(t)) continue;
+    // "want to run gitlab": the verb after "to" is still the asking.
+    if (t === "to" && ASKING.has(rest[i + 1] ?? "")) continue;
     if (!STOP_WORDS.has(t)) head = t;
     break;
   }

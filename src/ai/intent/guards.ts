@@ -31,6 +31,9 @@ const OTHER_TENANTS: readonly RegExp[] = [
 ];
 
 const OUT_OF_SCOPE: readonly RegExp[] = [
+  // Accounts, roles and tenants are a person's and an operator's to change, not a chat's.
+  /\b(delete|remove|close|cancel|deactivate)\b.{0,10}\b(my|our|the) (account|tenant|organi[sz]ation|subscription|user)\b/,
+  /\bmake (me|us) (an? )?(admin|owner|operator|root|superuser)\b|\b(grant|give) (me|us) (admin|owner|root|operator)\b|\bchange (my|our) role\b/,
   // Plans are set by the operator, never by a chat.
   /\b(upgrade|change|switch|downgrade|raise)\b.{0,20}\b(my|our|the) plan\b|\bunlimited\b|\bfree of charge\b|\bfor free\b/,
   // Requests for something other than running plugs.

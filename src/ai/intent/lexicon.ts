@@ -20,9 +20,13 @@ export const CUES: readonly Cue[] = [
     "instance.deploy",
     2,
     /\b(deploy|install|provision|launch|spin(ning)? up|spin|set (\w+ ){0,3}up|setup|stand up|create|host|instal)\b/,
-    /\b(get me|give me|make me|build me|gimme|bring in|add (an?|another|one more)|new)\b/,
+    /\b(get me|give me|make me|build me|gimme|bring in|add (an?|another|one more)|make (an?|another)|new)\b/,
   ),
-  ...cues("instance.deploy", 3, /\b(an? new|another|a fresh|a second|one more)\b/),
+  ...cues(
+    "instance.deploy",
+    3,
+    /\b(an? new|another|a fresh|a second|one more)\b(?! (gigs?|gb|g|megs?|mb|m|cores?|cpus?|replicas?|copy|copies)\b)/,
+  ),
   ...cues(
     "instance.deploy",
     1,
@@ -31,7 +35,7 @@ export const CUES: readonly Cue[] = [
   ...cues(
     "instance.list",
     4,
-    /\bwhat is (running|deployed|up)\b|\bwhat (do|have) (i|we) (got|have)\b/,
+    /\bwhat is (running|deployed|up)\b(?! with)|\bwhat (do|have) (i|we) (got|have)\b/,
     /\bwhich (of )?(my |our )?(apps|instances|services|ones)\b/,
   ),
   ...cues(
@@ -55,6 +59,12 @@ export const CUES: readonly Cue[] = [
     /^(is|are)\b.*\b(up|running|ok|okay|online|alive|fine|working|down|healthy)\b/,
   ),
   ...cues("instance.status", 2, /\bcheck (on|up on)?\b/),
+  ...cues(
+    "instance.status",
+    3,
+    /\bwhat is up with\b|\bhow is it going with\b/,
+    /\b(url|urls|address|web address)\b|\bwhere (is|are|can i (reach|find|open|access|see))\b/,
+  ),
   ...cues(
     "instance.logs",
     4,
@@ -88,7 +98,7 @@ export const CUES: readonly Cue[] = [
   ),
   ...cues("instance.update", 1, /\b(memory|ram|cpu|cpus|cores?)\b/),
   ...cues("instance.suspend", 3, /\b(suspend|suspended|pause|freeze|hibernate)\b/),
-  ...cues("instance.suspend", 5, /\bsuspended state\b/),
+  ...cues("instance.suspend", 5, /\bsuspended state\b|\bput (?:[\w'-]+ ){0,3}to sleep\b/),
   ...cues(
     "instance.resume",
     4,
@@ -143,7 +153,7 @@ export const CUES: readonly Cue[] = [
     "help",
     4,
     /^(help|\?)$/,
-    /\bwhat (can|do) you (do|understand|know)\b|\bwhat are you\b|\bwho are you\b|\bhow do i use you\b/,
+    /\bwhat (can|do) you (do|understand|know)\b|\bwhat can (i|we) do\b|\bwhat are you\b|\bwho are you\b|\bhow do i use you\b/,
     /\bwhat commands\b|\bhow does .* work\b|\bhow (do|can) (i|we)\b/,
   ),
   ...cues("help", 2, /\bhelp\b/),

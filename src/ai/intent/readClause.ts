@@ -191,6 +191,8 @@ function chooseTool(
     if (cue.tool === "catalog.describe" && !mentions.length && !(PRONOUN.test(text) && env.focus.plug))
       continue;
     if (cue.tool === "catalog.describe" && namesInstance) continue;
+    // "how much ram is notes using": a question about one instance is its status, not the tenant's usage.
+    if (cue.tool === "tenant.usage" && namesInstance) return "instance.status";
     if (
       cue.tool === "instance.explain" &&
       !namesInstance &&
@@ -263,15 +265,36 @@ function readWithoutVerb(
       };
       return readTool(previous.tool, clause, env, carried, new Set());
     }
-    if (/\b(other|another)\b/.test(text))
-      return clarify(`Which other instance: ${otherNames(env).join(", ")}?`, otherNames(env));
+    if (/\b(other|another)\b/.test(text)) {
+      const others = otherNames(env);
+      if (others.length === 1)
+        return readTool(
+          previous.tool,
+          { ...clause, text: others[0]!, raw: others[0]! },
+          env,
+          { ...slots, rest: others[0]! },
+          new Set(),
+        );
+      return clarify(`Which other instance: ${others.join(", ")}?`, others);
+    }
   }
   if (repeatable && (previous.tool === "instance.deploy" || previous.tool === "catalog.describe")) {
     const mentions = plugMentions(text, env.index);
     if (mentions.length === 1)
       return { kind: "actions", actions: [{ tool: previous.tool, args: { plug: mentions[0]!.plug } }] };
   }
-  const named = namedInstances(text, env);
+  // "the n8n" is the tenant's; "a postgres" is a new one.
+  const isNew = (first: string) =>
+    new RegExp(`\\b(a|an|another|new|some)\\s+(?:[\\w-]+\\s+)?${escapeRegExp(first)}`).test(text);
+  const running = plugMentions(text, env.index)
+    .filter((m) => !isNew(m.words[0]!))
+    .flatMap((m) => env.context.instances.filter((i) => i.plug === m.plug).map((i) => i.name));
+  const named = [...new Set([...namedInstances(text, env), ...running])];
+  if (running.length)
+    return clarify(
+      `What should I do with ${named.join(" and ")}: status, logs, restart, stop, or something else?`,
+      named,
+    );
   if (named.length && !plugMentions(text, env.index).length)
     return clarify(
       `What should I do with ${named.join(" and ")}: status, logs, restart, stop, or something else?`,
@@ -467,10 +490,7 @@ function readInstanceTool(
     )
   )
     return act("instance.list", {});
-  if (
-    ref.via === "all" &&
-    (tool === "instance.status" || tool === "instance.logs" || tool === "instance.history")
-  )
+  if (tool === "instance.status" && (ref.via === "all" || (ref.via === "none" && !focus.length)))
     return act("instance.list", {});
   if (ref.names.length !== 1) {
     if (ref.names.length > 1 && ref.via === "name") return multi(tool, ref.names, clause, env, slots, ignore);

@@ -7,7 +7,7 @@ export interface Refusal {
 }
 
 const INSTEAD =
-  "I can deploy plugs from the catalog, list your instances, show status and logs, start, stop, restart, scale or update them, manage domains, and explain failures; every change waits for your approval.";
+  "I can deploy catalog plugs, show your instances' status and logs, start, stop, restart, scale or resize them, manage their domains and explain failures; each change waits for your approval.";
 
 const HOSTILE: readonly RegExp[] = [
   // Instructions to drop the rules, a role or mode that would, or the engine's own prompt.

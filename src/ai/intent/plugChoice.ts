@@ -142,7 +142,7 @@ export function choosePlug(text: string, env: ChoiceEnv, newName?: string): Plug
   if (unknown)
     return {
       kind: "unknown",
-      reply: `${unknown} is not in the catalog. I can deploy ${[...env.index.entries.keys()].slice(0, 6).join(", ")} and more: ask "what can I deploy?".`,
+      reply: `${unknown} is not in the catalog, so I can't deploy it. Ask "what can I deploy?" to see the ${env.index.entries.size} plugs, or tell me what you need it for.`,
     };
   const need = tokens.flatMap(pieces).filter((t) => !ASKING.has(t));
   const kind = kindOf(need);

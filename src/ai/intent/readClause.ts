@@ -350,7 +350,8 @@ function askInstance(ref: InstanceReference, env: ClauseEnv): IntentResult {
   if (ref.via === "all")
     return clarify(`I act on one instance at a time. Which ones: ${all.join(", ")}?`, all);
   if (ref.names.length > 1) return clarify(`Which one do you mean: ${ref.names.join(" or ")}?`, ref.names);
-  return clarify(`Which instance do you mean? You have ${all.join(", ")}.`, all);
+  const said = ref.unmatched ? `There is no instance called ${ref.unmatched}. ` : "";
+  return clarify(`${said}Which instance do you mean: ${all.join(", ")}?`, all);
 }
 
 function content(tokens: readonly string[], ignore: ReadonlySet<string>): string[] {
@@ -558,7 +559,11 @@ function readInstanceTool(
       }
       if (Object.keys(args).length === 1)
         return clarify(
-          `What should I change on ${instance}: memory (like 512m), CPU (like 0.5 cores) or an input?`,
+          /\b(memory|ram|mem)\b/.test(text)
+            ? `How much memory should ${instance} have (like 1g or 512m)?`
+            : /\b(cpu|cpus|cores?)\b/.test(text)
+              ? `How many CPU cores should ${instance} have (like 0.5 or 2)?`
+              : `What should I change on ${instance}: memory (like 512m), CPU (like 0.5 cores) or an input?`,
           [],
         );
       return act(tool, withService(args));

@@ -202,6 +202,9 @@ function chooseTool(
       return "catalog.describe";
     if ((cue.tool === "instance.remove" || cue.tool === "instance.stop") && slots.hosts.length)
       return "domain.remove";
+    // "fire up flowise": starting a plug the tenant does not run is deploying it.
+    if (cue.tool === "instance.start" && !namesInstance && mentions.some((m) => !runningPlugs.has(m.plug)))
+      return "instance.deploy";
     if (cue.tool === "instance.deploy") {
       // "spin up db", "launch web": an existing instance named right after the verb, no plug: start it.
       const object = new RegExp(
@@ -547,6 +550,16 @@ function readInstanceTool(
           );
         args.pids = slots.pids;
       }
+      // "another 512 megs", "double the memory": relative to a size this engine does not see.
+      if (
+        (slots.memory !== undefined || slots.cpu !== undefined || /\b(memory|ram|cpu|cores?)\b/.test(text)) &&
+        /\b(another|more|extra|additional|double|twice|triple|half as much)\b/.test(text) &&
+        /\b(another|extra|additional|double|twice|triple|half as much|\d+\s*\w*\s+more)\b/.test(text)
+      )
+        return clarify(
+          `How much in total should ${instance} have? Say the size (like 2g) or the cores (like 1).`,
+          [],
+        );
       const image = imageReferenceIn(text);
       if (image) args.image = image;
       const plug =

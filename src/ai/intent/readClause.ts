@@ -188,9 +188,11 @@ function chooseTool(
   const runningPlugs = new Set(env.context.instances.map((i) => i.plug));
   for (const cue of cues) {
     if (cue.weight < 1) continue;
+    // "tell me about the web instance": about one of the tenant's instances is its status.
+    if (cue.tool === "catalog.describe" && namesInstance)
+      return mentions.length ? "catalog.describe" : "instance.status";
     if (cue.tool === "catalog.describe" && !mentions.length && !(PRONOUN.test(text) && env.focus.plug))
       continue;
-    if (cue.tool === "catalog.describe" && namesInstance) continue;
     // "how much ram is notes using": a question about one instance is its status, not the tenant's usage.
     if (cue.tool === "tenant.usage" && namesInstance) return "instance.status";
     if (

@@ -167,7 +167,7 @@ export const CUES: readonly Cue[] = [
     "catalog.search",
     4,
     /\bdo you (guys |folks )?(have|offer|support|provide|got)\b|\bis there (an?|any|some)(thing)?\b|\bgot anything\b/,
-    /\bwhat (?:[\w-]+ ){0,3}(do you|can i|could i|can we|could we) (have|offer|deploy|install|run|get)\b|\bwhich of your\b|\bsearch (the |your )?(catalog|for)\b|\bcatalog(ue)?\b/,
+    /\bwhat (?:[\w-]+ ){0,3}(do you|can i|could i|can we|could we) (have|offer|deploy|install|run|get)\b|\bwhich of your\b|\bsearch (the |your )catalog\b|^search\b|\bcatalog(ue)?\b/,
     /^any\b/,
     /\b(list|show)( me)? (the |all |your |all the )?(plugs|catalog|apps you (have|offer))\b/,
     /\bwhat (plugs|apps|tools|things|options) (are there|exist|are available)\b|\bavailable\b/,

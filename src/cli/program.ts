@@ -8,6 +8,7 @@ import { registerHistory } from "./commands/history.js";
 import { registerImages } from "./commands/images.js";
 import { registerLifecycle } from "./commands/lifecycle.js";
 import { registerLogs } from "./commands/logs.js";
+import { registerPlans } from "./commands/plans.js";
 import { registerProxy } from "./commands/proxy.js";
 import { registerPs } from "./commands/ps.js";
 import { registerReconcile } from "./commands/reconcile.js";
@@ -17,6 +18,8 @@ import { registerScale } from "./commands/scale.js";
 import { registerSecrets } from "./commands/secrets.js";
 import { registerServe } from "./commands/serve.js";
 import { registerService } from "./commands/service.js";
+import { registerTenant } from "./commands/tenant.js";
+import { registerTenantPlan } from "./commands/tenantPlan.js";
 import { registerUpdate } from "./commands/update.js";
 import { registerUsers } from "./commands/users.js";
 import { registerVolumes } from "./commands/volumes.js";
@@ -59,7 +62,10 @@ export function buildProgram(): Command {
   registerFirewall(program);
   registerImages(program);
   registerSecrets(program);
+  registerTenant(program);
   registerUsers(program);
   registerVolumes(program);
+  registerPlans(program);
+  registerTenantPlan(program);
   return program;
 }

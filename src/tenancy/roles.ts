@@ -30,6 +30,16 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number];
 
+/** The permissions that only read: what a suspended tenant's people and keys may still do. */
+export const READ_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
+  "tenant.read",
+  "member.read",
+  "instance.read",
+  "instance.logs",
+  "event.read",
+  "audit.read",
+]);
+
 const viewer: Permission[] = ["tenant.read", "member.read", "instance.read", "instance.logs", "event.read"];
 const member: Permission[] = [
   ...viewer,

@@ -1,6 +1,7 @@
 import { benchApi } from "./api.bench.js";
 import { benchCliStartup } from "./cliStartup.bench.js";
 import { benchDeploy } from "./deploy.bench.js";
+import { benchIntent } from "./intent.bench.js";
 import { benchProxy } from "./proxy.bench.js";
 import { benchQuota } from "./quota.bench.js";
 import { benchRateLimit } from "./ratelimit.bench.js";
@@ -10,6 +11,7 @@ import { benchReconcile } from "./reconcile.bench.js";
  * `npm run bench`: every benchmark, each against a baseline measured in the same run.
  * BENCH_N (default 10) sequential deploys; BENCH_MAX_INSTANCES (default 500) for the reconcile tick;
  * BENCH_CLI_RUNS (default 15) rounds of CLI start-up; BENCH_CLI_COMPARE another build's bin/aims.js to time alongside.
+ * BENCH_ONLY=intent: ACHEEVY's intent engine alone (latency per utterance, accuracy on both corpora).
  */
 const n = Number(process.env.BENCH_N ?? 10);
 const maxInstances = Number(process.env.BENCH_MAX_INSTANCES ?? 500);
@@ -24,3 +26,4 @@ if (!only || only === "api") for (const row of await benchApi()) console.log(row
 if (!only || only === "proxy") for (const row of await benchProxy()) console.log(row);
 if (!only || only === "ratelimit") for (const row of await benchRateLimit()) console.log(row);
 if (!only || only === "quota") for (const row of await benchQuota()) console.log(row);
+if (!only || only === "intent") for (const row of await benchIntent()) console.log(row);

@@ -73,6 +73,8 @@ function paramValue(name: string): fc.Arbitrary<string> {
     action: Object.keys(INSTANCE_ACTIONS),
     plug: ["static-site"],
     name: ["no-such-instance"],
+    approvalId: [t.approval.id],
+    conversationId: [t.conversation.id],
   };
   return fc.oneof(fc.constantFrom(...(real[name] ?? ["x"])), anyString);
 }

@@ -11,6 +11,7 @@ import type { RemoveInput } from "../../lifecycle/removeInstance.js";
 import type { ScaleInput } from "../../lifecycle/scaleInstance.js";
 import type { UpdateInput } from "../../lifecycle/updateInstance.js";
 import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
+import type { AcheevyClient } from "./acheevyClient.js";
 
 /** A deploy's answer: the plan of a dry run, or the instance once it is healthy (`reused` when it existed). */
 export type DeployResult =
@@ -79,6 +80,8 @@ export interface AimsClient {
     onEvent: (event: EventView) => void,
     signal: AbortSignal,
   ): Promise<void>;
+  /** ACHEEVY: chat turns and approvals. */
+  readonly acheevy: AcheevyClient;
   /** Releases what the client opened (the store, connections). */
   close(): Promise<void>;
 }

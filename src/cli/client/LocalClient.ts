@@ -9,7 +9,9 @@ import type { ScaleInput } from "../../lifecycle/scaleInstance.js";
 import type { UpdateInput } from "../../lifecycle/updateInstance.js";
 import { catalogFor, createPlatform, type Platform } from "../../platform.js";
 import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
+import type { AcheevyClient } from "./acheevyClient.js";
 import type { AimsClient, DeployResult } from "./AimsClient.js";
+import { localAcheevy } from "./localAcheevy.js";
 
 /**
  * The CLI on the AIMS host: runs the lifecycle operations on the local data dir. The platform (store, master
@@ -18,6 +20,7 @@ import type { AimsClient, DeployResult } from "./AimsClient.js";
  */
 export class LocalClient implements AimsClient {
   readonly target: string;
+  readonly acheevy: AcheevyClient;
   #platform: Promise<Platform> | undefined;
 
   constructor(
@@ -25,6 +28,7 @@ export class LocalClient implements AimsClient {
     private readonly actor: Actor,
   ) {
     this.target = `the data dir ${config.dataDir}`;
+    this.acheevy = localAcheevy(() => this.#p(), actor);
   }
 
   #p(): Promise<Platform> {

@@ -19,8 +19,10 @@ import { type RemoveInput, removeInputSchema } from "../../lifecycle/removeInsta
 import { type ScaleInput, scaleInputSchema } from "../../lifecycle/scaleInstance.js";
 import { type UpdateInput, updateInputSchema } from "../../lifecycle/updateInstance.js";
 import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
+import type { AcheevyClient } from "./acheevyClient.js";
 import type { AimsClient, DeployResult, RemoveResult } from "./AimsClient.js";
 import { RemoteApi, type RemoteTarget } from "./RemoteApi.js";
+import { remoteAcheevy } from "./remoteAcheevy.js";
 import { streamRemoteEvents, streamRemoteLogs } from "./remoteStreams.js";
 
 const segment = encodeURIComponent;
@@ -34,6 +36,7 @@ const instancePath = (tenant: string, name: string) =>
  */
 export class RemoteClient implements AimsClient {
   readonly target: string;
+  readonly acheevy: AcheevyClient;
   readonly #api: RemoteApi;
 
   constructor(
@@ -41,6 +44,7 @@ export class RemoteClient implements AimsClient {
     private readonly notice: (message: string) => void = (m) => process.stderr.write(`aims: ${m}\n`),
   ) {
     this.#api = new RemoteApi(remote);
+    this.acheevy = remoteAcheevy(this.#api);
     this.target = `AIMS at ${remote.url}`;
     const { protocol, hostname } = new URL(remote.url);
     if (protocol === "http:" && !LOOPBACK.test(hostname))

@@ -1,0 +1,73 @@
+import { clausesOf, partsOf } from "./clauses.js";
+import { focusOf, pushCall } from "./focus.js";
+import { refusalOf, WHAT_I_CAN_DO } from "./guards.js";
+import { VERB_WORDS } from "./lexicon.js";
+import { type PlugIndex, plugIndex } from "./plugIndex.js";
+import { isKnownWord } from "./plugs.js";
+import { type ClauseEnv, readClause, shapeOf } from "./readClause.js";
+import { replyFor } from "./replies.js";
+import { normalizeKeepingCase, words } from "./text.js";
+import type { IntentContext, IntentResult, Interpret, ToolCall } from "./types.js";
+import { isTypoOf } from "./typos.js";
+
+/** Misspelt verbs put right ("deply" → deploy, "restrat" → restart), words the catalog or tenant know left alone. */
+function correctVerbs(raw: string, index: PlugIndex, context: IntentContext): string {
+  const names = new Set(context.instances.map((i) => i.name));
+  return raw.replace(/[A-Za-z]{4,}/g, (word) => {
+    const lower = word.toLowerCase();
+    if (VERB_WORDS.includes(lower) || names.has(lower) || isKnownWord(lower, index, names)) return word;
+    const verb = VERB_WORDS.find((v) => isTypoOf(lower, v));
+    return verb ?? word;
+  });
+}
+
+function same(a: ToolCall, b: ToolCall): boolean {
+  return a.tool === b.tool && JSON.stringify(a.args) === JSON.stringify(b.args);
+}
+
+/**
+ * ACHEEVY's built-in intent engine: one utterance, in its conversation, becomes tool calls, a clarifying
+ * question or a refusal. Pure, synchronous, deterministic and offline: it reads words, never runs anything.
+ * Steps: refuse what is hostile or out of bounds; cut the request into its steps; read each step's tool
+ * (verbs), its instance or plug (names, typos, descriptions, "it"), and its quantities.
+ */
+export const interpret: Interpret = (utterance, context) => {
+  const typed = normalizeKeepingCase(utterance);
+  const text = typed.toLowerCase();
+  if (!words(text).length) return { kind: "clarify", question: "What would you like me to do?", options: [] };
+  const refusal = refusalOf(utterance, text, context);
+  if (refusal) return { kind: "refuse", ...refusal };
+  const index = plugIndex(context.catalog);
+  const raw = correctVerbs(typed, index, context);
+  let env: ClauseEnv = { context, index, focus: focusOf(context.history), planned: [] };
+  const clauses = clausesOf(partsOf(raw), (part) => shapeOf(part.text, env));
+  const actions: ToolCall[] = [];
+  for (const clause of clauses) {
+    const read = readClause(clause, env);
+    if (read.kind === "none") continue;
+    if (read.kind !== "actions") return read;
+    for (const call of read.actions) {
+      const last = actions.at(-1);
+      // "what is the redis saying? logs pls": the same call asked twice is one call.
+      if (
+        last &&
+        (same(last, call) || (last.tool === call.tool && clause.repeats === false && subsumes(last, call)))
+      )
+        continue;
+      actions.push(call);
+      env = { ...env, focus: pushCall(env.focus, call), planned: actions };
+    }
+  }
+  if (!actions.length)
+    return { kind: "refuse", reason: "out_of_scope", reply: `I can't help with that. ${WHAT_I_CAN_DO}` };
+  return { kind: "actions", actions, reply: replyFor(actions) };
+};
+
+/** `a` already says all that `b` says (same tool, b's arguments a subset of a's). */
+function subsumes(a: ToolCall, b: ToolCall): boolean {
+  return Object.entries(b.args).every(
+    ([key, value]) => JSON.stringify(a.args[key]) === JSON.stringify(value),
+  );
+}
+
+export type { IntentResult };

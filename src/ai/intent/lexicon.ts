@@ -1,0 +1,195 @@
+import type { ToolName } from "./types.js";
+
+/**
+ * The words and phrasings that ask for each tool, in plain and casual English (and a few words of the
+ * languages people mix in). A clause's tool is the cue with the highest weight; ties go to the first cue
+ * in the text. Weights: 1 a weak hint, 2 a verb, 3 a specific phrase, 4 a phrase that decides.
+ */
+export interface Cue {
+  tool: ToolName;
+  pattern: RegExp;
+  weight: number;
+}
+
+function cues(tool: ToolName, weight: number, ...patterns: RegExp[]): Cue[] {
+  return patterns.map((pattern) => ({ tool, pattern, weight }));
+}
+
+export const CUES: readonly Cue[] = [
+  ...cues(
+    "instance.deploy",
+    2,
+    /\b(deploy|install|provision|launch|spin(ning)? up|spin|set (it |something |one |that |this )?up|setup|stand up|create|host|instal)\b/,
+    /\b(get me|give me|make me|build me|gimme|bring in|add (an?|another|one more)|start (an?|another) new|new)\b/,
+  ),
+  ...cues(
+    "instance.deploy",
+    1,
+    /\b(i|we) (would like|need|want|require)\b|\b(need|want) (an?|some)\b|\brun\b/,
+  ),
+  ...cues("instance.list", 4, /\bwhat is (running|deployed|up)\b|\bwhat (do|have) (i|we) (got|have)\b/),
+  ...cues(
+    "instance.list",
+    3,
+    /^(ls|ps|list)\b/,
+    /\b(list|show)( me)? (all |my |everything|the )*(instances|apps|services|stuff|deployments)\b/,
+    /\b(overview|inventory)\b/,
+    /\bwhich (of )?(my |our )?(apps|instances|services|ones)\b/,
+    /\bwhat (do|have) (i|we) (have )?(deployed|running)\b/,
+    /\b(all|everything) (i|we) (have|run|got)\b/,
+  ),
+  ...cues("instance.list", 2, /\blist\b/),
+  ...cues(
+    "instance.status",
+    3,
+    /\b(status|state|health|healthy|estado)\b/,
+    /\bhow is .* doing\b|\bhow is (it|she|he|that)\b/,
+    /^(is|are)\b.*\b(up|running|ok|okay|online|alive|fine|working|down|healthy)\b/,
+  ),
+  ...cues("instance.status", 2, /\bcheck (on|up on)?\b/),
+  ...cues(
+    "instance.logs",
+    3,
+    /\b(logs?|logging|stdout|stderr|printed|output|tail)\b/,
+    /\bwhat is .* saying\b/,
+    /\b\d+ lines\b/,
+  ),
+  ...cues(
+    "instance.stop",
+    2,
+    /\b(stop|halt|kill|stopp?e|detener|shut (it |.* )?down|shutdown|turn (it |.* )?off|switch (it |.* )?off|power (it |.* )?(off|down)|take (it |.* )?down|bring (it |.* )?down)\b/,
+  ),
+  ...cues(
+    "instance.start",
+    2,
+    /\b(start|starte|boot|turn (it |.* )?on|switch (it |.* )?on|power (it |.* )?on|bring (it |.* )?(back )?up|back up|fire (it |.* )?up|start (it |.* )?up)\b/,
+  ),
+  ...cues("instance.start", 1, /\bback online\b/),
+  ...cues(
+    "instance.restart",
+    3,
+    /\b(restart|reboot|bounce|cycle|reload|kick|reinicia|reiniciar|neustart|neustarten|relaunch|re-start)\b/,
+  ),
+  ...cues("instance.scale", 3, /\b(scale|scaled|scaling|replicas?|copies|horizontally)\b/, /(^|\s)x ?\d+\b/),
+  ...cues(
+    "instance.update",
+    2,
+    /\b(update|resize|bump|increase|decrease|raise|lower|reduce|limit|allocate|assign|upgrade|downgrade|bigger|smaller)\b/,
+    /\b(change|switch|rename|set) .*\b(to|as)\b/,
+    /\bmore (memory|ram|cpu|cpus|cores)\b|\b(memory|ram|cpu|cores?)\b/,
+  ),
+  ...cues("instance.suspend", 3, /\b(suspend|suspended|pause|freeze|hibernate)\b/),
+  ...cues(
+    "instance.resume",
+    4,
+    /\b(resume|unsuspend|unpause|unfreeze|un-suspend|wake (it |.* )?up)\b/,
+    /\bback from (suspension|suspended|pause)\b/,
+  ),
+  ...cues(
+    "instance.remove",
+    3,
+    /\b(remove|delete|destroy|uninstall|erase|wipe|nuke|trash|purge|drop|decommission|rm|deprovision|tear (it |.* )?down|teardown|get rid of|kill off|throw away|scrap|ditch|borrar|eliminar|loeschen)\b/,
+  ),
+  ...cues(
+    "domain.add",
+    2,
+    /\b(point|hook (it |.* )?up|map|attach|connect|link|route|use|serve|custom domain|add (the )?(domain|host|hostname))\b/,
+  ),
+  ...cues(
+    "domain.remove",
+    2,
+    /\b(detach|unlink|disconnect|unmap|no longer answer|stop (answering|serving))\b/,
+  ),
+  ...cues(
+    "instance.history",
+    4,
+    /\bwhat (changed|happened)\b|\bwho (touched|changed|stopped|started|deployed|removed|restarted|updated|scaled|did)\b/,
+    /\bwhen was .* (changed|deployed|updated|stopped|started|restarted)\b/,
+    /\b(history|changelog|timeline|audit trail|past deploys|revisions?)\b/,
+  ),
+  ...cues(
+    "instance.explain",
+    4,
+    /\bwhy\b/,
+    /\bwhat is wrong\b|\bwhat went wrong\b/,
+    /\b(crash|crashed|crashing|crashes|broken|broke|failing|failed|fail|fails|died|dead|oom)\b/,
+    /\bhow (do|can|should) (i|we) fix\b|\b(diagnose|troubleshoot|debug)\b/,
+  ),
+  ...cues("instance.explain", 3, /\bexplain\b/),
+  ...cues(
+    "tenant.usage",
+    4,
+    /\bhow (much|many)\b.*\b(i|we|left|use|using|used|can|more|remaining)\b/,
+    /\b(usage|quota|quotas|billing|bill|paying|invoice|cost|costs|spend|spending)\b/,
+    /\b(my|our) (plan|limits?|subscription)\b|\bclose to (my |our |the )?limits?\b/,
+  ),
+  ...cues(
+    "help",
+    4,
+    /^(help|\?)$/,
+    /\bwhat (can|do) you (do|understand|know)\b|\bwhat are you\b|\bwho are you\b|\bhow do i use you\b/,
+    /\bwhat commands\b|\bhow does .* work\b|\bhow (do|can) (i|we)\b/,
+  ),
+  ...cues("help", 2, /\bhelp\b/),
+  ...cues(
+    "catalog.describe",
+    3,
+    /\btell me (more )?about\b|\bwhat is\b|\bwhat does\b|\bdescribe\b|\bdetails?\b|\binfo(rmation)? (on|about)\b/,
+    /\bwhat .* for\b|\bwhat inputs\b|\bhow much (memory|ram|cpu) does\b/,
+  ),
+  ...cues(
+    "catalog.search",
+    4,
+    /\bdo you (guys |folks )?(have|offer|support|provide|got)\b|\bis there (an?|any|some)(thing)?\b|\bgot anything\b/,
+    /\bwhat .* (do you|can i) (have|offer|deploy|install|run)\b|\bwhich of your\b|\bsearch\b|\bcatalog(ue)?\b/,
+    /^any\b/,
+    /\bwhat (plugs|apps|tools|things|options) (are there|exist|are available)\b|\bavailable\b/,
+  ),
+];
+
+/** Single words of the cues, to correct a typo ("deply", "restrat", "stpo") before cues are read. */
+export const VERB_WORDS: readonly string[] = [
+  "deploy",
+  "install",
+  "provision",
+  "launch",
+  "restart",
+  "reboot",
+  "remove",
+  "delete",
+  "destroy",
+  "uninstall",
+  "start",
+  "stop",
+  "scale",
+  "suspend",
+  "resume",
+  "status",
+  "logs",
+  "history",
+  "explain",
+  "update",
+  "upgrade",
+  "replicas",
+  "memory",
+  "detach",
+  "unlink",
+];
+
+/** Tools that act on one instance of the tenant. */
+export const INSTANCE_TOOLS: ReadonlySet<ToolName> = new Set([
+  "instance.status",
+  "instance.logs",
+  "instance.stop",
+  "instance.start",
+  "instance.restart",
+  "instance.scale",
+  "instance.update",
+  "instance.suspend",
+  "instance.resume",
+  "instance.remove",
+  "domain.add",
+  "domain.remove",
+  "instance.history",
+  "instance.explain",
+]);

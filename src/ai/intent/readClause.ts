@@ -1,0 +1,507 @@
+import { MAX_REPLICAS } from "../../domain/instanceRequests.js";
+import { NAME_PATTERN } from "../../domain/names.js";
+import { formatMemory, RESOURCE_MINIMUM } from "../../domain/resourceLimits.js";
+import type { Clause } from "./clauses.js";
+import { type ToolCue, toolCues } from "./cues.js";
+import type { Focus } from "./focus.js";
+import { WHAT_I_CAN_DO } from "./guards.js";
+import { hostsIn, imageReferenceIn } from "./hosts.js";
+import { givenInputs } from "./inputs.js";
+import { type InstanceReference, resolveInstances } from "./instances.js";
+import { INSTANCE_TOOLS } from "./lexicon.js";
+import { choosePlug } from "./plugChoice.js";
+import type { PlugIndex } from "./plugIndex.js";
+import { plugMentions } from "./plugs.js";
+import { readCpu, readLines, readMemory, readPids, readReplicas } from "./quantities.js";
+import { STOP_WORDS, words } from "./text.js";
+import type { IntentContext, IntentResult, ToolCall, ToolName } from "./types.js";
+
+/** What reading one clause needs: the tenant, the catalog index, what was talked about. */
+export interface ClauseEnv {
+  context: IntentContext;
+  index: PlugIndex;
+  focus: Focus;
+  /** The calls planned so far in this request. */
+  planned: readonly ToolCall[];
+}
+
+/** A clause read: calls, a question or a refusal; `none` when it asks for nothing. */
+export type ClauseResult = IntentResult | { kind: "none" };
+
+/** The quantities and names a clause says. */
+interface Slots {
+  memory?: number;
+  cpu?: number;
+  pids?: number;
+  lines?: number;
+  replicas?: number;
+  hosts: string[];
+  name?: string;
+}
+
+const PRONOUN = /\b(it|its|that|this|him|her|them|same|there|that one|this one)\b/;
+
+/** A new instance's name: "called blog", "named orders-db", "name it workflows", "as cache". */
+export function newNameIn(text: string): string | undefined {
+  const m =
+    /\b(?:called|named|name it|call it|name:|with (?:the )?name)\s+["']?([a-z0-9][a-z0-9-]*)/.exec(text) ??
+    /\bas\s+["']?(?!(?:a|an|the|my|our|well|soon|possible|usual|before|always|default|is|it|i|we|you|if|of|for|in|to)\b)([a-z0-9][a-z0-9-]*)/.exec(
+      text,
+    );
+  const name = m?.[1];
+  return name && NAME_PATTERN.test(name) && !STOP_WORDS.has(name) ? name : undefined;
+}
+
+function slotsOf(text: string, tool?: ToolName): Slots {
+  const hosts = hostsIn(text);
+  let rest = text;
+  for (const host of hosts) rest = rest.split(host).join(" ");
+  const memory = readMemory(rest);
+  const cpu = readCpu(memory.rest);
+  const pids = /\b(pids?|processes|process limit)\b/.test(cpu.rest)
+    ? readPids(cpu.rest)
+    : { value: undefined, rest: cpu.rest };
+  const lines = readLines(pids.rest);
+  const replicas = readReplicas(lines.rest);
+  return {
+    memory: memory.value,
+    cpu: cpu.value,
+    pids: pids.value,
+    lines: /\b(lines?|logs?|tail|entries)\b/.test(text) || tool === "instance.logs" ? lines.value : undefined,
+    replicas: replicas.value,
+    hosts,
+    name: newNameIn(text),
+  };
+}
+
+/** Does this part ask for a tool on its own, and does it name an instance, a plug or a host? */
+export function shapeOf(text: string, env: ClauseEnv): { asks: boolean; names: boolean } {
+  const slots = slotsOf(text);
+  const cues = toolCues(text, {
+    resources: slots.memory !== undefined || slots.cpu !== undefined,
+    lines: slots.lines !== undefined,
+    host: slots.hosts.length > 0,
+  });
+  const tokens = words(text);
+  const instanceNames = new Set(env.context.instances.map((i) => i.name));
+  const names =
+    tokens.some((t) => instanceNames.has(t)) ||
+    plugMentions(text, env.index).length > 0 ||
+    slots.hosts.length > 0;
+  const strong = cues.some(
+    (c) =>
+      c.weight >= 2 &&
+      !(c.tool === "instance.update" && c.words.length === 0 && !PRONOUN.test(text) && !names),
+  );
+  return { asks: strong, names };
+}
+
+const clarify = (question: string, options: string[] = []): IntentResult => ({
+  kind: "clarify",
+  question,
+  options,
+});
+const refuse = (reply: string, reason: "invalid" | "not_in_catalog" | "out_of_scope"): IntentResult => ({
+  kind: "refuse",
+  reply,
+  reason,
+});
+
+/** Reads one clause into its calls. */
+export function readClause(clause: Clause, env: ClauseEnv): ClauseResult {
+  const { text, raw } = clause;
+  const slots = slotsOf(text);
+  const cues = toolCues(text, {
+    resources: slots.memory !== undefined || slots.cpu !== undefined || slots.pids !== undefined,
+    lines: slots.lines !== undefined && /\blines?\b/.test(text),
+    host: slots.hosts.length > 0,
+  });
+  const previous = env.planned.at(-1) ?? (clause.repeats ? undefined : env.focus.last);
+
+  if (/\bmove\b/.test(text) && slots.hosts.length === 1) {
+    const move = /\bfrom\s+([a-z0-9-]+)\s+to\s+(?:the\s+)?([a-z0-9-]+)/.exec(text);
+    if (move) {
+      const from = resolveOne([move[1]!], move[1]!, env);
+      const to = resolveOne([move[2]!], move[2]!, env);
+      if (typeof from !== "string") return from;
+      if (typeof to !== "string") return to;
+      return {
+        kind: "actions",
+        actions: [
+          { tool: "domain.remove", args: { instance: from, host: slots.hosts[0] } },
+          { tool: "domain.add", args: { instance: to, host: slots.hosts[0] } },
+        ],
+      };
+    }
+  }
+
+  const tool = chooseTool(cues, text, env, slots);
+  if (!tool) return readWithoutVerb(clause, env, slots, previous);
+  const cueWords = new Set(cues.flatMap((c) => c.words));
+  return readTool(tool, clause, env, slots, cueWords);
+}
+
+/** The tool of a clause: its strongest cue, with what the clause names deciding between close readings. */
+function chooseTool(
+  cues: readonly ToolCue[],
+  text: string,
+  env: ClauseEnv,
+  slots: Slots,
+): ToolName | undefined {
+  const mentions = plugMentions(text, env.index);
+  const tokens = words(text);
+  const instanceNames = new Set(env.context.instances.map((i) => i.name));
+  const namesInstance = tokens.some((t) => instanceNames.has(t));
+  const runningPlugs = new Set(env.context.instances.map((i) => i.plug));
+  for (const cue of cues) {
+    if (cue.weight < 1) continue;
+    if (cue.tool === "catalog.describe" && !mentions.length && !(PRONOUN.test(text) && env.focus.plug))
+      continue;
+    if (cue.tool === "catalog.describe" && namesInstance) continue;
+    if (
+      cue.tool === "instance.explain" &&
+      !namesInstance &&
+      mentions.some((m) => !runningPlugs.has(m.plug)) &&
+      /\bexplain\b/.test(text)
+    )
+      return "catalog.describe";
+    if (cue.tool === "instance.deploy") {
+      // "spin up db", "launch web": an existing instance named, no plug: start it.
+      if (namesInstance && !mentions.length && !slots.name) return "instance.start";
+      if (cue.weight < 2 && namesInstance && cues.some((c) => c !== cue && INSTANCE_TOOLS.has(c.tool)))
+        continue;
+    }
+    if (cue.tool === "instance.update" && cue.weight < 2 && !namesInstance && !PRONOUN.test(text)) {
+      if (!env.focus.instances.length && !env.planned.length) continue;
+    }
+    return cue.tool;
+  }
+  return undefined;
+}
+
+/** A clause with no verb: "and notes too" repeats the call before; "make it 2" after a scale; a stated need. */
+function readWithoutVerb(
+  clause: Clause,
+  env: ClauseEnv,
+  slots: Slots,
+  previous: ToolCall | undefined,
+): ClauseResult {
+  const { text } = clause;
+  const repeatable =
+    previous &&
+    previous.tool !== "instance.list" &&
+    previous.tool !== "tenant.usage" &&
+    previous.tool !== "help";
+  if (repeatable && previous.tool === "instance.scale" && slots.replicas === undefined) {
+    const bare = /\b(?:make it|to|at)?\s*(\d+)\b/.exec(text);
+    if (bare)
+      return readTool(
+        "instance.scale",
+        { ...clause, text: `${text} to ${bare[1]}` },
+        env,
+        { ...slots, replicas: Number(bare[1]) },
+        new Set(),
+      );
+  }
+  if (repeatable && INSTANCE_TOOLS.has(previous.tool)) {
+    const ref = resolveInstances(words(text), text, env.context.instances, {
+      index: env.index,
+      focus: env.focus.instances,
+      ignore: new Set(),
+    });
+    if (ref.via !== "none" && ref.via !== "pronoun" && ref.via !== "state") {
+      if (ref.names.length !== 1) return clarify(`Which one: ${ref.names.join(", ")}?`, ref.names);
+      const { service: _service, ...args } = previous.args;
+      return {
+        kind: "actions",
+        actions: [{ tool: previous.tool, args: { ...args, instance: ref.names[0] } }],
+      };
+    }
+    if (/\b(other|another)\b/.test(text))
+      return clarify(`Which other instance: ${otherNames(env).join(", ")}?`, otherNames(env));
+  }
+  if (repeatable && previous.tool === "instance.deploy") {
+    const mentions = plugMentions(text, env.index);
+    if (mentions.length === 1)
+      return { kind: "actions", actions: [{ tool: "instance.deploy", args: { plug: mentions[0]!.plug } }] };
+  }
+  // A need said without a verb: "a vector db for my RAG app", "something to build agents visually".
+  const choice = choosePlug(clause.text, env, slots.name);
+  if (choice.kind === "plug") return readTool("instance.deploy", clause, env, slots, new Set());
+  if (choice.kind === "ambiguous") return clarify(choice.question, choice.options);
+  if (choice.kind === "unknown") return refuse(choice.reply, "not_in_catalog");
+  return { kind: "none" };
+}
+
+function otherNames(env: ClauseEnv): string[] {
+  return env.context.instances.map((i) => i.name).filter((n) => n !== env.focus.instances[0]);
+}
+
+/** Resolves one instance reference, or the question to ask. */
+function resolveOne(
+  tokens: string[],
+  text: string,
+  env: ClauseEnv,
+  ignore: ReadonlySet<string> = new Set(),
+): string | IntentResult {
+  const ref = resolveInstances(tokens, text, env.context.instances, {
+    index: env.index,
+    focus: env.focus.instances,
+    ignore,
+  });
+  if (ref.names.length === 1) return ref.names[0]!;
+  return askInstance(ref, env);
+}
+
+function askInstance(ref: InstanceReference, env: ClauseEnv): IntentResult {
+  const all = env.context.instances.map((i) => i.name);
+  if (!all.length) return clarify("You have no instances yet. Which plug should I deploy?", []);
+  if (ref.via === "all")
+    return clarify(`I act on one instance at a time. Which ones: ${all.join(", ")}?`, all);
+  if (ref.names.length > 1) return clarify(`Which one do you mean: ${ref.names.join(" or ")}?`, ref.names);
+  return clarify(`Which instance do you mean? You have ${all.join(", ")}.`, all);
+}
+
+function content(tokens: readonly string[], ignore: ReadonlySet<string>): string[] {
+  return tokens.filter((t) => !STOP_WORDS.has(t) && !ignore.has(t));
+}
+
+/** The arguments of one tool, read from the clause; a question when one is missing. */
+function readTool(
+  tool: ToolName,
+  clause: Clause,
+  env: ClauseEnv,
+  slots: Slots,
+  cueWords: ReadonlySet<string>,
+): ClauseResult {
+  const { text, raw } = clause;
+  const tokens = words(text);
+  const instanceNames = new Set(env.context.instances.map((i) => i.name));
+  const ignore = new Set([...cueWords].filter((w) => !instanceNames.has(w)));
+  switch (tool) {
+    case "instance.list":
+    case "tenant.usage":
+      return { kind: "actions", actions: [{ tool, args: {} }] };
+    case "help":
+      return { kind: "actions", actions: [{ tool, args: {} }] };
+    case "catalog.search": {
+      const query = content(tokens, ignore).join(" ") || text;
+      return { kind: "actions", actions: [{ tool, args: { query } }] };
+    }
+    case "catalog.describe": {
+      const mentions = plugMentions(text, env.index);
+      const plug = mentions[0]?.plug ?? env.focus.plug;
+      if (!plug) return clarify("Which plug should I describe?", [...env.index.entries.keys()]);
+      return { kind: "actions", actions: [{ tool, args: { plug } }] };
+    }
+    case "instance.deploy":
+      return readDeploy(clause, env, slots);
+    default:
+      return readInstanceTool(tool, clause, env, slots, ignore);
+  }
+}
+
+function readDeploy(clause: Clause, env: ClauseEnv, slots: Slots): ClauseResult {
+  const { text, raw } = clause;
+  const image = imageReferenceIn(text);
+  if (image)
+    return refuse(
+      `I deploy only plugs from the catalog, not an image like ${image}. Ask me "what can I deploy?" to see them.`,
+      "not_in_catalog",
+    );
+  const choice = choosePlug(text, env, slots.name);
+  if (choice.kind === "ambiguous") return clarify(choice.question, choice.options);
+  if (choice.kind === "unknown") return refuse(choice.reply, "not_in_catalog");
+  if (choice.kind === "none")
+    return clarify("What should I deploy? Tell me the plug or what you need it for.", [
+      ...env.index.entries.keys(),
+    ]);
+  const plug = choice.plug;
+  const entry = env.index.entries.get(plug)!;
+  const name = slots.name;
+  const taken = env.context.instances.map((i) => i.name);
+  const finalName = name ?? plug;
+  if (taken.includes(finalName))
+    return clarify(`An instance called ${finalName} already exists. What should I call the new ${plug}?`, []);
+  const given = givenInputs(raw, entry.inputs);
+  if (given.invalid) return refuse(`I can't deploy that: ${given.invalid}.`, "invalid");
+  const args: Record<string, unknown> = { plug };
+  if (name) args.name = name;
+  if (Object.keys(given.inputs).length) args.inputs = given.inputs;
+  return { kind: "actions", actions: [{ tool: "instance.deploy", args }] };
+}
+
+function keepVolumesOf(text: string): boolean | undefined {
+  if (
+    /--keep-volumes|\b(keep|keeping|preserve|save|retain)\b.{0,20}\b(data|volumes?|files|database|disk)\b/.test(
+      text,
+    )
+  )
+    return true;
+  if (
+    /\b(data|volumes?|files) (too|as well)\b|\b(with|including|and|plus) (its |the |all |all the )?(data|volumes?)\b|\b(delete|remove|wipe|drop|destroy|erase) (its |the |all |all the )?(data|volumes?)\b|\bdo not keep\b|--delete-volumes/.test(
+      text,
+    )
+  )
+    return false;
+  return undefined;
+}
+
+function readInstanceTool(
+  tool: ToolName,
+  clause: Clause,
+  env: ClauseEnv,
+  slots: Slots,
+  ignore: Set<string>,
+): ClauseResult {
+  const { text, raw } = clause;
+  const tokens = words(text);
+  for (const host of slots.hosts) ignore.add(host);
+  // Within one request, "it" is the instance of the step before ("deploy postgres as appdb and give it 1g").
+  const planned = env.planned.length
+    ? [...env.planned]
+        .reverse()
+        .map(instanceOfCall)
+        .filter((n): n is string => !!n)
+    : [];
+  const focus = [...new Set([...planned, ...env.focus.instances])];
+  const known = new Set([...env.context.instances.map((i) => i.name), ...planned]);
+  const instances = [
+    ...env.context.instances,
+    ...planned
+      .filter((n) => !env.context.instances.some((i) => i.name === n))
+      .map((name) => ({ name, plug: "", state: "new", services: [] as string[] })),
+  ];
+  // "remove it again" after adding a domain: the domain is what "it" is.
+  if (
+    (tool === "instance.remove" || tool === "domain.remove") &&
+    !slots.hosts.length &&
+    env.focus.host &&
+    PRONOUN.test(text) &&
+    env.focus.last?.tool === "domain.add" &&
+    !env.planned.length
+  )
+    return { kind: "actions", actions: [{ tool: "domain.remove", args: { ...env.focus.host } }] };
+  let ref = resolveInstances(tokens, text, instances, { index: env.index, focus, ignore });
+  if (
+    ref.via === "none" &&
+    !PRONOUN.test(text) &&
+    focus.length &&
+    !tokens.some((t) => !STOP_WORDS.has(t) && !ignore.has(t) && !known.has(t) && !/^\d/.test(t))
+  )
+    ref = { names: [focus[0]!], via: "pronoun" };
+  if (ref.via === "none" && env.planned.length && focus.length) ref = { names: [focus[0]!], via: "pronoun" };
+  if (ref.names.length !== 1) {
+    if (ref.names.length > 1 && (ref.via === "name" || (ref.via === "pronoun" && /\bboth\b/.test(text))))
+      return multi(tool, ref.names, clause, env, slots, ignore);
+    if (tool === "domain.add" && !ref.names.length && slots.hosts.length)
+      return askInstance({ ...ref, names: [] }, env);
+    return askInstance(ref, env);
+  }
+  const instance = ref.names[0]!;
+  const service = ref.service;
+  const withService = (args: Record<string, unknown>) => (service ? { ...args, service } : args);
+  switch (tool) {
+    case "instance.logs":
+      return act(
+        tool,
+        withService({ instance, ...(slots.lines !== undefined ? { lines: slots.lines } : {}) }),
+      );
+    case "instance.scale": {
+      if (slots.replicas === undefined)
+        return clarify(`How many replicas should ${instance} run (1 to ${MAX_REPLICAS})?`, []);
+      if (slots.replicas < 1 || slots.replicas > MAX_REPLICAS || !Number.isInteger(slots.replicas))
+        return refuse(
+          `I can't scale to ${slots.replicas}: replicas must be a whole number from 1 to ${MAX_REPLICAS}.`,
+          "invalid",
+        );
+      return act(tool, withService({ instance, replicas: slots.replicas }));
+    }
+    case "instance.update": {
+      const args: Record<string, unknown> = { instance };
+      if (slots.memory !== undefined) {
+        if (slots.memory < RESOURCE_MINIMUM.memory)
+          return refuse(
+            `I can't set memory to ${formatMemory(slots.memory)}: the least a service may have is ${formatMemory(RESOURCE_MINIMUM.memory)}. Try 64m or more.`,
+            "invalid",
+          );
+        args.memory = formatMemory(slots.memory);
+      }
+      if (slots.cpu !== undefined) {
+        if (slots.cpu < RESOURCE_MINIMUM.cpu)
+          return refuse(
+            `I can't set CPU to ${slots.cpu}: the least is ${RESOURCE_MINIMUM.cpu} cores. Try 0.25 or more.`,
+            "invalid",
+          );
+        args.cpu = slots.cpu;
+      }
+      if (slots.pids !== undefined) {
+        if (slots.pids < RESOURCE_MINIMUM.pids)
+          return refuse(
+            `I can't set the process limit to ${slots.pids}: the least is ${RESOURCE_MINIMUM.pids}.`,
+            "invalid",
+          );
+        args.pids = slots.pids;
+      }
+      const plug = env.context.instances.find((i) => i.name === instance)?.plug;
+      const entry = plug ? env.index.entries.get(plug) : undefined;
+      if (entry) {
+        const given = givenInputs(raw, entry.inputs);
+        if (given.invalid) return refuse(`I can't update that: ${given.invalid}.`, "invalid");
+        if (Object.keys(given.inputs).length) args.inputs = given.inputs;
+      }
+      if (Object.keys(args).length === 1)
+        return clarify(
+          `What should I change on ${instance}: memory (like 512m), CPU (like 0.5 cores) or an input?`,
+          [],
+        );
+      return act(tool, withService(args));
+    }
+    case "instance.remove": {
+      const keepVolumes = keepVolumesOf(text);
+      return act(tool, keepVolumes === undefined ? { instance } : { instance, keepVolumes });
+    }
+    case "domain.add":
+    case "domain.remove": {
+      const host = slots.hosts[0] ?? (tool === "domain.remove" ? env.focus.host?.host : undefined);
+      if (!host)
+        return clarify(
+          `Which domain should ${tool === "domain.add" ? "serve" : "stop serving"} ${instance}?`,
+          [],
+        );
+      return act(tool, { instance, host });
+    }
+    default:
+      return act(tool, { instance });
+  }
+}
+
+function multi(
+  tool: ToolName,
+  names: string[],
+  clause: Clause,
+  env: ClauseEnv,
+  slots: Slots,
+  ignore: Set<string>,
+): ClauseResult {
+  const actions: ToolCall[] = [];
+  for (const name of names) {
+    const read = readInstanceTool(tool, { ...clause, text: `${name}`, raw: name }, env, slots, ignore);
+    if (read.kind !== "actions") return read;
+    actions.push(...read.actions);
+  }
+  return { kind: "actions", actions };
+}
+
+function act(tool: ToolName, args: Record<string, unknown>): IntentResult {
+  return { kind: "actions", actions: [{ tool, args }] };
+}
+
+function instanceOfCall(call: ToolCall): string | undefined {
+  if (typeof call.args.instance === "string") return call.args.instance;
+  if (call.tool === "instance.deploy")
+    return (call.args.name as string | undefined) ?? (call.args.plug as string | undefined);
+  return undefined;
+}
+
+export { WHAT_I_CAN_DO };

@@ -27,7 +27,9 @@ function catalogOf(p: OperationContext): IntentContext["catalog"] {
         key: i.key,
         type: i.type,
         required: Boolean(i.required),
-        description: i.question,
+        description: i.help ? `${i.question} ${i.help}` : i.question,
+        ...(i.type === "int" ? { min: i.min, max: i.max } : {}),
+        ...(i.type === "enum" ? { values: i.values } : {}),
       })),
       services: plug.services.map((s) => s.name),
     }));
@@ -72,5 +74,5 @@ export async function intentContext(
       }
     }
   }
-  return { instances, catalog: catalogOf(p), history };
+  return { tenant: tenant.name, instances, catalog: catalogOf(p), history };
 }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { ApprovalView } from "../../approvals/approvalView.js";
-import { approvalPolicySchema, type ApprovalStatus } from "../../domain/approvals.js";
+import { type ApprovalStatus, approvalPolicySchema } from "../../domain/approvals.js";
 import { AimsError } from "../../domain/errors.js";
 import { formatMemory } from "../../domain/resourceLimits.js";
 import { withClient } from "../client/withClient.js";
@@ -8,8 +8,13 @@ import { progressFor } from "../context.js";
 import { printJson, printTable } from "../output.js";
 
 /** `aims approvals list`. */
-export async function runApprovalsList(cmd: Command, opts: { tenant: string; status?: string; json?: boolean }) {
-  const list = await withClient(cmd, (c) => c.acheevy.listApprovals(opts.tenant, opts.status as ApprovalStatus | undefined));
+export async function runApprovalsList(
+  cmd: Command,
+  opts: { tenant: string; status?: string; json?: boolean },
+) {
+  const list = await withClient(cmd, (c) =>
+    c.acheevy.listApprovals(opts.tenant, opts.status as ApprovalStatus | undefined),
+  );
   if (opts.json) return printJson(list);
   if (!list.length) {
     process.stdout.write(`no approvals${opts.status ? ` ${opts.status}` : ""} in tenant ${opts.tenant}\n`);
@@ -17,7 +22,14 @@ export async function runApprovalsList(cmd: Command, opts: { tenant: string; sta
   }
   printTable(
     ["ID", "STATUS", "TOOL", "REQUESTED BY", "EXPIRES", "WHAT"],
-    list.map((a) => [a.id, a.status, a.tool, a.requestedBy, a.expiresAt.slice(0, 16).replace("T", " "), a.summary.slice(0, 80)]),
+    list.map((a) => [
+      a.id,
+      a.status,
+      a.tool,
+      a.requestedBy,
+      a.expiresAt.slice(0, 16).replace("T", " "),
+      a.summary.slice(0, 80),
+    ]),
   );
 }
 
@@ -46,7 +58,9 @@ export async function runApprovalsDecide(
   if (opts.json) return printJson(approval);
   const said = (approval.result as { say?: string } | null)?.say;
   process.stdout.write(
-    approve ? `approved ${approval.id} and ran it: ${approval.status}${said ? `\n${said}` : ""}\n` : `denied ${approval.id}: nothing ran\n`,
+    approve
+      ? `approved ${approval.id} and ran it: ${approval.status}${said ? `\n${said}` : ""}\n`
+      : `denied ${approval.id}: nothing ran\n`,
   );
 }
 
@@ -66,7 +80,10 @@ export async function runApprovalsPolicy(
     wanted ? c.acheevy.setApprovalPolicy(opts.tenant, wanted) : c.acheevy.approvalPolicy(opts.tenant),
   );
   if (opts.json) return printJson(view);
-  const note = view.effective !== view.policy ? ` (applies as ${view.effective}: plan ${view.plan} does not allow none)` : "";
+  const note =
+    view.effective !== view.policy
+      ? ` (applies as ${view.effective}: plan ${view.plan} does not allow none)`
+      : "";
   process.stdout.write(
     `tenant ${view.tenant}: approval policy ${view.policy}${note}; plan ${view.plan} ${view.approvalsOffAllowed ? "allows" : "does not allow"} approvals off\n`,
   );
@@ -76,7 +93,11 @@ export async function runApprovalsPolicy(
 export function printApproval(a: ApprovalView): void {
   const impact = a.impact as {
     resources?: { instances: number; cpu: number; memory: number };
-    plan?: { name: string; instances: { used: number; limit: number | null }; memory: { used: number; limit: number | null } };
+    plan?: {
+      name: string;
+      instances: { used: number; limit: number | null };
+      memory: { used: number; limit: number | null };
+    };
     notes?: string[];
   } | null;
   const lines = [

@@ -9,8 +9,8 @@ import type { ScaleInput } from "../../lifecycle/scaleInstance.js";
 import type { UpdateInput } from "../../lifecycle/updateInstance.js";
 import { catalogFor, createPlatform, type Platform } from "../../platform.js";
 import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
-import type { AcheevyClient } from "./acheevyClient.js";
 import type { AimsClient, DeployResult } from "./AimsClient.js";
+import type { AcheevyClient } from "./acheevyClient.js";
 import { localAcheevy } from "./localAcheevy.js";
 
 /**

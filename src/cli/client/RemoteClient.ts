@@ -19,8 +19,8 @@ import { type RemoveInput, removeInputSchema } from "../../lifecycle/removeInsta
 import { type ScaleInput, scaleInputSchema } from "../../lifecycle/scaleInstance.js";
 import { type UpdateInput, updateInputSchema } from "../../lifecycle/updateInstance.js";
 import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
-import type { AcheevyClient } from "./acheevyClient.js";
 import type { AimsClient, DeployResult, RemoveResult } from "./AimsClient.js";
+import type { AcheevyClient } from "./acheevyClient.js";
 import { RemoteApi, type RemoteTarget } from "./RemoteApi.js";
 import { remoteAcheevy } from "./remoteAcheevy.js";
 import { streamRemoteEvents, streamRemoteLogs } from "./remoteStreams.js";

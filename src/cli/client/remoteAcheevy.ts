@@ -22,7 +22,10 @@ function eventOf(name: string | undefined, data: unknown): ChatEvent | TurnView 
     case "approval_request":
       return { type: "approval_request", approval: body.approval as ApprovalView };
     case "tool_result":
-      return { type: "tool_result", action: body as unknown as Extract<ChatEvent, { type: "tool_result" }>["action"] };
+      return {
+        type: "tool_result",
+        action: body as unknown as Extract<ChatEvent, { type: "tool_result" }>["action"],
+      };
     case "done":
       return body as unknown as TurnView;
     case "error": {
@@ -51,7 +54,8 @@ export function remoteAcheevy(api: RemoteApi): AcheevyClient {
         if (!response.body) return;
         const decoder = new TextDecoder();
         try {
-          for await (const bytes of response.body) yield decoder.decode(bytes as Uint8Array, { stream: true });
+          for await (const bytes of response.body)
+            yield decoder.decode(bytes as Uint8Array, { stream: true });
         } catch (err) {
           throw api.unreachable(err);
         }
@@ -92,8 +96,11 @@ export function remoteAcheevy(api: RemoteApi): AcheevyClient {
       return (await api.json<ApprovalPolicyView>("GET", `${tenantPath(tenant)}/approval-policy`)).body;
     },
     async setApprovalPolicy(tenant, policy) {
-      return (await api.json<ApprovalPolicyView>("PATCH", `${tenantPath(tenant)}/approval-policy`, { body: { policy } }))
-        .body;
+      return (
+        await api.json<ApprovalPolicyView>("PATCH", `${tenantPath(tenant)}/approval-policy`, {
+          body: { policy },
+        })
+      ).body;
     },
   };
 }

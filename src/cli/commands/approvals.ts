@@ -7,7 +7,9 @@ import type { Command } from "commander";
 export function registerApprovals(program: Command): void {
   const approvals = program
     .command("approvals")
-    .description("what ACHEEVY asked for and waits on a person for: list, show, approve, deny; the tenant's policy");
+    .description(
+      "what ACHEEVY asked for and waits on a person for: list, show, approve, deny; the tenant's policy",
+    );
   approvals
     .command("list")
     .description("a tenant's approvals, newest first")
@@ -20,7 +22,9 @@ export function registerApprovals(program: Command): void {
     });
   approvals
     .command("show <id>")
-    .description("one approval: what will happen, resources and plan impact, who asked, who decided, what ran")
+    .description(
+      "one approval: what will happen, resources and plan impact, who asked, who decided, what ran",
+    )
     .requiredOption("-t, --tenant <tenant>", "tenant name")
     .option("--json", "machine-readable output")
     .action(async function (this: Command, id: string, opts: { tenant: string; json?: boolean }) {
@@ -34,7 +38,11 @@ export function registerApprovals(program: Command): void {
       .requiredOption("-t, --tenant <tenant>", "tenant name")
       .option("--reason <text>", "why (kept with the decision)")
       .option("--json", "machine-readable output")
-      .action(async function (this: Command, id: string, opts: { tenant: string; reason?: string; json?: boolean }) {
+      .action(async function (
+        this: Command,
+        id: string,
+        opts: { tenant: string; reason?: string; json?: boolean },
+      ) {
         const { runApprovalsDecide } = await import("../actions/approvals.js");
         await runApprovalsDecide(this, id, verb === "approve", opts);
       });
@@ -43,7 +51,11 @@ export function registerApprovals(program: Command): void {
     .description("what needs approval in a tenant: all (every change), risky (destructive and spend) or none")
     .requiredOption("-t, --tenant <tenant>", "tenant name")
     .option("--json", "machine-readable output")
-    .action(async function (this: Command, policy: string | undefined, opts: { tenant: string; json?: boolean }) {
+    .action(async function (
+      this: Command,
+      policy: string | undefined,
+      opts: { tenant: string; json?: boolean },
+    ) {
       const { runApprovalsPolicy } = await import("../actions/approvals.js");
       await runApprovalsPolicy(this, policy, opts);
     });

@@ -71,10 +71,13 @@ export const FLAG_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   "--only": imageGroupsSchema,
   "--unit-dir": z.string().regex(/^\//, { error: "must be an absolute path, like /etc/systemd/system" }),
   "--conversation": z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, {
-    error: "must be a conversation id from an earlier answer of aims chat",
+    error: "must be a conversation id (1-64 letters, digits, _ and -) from an earlier answer of aims chat",
   }),
-  "--status": z.enum(APPROVAL_STATUSES, { error: `must be one of ${APPROVAL_STATUSES.join(", ")}` }),
-  "--reason": z.string().min(1).max(500, { error: "must be at most 500 characters" }),
+  "--status": z.enum(APPROVAL_STATUSES, { error: `must be one of: ${APPROVAL_STATUSES.join(", ")}` }),
+  "--reason": z
+    .string()
+    .min(1, { error: "must be at least 1 character" })
+    .max(500, { error: "must be at most 500 characters" }),
 };
 
 /**

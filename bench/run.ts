@@ -1,6 +1,7 @@
 import { benchApi } from "./api.bench.js";
 import { benchCliStartup } from "./cliStartup.bench.js";
 import { benchDeploy } from "./deploy.bench.js";
+import { benchIntent } from "./intent.bench.js";
 import { benchProxy } from "./proxy.bench.js";
 import { benchReconcile } from "./reconcile.bench.js";
 
@@ -20,3 +21,4 @@ if (!only || only === "deploy") for (const row of await benchDeploy(n)) console.
 if (!only || only === "reconcile") await benchReconcile(maxInstances, console.log);
 if (!only || only === "api") for (const row of await benchApi()) console.log(row);
 if (!only || only === "proxy") for (const row of await benchProxy()) console.log(row);
+if (!only || only === "intent") for (const row of await benchIntent()) console.log(row);

@@ -68,6 +68,9 @@ function sameValue(key: string, expected: unknown, actual: unknown): boolean {
       typeof v === "number" ? v : typeof v === "string" ? parseMemory(v) : Number.NaN;
     return bytes(expected) === bytes(actual);
   }
+  if (key === "query" || key === "topic") return true;
+  if (key === "host" && typeof expected === "string")
+    return typeof actual === "string" && actual.toLowerCase() === expected.toLowerCase();
   if (key === "inputs" && expected && typeof expected === "object") {
     if (!actual || typeof actual !== "object") return false;
     return Object.entries(expected).every(

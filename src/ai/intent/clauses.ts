@@ -16,15 +16,19 @@ export interface Part {
 export interface PartShape {
   asks: boolean;
   names: boolean;
+  /** The tool it asks for, when it asks. */
+  tool?: string;
 }
 
 /** A step: its text, and whether it repeats the step before for what it names. */
 export interface Clause extends Part {
   repeats: boolean;
+  /** The tool its asking part asked for. */
+  tool?: string;
 }
 
 const IDIOMS: ReadonlyArray<[RegExp, string]> = [
-  [/\bdrag and drop\b/gi, "drag-drop"],
+  [/\bdrag and drop\b/gi, "dragdrop"],
   [/\bup and running\b/gi, "running"],
   [/\boff and on( again)?\b/gi, "off-on"],
   [/\bon and off\b/gi, "on-off"],
@@ -69,14 +73,21 @@ export function clausesOf(parts: readonly Part[], shape: (part: Part) => PartSha
   const clauses: Clause[] = [];
   let lead: Part | undefined;
   for (const part of parts) {
-    const { asks, names } = shape(part);
+    const { asks, names, tool } = shape(part);
     const previous = clauses.at(-1);
-    if (asks) {
-      clauses.push({ ...(lead ? join(lead, part) : part), repeats: false });
+    // "logs of notes' api, last 30 lines": more of the same step, naming nothing new.
+    const continues = previous && asks && !names && tool !== undefined && tool === previous.tool;
+    if (asks && !continues) {
+      clauses.push({ ...(lead ? join(lead, part) : part), repeats: false, tool });
       lead = undefined;
     } else if (!previous) lead = lead ? join(lead, part) : part;
-    else if (names) clauses.push({ ...part, repeats: true });
-    else clauses[clauses.length - 1] = { ...join(previous, part), repeats: previous.repeats };
+    else if (names && !continues) clauses.push({ ...part, repeats: true });
+    else
+      clauses[clauses.length - 1] = {
+        ...join(previous, part),
+        repeats: previous.repeats,
+        tool: previous.tool,
+      };
   }
   if (lead) clauses.push({ ...lead, repeats: false });
   return clauses;

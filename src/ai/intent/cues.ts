@@ -10,8 +10,8 @@ export interface ToolCue {
 }
 
 /** Greetings and fillers before the request itself ("hey, is automation ok"). */
-const LEADING_FILLER =
-  /^(?:(?:hey|hi|hello|ok|okay|so|um|hmm|well|yo|oh|oops|great|cool|sure|actually|also|now|please|pls|and|but|alright|right|thanks|thank you|sounds good)\b[\s,!-]*)+/;
+export const LEADING_FILLER =
+  /^(?:(?:hey|hi|hello|hiya|good (?:morning|afternoon|evening)|ok|okay|so|um|hmm|well|yo|oh|oops|great|cool|sure|actually|also|now|please|pls|and|but|alright|right|thanks|thank you|sounds good)\b[\s,!-]*)+/;
 
 /** What the clause itself implies beyond its verbs: a size asks for an update, a line count for logs. */
 export interface Implied {
@@ -31,8 +31,15 @@ export function toolCues(text: string, implied: Implied): ToolCue[] {
     found.push({ tool: cue.tool, weight: cue.weight, index: match.index, words: match[0].split(/\s+/) });
   }
   if (implied.resources) {
-    const giving = /\b(give|set|make|put|bump|allocate|needs?|want|to|with|limit)\b/.exec(request);
-    found.push({ tool: "instance.update", weight: giving ? 3 : 1.5, index: giving?.index ?? 0, words: [] });
+    // "give web 2 GB" is an update; "deploy redis with 100mb" is a deploy with an input.
+    const giving = /\b(give|set|make|put|bump|allocate|needs?|want|to|limit)\b/.exec(request);
+    const deploying = found.some((c) => c.tool === "instance.deploy" && c.weight >= 2);
+    found.push({
+      tool: "instance.update",
+      weight: giving && !deploying ? 3 : 1.5,
+      index: giving?.index ?? 0,
+      words: [],
+    });
   }
   if (implied.lines) found.push({ tool: "instance.logs", weight: 2.5, index: 0, words: [] });
   if (implied.host) found.push({ tool: "domain.add", weight: 1.5, index: 0, words: [] });
@@ -42,5 +49,9 @@ export function toolCues(text: string, implied: Implied): ToolCue[] {
 
 function dedupe(cues: ToolCue[]): ToolCue[] {
   const seen = new Set<ToolName>();
-  return cues.filter((cue) => (seen.has(cue.tool) ? false : (seen.add(cue.tool), true)));
+  return cues.filter((cue) => {
+    if (seen.has(cue.tool)) return false;
+    seen.add(cue.tool);
+    return true;
+  });
 }

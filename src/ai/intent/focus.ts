@@ -12,6 +12,8 @@ export interface Focus {
   host?: { instance: string; host: string };
   /** The newest tool call, which "and notes too" or "make it 2" repeats with a change. */
   last?: ToolCall;
+  /** Instances deployed in the conversation, by name: their plug, before the tenant's list shows them. */
+  deployed?: Record<string, string>;
 }
 
 function instanceOf(call: ToolCall): string | undefined {
@@ -34,7 +36,11 @@ export function pushCall(focus: Focus, call: ToolCall): Focus {
     instance
       ? { instance, host: call.args.host }
       : focus.host;
-  return { instances, plug, query, host, last: call };
+  const deployed =
+    call.tool === "instance.deploy" && instance && typeof call.args.plug === "string"
+      ? { ...focus.deployed, [instance]: call.args.plug }
+      : focus.deployed;
+  return { instances, plug, query, host, last: call, deployed };
 }
 
 /** The focus after the earlier turns of the conversation. */

@@ -49,7 +49,12 @@ function namesAnotherOwner(utterance: string, context: IntentContext): boolean {
     .toLowerCase()
     .matchAll(/\b([a-z0-9][a-z0-9-]*)['\u2019]s\s+([a-z0-9][a-z0-9-]*)/g)) {
     const [, owner, thing] = match;
-    if (own.has(owner!) || /^(it|that|this|one|team|company|today|everyone|somebody|someone)$/.test(owner!))
+    if (
+      own.has(owner!) ||
+      /^(it|that|this|one|team|company|today|everyone|somebody|someone|how|what|who|where|when|there|here|he|she|let)$/.test(
+        owner!,
+      )
+    )
       continue;
     if (names.has(thing!) || /^(instances?|apps?|db|database|site|website|logs|stuff|data)$/.test(thing!))
       return true;
@@ -75,9 +80,14 @@ function namesAnotherTenant(text: string, context: IntentContext): boolean {
 export function refusalOf(utterance: string, text: string, context: IntentContext): Refusal | undefined {
   if (HOSTILE.some((p) => p.test(text)))
     return { reason: "hostile", reply: `I can't do that, and nothing was changed. ${INSTEAD}` };
+  // A plug's own name ("llm-tenant", "LLM tenant stack") is no tenant.
+  let plain = text;
+  for (const plug of context.catalog)
+    for (const name of [plug.id, plug.title.toLowerCase(), plug.id.replace(/-/g, " ")])
+      plain = plain.split(name).join(" ");
   if (
-    OTHER_TENANTS.some((p) => p.test(text)) ||
-    namesAnotherTenant(text, context) ||
+    OTHER_TENANTS.some((p) => p.test(plain)) ||
+    namesAnotherTenant(plain, context) ||
     namesAnotherOwner(utterance, context)
   )
     return {

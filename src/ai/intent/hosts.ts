@@ -3,7 +3,9 @@ export function hostsIn(text: string): string[] {
   const found: string[] = [];
   for (const match of text
     .toLowerCase()
-    .matchAll(/(?<![\w@/.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})(?![\w.-]|:\d*[a-z])/g)) {
+    .matchAll(
+      /(?<![\w@/.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})(?![\w./-]|:\d*[a-z])/g,
+    )) {
     const host = match[1]!;
     if (/\.(js|ts|py|md|html?|json|ya?ml|txt|sh|go|rs|env|lock)$/.test(host)) continue;
     if (!found.includes(host)) found.push(host);

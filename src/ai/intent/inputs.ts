@@ -103,7 +103,7 @@ export function givenInputs(text: string, inputs: readonly PlugInput[]): GivenIn
         break;
       }
     }
-    if (!value) value = byVerb(text, input);
+    if (!value) value = byVerb(text, input) ?? valueNamed(text, input);
     if (!value) continue;
     for (const w of value.toLowerCase().split(/\s+/)) used.add(w.replace(/[.,;!?'"]/g, ""));
     if (input.type === "int") {
@@ -120,6 +120,21 @@ export function givenInputs(text: string, inputs: readonly PlugInput[]): GivenIn
     }
   }
   return { inputs: found, used, invalid };
+}
+
+/**
+ * A value that says which input it is: one of an enum's values ("allkeys-lru eviction"), or a number
+ * before the input's keyword ("100mb maxmemory").
+ */
+function valueNamed(text: string, input: PlugInput): string | undefined {
+  if (input.values)
+    return input.values.find((v) => new RegExp(`(?<![\\w-])${escapePhrase(v)}(?![\\w-])`, "i").test(text));
+  if (input.type !== "int") return undefined;
+  for (const phrase of phrasesOf(input)) {
+    const m = new RegExp(`\\b(\\d+)\\s*(?:[a-z]{1,3}\\s+)?${escapePhrase(phrase)}\\b`, "i").exec(text);
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 /** "greets people with 'hi there'": the input's keyword as a verb, followed by a quoted value. */

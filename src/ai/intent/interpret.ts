@@ -1,4 +1,5 @@
 import { clausesOf, partsOf } from "./clauses.js";
+import { LEADING_FILLER } from "./cues.js";
 import { focusOf, pushCall } from "./focus.js";
 import { refusalOf, WHAT_I_CAN_DO } from "./guards.js";
 import { VERB_WORDS } from "./lexicon.js";
@@ -6,6 +7,7 @@ import { type PlugIndex, plugIndex } from "./plugIndex.js";
 import { isKnownWord } from "./plugs.js";
 import { type ClauseEnv, readClause, shapeOf } from "./readClause.js";
 import { replyFor } from "./replies.js";
+import { stem } from "./stem.js";
 import { normalizeKeepingCase, words } from "./text.js";
 import type { IntentContext, IntentResult, Interpret, ToolCall } from "./types.js";
 import { isTypoOf } from "./typos.js";
@@ -13,9 +15,12 @@ import { isTypoOf } from "./typos.js";
 /** Misspelt verbs put right ("deply" → deploy, "restrat" → restart), words the catalog or tenant know left alone. */
 function correctVerbs(raw: string, index: PlugIndex, context: IntentContext): string {
   const names = new Set(context.instances.map((i) => i.name));
-  return raw.replace(/[A-Za-z]{4,}/g, (word) => {
+  return raw.replace(/(?<![\w.\-/:])[A-Za-z]{4,}(?![\w.\-/:])/g, (word) => {
     const lower = word.toLowerCase();
-    if (VERB_WORDS.includes(lower) || names.has(lower) || isKnownWord(lower, index, names)) return word;
+    if (VERB_WORDS.includes(lower) || names.has(lower) || isKnownWord(lower, index, names, false))
+      return word;
+    // An inflection ("suspended", "restarting") is the verb itself, not a typo of it.
+    if (VERB_WORDS.some((v) => lower.startsWith(v) || stem(lower) === v)) return word;
     const verb = VERB_WORDS.find((v) => isTypoOf(lower, v));
     return verb ?? word;
   });
@@ -37,6 +42,13 @@ export const interpret: Interpret = (utterance, context) => {
   if (!words(text).length) return { kind: "clarify", question: "What would you like me to do?", options: [] };
   const refusal = refusalOf(utterance, text, context);
   if (refusal) return { kind: "refuse", ...refusal };
+  // "hello", "hi!": a greeting alone asks what ACHEEVY does.
+  if (!text.replace(LEADING_FILLER, "").replace(/[^a-z0-9]/g, ""))
+    return {
+      kind: "actions",
+      actions: [{ tool: "help", args: {} }],
+      reply: replyFor([{ tool: "help", args: {} }]),
+    };
   const index = plugIndex(context.catalog);
   const raw = correctVerbs(typed, index, context);
   let env: ClauseEnv = { context, index, focus: focusOf(context.history), planned: [] };
@@ -58,6 +70,8 @@ export const interpret: Interpret = (utterance, context) => {
       env = { ...env, focus: pushCall(env.focus, call), planned: actions };
     }
   }
+  // "automation keeps crashing, help": a call for help beside a request is the request.
+  if (actions.length > 1) actions.splice(0, actions.length, ...actions.filter((a) => a.tool !== "help"));
   if (!actions.length)
     return { kind: "refuse", reason: "out_of_scope", reply: `I can't help with that. ${WHAT_I_CAN_DO}` };
   return { kind: "actions", actions, reply: replyFor(actions) };

@@ -19,15 +19,21 @@ export const CUES: readonly Cue[] = [
   ...cues(
     "instance.deploy",
     2,
-    /\b(deploy|install|provision|launch|spin(ning)? up|spin|set (it |something |one |that |this )?up|setup|stand up|create|host|instal)\b/,
-    /\b(get me|give me|make me|build me|gimme|bring in|add (an?|another|one more)|start (an?|another) new|new)\b/,
+    /\b(deploy|install|provision|launch|spin(ning)? up|spin|set (\w+ ){0,3}up|setup|stand up|create|host|instal)\b/,
+    /\b(get me|give me|make me|build me|gimme|bring in|add (an?|another|one more)|new)\b/,
   ),
+  ...cues("instance.deploy", 3, /\b(an? new|another|a fresh|a second|one more)\b/),
   ...cues(
     "instance.deploy",
     1,
-    /\b(i|we) (would like|need|want|require)\b|\b(need|want) (an?|some)\b|\brun\b/,
+    /\b(i|we) (just |really |also |only |would )?(like|need|want|require)\b|\b(need|want) (an?|some)\b|\brun\b/,
   ),
-  ...cues("instance.list", 4, /\bwhat is (running|deployed|up)\b|\bwhat (do|have) (i|we) (got|have)\b/),
+  ...cues(
+    "instance.list",
+    4,
+    /\bwhat is (running|deployed|up)\b|\bwhat (do|have) (i|we) (got|have)\b/,
+    /\bwhich (of )?(my |our )?(apps|instances|services|ones)\b/,
+  ),
   ...cues(
     "instance.list",
     3,
@@ -36,33 +42,35 @@ export const CUES: readonly Cue[] = [
     /\b(overview|inventory)\b/,
     /\bwhich (of )?(my |our )?(apps|instances|services|ones)\b/,
     /\bwhat (do|have) (i|we) (have )?(deployed|running)\b/,
+    /\bwhat (?:[\w-]+ ){0,2}(do|have|did) (i|we) (got|have|deployed|running|run)\b/,
+    /\bshow (me )?(everything|it all|all)\b/,
     /\b(all|everything) (i|we) (have|run|got)\b/,
   ),
   ...cues("instance.list", 2, /\blist\b/),
+  ...cues("instance.status", 4, /\b(status(?! pages?)|state|health|healthy|estado)\b/),
   ...cues(
     "instance.status",
     3,
-    /\b(status|state|health|healthy|estado)\b/,
-    /\bhow is .* doing\b|\bhow is (it|she|he|that)\b/,
+    /\bhow is (?:[\w'-]+ ){0,4}doing\b|\bhow is (it|she|he|that)\b|^how is (the |my |our )?[\w-]+$/,
     /^(is|are)\b.*\b(up|running|ok|okay|online|alive|fine|working|down|healthy)\b/,
   ),
   ...cues("instance.status", 2, /\bcheck (on|up on)?\b/),
   ...cues(
     "instance.logs",
-    3,
-    /\b(logs?|logging|stdout|stderr|printed|output|tail)\b/,
-    /\bwhat is .* saying\b/,
-    /\b\d+ lines\b/,
+    4,
+    /\b(logs?|logging|stdout|stderr|tail)\b/,
+    /\bwhat is (?:[\w'-]+ ){0,5}saying\b/,
   ),
+  ...cues("instance.logs", 3, /\b(printed|output|saying)\b/, /\b\d+ lines\b/),
   ...cues(
     "instance.stop",
     2,
-    /\b(stop|halt|kill|stopp?e|detener|shut (it |.* )?down|shutdown|turn (it |.* )?off|switch (it |.* )?off|power (it |.* )?(off|down)|take (it |.* )?down|bring (it |.* )?down)\b/,
+    /\b(stop|halt|kill|stopp?e|detener|take (?:[\w'-]+ ){0,3}offline|shut (?:[\w'-]+ ){0,3}down|shutdown|turn (?:[\w'-]+ ){0,3}off|switch (?:[\w'-]+ ){0,3}off|power (?:[\w'-]+ ){0,3}(off|down)|take (?:[\w'-]+ ){0,3}down|bring (?:[\w'-]+ ){0,3}down)\b/,
   ),
   ...cues(
     "instance.start",
     2,
-    /\b(start|starte|boot|turn (it |.* )?on|switch (it |.* )?on|power (it |.* )?on|bring (it |.* )?(back )?up|back up|fire (it |.* )?up|start (it |.* )?up)\b/,
+    /\b(start|starte|boot|turn (?:[\w'-]+ ){0,3}on|switch (?:[\w'-]+ ){0,3}on|power (?:[\w'-]+ ){0,3}on|bring (?:[\w'-]+ ){0,3}(back )?up|back up|fire (?:[\w'-]+ ){0,3}up|start (?:[\w'-]+ ){0,3}up)\b/,
   ),
   ...cues("instance.start", 1, /\bback online\b/),
   ...cues(
@@ -76,35 +84,37 @@ export const CUES: readonly Cue[] = [
     2,
     /\b(update|resize|bump|increase|decrease|raise|lower|reduce|limit|allocate|assign|upgrade|downgrade|bigger|smaller)\b/,
     /\b(change|switch|rename|set) .*\b(to|as)\b/,
-    /\bmore (memory|ram|cpu|cpus|cores)\b|\b(memory|ram|cpu|cores?)\b/,
+    /\bmore (memory|ram|cpu|cpus|cores)\b/,
   ),
+  ...cues("instance.update", 1, /\b(memory|ram|cpu|cpus|cores?)\b/),
   ...cues("instance.suspend", 3, /\b(suspend|suspended|pause|freeze|hibernate)\b/),
+  ...cues("instance.suspend", 5, /\bsuspended state\b/),
   ...cues(
     "instance.resume",
     4,
-    /\b(resume|unsuspend|unpause|unfreeze|un-suspend|wake (it |.* )?up)\b/,
+    /\b(resume|unsuspend|unpause|unfreeze|un-suspend|wake (?:[\w'-]+ ){0,3}up)\b/,
     /\bback from (suspension|suspended|pause)\b/,
   ),
   ...cues(
     "instance.remove",
     3,
-    /\b(remove|delete|destroy|uninstall|erase|wipe|nuke|trash|purge|drop|decommission|rm|deprovision|tear (it |.* )?down|teardown|get rid of|kill off|throw away|scrap|ditch|borrar|eliminar|loeschen)\b/,
+    /\b(remove|delete|destroy|uninstall|erase|wipe|nuke|trash|purge|drop|decommission|rm|deprovision|tear (?:[\w'-]+ ){0,3}down|teardown|get rid of|kill off|throw away|scrap|ditch|borrar|eliminar|loeschen)\b/,
   ),
   ...cues(
     "domain.add",
     2,
-    /\b(point|hook (it |.* )?up|map|attach|connect|link|route|use|serve|custom domain|add (the )?(domain|host|hostname))\b/,
+    /\b(point|hook (?:[\w'-]+ ){0,3}up|map|attach|connect|link|route|use|serve|custom domain|add (the )?(domain|host|hostname))\b/,
   ),
   ...cues(
     "domain.remove",
-    2,
-    /\b(detach|unlink|disconnect|unmap|no longer answer|stop (answering|serving))\b/,
+    4,
+    /\b(detach|unlink|disconnect|unmap|no longer answer|stop (answering|serving))\b|\b(take|get) .* off\b/,
   ),
   ...cues(
     "instance.history",
     4,
     /\bwhat (changed|happened)\b|\bwho (touched|changed|stopped|started|deployed|removed|restarted|updated|scaled|did)\b/,
-    /\bwhen was .* (changed|deployed|updated|stopped|started|restarted)\b/,
+    /\bwhen was (?:[\w'-]+ ){0,4}(changed|deployed|updated|stopped|started|restarted)\b/,
     /\b(history|changelog|timeline|audit trail|past deploys|revisions?)\b/,
   ),
   ...cues(
@@ -112,15 +122,21 @@ export const CUES: readonly Cue[] = [
     4,
     /\bwhy\b/,
     /\bwhat is wrong\b|\bwhat went wrong\b/,
+    /\b(diagnose|troubleshoot|debug)\b/,
+  ),
+  ...cues("instance.explain", 5, /\bhow (do|can|should) (i|we) fix\b/),
+  ...cues(
+    "instance.explain",
+    3,
     /\b(crash|crashed|crashing|crashes|broken|broke|failing|failed|fail|fails|died|dead|oom)\b/,
-    /\bhow (do|can|should) (i|we) fix\b|\b(diagnose|troubleshoot|debug)\b/,
   ),
   ...cues("instance.explain", 3, /\bexplain\b/),
   ...cues(
     "tenant.usage",
     4,
     /\bhow (much|many)\b.*\b(i|we|left|use|using|used|can|more|remaining)\b/,
-    /\b(usage|quota|quotas|billing|bill|paying|invoice|cost|costs|spend|spending)\b/,
+    /^usage\b|\b(my|our|the|current|resource|tenant) usage\b|\b(quota|quotas|paying|invoice|costs?)\b/,
+    /\b(my|our) (bill|billing|spend|spending)\b/,
     /\b(my|our) (plan|limits?|subscription)\b|\bclose to (my |our |the )?limits?\b/,
   ),
   ...cues(
@@ -141,11 +157,18 @@ export const CUES: readonly Cue[] = [
     "catalog.search",
     4,
     /\bdo you (guys |folks )?(have|offer|support|provide|got)\b|\bis there (an?|any|some)(thing)?\b|\bgot anything\b/,
-    /\bwhat .* (do you|can i) (have|offer|deploy|install|run)\b|\bwhich of your\b|\bsearch\b|\bcatalog(ue)?\b/,
+    /\bwhat (?:[\w-]+ ){0,3}(do you|can i|could i|can we|could we) (have|offer|deploy|install|run|get)\b|\bwhich of your\b|\bsearch (the |your )?(catalog|for)\b|\bcatalog(ue)?\b/,
     /^any\b/,
     /\bwhat (plugs|apps|tools|things|options) (are there|exist|are available)\b|\bavailable\b/,
   ),
 ];
+
+/** Every literal word of the cues: the words that ask for a tool, never part of a name or a description. */
+export const CUE_WORDS: ReadonlySet<string> = new Set(
+  CUES.flatMap((cue) => cue.pattern.source.replace(/\\[bdswBDSW]/g, " ").match(/[a-z][a-z-]+/g) ?? []).filter(
+    (w) => w.length > 2,
+  ),
+);
 
 /** Single words of the cues, to correct a typo ("deply", "restrat", "stpo") before cues are read. */
 export const VERB_WORDS: readonly string[] = [

@@ -37,11 +37,13 @@ const THING_NOUNS = new Set([
   "service",
   "app",
 ]);
+/** Words that may stand between an asking verb and its object ("install the ollama", "spin up a new db"). */
+const OBJECT_LEAD = new Set("a an the some another new me us up for one my our any".split(" "));
 const PRONOUN = /\b(it|that|this|that one|this one|the same)\b/;
 
 /** A score this far above the next is a clear choice; within CLOSE of the best is a real alternative. */
 const CLEAR = 1.6;
-const CLOSE = 0.6;
+const CLOSE = 0.5;
 const MEANINGFUL = 1.5;
 
 function pieces(token: string): string[] {
@@ -52,11 +54,14 @@ function pieces(token: string): string[] {
 function unknownProduct(tokens: readonly string[], env: ChoiceEnv): string | undefined {
   const extra = new Set([...ASKING, ...env.context.instances.map((i) => i.name)]);
   const known = (t: string) => pieces(t).every((p) => isKnownWord(p, env.index, extra));
+  // The object of the asking verb, past articles and modifiers; "want my team to be able…" has none.
   const firstAsk = tokens.findIndex((t) => ASKING.has(t));
-  const after = tokens
-    .slice(firstAsk + 1)
-    .filter((t) => !STOP_WORDS.has(t) && !PLAIN_WORDS.has(t) && !ASKING.has(t));
-  const head = after[0];
+  let head: string | undefined;
+  for (const t of tokens.slice(firstAsk + 1)) {
+    if (ASKING.has(t) || PLAIN_WORDS.has(t) || OBJECT_LEAD.has(t)) continue;
+    if (!STOP_WORDS.has(t)) head = t;
+    break;
+  }
   if (head && !known(head)) return head;
   for (let i = 0; i + 1 < tokens.length; i++)
     if (

@@ -11,6 +11,8 @@ export interface PlugIndex {
   entries: ReadonlyMap<string, CatalogEntry>;
   /** Alias phrase (words joined by one space) → plug id, longest phrases first. */
   aliases: ReadonlyArray<[string, string]>;
+  /** The same aliases by their first word. */
+  aliasesByWord: ReadonlyMap<string, ReadonlyArray<[string, string]>>;
   search: MiniSearch<{ id: string }>;
   /** Every stemmed word the index knows, to tell a catalog word from a name the catalog lacks. */
   vocabulary: ReadonlySet<string>;
@@ -33,11 +35,16 @@ function build(catalog: IntentContext["catalog"]): PlugIndex {
   for (const entry of catalog) {
     const names = [entry.id, entry.title, ...(PLUG_ALIASES[entry.id] ?? [])];
     for (const name of names) {
-      for (const form of [phrase(name), name.toLowerCase(), name.toLowerCase().replace(/[\s-]+/g, "")])
+      for (const form of [phrase(name), name.toLowerCase().replace(/[\s-]+/g, "")])
         if (form && !aliasMap.has(form)) aliasMap.set(form, entry.id);
     }
   }
   const aliases = [...aliasMap].sort((a, b) => b[0].length - a[0].length);
+  const aliasesByWord = new Map<string, Array<[string, string]>>();
+  for (const entry of aliases) {
+    const first = entry[0].split(" ")[0]!;
+    aliasesByWord.set(first, [...(aliasesByWord.get(first) ?? []), entry]);
+  }
   const search = new MiniSearch<{ id: string }>({
     fields: ["name", "title", "needs", "tags", "category", "description"],
     storeFields: ["id"],
@@ -67,7 +74,7 @@ function build(catalog: IntentContext["catalog"]): PlugIndex {
       for (const word of words(text.toLowerCase().replace(/[-_/]/g, " "))) vocabulary.add(stem(word));
   for (const entry of catalog)
     for (const tag of entry.tags) for (const w of words(tag)) vocabulary.add(stem(w));
-  return { entries, aliases, search, vocabulary };
+  return { entries, aliases, aliasesByWord, search, vocabulary };
 }
 
 let last: { key: string; index: PlugIndex } | undefined;

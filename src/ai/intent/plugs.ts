@@ -21,35 +21,38 @@ export function plugMentions(
   index: PlugIndex,
   skip: ReadonlySet<string> = new Set(),
 ): PlugMention[] {
-  const tokens = words(text.replace(/[_]/g, " ")).filter((w) => !skip.has(w));
+  const tokens = words(text.replace(/_/g, " "))
+    .filter((w) => !skip.has(w))
+    .flatMap((w) => w.split("-"))
+    .filter(Boolean);
   const used = new Array<boolean>(tokens.length).fill(false);
   const found: PlugMention[] = [];
-  // Exact phrases, longest first.
-  for (const [alias, plug] of index.aliases) {
-    const parts = alias.split(" ");
-    for (let i = 0; i + parts.length <= tokens.length; i++) {
-      if (used.slice(i, i + parts.length).some(Boolean)) continue;
-      const window = tokens.slice(i, i + parts.length);
-      const joined = window.join(" ").replace(/-/g, " ");
-      if (joined === alias || window.join("") === alias || window.join(" ") === alias) {
-        for (let j = i; j < i + parts.length; j++) used[j] = true;
-        found.push({ plug, words: window, typo: false });
+  // Exact names, longest first at each position.
+  for (let i = 0; i < tokens.length; i++) {
+    if (used[i]) continue;
+    for (const [alias, plug] of index.aliasesByWord.get(tokens[i]!) ?? []) {
+      const parts = alias.split(" ");
+      if (parts.every((part, k) => tokens[i + k] === part && !used[i + k])) {
+        for (let k = 0; k < parts.length; k++) used[i + k] = true;
+        found.push({ plug, words: parts, typo: false });
+        break;
       }
     }
   }
-  // Typos of one-word names ("postgress", "qdarnt", "n8n-postgress") and of two-word names ("uptime kumma").
+  // Typos of one-word names ("postgress", "qdarnt") and of two-word names ("notse api", "uptime kumma").
   for (let i = 0; i < tokens.length; i++) {
     if (used[i]) continue;
     const word = tokens[i]!;
     if (word.length < 4 || isNumeric(word) || STOP_WORDS.has(word) || PLAIN_WORDS.has(word)) continue;
     if (index.vocabulary.has(stem(word))) continue;
+    const next = tokens[i + 1];
     for (const [alias, plug] of index.aliases) {
-      const next = tokens[i + 1];
-      const candidate = alias.includes(" ") && next && !used[i + 1] ? `${word} ${next}` : word;
-      const target = alias.includes(" ") && candidate === word ? alias.replace(/ /g, "-") : alias;
-      if (isTypoOf(candidate, target)) {
+      const twoWords = alias.includes(" ");
+      if (twoWords && (!next || used[i + 1] || alias.split(" ").length !== 2)) continue;
+      const candidate = twoWords ? `${word} ${next}` : word;
+      if (isTypoOf(candidate, alias)) {
         used[i] = true;
-        if (candidate !== word) used[i + 1] = true;
+        if (twoWords) used[i + 1] = true;
         found.push({ plug, words: candidate.split(" "), typo: true });
         break;
       }
@@ -111,12 +114,27 @@ export function plugsOfKind(kind: string, index: PlugIndex): Set<string> {
 }
 
 /** True when the word is one the catalog, the plain words of a request or a typo of a catalog word accounts for. */
-export function isKnownWord(word: string, index: PlugIndex, extra: ReadonlySet<string>): boolean {
+export function isKnownWord(
+  word: string,
+  index: PlugIndex,
+  extra: ReadonlySet<string>,
+  typos = true,
+): boolean {
   if (STOP_WORDS.has(word) || PLAIN_WORDS.has(word) || extra.has(word) || isNumeric(word) || KIND_WORDS[word])
     return true;
   const stemmed = stem(word);
   if (index.vocabulary.has(stemmed) || index.vocabulary.has(word)) return true;
-  if (word.length < 5) return false;
-  for (const known of index.vocabulary) if (known.length >= 5 && isTypoOf(stemmed, known)) return true;
-  return false;
+  if (word.length < 5 || !typos) return false;
+  const cache = typoCache.get(index) ?? new Map<string, boolean>();
+  typoCache.set(index, cache);
+  let typo = cache.get(stemmed);
+  if (typo === undefined) {
+    typo = false;
+    for (const known of index.vocabulary) if (known.length >= 5 && isTypoOf(stemmed, known)) typo = true;
+    if (cache.size < 10_000) cache.set(stemmed, typo);
+  }
+  return typo;
 }
+
+/** Whether a word is a typo of a catalog word, per catalog index: the same words come back turn after turn. */
+const typoCache = new WeakMap<PlugIndex, Map<string, boolean>>();

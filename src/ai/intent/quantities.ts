@@ -68,13 +68,13 @@ const TIB = 1024 ** 4;
 
 const MEMORY_UNITS: ReadonlyArray<[RegExp, number]> = [
   [/^(k|kb|kib|kilobytes?|kibibytes?)$/, KIB],
-  [/^(m|mb|mib|megs?|megabytes?|mebibytes?|mo)$/, MIB],
-  [/^(g|gb|gib|gigs?|gigabytes?|gibibytes?|go)$/, GIB],
+  [/^(m|mb|mib|megs?|megas?|megabytes?|mebibytes?|mo)$/, MIB],
+  [/^(g|gb|gib|gigs?|gigas?|gigabytes?|gibibytes?|go)$/, GIB],
   [/^(t|tb|tib|terabytes?|tebibytes?)$/, TIB],
 ];
 
 const MEMORY_UNIT =
-  "(?:kilobytes?|kibibytes?|kib|kb|k|megabytes?|mebibytes?|megs?|mib|mb|mo|m|gigabytes?|gibibytes?|gigs?|gib|gb|go|g|terabytes?|tebibytes?|tib|tb|t)";
+  "(?:kilobytes?|kibibytes?|kib|kb|k|megabytes?|mebibytes?|megas?|megs?|mib|mb|mo|m|gigabytes?|gibibytes?|gigas?|gigs?|gib|gb|go|g|terabytes?|tebibytes?|tib|tb|t)";
 
 /** "a gig" / "a meg" need a spelt-out unit: "a m" is not a size. */
 const MEMORY_PATTERN = new RegExp(`(?<![\\w.])${NUMBER}\\s*(${MEMORY_UNIT})(?![\\w])`, "g");
@@ -174,12 +174,17 @@ export function readReplicas(text: string): Reading<number> {
 
 /** Log lines: "50 lines", "last 100", "tail 20". */
 export function readLines(text: string): Reading<number> {
-  return readCount(text, "lines?|entries|rows|log lines", "last|tail|first|latest|recent|-n");
+  const flag = /(?:^|\s)-n\s*(\d+)\b/.exec(text);
+  if (flag) return { value: Number(flag[1]), rest: blank(text, flag.index, flag[0].length) };
+  return readCount(text, "lines?|entries|rows|log lines", "last|tail|first|latest|recent");
 }
 
 /** A process limit: "256 pids", "pids to 512", "a limit of 100 processes". */
 export function readPids(text: string): Reading<number> {
   const before = readCount(text, "pids|pid|processes|process limit");
   if (before.value !== undefined) return before;
-  return readCount(text, "(?!x)x", "pids?(?:\\s+limit)?(?:\\s+to)?|process(?:es)?\\s+limit(?:\\s+to)?");
+  const after = /\b(?:pids?|process(?:es)?)\b(?:\s+limit)?[^\d]{0,30}?\b(\d+)\b/.exec(text);
+  if (!after) return { value: undefined, rest: text };
+  const start = after.index + after[0].length - after[1]!.length;
+  return { value: Number(after[1]), rest: blank(text, start, after[1]!.length) };
 }

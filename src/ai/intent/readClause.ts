@@ -1,14 +1,14 @@
 import { MAX_REPLICAS } from "../../domain/instanceRequests.js";
 import { NAME_PATTERN } from "../../domain/names.js";
 import { formatMemory, RESOURCE_MINIMUM } from "../../domain/resourceLimits.js";
-import type { Clause } from "./clauses.js";
+import type { Clause, PartShape } from "./clauses.js";
 import { type ToolCue, toolCues } from "./cues.js";
 import type { Focus } from "./focus.js";
 import { WHAT_I_CAN_DO } from "./guards.js";
 import { hostsIn, imageReferenceIn } from "./hosts.js";
 import { givenInputs } from "./inputs.js";
 import { type InstanceReference, resolveInstances } from "./instances.js";
-import { INSTANCE_TOOLS } from "./lexicon.js";
+import { CUE_WORDS, INSTANCE_TOOLS } from "./lexicon.js";
 import { choosePlug } from "./plugChoice.js";
 import type { PlugIndex } from "./plugIndex.js";
 import { plugMentions } from "./plugs.js";
@@ -30,6 +30,8 @@ export type ClauseResult = IntentResult | { kind: "none" };
 
 /** The quantities and names a clause says. */
 interface Slots {
+  /** The clause without its hosts and quantities: what is left to name instances and plugs. */
+  rest: string;
   memory?: number;
   cpu?: number;
   pids?: number;
@@ -43,13 +45,16 @@ const PRONOUN = /\b(it|its|that|this|him|her|them|same|there|that one|this one)\
 
 /** A new instance's name: "called blog", "named orders-db", "name it workflows", "as cache". */
 export function newNameIn(text: string): string | undefined {
-  const m =
-    /\b(?:called|named|name it|call it|name:|with (?:the )?name)\s+["']?([a-z0-9][a-z0-9-]*)/.exec(text) ??
-    /\bas\s+["']?(?!(?:a|an|the|my|our|well|soon|possible|usual|before|always|default|is|it|i|we|you|if|of|for|in|to)\b)([a-z0-9][a-z0-9-]*)/.exec(
-      text,
-    );
-  const name = m?.[1];
-  return name && NAME_PATTERN.test(name) && !STOP_WORDS.has(name) ? name : undefined;
+  const named =
+    /\b(?:called|named|name it|call it|name:|with (?:the )?name)\s+["']?([a-z0-9][a-z0-9-]*)/.exec(text)?.[1];
+  if (named && NAME_PATTERN.test(named)) return named;
+  const as = /\bas\s+["']?([a-z0-9][a-z0-9-]*)/.exec(text)?.[1];
+  return as &&
+    NAME_PATTERN.test(as) &&
+    !STOP_WORDS.has(as) &&
+    !/^(well|soon|possible|usual|before|always|default)$/.test(as)
+    ? as
+    : undefined;
 }
 
 function slotsOf(text: string, tool?: ToolName): Slots {
@@ -64,6 +69,7 @@ function slotsOf(text: string, tool?: ToolName): Slots {
   const lines = readLines(pids.rest);
   const replicas = readReplicas(lines.rest);
   return {
+    rest: replicas.rest,
     memory: memory.value,
     cpu: cpu.value,
     pids: pids.value,
@@ -75,25 +81,40 @@ function slotsOf(text: string, tool?: ToolName): Slots {
 }
 
 /** Does this part ask for a tool on its own, and does it name an instance, a plug or a host? */
-export function shapeOf(text: string, env: ClauseEnv): { asks: boolean; names: boolean } {
+export function shapeOf(text: string, env: ClauseEnv): PartShape {
   const slots = slotsOf(text);
-  const cues = toolCues(text, {
+  const cues = toolCues(cueText(text, slots), {
     resources: slots.memory !== undefined || slots.cpu !== undefined,
     lines: slots.lines !== undefined,
     host: slots.hosts.length > 0,
   });
   const tokens = words(text);
   const instanceNames = new Set(env.context.instances.map((i) => i.name));
-  const names =
-    tokens.some((t) => instanceNames.has(t)) ||
-    plugMentions(text, env.index).length > 0 ||
-    slots.hosts.length > 0;
-  const strong = cues.some(
+  const plugNamed = plugMentions(text, env.index).length > 0;
+  const names = tokens.some((t) => instanceNames.has(t)) || plugNamed || slots.hosts.length > 0;
+  const asking = cues.find(
     (c) =>
-      c.weight >= 2 &&
+      (c.weight >= 2 || (c.tool === "instance.deploy" && plugNamed)) &&
       !(c.tool === "instance.update" && c.words.length === 0 && !PRONOUN.test(text) && !names),
   );
-  return { asks: strong, names };
+  return { asks: asking !== undefined, names, tool: asking?.tool };
+}
+
+/** The words a tool is asked with: without hosts and a new instance's name ("called status" asks no status). */
+function cueText(text: string, slots: Slots): string {
+  let rest = withoutHosts(text, slots.hosts);
+  if (slots.name)
+    rest = rest.replace(
+      new RegExp(`\\b(called|named|name it|call it|as)\\s+["']?${escapeRegExp(slots.name)}\\b`),
+      " ",
+    );
+  return rest;
+}
+
+function withoutHosts(text: string, hosts: readonly string[]): string {
+  let rest = text;
+  for (const host of hosts) rest = rest.split(host).join(" ");
+  return rest;
 }
 
 const clarify = (question: string, options: string[] = []): IntentResult => ({
@@ -109,9 +130,9 @@ const refuse = (reply: string, reason: "invalid" | "not_in_catalog" | "out_of_sc
 
 /** Reads one clause into its calls. */
 export function readClause(clause: Clause, env: ClauseEnv): ClauseResult {
-  const { text, raw } = clause;
+  const { text } = clause;
   const slots = slotsOf(text);
-  const cues = toolCues(text, {
+  const cues = toolCues(cueText(text, slots), {
     resources: slots.memory !== undefined || slots.cpu !== undefined || slots.pids !== undefined,
     lines: slots.lines !== undefined && /\blines?\b/.test(text),
     host: slots.hosts.length > 0,
@@ -137,7 +158,7 @@ export function readClause(clause: Clause, env: ClauseEnv): ClauseResult {
 
   const tool = chooseTool(cues, text, env, slots);
   if (!tool) return readWithoutVerb(clause, env, slots, previous);
-  const cueWords = new Set(cues.flatMap((c) => c.words));
+  const cueWords = new Set(cues.flatMap((c) => c.words).filter((w) => CUE_WORDS.has(w)));
   return readTool(tool, clause, env, slots, cueWords);
 }
 
@@ -165,9 +186,15 @@ function chooseTool(
       /\bexplain\b/.test(text)
     )
       return "catalog.describe";
+    if ((cue.tool === "instance.remove" || cue.tool === "instance.stop") && slots.hosts.length)
+      return "domain.remove";
     if (cue.tool === "instance.deploy") {
-      // "spin up db", "launch web": an existing instance named, no plug: start it.
-      if (namesInstance && !mentions.length && !slots.name) return "instance.start";
+      // "spin up db", "launch web": an existing instance named right after the verb, no plug: start it.
+      const object = new RegExp(
+        `\\b(?:${cue.words.map(escapeRegExp).join("\\s+")})\\s+(?:the |my |our )?([a-z0-9-]+)`,
+      ).exec(text)?.[1];
+      if (cue.weight >= 2 && object && instanceNames.has(object) && !mentions.length && !slots.name)
+        return "instance.start";
       if (cue.weight < 2 && namesInstance && cues.some((c) => c !== cue && INSTANCE_TOOLS.has(c.tool)))
         continue;
     }
@@ -225,12 +252,34 @@ function readWithoutVerb(
     if (mentions.length === 1)
       return { kind: "actions", actions: [{ tool: "instance.deploy", args: { plug: mentions[0]!.plug } }] };
   }
+  const named = namedInstances(text, env);
+  if (named.length && !plugMentions(text, env.index).length)
+    return clarify(
+      `What should I do with ${named.join(" and ")}: status, logs, restart, stop, or something else?`,
+      named,
+    );
   // A need said without a verb: "a vector db for my RAG app", "something to build agents visually".
   const choice = choosePlug(clause.text, env, slots.name);
   if (choice.kind === "plug") return readTool("instance.deploy", clause, env, slots, new Set());
   if (choice.kind === "ambiguous") return clarify(choice.question, choice.options);
   if (choice.kind === "unknown") return refuse(choice.reply, "not_in_catalog");
   return { kind: "none" };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Instances a text names by name; "a vector db" names a kind of thing, not the instance db. */
+function namedInstances(text: string, env: ClauseEnv): string[] {
+  const tokens = words(text);
+  const names = new Set(env.context.instances.map((i) => i.name));
+  return tokens.filter(
+    (t, i) =>
+      names.has(t) &&
+      !/^(a|an|another|new|some)$/.test(tokens[i - 1] ?? "") &&
+      !/^(a|an|another|new|some)$/.test(tokens[i - 2] ?? ""),
+  );
 }
 
 function otherNames(env: ClauseEnv): string[] {
@@ -274,7 +323,7 @@ function readTool(
   slots: Slots,
   cueWords: ReadonlySet<string>,
 ): ClauseResult {
-  const { text, raw } = clause;
+  const { text } = clause;
   const tokens = words(text);
   const instanceNames = new Set(env.context.instances.map((i) => i.name));
   const ignore = new Set([...cueWords].filter((w) => !instanceNames.has(w)));
@@ -355,7 +404,7 @@ function readInstanceTool(
   ignore: Set<string>,
 ): ClauseResult {
   const { text, raw } = clause;
-  const tokens = words(text);
+  const tokens = words(slots.rest);
   for (const host of slots.hosts) ignore.add(host);
   // Within one request, "it" is the instance of the step before ("deploy postgres as appdb and give it 1g").
   const planned = env.planned.length
@@ -391,9 +440,15 @@ function readInstanceTool(
   )
     ref = { names: [focus[0]!], via: "pronoun" };
   if (ref.via === "none" && env.planned.length && focus.length) ref = { names: [focus[0]!], via: "pronoun" };
+  if (
+    ref.via === "all" &&
+    (tool === "instance.status" || tool === "instance.logs" || tool === "instance.history")
+  )
+    return act("instance.list", {});
   if (ref.names.length !== 1) {
-    if (ref.names.length > 1 && (ref.via === "name" || (ref.via === "pronoun" && /\bboth\b/.test(text))))
-      return multi(tool, ref.names, clause, env, slots, ignore);
+    if (ref.names.length > 1 && ref.via === "name") return multi(tool, ref.names, clause, env, slots, ignore);
+    if (ref.names.length > 1 && ref.via === "pronoun" && /\bboth\b/.test(text))
+      return multi(tool, [...ref.names].reverse(), clause, env, slots, ignore);
     if (tool === "domain.add" && !ref.names.length && slots.hosts.length)
       return askInstance({ ...ref, names: [] }, env);
     return askInstance(ref, env);
@@ -443,7 +498,10 @@ function readInstanceTool(
           );
         args.pids = slots.pids;
       }
-      const plug = env.context.instances.find((i) => i.name === instance)?.plug;
+      const image = imageReferenceIn(text);
+      if (image) args.image = image;
+      const plug =
+        env.context.instances.find((i) => i.name === instance)?.plug ?? env.focus.deployed?.[instance];
       const entry = plug ? env.index.entries.get(plug) : undefined;
       if (entry) {
         const given = givenInputs(raw, entry.inputs);
@@ -486,7 +544,13 @@ function multi(
 ): ClauseResult {
   const actions: ToolCall[] = [];
   for (const name of names) {
-    const read = readInstanceTool(tool, { ...clause, text: `${name}`, raw: name }, env, slots, ignore);
+    const read = readInstanceTool(
+      tool,
+      { ...clause, text: name, raw: name },
+      env,
+      { ...slots, rest: name },
+      ignore,
+    );
     if (read.kind !== "actions") return read;
     actions.push(...read.actions);
   }

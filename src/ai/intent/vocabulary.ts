@@ -80,14 +80,14 @@ export const KIND_WORDS: Readonly<Record<string, string>> = {
 export const PLAIN_WORDS: ReadonlySet<string> = new Set(
   (
     "simple small tiny little big large basic quick fast light lightweight minimal minimalist good nice decent " +
-    "cheap free proper real private public internal personal shared own extra second third first last latest " +
-    "production prod staging stage dev development test testing demo sandbox local remote online " +
+    "cheap free proper real public internal personal shared own extra second third first last latest " +
+    "production prod staging stage dev development test testing demo sandbox remote " +
     "team teams company org organization customers customer users user people everyone folks family friends " +
     "project projects startup business side hobby client clients marketing sales support engineering " +
     "something anything thing things tool tools software program solution system platform stack setup " +
     "server servers box machine instance app application apps way place somewhere " +
     "nothing fancy please thanks today tomorrow week month now soon later already " +
-    "data my our new another self hosted self-hosted open source opensource style kind sort type " +
+    "data my our new another open source opensource style kind sort type " +
     "also maybe ideally probably quickly just really very super pretty kinda sorta"
   ).split(" "),
 );

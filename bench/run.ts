@@ -1,4 +1,5 @@
 import { benchApi } from "./api.bench.js";
+import { benchChat } from "./chat.bench.js";
 import { benchCliStartup } from "./cliStartup.bench.js";
 import { benchDeploy } from "./deploy.bench.js";
 import { benchIntent } from "./intent.bench.js";
@@ -22,3 +23,4 @@ if (!only || only === "reconcile") await benchReconcile(maxInstances, console.lo
 if (!only || only === "api") for (const row of await benchApi()) console.log(row);
 if (!only || only === "proxy") for (const row of await benchProxy()) console.log(row);
 if (!only || only === "intent") for (const row of await benchIntent()) console.log(row);
+if (!only || only === "chat") for (const row of await benchChat()) console.log(row);

@@ -5,7 +5,7 @@ import { type ActionOutcome, proposeAction } from "../../approvals/proposeAction
 import { toErrorBody } from "../../domain/errors.js";
 import { newId } from "../../domain/names.js";
 import type { Platform } from "../../platform.js";
-import { pendingInConversation } from "../../store/approvalRepository.js";
+import { findApproval, pendingInConversation } from "../../store/approvalRepository.js";
 import { appendMessages } from "../../store/conversationRepository.js";
 import { withTransaction } from "../../store/database.js";
 import type { TenantRow } from "../../store/tenantRepository.js";
@@ -197,13 +197,13 @@ async function approvalTurn(
             : { ...base, status: "refused", say: `Cancelled: ${row.summary}. Nothing ran.` };
       } catch (err) {
         const error = toErrorBody(err).error;
-        const refused = error.code === "forbidden" || error.code === "not_found";
+        // Refused (not allowed, expired, decided already): nothing ran. Failed: it was approved and ran.
+        const now = await findApproval(p.store.db, tenant.id, row.id);
+        const refused = now?.status !== "failed" && now?.status !== "done";
         action = {
           ...base,
           status: refused ? "refused" : "failed",
-          say: refused
-            ? `I cannot take that as a decision: ${error.message}.`
-            : `It failed: ${error.message}`,
+          say: refused ? `Nothing ran: ${error.message}.` : `It failed: ${error.message}`,
           error,
         };
       }

@@ -339,6 +339,17 @@ describe("approvals in chat: only the person's own yes decides", () => {
     }
   });
 
+  it("yes answers ACHEEVY's last question only: an approval asked for turns ago stays pending", async () => {
+    const asked = await chat(f.app, t.owner.session, `route earlier.example.com to ${t.instance.name}`);
+    expect(asked.actions[0]).toMatchObject({ tool: "domain.add", status: "awaiting_approval" });
+    await chat(f.app, t.owner.session, "what's running?", asked.conversation);
+    const yes = await chat(f.app, t.owner.session, "yes", asked.conversation);
+    expect(yes.actions).toEqual([]);
+    expect(yes.reply).toMatch(new RegExp(`Nothing in my last answer waits .*${asked.approvalId}`));
+    expect(await statusOf(asked.approvalId)).toBe("pending");
+    expect(await ran("earlier.example.com")).toEqual({ routes: 0, events: 0 });
+  });
+
   it("yes through an ordinary API key decides nothing", async () => {
     const app = await createApiServer(f.platform, { interpret: hostile("keychat.example.com") });
     try {

@@ -21,7 +21,7 @@ export function findConversation(
     .executeTakeFirst();
 }
 
-/** An owner's conversations in a tenant, most recently active first, before a cursor. */
+/** An owner's conversations in a tenant, newest first, before a cursor (ids sort by creation time). */
 export function listConversationRows(
   ex: Executor,
   tenantId: string,

@@ -6,7 +6,7 @@ import { toErrorBody } from "../../domain/errors.js";
 import { newId } from "../../domain/names.js";
 import type { Platform } from "../../platform.js";
 import { findApproval, pendingInConversation } from "../../store/approvalRepository.js";
-import { appendMessages } from "../../store/conversationRepository.js";
+import { appendMessages, listMessages } from "../../store/conversationRepository.js";
 import { withTransaction } from "../../store/database.js";
 import type { TenantRow } from "../../store/tenantRepository.js";
 import { type Caller, requireTenant } from "../../tenancy/principal.js";
@@ -125,7 +125,7 @@ export async function runChatTurn(
           ? {
               tool: call.tool,
               args: call.args,
-              risk: null,
+              risk: riskOf(call.tool),
               status: "refused",
               say: `I did not run ${call.tool}: the step before it did not succeed.`,
               error: { code: "conflict", message: "the step before it did not succeed" },
@@ -155,9 +155,16 @@ async function approvalTurn(
   dryRun: boolean,
   turn: Turn,
 ): Promise<void> {
-  const pending = conversationId ? await pendingInConversation(p.store.db, tenant.id, conversationId) : [];
+  const waiting = conversationId ? await pendingInConversation(p.store.db, tenant.id, conversationId) : [];
+  // A yes answers the question just asked: the approvals shown in ACHEEVY's last answer, not older ones.
+  const shown = conversationId ? await shownLast(p, conversationId) : new Set<string>();
+  const pending = waiting.filter((row) => shown.has(row.id));
   if (!pending.length) {
-    turn.say("Nothing is waiting for your approval in this conversation.");
+    turn.say(
+      waiting.length
+        ? `Nothing in my last answer waits for your approval. Still waiting in this conversation: ${waiting.map((r) => `${r.id} (${r.summary})`).join("; ")} — ask for it again, or decide it with \`aims approvals approve <id> --tenant ${tenant.name}\`.`
+        : "Nothing is waiting for your approval in this conversation.",
+    );
     return;
   }
   const progress = (message: string) => turn.emit({ type: "progress", message });
@@ -212,6 +219,18 @@ async function approvalTurn(
     turn.emit({ type: "tool_result", action });
     turn.say(action.say);
   }
+}
+
+/** The approvals ACHEEVY's last answer in this conversation asked for. */
+async function shownLast(p: Platform, conversationId: string): Promise<Set<string>> {
+  const [last] = await listMessages(p.store.db, conversationId, 1);
+  if (!last || last.author !== "acheevy" || last.turn === null) return new Set();
+  const turn = JSON.parse(last.turn) as TurnView;
+  return new Set(
+    turn.actions
+      .filter((a) => a.status === "awaiting_approval")
+      .flatMap((a) => (a.approvalId ? [a.approvalId] : [])),
+  );
 }
 
 /** Stores the person's message and ACHEEVY's turn (not for a dry run), then says it is done. */

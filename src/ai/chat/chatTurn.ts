@@ -76,7 +76,7 @@ class Turn {
 /**
  * One turn of ACHEEVY: the person's message in, the reply, the actions and their outcomes out, streamed as
  * `emit` events while it runs and persisted in the caller's conversation. A message that is, whole, a yes or
- * a no decides the approvals pending in this conversation, as the caller (who must be someone who may
+ * a no decides the approvals ACHEEVY's last answer asked for, as the caller (who must be someone who may
  * decide); it is recognised here, from what the person typed, and never reaches the engine. Anything else goes
  * to the engine, whose tool calls go through `proposeAction`: nothing the engine says can approve anything.
  */
@@ -145,7 +145,7 @@ export async function runChatTurn(
   return finish(p, await conversation(), input, turn);
 }
 
-/** A yes or a no: decides the approvals pending in this conversation, oldest first, as the caller. */
+/** A yes or a no: decides the approvals the last answer asked for (still pending), oldest first, as the caller. */
 async function approvalTurn(
   p: Platform,
   caller: Caller,

@@ -82,7 +82,7 @@ export const chatRoutes = [
     method: "POST",
     url: "/v1/tenants/:tenant/chat",
     summary:
-      'One turn with ACHEEVY. With Accept: text/event-stream, server-sent events (text, tool_call, approval_request, tool_result, progress, done, error); otherwise one JSON object, the turn (docs/acheevy.md). "yes" or "no" alone decides the approvals waiting in that conversation',
+      'One turn with ACHEEVY. With Accept: text/event-stream, server-sent events (text, tool_call, approval_request, tool_result, progress, done, error); otherwise one JSON object, the turn (docs/acheevy.md). "yes" or "no" alone decides the approvals the previous answer asked for',
     tag: "acheevy",
     auth: "required",
     engine: "drives",

@@ -1,10 +1,11 @@
 import { resolve } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { resolveInstances } from "../../src/ai/intent/instances.js";
 import { interpret } from "../../src/ai/intent/interpret.js";
 import { plugIndex } from "../../src/ai/intent/plugIndex.js";
 import { readCpu, readLines, readMemory, readReplicas } from "../../src/ai/intent/quantities.js";
-import type { IntentContext, IntentResult } from "../../src/ai/intent/types.js";
+import { type IntentContext, type IntentResult, TOOL_NAMES } from "../../src/ai/intent/types.js";
 import { nearestNames } from "../../src/ai/intent/typos.js";
 import { CORPUS_DIR, contextOf, evaluateCorpus, intentCatalog } from "./evaluate.js";
 
@@ -144,5 +145,59 @@ describe("the training corpus", () => {
     expect(score.total).toBeGreaterThanOrEqual(200);
     const failing = score.failures.map((f) => `${f.id}: ${f.why}`).join("\n");
     expect(score.accuracy, `failing cases:\n${failing}`).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe("any text at all", () => {
+  it("never throws, and proposes only known tools on the tenant's own instances", () => {
+    const ctx = world();
+    const own = new Set(ctx.instances.map((i) => i.name));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc
+            .array(
+              fc.constantFrom(
+                "restart",
+                "web",
+                "deploy",
+                "it",
+                "and",
+                "then",
+                "2gb",
+                "half a core",
+                "redis",
+                "why",
+                "notse",
+                "delete",
+                "everything",
+                "globex's",
+                "x3",
+                "shop.acme.io",
+                "to",
+                "500",
+                "logs",
+                "the database",
+                ",",
+              ),
+              { maxLength: 12 },
+            )
+            .map((w) => w.join(" ")),
+        ),
+        (say) => {
+          const result = interpret(say, ctx);
+          if (result.kind !== "actions") return;
+          const deployed = new Set(result.actions.map((a) => (a.args.name ?? a.args.plug) as string));
+          for (const action of result.actions) {
+            expect(TOOL_NAMES).toContain(action.tool);
+            const instance = action.args.instance;
+            if (instance !== undefined)
+              expect(own.has(instance as string) || deployed.has(instance as string)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

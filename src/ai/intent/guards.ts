@@ -7,7 +7,7 @@ export interface Refusal {
 }
 
 const INSTEAD =
-  "I can deploy plugs from the catalog, list your instances, show status and logs, start, stop, restart, scale or update them, manage domains, and explain failures; every change waits for your approval.";
+  "I can deploy catalog plugs, show your instances' status and logs, start, stop, restart, scale or resize them, manage their domains and explain failures; each change waits for your approval.";
 
 const HOSTILE: readonly RegExp[] = [
   // Instructions to drop the rules, a role or mode that would, or the engine's own prompt.
@@ -20,6 +20,7 @@ const HOSTILE: readonly RegExp[] = [
   // Secrets, the host, other people's machines.
   /\b(show|print|reveal|tell|give|list|dump|output|leak|display|read|expose|send|what is|what are)\b.{0,40}\b(passwords?|passwd|secrets?|master ?key|api ?keys?|credentials?|private keys?|encryption keys?|ssh keys?|env(ironment)? (vars?|variables))\b/,
   /\b(rm -rf|\/etc\/(passwd|shadow)|the host machine|on the host|host os|root password|root access|sudo|chmod|chown|iptables|docker\.sock|docker socket)\b|\bserver this runs on\b/,
+  /\b(root|superuser|admin) (access|shell|password|privileges|rights|on|to)\b|\bgive me (root|sudo|admin)\b/,
   /\b(open|give me|get|spawn|start)\b.{0,20}\b(shell|terminal|bash|console session)\b|\b(ssh|exec) into\b|\bdocker exec\b/,
   /\b(miner|mining|monero|xmr|bitcoin|crypto-?miner|cryptojack\w*|ddos|dos attack|flood|hammer|botnet|brute-?force|spam|phishing|exploit|malware|scrape \w+ profiles)\b/,
 ];
@@ -30,6 +31,9 @@ const OTHER_TENANTS: readonly RegExp[] = [
 ];
 
 const OUT_OF_SCOPE: readonly RegExp[] = [
+  // Accounts, roles and tenants are a person's and an operator's to change, not a chat's.
+  /\b(delete|remove|close|cancel|deactivate)\b.{0,10}\b(my|our|the) (account|tenant|organi[sz]ation|subscription|user)\b/,
+  /\bmake (me|us) (an? )?(admin|owner|operator|root|superuser)\b|\b(grant|give) (me|us) (admin|owner|root|operator)\b|\bchange (my|our) role\b/,
   // Plans are set by the operator, never by a chat.
   /\b(upgrade|change|switch|downgrade|raise)\b.{0,20}\b(my|our|the) plan\b|\bunlimited\b|\bfree of charge\b|\bfor free\b/,
   // Requests for something other than running plugs.

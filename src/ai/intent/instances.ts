@@ -25,6 +25,8 @@ export interface InstanceReference {
   names: string[];
   via: Via;
   service?: string;
+  /** When nothing matched: the word that looked like a name ("restart blog"). */
+  unmatched?: string;
 }
 
 const PRONOUNS = /\b(it|its|itself|that|this|him|her|them|same|there)\b/;
@@ -139,7 +141,8 @@ export function resolveInstances(
     const inState = instances.filter((i) => i.state.startsWith(state)).map((i) => i.name);
     if (inState.length) return { names: inState, via: "state" };
   }
-  return { names: [], via: "none" };
+  const unmatched = unknown.find((t) => t.length > 1 && /^[a-z][a-z0-9-]*$/.test(t));
+  return { names: [], via: "none", ...(unmatched ? { unmatched } : {}) };
 }
 
 /** Instances whose plug the words describe ("the website", "the uptime monitor", "my workflow thingy"). */

@@ -20,9 +20,13 @@ export const CUES: readonly Cue[] = [
     "instance.deploy",
     2,
     /\b(deploy|install|provision|launch|spin(ning)? up|spin|set (\w+ ){0,3}up|setup|stand up|create|host|instal)\b/,
-    /\b(get me|give me|make me|build me|gimme|bring in|add (an?|another|one more)|new)\b/,
+    /\b(get me|give me|make me|build me|gimme|bring in|add (an?|another|one more)|make (an?|another)|new)\b/,
   ),
-  ...cues("instance.deploy", 3, /\b(an? new|another|a fresh|a second|one more)\b/),
+  ...cues(
+    "instance.deploy",
+    3,
+    /\b(an? new|another|a fresh|a second|one more)\b(?! (gigs?|gb|g|megs?|mb|m|cores?|cpus?|replicas?|copy|copies)\b)/,
+  ),
   ...cues(
     "instance.deploy",
     1,
@@ -31,7 +35,7 @@ export const CUES: readonly Cue[] = [
   ...cues(
     "instance.list",
     4,
-    /\bwhat is (running|deployed|up)\b|\bwhat (do|have) (i|we) (got|have)\b/,
+    /\bwhat is (running|deployed|up)\b(?! with)|\bwhat (do|have) (i|we) (got|have)\b/,
     /\bwhich (of )?(my |our )?(apps|instances|services|ones)\b/,
   ),
   ...cues(
@@ -55,6 +59,12 @@ export const CUES: readonly Cue[] = [
     /^(is|are)\b.*\b(up|running|ok|okay|online|alive|fine|working|down|healthy)\b/,
   ),
   ...cues("instance.status", 2, /\bcheck (on|up on)?\b/),
+  ...cues(
+    "instance.status",
+    3,
+    /\bwhat is up with\b|\bhow is it going with\b/,
+    /\b(url|urls|address|web address)\b|\bwhere (is|are|can i (reach|find|open|access|see))\b/,
+  ),
   ...cues(
     "instance.logs",
     4,
@@ -88,7 +98,7 @@ export const CUES: readonly Cue[] = [
   ),
   ...cues("instance.update", 1, /\b(memory|ram|cpu|cpus|cores?)\b/),
   ...cues("instance.suspend", 3, /\b(suspend|suspended|pause|freeze|hibernate)\b/),
-  ...cues("instance.suspend", 5, /\bsuspended state\b/),
+  ...cues("instance.suspend", 5, /\bsuspended state\b|\bput (?:[\w'-]+ ){0,3}to sleep\b/),
   ...cues(
     "instance.resume",
     4,
@@ -103,7 +113,7 @@ export const CUES: readonly Cue[] = [
   ...cues(
     "domain.add",
     2,
-    /\b(point|hook (?:[\w'-]+ ){0,3}up|map|attach|connect|link|route|use|serve|custom domain|add (the )?(domain|host|hostname))\b/,
+    /\b(point|hook (?:[\w'-]+ ){0,3}up|map|attach|connect|link|route|use|serve|add|put|reachable|custom domain)\b/,
   ),
   ...cues(
     "domain.remove",
@@ -115,7 +125,7 @@ export const CUES: readonly Cue[] = [
     4,
     /\bwhat (changed|happened)\b|\bwho (touched|changed|stopped|started|deployed|removed|restarted|updated|scaled|did)\b/,
     /\bwhen was (?:[\w'-]+ ){0,4}(changed|deployed|updated|stopped|started|restarted)\b/,
-    /\b(history|changelog|timeline|audit trail|past deploys|revisions?)\b/,
+    /\b(history|changelog|timeline|audit trail|past deploys|revisions?|events|activity|recent changes)\b/,
   ),
   ...cues(
     "instance.explain",
@@ -143,7 +153,7 @@ export const CUES: readonly Cue[] = [
     "help",
     4,
     /^(help|\?)$/,
-    /\bwhat (can|do) you (do|understand|know)\b|\bwhat are you\b|\bwho are you\b|\bhow do i use you\b/,
+    /\bwhat (can|do) you (do|understand|know)\b|\bwhat can (i|we) do\b|\bwhat are you\b|\bwho are you\b|\bhow do i use you\b/,
     /\bwhat commands\b|\bhow does .* work\b|\bhow (do|can) (i|we)\b/,
   ),
   ...cues("help", 2, /\bhelp\b/),
@@ -159,6 +169,7 @@ export const CUES: readonly Cue[] = [
     /\bdo you (guys |folks )?(have|offer|support|provide|got)\b|\bis there (an?|any|some)(thing)?\b|\bgot anything\b/,
     /\bwhat (?:[\w-]+ ){0,3}(do you|can i|could i|can we|could we) (have|offer|deploy|install|run|get)\b|\bwhich of your\b|\bsearch (the |your )?(catalog|for)\b|\bcatalog(ue)?\b/,
     /^any\b/,
+    /\b(list|show)( me)? (the |all |your |all the )?(plugs|catalog|apps you (have|offer))\b/,
     /\bwhat (plugs|apps|tools|things|options) (are there|exist|are available)\b|\bavailable\b/,
   ),
 ];

@@ -57,8 +57,11 @@ function unknownProduct(tokens: readonly string[], env: ChoiceEnv): string | und
   // The object of the asking verb, past articles and modifiers; "want my team to be able…" has none.
   const firstAsk = tokens.findIndex((t) => ASKING.has(t));
   let head: string | undefined;
-  for (const t of tokens.slice(firstAsk + 1)) {
+  const rest = tokens.slice(firstAsk + 1);
+  for (const [i, t] of rest.entries()) {
     if (ASKING.has(t) || PLAIN_WORDS.has(t) || OBJECT_LEAD.has(t)) continue;
+    // "want to run gitlab": the verb after "to" is still the asking.
+    if (t === "to" && ASKING.has(rest[i + 1] ?? "")) continue;
     if (!STOP_WORDS.has(t)) head = t;
     break;
   }
@@ -139,7 +142,7 @@ export function choosePlug(text: string, env: ChoiceEnv, newName?: string): Plug
   if (unknown)
     return {
       kind: "unknown",
-      reply: `${unknown} is not in the catalog. I can deploy ${[...env.index.entries.keys()].slice(0, 6).join(", ")} and more: ask "what can I deploy?".`,
+      reply: `${unknown} is not in the catalog, so I can't deploy it. Ask "what can I deploy?" to see the ${env.index.entries.size} plugs, or tell me what you need it for.`,
     };
   const need = tokens.flatMap(pieces).filter((t) => !ASKING.has(t));
   const kind = kindOf(need);

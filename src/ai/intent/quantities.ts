@@ -43,6 +43,26 @@ const WORD_ALTERNATION = Object.keys(NUMBER_WORDS)
  */
 const NUMBER = `(?:(\\d+(?:\\.\\d+)?|${WORD_ALTERNATION})(?:\\s+of)?(\\s+and\\s+a\\s+half)?|(?:an?\\s+|one\\s+)?(half|quarter|third)(?:\\s+(?:of\\s+)?(?:an?|one))?)`;
 
+const TENS: Readonly<Record<string, number>> = {
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+};
+const UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+
+/** "twenty-five" → "25", "thirty two" → "32": compound number words as digits, before anything reads them. */
+export function compoundNumbersAsDigits(text: string): string {
+  return text.replace(
+    new RegExp(`\\b(${Object.keys(TENS).join("|")})[\\s-](${UNITS.join("|")})\\b`, "g"),
+    (_all, tens: string, unit: string) => String(TENS[tens]! + UNITS.indexOf(unit) + 1),
+  );
+}
+
 /** The value of NUMBER's groups. */
 function numberValue(
   whole: string | undefined,

@@ -1,4 +1,5 @@
 import { MAX_REPLICAS } from "../../domain/instanceRequests.js";
+import { parseMemory } from "../../domain/manifest.js";
 import { NAME_PATTERN } from "../../domain/names.js";
 import { formatMemory, RESOURCE_MINIMUM } from "../../domain/resourceLimits.js";
 import type { Clause, PartShape } from "./clauses.js";
@@ -12,7 +13,14 @@ import { CUE_WORDS, INSTANCE_TOOLS } from "./lexicon.js";
 import { choosePlug } from "./plugChoice.js";
 import type { PlugIndex } from "./plugIndex.js";
 import { plugMentions } from "./plugs.js";
-import { readCpu, readLines, readMemory, readPids, readReplicas } from "./quantities.js";
+import {
+  compoundNumbersAsDigits,
+  readCpu,
+  readLines,
+  readMemory,
+  readPids,
+  readReplicas,
+} from "./quantities.js";
 import { STOP_WORDS, words } from "./text.js";
 import type { IntentContext, IntentResult, ToolCall, ToolName } from "./types.js";
 
@@ -57,7 +65,8 @@ export function newNameIn(text: string): string | undefined {
     : undefined;
 }
 
-function slotsOf(text: string, tool?: ToolName): Slots {
+function slotsOf(said: string, tool?: ToolName): Slots {
+  const text = compoundNumbersAsDigits(said);
   const hosts = hostsIn(text);
   let rest = text;
   for (const host of hosts) rest = rest.split(host).join(" ");
@@ -132,6 +141,9 @@ const refuse = (reply: string, reason: "invalid" | "not_in_catalog" | "out_of_sc
 export function readClause(clause: Clause, env: ClauseEnv): ClauseResult {
   const { text } = clause;
   const slots = slotsOf(text);
+  const domainBefore =
+    (env.planned.at(-1) ?? env.focus.last)?.tool.startsWith("domain.") && PRONOUN.test(text);
+  if (domainBefore && !slots.hosts.length && env.focus.host) slots.hosts.push(env.focus.host.host);
   const cues = toolCues(cueText(text, slots), {
     resources: slots.memory !== undefined || slots.cpu !== undefined || slots.pids !== undefined,
     lines: slots.lines !== undefined && /\blines?\b/.test(text),
@@ -179,6 +191,8 @@ function chooseTool(
     if (cue.tool === "catalog.describe" && !mentions.length && !(PRONOUN.test(text) && env.focus.plug))
       continue;
     if (cue.tool === "catalog.describe" && namesInstance) continue;
+    // "how much ram is notes using": a question about one instance is its status, not the tenant's usage.
+    if (cue.tool === "tenant.usage" && namesInstance) return "instance.status";
     if (
       cue.tool === "instance.explain" &&
       !namesInstance &&
@@ -238,21 +252,49 @@ function readWithoutVerb(
     });
     if (ref.via !== "none" && ref.via !== "pronoun" && ref.via !== "state") {
       if (ref.names.length !== 1) return clarify(`Which one: ${ref.names.join(", ")}?`, ref.names);
-      const { service: _service, ...args } = previous.args;
-      return {
-        kind: "actions",
-        actions: [{ tool: previous.tool, args: { ...args, instance: ref.names[0] } }],
+      // The step before, for this instance, with what this part says on top ("and notes to 2").
+      const a = previous.args;
+      const carried: Slots = {
+        ...slots,
+        replicas: slots.replicas ?? (typeof a.replicas === "number" ? a.replicas : undefined),
+        memory: slots.memory ?? (typeof a.memory === "string" ? parseMemory(a.memory) : undefined),
+        cpu: slots.cpu ?? (typeof a.cpu === "number" ? a.cpu : undefined),
+        pids: slots.pids ?? (typeof a.pids === "number" ? a.pids : undefined),
+        lines: slots.lines ?? (typeof a.lines === "number" ? a.lines : undefined),
+        hosts: slots.hosts.length ? slots.hosts : typeof a.host === "string" ? [a.host] : [],
       };
+      return readTool(previous.tool, clause, env, carried, new Set());
     }
-    if (/\b(other|another)\b/.test(text))
-      return clarify(`Which other instance: ${otherNames(env).join(", ")}?`, otherNames(env));
+    if (/\b(other|another)\b/.test(text)) {
+      const others = otherNames(env);
+      if (others.length === 1)
+        return readTool(
+          previous.tool,
+          { ...clause, text: others[0]!, raw: others[0]! },
+          env,
+          { ...slots, rest: others[0]! },
+          new Set(),
+        );
+      return clarify(`Which other instance: ${others.join(", ")}?`, others);
+    }
   }
-  if (repeatable && previous.tool === "instance.deploy") {
+  if (repeatable && (previous.tool === "instance.deploy" || previous.tool === "catalog.describe")) {
     const mentions = plugMentions(text, env.index);
     if (mentions.length === 1)
-      return { kind: "actions", actions: [{ tool: "instance.deploy", args: { plug: mentions[0]!.plug } }] };
+      return { kind: "actions", actions: [{ tool: previous.tool, args: { plug: mentions[0]!.plug } }] };
   }
-  const named = namedInstances(text, env);
+  // "the n8n" is the tenant's; "a postgres" is a new one.
+  const isNew = (first: string) =>
+    new RegExp(`\\b(a|an|another|new|some)\\s+(?:[\\w-]+\\s+)?${escapeRegExp(first)}`).test(text);
+  const running = plugMentions(text, env.index)
+    .filter((m) => !isNew(m.words[0]!))
+    .flatMap((m) => env.context.instances.filter((i) => i.plug === m.plug).map((i) => i.name));
+  const named = [...new Set([...namedInstances(text, env), ...running])];
+  if (running.length)
+    return clarify(
+      `What should I do with ${named.join(" and ")}: status, logs, restart, stop, or something else?`,
+      named,
+    );
   if (named.length && !plugMentions(text, env.index).length)
     return clarify(
       `What should I do with ${named.join(" and ")}: status, logs, restart, stop, or something else?`,
@@ -308,7 +350,8 @@ function askInstance(ref: InstanceReference, env: ClauseEnv): IntentResult {
   if (ref.via === "all")
     return clarify(`I act on one instance at a time. Which ones: ${all.join(", ")}?`, all);
   if (ref.names.length > 1) return clarify(`Which one do you mean: ${ref.names.join(" or ")}?`, ref.names);
-  return clarify(`Which instance do you mean? You have ${all.join(", ")}.`, all);
+  const said = ref.unmatched ? `There is no instance called ${ref.unmatched}. ` : "";
+  return clarify(`${said}Which instance do you mean: ${all.join(", ")}?`, all);
 }
 
 function content(tokens: readonly string[], ignore: ReadonlySet<string>): string[] {
@@ -441,9 +484,14 @@ function readInstanceTool(
     ref = { names: [focus[0]!], via: "pronoun" };
   if (ref.via === "none" && env.planned.length && focus.length) ref = { names: [focus[0]!], via: "pronoun" };
   if (
-    ref.via === "all" &&
-    (tool === "instance.status" || tool === "instance.logs" || tool === "instance.history")
+    (ref.via === "none" || ref.via === "all" || ref.via === "state") &&
+    (tool === "instance.explain" || tool === "instance.status") &&
+    /\b(anything|any of (my|our|them)|something|which)\b.*\b(broken|failing|failed|down|wrong|unhealthy|crashed)\b/.test(
+      text,
+    )
   )
+    return act("instance.list", {});
+  if (tool === "instance.status" && (ref.via === "all" || (ref.via === "none" && !focus.length)))
     return act("instance.list", {});
   if (ref.names.length !== 1) {
     if (ref.names.length > 1 && ref.via === "name") return multi(tool, ref.names, clause, env, slots, ignore);
@@ -457,11 +505,12 @@ function readInstanceTool(
   const service = ref.service;
   const withService = (args: Record<string, unknown>) => (service ? { ...args, service } : args);
   switch (tool) {
-    case "instance.logs":
-      return act(
-        tool,
-        withService({ instance, ...(slots.lines !== undefined ? { lines: slots.lines } : {}) }),
-      );
+    case "instance.logs": {
+      // "logs web 100": a bare count on a logs request is its lines.
+      const bare = /(?:^|\s)(\d{1,5})(?=\s|$)/.exec(slots.rest)?.[1];
+      const lines = slots.lines ?? (bare ? Number(bare) : undefined);
+      return act(tool, withService({ instance, ...(lines !== undefined ? { lines } : {}) }));
+    }
     case "instance.scale": {
       if (slots.replicas === undefined)
         return clarify(`How many replicas should ${instance} run (1 to ${MAX_REPLICAS})?`, []);
@@ -510,7 +559,11 @@ function readInstanceTool(
       }
       if (Object.keys(args).length === 1)
         return clarify(
-          `What should I change on ${instance}: memory (like 512m), CPU (like 0.5 cores) or an input?`,
+          /\b(memory|ram|mem)\b/.test(text)
+            ? `How much memory should ${instance} have (like 1g or 512m)?`
+            : /\b(cpu|cpus|cores?)\b/.test(text)
+              ? `How many CPU cores should ${instance} have (like 0.5 or 2)?`
+              : `What should I change on ${instance}: memory (like 512m), CPU (like 0.5 cores) or an input?`,
           [],
         );
       return act(tool, withService(args));

@@ -7,7 +7,7 @@ function lineFor(call: ToolCall): string {
   const on = a.service ? `${a.service} of ${a.instance}` : `${a.instance}`;
   switch (call.tool) {
     case "instance.deploy":
-      return `Deploy ${a.plug} as ${a.name ?? a.plug}${a.inputs ? ` with ${Object.keys(a.inputs as object).join(", ")}` : ""}.`;
+      return `Deploy ${a.plug}${a.name ? ` as ${a.name}` : ""}${a.inputs ? ` with ${Object.keys(a.inputs as object).join(", ")}` : ""}.`;
     case "instance.list":
       return "List your instances.";
     case "instance.status":

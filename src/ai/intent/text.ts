@@ -64,7 +64,7 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
     "hey hi hello yo ok okay thanks thank cheers some any all one ones thing stuff there here what which who " +
     "how why when where instance instances app apps service services container containers thingy called named " +
     "new fresh another one's let lets us go again want wanna need needs like would love get got gimme give " +
-    "make let's set sure really actually currently show see more tell look display"
+    "make let's set sure really actually currently show see more tell look display not no yes yeah just only"
   ).split(" "),
 );
 

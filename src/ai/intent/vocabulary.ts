@@ -39,7 +39,7 @@ export const PLUG_NEEDS: Readonly<Record<string, string>> = {
   litellm:
     "gateway proxy router endpoint providers provider keys budgets budget spend usage openai anthropic",
   "open-webui": "chatgpt chat ui interface frontend assistant conversations",
-  "llm-tenant": "chatgpt chat workspace gateway stack",
+  "llm-tenant": "chatgpt chat workspace stack",
   "static-site": "website site homepage landing page pages html web blog portfolio",
   "node-api": "api backend json rest node nodejs javascript server endpoint hello",
   "notes-api": "notes note notebook memo memos",

@@ -58,7 +58,8 @@ async function streamTurn(
     "x-request-id": String(request.id),
   });
   raw.flushHeaders();
-  request.raw.on("close", () => live.end());
+  // The response's close: a POST's request may have closed already, once its body was read.
+  raw.on("close", () => live.end());
   try {
     await runChatTurn(
       platform,

@@ -224,7 +224,7 @@ async function approvalTurn(
 /** The approvals ACHEEVY's last answer in this conversation asked for. */
 async function shownLast(p: Platform, conversationId: string): Promise<Set<string>> {
   const [last] = await listMessages(p.store.db, conversationId, 1);
-  if (!last || last.author !== "acheevy" || last.turn === null) return new Set();
+  if (last?.author !== "acheevy" || last.turn === null) return new Set();
   const turn = JSON.parse(last.turn) as TurnView;
   return new Set(
     turn.actions

@@ -61,7 +61,7 @@ export async function benchChat(options: { instances?: number; requests?: number
   try {
     const key = readFileSync((await ensureOperatorKey(p)).path, "utf8").trim();
     const entry = p.catalog.get("static-site");
-    const spec = JSON.stringify(newSpec(entry, {}));
+    const spec = JSON.stringify(newSpec(entry, {}, p.plans.get("sovereign").defaultResources));
     await withTransaction(p.store.db, async (trx) => {
       const tenant = await insertTenant(trx, { name: "bench", plan: "sovereign" });
       for (let i = 0; i < instances; i++)

@@ -4,6 +4,8 @@ import { benchCliStartup } from "./cliStartup.bench.js";
 import { benchDeploy } from "./deploy.bench.js";
 import { benchIntent } from "./intent.bench.js";
 import { benchProxy } from "./proxy.bench.js";
+import { benchQuota } from "./quota.bench.js";
+import { benchRateLimit } from "./ratelimit.bench.js";
 import { benchReconcile } from "./reconcile.bench.js";
 
 /**
@@ -24,3 +26,5 @@ if (!only || only === "api") for (const row of await benchApi()) console.log(row
 if (!only || only === "proxy") for (const row of await benchProxy()) console.log(row);
 if (!only || only === "intent") for (const row of await benchIntent()) console.log(row);
 if (!only || only === "chat") for (const row of await benchChat()) console.log(row);
+if (!only || only === "ratelimit") for (const row of await benchRateLimit()) console.log(row);
+if (!only || only === "quota") for (const row of await benchQuota()) console.log(row);

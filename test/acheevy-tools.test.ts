@@ -73,8 +73,11 @@ describe("ACHEEVY's tools", () => {
     expect(turn.actions[0]).toMatchObject({
       tool: "tenant.usage",
       status: "done",
-      result: { plan: { name: "team", limits: { instances: 10 } }, used: { instances: 2 } },
+      result: { plan: "team", instances: { used: 2, limit: 10 } },
     });
+    // The same figures as the quota operation's own view of the tenant.
+    const usage = (await f.call("GET", "/v1/tenants/tools/usage", { as: t.owner.session })).json();
+    expect(turn.actions[0]!.result).toMatchObject(usage);
     expect(turn.reply).toMatch(/plan team .*\nInstances: 2 of 10/);
   });
 

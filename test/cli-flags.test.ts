@@ -39,6 +39,7 @@ const ARGUMENTS: Record<string, string> = {
   id: "kv1",
   message: "what's running?",
   policy: "all",
+  name: "acme",
 };
 /** A valid value for each required flag. */
 const REQUIRED: Record<string, string> = { "--tenant": "acme", "--name": "web", "--replicas": "2" };

@@ -43,7 +43,8 @@ export type Auth = "required" | "optional" | "none";
 export const API_TAGS = {
   system: "Health, readiness, metrics and this description; public",
   people: "Signing in and out, users and passwords",
-  tenants: "Tenants, their members and invitations",
+  tenants: "Tenants, their plans and usage, members and invitations",
+  plans: "The plans a tenant can be on: limits, default resources, features and price",
   keys: "API keys: your own, and the service keys of a tenant; a key is shown once, when it is made",
   plugs: "The catalog of plugs that can be deployed; the same for every tenant",
   instances: "Deployed plugs: deploy, read, act on (stop, start, scale, update, ...), logs and events",
@@ -92,6 +93,13 @@ export interface RouteSpec<
    * reconciler changes containers (the instance may then fail its health gate). Either can answer 503.
    */
   engine?: "checks" | "drives";
+  /**
+   * false: never rate limited (liveness, readiness, metrics: probes and Prometheus scrapes must not be refused).
+   * Every other route spends a budget (src/api/rateBudget.ts) and can answer 429.
+   */
+  rateLimit?: false;
+  /** The route can be refused by a quota (429 `quota_exceeded`): the tenant's plan (docs/plans.md), or tenants per user. */
+  quota?: boolean;
   /** A public route that checks a password it is given (sign-in): a wrong one is 401. */
   checksCredentials?: boolean;
   /** The answer holds a secret shown once (a new key, an invitation token): never stored for idempotent replay. */

@@ -12,12 +12,13 @@ import { newId } from "../domain/names.js";
 import type { Platform } from "../platform.js";
 import { ensureOperatorKey } from "../tenancy/operatorKey.js";
 import { type Caller, requireAccount } from "../tenancy/principal.js";
-import { authenticateRequest } from "./auth.js";
+import { authenticateOnce, authenticateRequest } from "./auth.js";
 import { recordDenial } from "./denials.js";
 import { sendError } from "./errors.js";
 import { EventHub } from "./events/eventHub.js";
 import { idempotent } from "./idempotency.js";
 import { type ApiMetrics, createApiMetrics } from "./metrics.js";
+import { type RateLimiters, registerRateLimits } from "./rateLimits.js";
 import { BODY_LIMIT, parseJsonBodies, requestTimeouts } from "./requestLimits.js";
 import { Answer, type ApiServices, type RouteSpec } from "./route.js";
 import { apiRoutes } from "./routes/index.js";
@@ -119,23 +120,34 @@ export async function createApiServer(
     hub.close();
   });
 
-  for (const spec of options.routes ?? apiRoutes) register(app, services, spec);
+  const limiters = await registerRateLimits(app, platform);
+  for (const spec of options.routes ?? apiRoutes) register(app, services, spec, limiters);
   return app;
 }
 
 /** The query of a route that takes none: any parameter is refused, as an unknown body field is. */
 const NO_QUERY = z.strictObject({});
 
-function register(app: FastifyInstance, services: ApiServices, spec: RouteSpec): void {
+function register(
+  app: FastifyInstance,
+  services: ApiServices,
+  spec: RouteSpec,
+  limiters: RateLimiters | undefined,
+): void {
   const { platform } = services;
+  const limiter =
+    limiters && spec.rateLimit !== false
+      ? limiters[spec.auth === "none" ? "public" : "authenticated"]
+      : undefined;
   app.route({
     method: spec.method,
     url: spec.url,
+    ...(limiter ? { onRequest: limiter } : {}),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const source = `api ${request.ip}`;
       let caller: Caller | undefined;
       if (spec.auth !== "none") {
-        const principal = await authenticateRequest(platform.store.db, request);
+        const principal = await authenticateOnce(platform.store.db, request);
         if (!principal && spec.auth === "required")
           throw new AimsError(
             "unauthorized",

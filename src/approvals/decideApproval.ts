@@ -1,6 +1,7 @@
 import * as z from "zod";
 import type { ToolAnswer } from "../ai/tools/tool.js";
 import { AimsError } from "../domain/errors.js";
+import { tenantRefusal } from "../domain/tenantStatus.js";
 import type { Platform } from "../platform.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import { type ApprovalRow, findApproval, moveApproval } from "../store/approvalRepository.js";
@@ -8,7 +9,7 @@ import { appendAudit } from "../store/auditLog.js";
 import { withTransaction } from "../store/database.js";
 import { recordChange } from "../store/recordChange.js";
 import { findTenantByName, type TenantRow } from "../store/tenantRepository.js";
-import { actorOf, type Caller, roleIn } from "../tenancy/principal.js";
+import { actorOf, type Caller, isUnrestricted, roleIn } from "../tenancy/principal.js";
 import { sameHash } from "./approvalArgs.js";
 import { approvalChange } from "./approvalChange.js";
 import { type ApprovalView, toApprovalView } from "./approvalView.js";
@@ -72,6 +73,10 @@ export async function decideApproval(
   const tenant = await findTenantByName(p.store.db, tenantName);
   const role = tenant ? await roleIn(p.store.db, caller.principal, tenant.id) : undefined;
   if (!tenant || !role) throw new AimsError("not_found", `no tenant ${tenantName}`);
+  // A suspended tenant's approvals may be denied but not approved (approving runs a change); a deleted one is gone.
+  const operator = caller.principal.platformAdmin && isUnrestricted(caller.principal);
+  const status = tenantRefusal(tenant, decision.approve ? "change" : "read", operator);
+  if (status) throw status;
   const refusal = decisionRefusal(caller.principal, role, tenant.name);
   if (refusal) {
     await auditRefusal(p, caller, tenant, id, refusal);

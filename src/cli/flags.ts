@@ -8,6 +8,7 @@ import { logTailSchema, replicasSchema } from "../domain/instanceRequests.js";
 import { pinnedImageSchema, plugCategorySchema } from "../domain/manifest.js";
 import { keptVolumeReferenceSchema, nameSchema, newNameSchema } from "../domain/names.js";
 import { numberFromText } from "../domain/numbers.js";
+import { planNameSchema } from "../domain/plans.js";
 import { cpuLimitSchema, memoryLimitSchema, pidsLimitSchema } from "../domain/resourceLimits.js";
 import { formatIssues } from "../domain/zodIssues.js";
 import { LOCAL_IMAGE_GROUPS } from "../images/localImageGroups.js";
@@ -69,6 +70,7 @@ export const FLAG_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   "--memory": memoryLimitSchema,
   "--pids": numberFromText(pidsLimitSchema),
   "--only": imageGroupsSchema,
+  "--plan": planNameSchema,
   "--unit-dir": z.string().regex(/^\//, { error: "must be an absolute path, like /etc/systemd/system" }),
   "--conversation": z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, {
     error: "must be a conversation id (1-64 letters, digits, _ and -) from an earlier answer of aims chat",

@@ -11,11 +11,14 @@ export interface InstallationsTable {
 export interface TenantsTable {
   id: string;
   name: string;
-  status: "active" | "suspended";
+  /** `suspended` by the operator (reads only); `deleted` keeps the row for the history that names it. */
+  status: "active" | "suspended" | "deleted";
   /** The tenant's plan, by name (plans/plans.yaml); null only before migration 0009 filled it. */
   plan: string | null;
   created_at: string;
   updated_at: string;
+  /** When the operator deleted it (status `deleted`); null otherwise. */
+  deleted_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** What the user asked for; the reconciler drives the world toward it. */
@@ -68,6 +71,15 @@ export interface InstancesTable {
   last_failure: ColumnType<string | null, string | null | undefined, string | null>;
   /** How its Docker volumes are named (src/domain/objectNames.ts): `name` for instances from before 0007. */
   volume_naming: ColumnType<"id" | "name", "id" | "name" | undefined, "id" | "name">;
+  /**
+   * Desired: what the instance was meant to be when its tenant was suspended (`aims tenant suspend`), restored by
+   * `aims tenant resume`; null while its tenant is not suspended.
+   */
+  suspended_from: ColumnType<
+    "running" | "stopped" | "suspended" | null,
+    "running" | "stopped" | "suspended" | null | undefined,
+    "running" | "stopped" | "suspended" | null
+  >;
 }
 
 /**
@@ -275,6 +287,17 @@ export interface ThrottlesTable {
   noticed_until: string | null;
 }
 
+/** Requests counted against one rate-limit budget in one fixed window (src/api/rateLimits.ts). */
+export interface RateLimitsTable {
+  /** The budget: `<credential>|<scope>`, e.g. `key:01J…|tenant:01J…` or `address:192.0.2.1|api`. */
+  key: string;
+  /** The window's start, epoch milliseconds (a multiple of the window's length). */
+  window_start: number;
+  count: number;
+  /** The window's end, epoch milliseconds: the row is deleted once it is past. */
+  expires_at: number;
+}
+
 /** A custom domain an instance answers at through the proxy (one instance per host). */
 export interface InstanceDomainsTable {
   /** Lower-case, validated host name (src/domain/hostnames.ts). */
@@ -369,6 +392,7 @@ export interface Database {
   leases: LeasesTable;
   instance_domains: InstanceDomainsTable;
   throttles: ThrottlesTable;
+  rate_limits: RateLimitsTable;
   kept_volumes: KeptVolumesTable;
   approval_policies: ApprovalPoliciesTable;
   approvals: ApprovalsTable;

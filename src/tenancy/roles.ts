@@ -40,6 +40,16 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const KEY_SCOPES = [...PERMISSIONS, APPROVALS_DECIDE_SCOPE] as const;
 export type KeyScope = (typeof KEY_SCOPES)[number];
 
+/** The permissions that only read: what a suspended tenant's people and keys may still do. */
+export const READ_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
+  "tenant.read",
+  "member.read",
+  "instance.read",
+  "instance.logs",
+  "event.read",
+  "audit.read",
+]);
+
 const viewer: Permission[] = ["tenant.read", "member.read", "instance.read", "instance.logs", "event.read"];
 const member: Permission[] = [
   ...viewer,

@@ -5,7 +5,9 @@ import { Writable } from "node:stream";
 import type { LightMyRequestResponse } from "fastify";
 import { type ApiServer, createApiServer, ensureOperatorKey } from "../../src/api/server.js";
 import { loadConfig } from "../../src/config.js";
+import { mergeDeep } from "../../src/domain/plans.js";
 import { createLogger } from "../../src/logger.js";
+import { loadPlans } from "../../src/plans/loadPlans.js";
 import { createPlatform, type Platform } from "../../src/platform.js";
 import { removeByLabel } from "./aimsCli.js";
 
@@ -37,8 +39,36 @@ export interface ApiFixture {
 
 export const PASSWORD = "correct horse battery staple";
 
+/**
+ * `raised` (the default, for tests that are not about rate limits): every budget — the config's and every plan's
+ * `apiRequestsPerMinute` — far above what a test sends, still counted, so the limiter runs on every request but
+ * refuses none; the test's own `api.rateLimit` or `plans` win. `configured`: the limits as the config says
+ * (test/rate-limits.test.ts).
+ */
+export interface ApiFixtureOptions {
+  rateLimits?: "raised" | "configured";
+}
+
+/** A budget no test reaches. */
+const RAISED = 1_000_000;
+
+/** Config overrides that raise every rate limit (see ApiFixtureOptions), under the test's own overrides. */
+function raisedRateLimits(overrides: Record<string, unknown>) {
+  const plans = Object.fromEntries(
+    loadPlans({}, "team").all.map((plan) => [plan.name, { apiRequestsPerMinute: RAISED }]),
+  );
+  return {
+    plans: mergeDeep(plans, overrides.plans),
+    rateLimit: { perMinute: RAISED, operatorPerMinute: RAISED, anonymousPerMinute: RAISED },
+  };
+}
+
 /** Starts a fixture; `overrides` go to the config (port range 52900-52999 is this issue's). */
-export async function createApiFixture(overrides: Record<string, unknown> = {}): Promise<ApiFixture> {
+export async function createApiFixture(
+  overrides: Record<string, unknown> = {},
+  options: ApiFixtureOptions = {},
+): Promise<ApiFixture> {
+  const raised = (options.rateLimits ?? "raised") === "raised" ? raisedRateLimits(overrides) : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), "aims-api-"));
   const logs: string[] = [];
   const sink = new Writable({
@@ -56,9 +86,11 @@ export async function createApiFixture(overrides: Record<string, unknown> = {}):
       // The API is tested in-process; the reverse proxy has its own tests (test/proxy.test.ts).
       proxy: { enabled: false },
       ...overrides,
+      ...(raised ? { plans: raised.plans } : {}),
       api: {
         secureCookies: false,
         passwordHashing: { memoryKiB: 4096, iterations: 1 },
+        ...(raised ? { rateLimit: raised.rateLimit } : {}),
         ...(overrides.api as object),
       },
     },

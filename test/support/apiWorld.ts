@@ -25,7 +25,9 @@ export async function storeInstance(p: Platform, tenantName: string, name: strin
     name,
     plug_id: entry.plug.id,
     plug_version: entry.plug.version,
-    spec: JSON.stringify(newSpec(entry, {})),
+    spec: JSON.stringify(
+      newSpec(entry, {}, p.plans.get(tenant.plan ?? p.plans.defaultPlan.name).defaultResources),
+    ),
     created_at: now,
     updated_at: now,
     first_ready_at: now,

@@ -3,6 +3,7 @@ import type { CatalogEntry } from "../../catalog/loadCatalog.js";
 import { plugSummary } from "../../catalog/plugSummary.js";
 import { plugSearchSchema } from "../../catalog/searchCatalog.js";
 import { nameSchema } from "../../domain/names.js";
+import { sizePlug } from "../../domain/sizedPlug.js";
 import { describeResources } from "./targets.js";
 import { defineTool } from "./tool.js";
 
@@ -76,7 +77,9 @@ export const catalogDescribe = defineTool({
   async run(ctx, _caller, args) {
     const { plug } = ctx.platform.catalog.get(args.plug);
     const inputs = plug.inputs.map((i) => `${i.key}${i.required ? " (required)" : ""}: ${i.question}`);
-    const services = plug.services.map((s) => `${s.name} (${describeResources(s.resources)})`);
+    // What a service leaves out, a tenant's plan gives it: shown here for the install's default plan.
+    const sized = sizePlug(plug, ctx.platform.plans.defaultPlan.defaultResources);
+    const services = sized.services.map((s) => `${s.name} (${describeResources(s.resources)})`);
     return {
       say: [
         `${plug.name} (${plug.id} ${plug.version}, ${plug.category}): ${plug.description.trim()}`,

@@ -14,13 +14,14 @@ import {
 import { removeInstance } from "../../lifecycle/removeInstance.js";
 import { scaleInstance } from "../../lifecycle/scaleInstance.js";
 import { updateInstance } from "../../lifecycle/updateInstance.js";
+import { instanceUse } from "../../quota/tenantUsage.js";
 import type { InstanceRow } from "../../store/instanceRepository.js";
 import { actorOf } from "../../tenancy/principal.js";
 import type { Permission } from "../../tenancy/roles.js";
 import { describeInstance } from "./readTools.js";
 import { redactInputs } from "./secretInputs.js";
 import { describeResources, instanceArg, toolInstance, toolTenant } from "./targets.js";
-import { impactOf, instanceResources, tenantUsage } from "./tenantUsage.js";
+import { impactOf, storedUse, tenantUse } from "./tenantUsage.js";
 import { defineTool } from "./tool.js";
 
 /** The service a request means: the named one, or the instance's only one (else the person must say which). */
@@ -60,11 +61,16 @@ export const instanceScale = defineTool({
     const spec = parseSpec(instance.spec);
     const from = spec.replicas[service] ?? 1;
     const one = effectivePlug(spec).services.find((s) => s.name === service)!.resources;
-    const more = args.replicas - from;
-    const usage = await tenantUsage(ctx.platform, await toolTenant(ctx));
+    const use = await tenantUse(ctx.platform, await toolTenant(ctx));
+    const before = storedUse(instance);
+    const after = instanceUse(
+      instance.name,
+      { ...spec, replicas: { ...spec.replicas, [service]: args.replicas } },
+      before.running,
+    );
     return {
       summary: `Scale service ${service} of ${instance.name} in tenant ${ctx.tenant} from ${from} to ${args.replicas} replicas (each ${describeResources(one)})`,
-      impact: impactOf(usage, { instances: 0, cpu: more * one.cpu, memory: more * one.memory }),
+      impact: impactOf(ctx.platform.plans.all, use, { what: "this scale", before, after }),
     };
   },
   async run(ctx, caller, args) {
@@ -114,14 +120,13 @@ export const instanceUpdate = defineTool({
     const services = args.service
       ? [serviceOf(instance, args.service, false)]
       : plug.services.map((s) => s.name);
-    let cpu = 0;
-    let memory = 0;
-    for (const name of services) {
-      const svc = plug.services.find((s) => s.name === name)!;
-      const replicas = spec.replicas[name] ?? 1;
-      if (args.cpu !== undefined) cpu += (args.cpu - svc.resources.cpu) * replicas;
-      if (args.memory !== undefined) memory += (args.memory - svc.resources.memory) * replicas;
-    }
+    const limits = {
+      ...(args.cpu !== undefined ? { cpu: args.cpu } : {}),
+      ...(args.memory !== undefined ? { memory: args.memory } : {}),
+      ...(args.pids !== undefined ? { pids: args.pids } : {}),
+    };
+    const resources = { ...spec.resources };
+    for (const name of services) resources[name] = { ...resources[name], ...limits };
     const changes = [
       args.memory !== undefined ? `memory ${formatMemory(args.memory)}` : "",
       args.cpu !== undefined ? `${args.cpu} CPU` : "",
@@ -131,11 +136,12 @@ export const instanceUpdate = defineTool({
     ].filter(Boolean);
     if (!changes.length)
       throw new AimsError("invalid_input", "say what to change: memory, cpu, pids, image or inputs");
-    const usage = await tenantUsage(ctx.platform, await toolTenant(ctx));
-    const running = instance.desired_state === "running";
+    const use = await tenantUse(ctx.platform, await toolTenant(ctx));
+    const before = storedUse(instance);
+    const after = instanceUse(instance.name, { ...spec, resources }, before.running);
     return {
       summary: `Update ${instance.name} in tenant ${ctx.tenant} (${args.service ? `service ${args.service}` : services.length === 1 ? `service ${services[0]}` : "every service"}): ${changes.join(", ")}; a new revision, rolled back if it does not become healthy`,
-      impact: impactOf(usage, { instances: 0, cpu: running ? cpu : 0, memory: running ? memory : 0 }),
+      impact: impactOf(ctx.platform.plans.all, use, { what: "this update", before, after }),
     };
   },
   async run(ctx, caller, args) {
@@ -169,9 +175,8 @@ export const instanceRemove = defineTool({
   permissions: () => ["instance.delete"],
   async plan(ctx, args) {
     const { instance } = await toolInstance(ctx, args.instance);
-    const usage = await tenantUsage(ctx.platform, await toolTenant(ctx));
-    const resources = instanceResources(instance);
-    const running = instance.desired_state === "running";
+    const use = await tenantUse(ctx.platform, await toolTenant(ctx));
+    const before = storedUse(instance);
     const volumes = parseSpec(instance.spec).plug.services.flatMap((s) => s.volumes).length;
     const data = volumes
       ? args.keepVolumes
@@ -180,11 +185,9 @@ export const instanceRemove = defineTool({
       : "it keeps no data";
     return {
       summary: `Remove instance ${instance.name} (${instance.plug_id}) from tenant ${ctx.tenant}: its containers, network and ports go; ${data}`,
-      impact: impactOf(
-        usage,
-        { instances: -1, cpu: running ? -resources.cpu : 0, memory: running ? -resources.memory : 0 },
-        [`frees ${describeResources(resources)}`],
-      ),
+      impact: impactOf(ctx.platform.plans.all, use, { what: "this removal", before }, [
+        `frees ${describeResources(before.footprint)}`,
+      ]),
     };
   },
   async run(ctx, caller, args) {

@@ -1,12 +1,14 @@
 import * as z from "zod";
 import { nameSchema, newNameSchema } from "../../domain/names.js";
+import { sizePlug } from "../../domain/sizedPlug.js";
 import { deployInstance } from "../../lifecycle/deployInstance.js";
+import { instanceUse } from "../../quota/tenantUsage.js";
 import { findInstance } from "../../store/instanceRepository.js";
 import { actorOf } from "../../tenancy/principal.js";
 import { describeInstance } from "./readTools.js";
 import { redactInputs } from "./secretInputs.js";
 import { describeResources, toolTenant } from "./targets.js";
-import { impactOf, tenantUsage } from "./tenantUsage.js";
+import { impactOf, storedUse, tenantUse } from "./tenantUsage.js";
 import { defineTool } from "./tool.js";
 
 const inputValue = z.union([z.string().max(10_000), z.number(), z.boolean()]).transform(String);
@@ -31,12 +33,11 @@ export const instanceDeploy = defineTool({
   async plan(ctx, args) {
     const { plug } = ctx.platform.catalog.get(args.plug);
     const tenant = await toolTenant(ctx);
-    const resources = plug.services.reduce(
-      (sum, s) => ({ cpu: sum.cpu + s.resources.cpu, memory: sum.memory + s.resources.memory }),
-      { cpu: 0, memory: 0 },
-    );
-    const usage = await tenantUsage(ctx.platform, tenant);
+    const use = await tenantUse(ctx.platform, tenant);
+    const sized = sizePlug(plug, use.plan.defaultResources);
+    const after = instanceUse(args.name, { plug: sized }, true);
     const existing = await findInstance(ctx.platform.store.db, tenant.id, args.name);
+    const before = existing ? storedUse(existing) : undefined;
     const notes = existing
       ? [
           `${args.name} exists already (${existing.plug_id}): this deploys nothing new if it is the same plug and inputs`,
@@ -44,10 +45,11 @@ export const instanceDeploy = defineTool({
       : [];
     const inputs = Object.keys(args.inputs);
     return {
-      summary: `Deploy plug ${plug.id} ${plug.version} as instance ${args.name} in tenant ${ctx.tenant}: ${plug.services.length === 1 ? "1 service" : `${plug.services.length} services`} (${plug.services.map((s) => s.name).join(", ")}), ${describeResources(resources)}${inputs.length ? `, with ${inputs.join(", ")} set` : ""}`,
+      summary: `Deploy plug ${plug.id} ${plug.version} as instance ${args.name} in tenant ${ctx.tenant}: ${plug.services.length === 1 ? "1 service" : `${plug.services.length} services`} (${plug.services.map((s) => s.name).join(", ")}), ${describeResources(after.footprint)}${inputs.length ? `, with ${inputs.join(", ")} set` : ""}`,
       impact: impactOf(
-        usage,
-        existing ? { instances: 0, cpu: 0, memory: 0 } : { instances: 1, ...resources },
+        ctx.platform.plans.all,
+        use,
+        before ? { what: "this deploy", before, after: before } : { what: "this deploy", after },
         notes,
       ),
     };

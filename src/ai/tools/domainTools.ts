@@ -2,7 +2,7 @@ import * as z from "zod";
 import { addDomain, removeDomain } from "../../lifecycle/customDomains.js";
 import { actorOf } from "../../tenancy/principal.js";
 import { instanceArg, toolInstance, toolTenant } from "./targets.js";
-import { impactOf, tenantUsage } from "./tenantUsage.js";
+import { impactOf, storedUse, tenantUse } from "./tenantUsage.js";
 import { defineTool } from "./tool.js";
 
 const domainInput = z.strictObject({ instance: instanceArg, host: z.string().min(1).max(300) });
@@ -18,13 +18,14 @@ function domainTool(verb: "add" | "remove") {
     permissions: () => ["instance.deploy"],
     async plan(ctx, args) {
       const { instance } = await toolInstance(ctx, args.instance);
-      const usage = await tenantUsage(ctx.platform, await toolTenant(ctx));
+      const use = await tenantUse(ctx.platform, await toolTenant(ctx));
+      const same = storedUse(instance);
       return {
         summary:
           verb === "add"
             ? `Route the domain ${args.host} to ${instance.name} in tenant ${ctx.tenant} (through AIMS's proxy)`
             : `Stop routing the domain ${args.host} to ${instance.name} in tenant ${ctx.tenant}`,
-        impact: impactOf(usage, { instances: 0, cpu: 0, memory: 0 }),
+        impact: impactOf(ctx.platform.plans.all, use, { what: "this domain", before: same, after: same }),
       };
     },
     async run(ctx, caller, args) {

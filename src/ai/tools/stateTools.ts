@@ -4,7 +4,7 @@ import type { Permission } from "../../tenancy/roles.js";
 import type { ToolName } from "../intent/types.js";
 import { describeInstance } from "./readTools.js";
 import { describeResources, instanceOnly, toolInstance, toolTenant } from "./targets.js";
-import { impactOf, instanceResources, tenantUsage } from "./tenantUsage.js";
+import { impactOf, storedUse, tenantUse } from "./tenantUsage.js";
 import { defineTool } from "./tool.js";
 
 type Verb = "stop" | "start" | "restart" | "suspend" | "resume";
@@ -44,18 +44,13 @@ function stateTool(verb: Verb) {
     permissions: () => [what.permission],
     async plan(ctx, args) {
       const { instance } = await toolInstance(ctx, args.instance);
-      const usage = await tenantUsage(ctx.platform, await toolTenant(ctx));
-      const resources = instanceResources(instance);
-      const running = instance.desired_state === "running";
-      const sign = what.runs === undefined || what.runs === running ? 0 : what.runs ? 1 : -1;
-      const notes = sign < 0 ? [`frees ${describeResources(resources)}`] : [];
+      const use = await tenantUse(ctx.platform, await toolTenant(ctx));
+      const before = storedUse(instance);
+      const after = { ...before, running: what.runs ?? before.running };
+      const notes = before.running && !after.running ? [`frees ${describeResources(before.footprint)}`] : [];
       return {
         summary: `${verb[0]!.toUpperCase()}${verb.slice(1)} instance ${instance.name} (${instance.plug_id}) in tenant ${ctx.tenant}: ${what.does}`,
-        impact: impactOf(
-          usage,
-          { instances: 0, cpu: sign * resources.cpu, memory: sign * resources.memory },
-          notes,
-        ),
+        impact: impactOf(ctx.platform.plans.all, use, { what: "starting it", before, after }, notes),
       };
     },
     async run(ctx, caller, args) {

@@ -1,100 +1,86 @@
 import type { OperationContext } from "../../context.js";
-import { effectivePlug, parseSpec } from "../../domain/instanceSpec.js";
+import {
+  type Footprint,
+  instanceFootprint,
+  NO_FOOTPRINT,
+  type SpecShape,
+  sumCpu,
+} from "../../domain/footprint.js";
 import type { Plan } from "../../domain/plans.js";
-import { type InstanceRow, listInstances } from "../../store/instanceRepository.js";
+import { checkQuota, type InstanceUse, quotaRefusal, type TenantUsage } from "../../domain/quota.js";
+import { planOf } from "../../quota/tenantPlan.js";
+import { instanceUse, readTenantUsage } from "../../quota/tenantUsage.js";
+import { tenantUsageView, type UsageView } from "../../quota/usageView.js";
+import type { InstanceRow } from "../../store/instanceRepository.js";
 import type { TenantRow } from "../../store/tenantRepository.js";
 import type { ToolImpact } from "./tool.js";
 
-/** What one instance is given: CPU cores and bytes of memory over its services × replicas. */
-export interface InstanceResources {
-  cpu: number;
-  memory: number;
+/** A tenant's plan and what it uses of it, as the quota operations read it (src/quota/). */
+export interface TenantUse {
+  plan: Plan;
+  usage: TenantUsage;
+  view: UsageView;
 }
 
-/** An instance's resources from its stored spec (limits as updated); an unreadable spec counts as nothing. */
-export function instanceResources(row: Pick<InstanceRow, "spec">): InstanceResources {
+/** Reads a tenant's use of its plan: the same reading the quota check of every deploy, update and scale makes. */
+export async function tenantUse(p: OperationContext, tenant: TenantRow): Promise<TenantUse> {
+  const [usage, view] = await Promise.all([
+    readTenantUsage(p.store.db, tenant),
+    tenantUsageView(p.store.db, p.plans, tenant),
+  ]);
+  return { plan: planOf(p.plans, tenant), usage, view };
+}
+
+/** What one stored instance is given, over its services × replicas. */
+export function instanceResources(row: Pick<InstanceRow, "spec">): Footprint {
   try {
-    const spec = parseSpec(row.spec);
-    return effectivePlug(spec).services.reduce(
-      (sum, s) => {
-        const replicas = spec.replicas[s.name] ?? 1;
-        return {
-          cpu: sum.cpu + s.resources.cpu * replicas,
-          memory: sum.memory + s.resources.memory * replicas,
-        };
-      },
-      { cpu: 0, memory: 0 },
-    );
+    return instanceFootprint(JSON.parse(row.spec) as SpecShape);
   } catch {
-    return { cpu: 0, memory: 0 };
+    return { ...NO_FOOTPRINT };
   }
 }
 
-/** A tenant's use against its plan: instances, and the CPU and memory of those meant to run. */
-export interface TenantUsage {
-  plan: Plan;
-  instances: Array<{ name: string; plug: string; state: string; desired: string } & InstanceResources>;
-  used: { instances: number; cpu: number; memory: number };
+/** A stored instance as quotas count it. */
+export function storedUse(row: Pick<InstanceRow, "name" | "spec" | "desired_state">): InstanceUse {
+  return instanceUse(row.name, JSON.parse(row.spec) as SpecShape, row.desired_state === "running");
 }
 
 /**
- * Computed here from the plan and the tenant's instances (the quota operation of "Plans and quotas" is not on
- * main yet): every active instance counts against `limits.instances`; those meant to run count against
- * `limits.total` CPU and memory.
+ * What a change does to the tenant's plan: the instances, CPU and memory it adds (or frees, negative) and the
+ * use after it; when it grows past a limit, the quota check's own refusal is a note (the operation will refuse).
  */
-export async function tenantUsage(p: OperationContext, tenant: TenantRow): Promise<TenantUsage> {
-  const plan = p.plans.get(tenant.plan ?? p.plans.defaultPlan.name);
-  const rows = await listInstances(p.store.db, { tenantId: tenant.id });
-  const instances = rows.map((r) => ({
-    name: r.name,
-    plug: r.plug_id,
-    state: r.observed_state,
-    desired: r.desired_state,
-    ...instanceResources(r),
-  }));
-  const running = instances.filter((i) => i.desired === "running");
-  return {
-    plan,
-    instances,
-    used: {
-      instances: instances.length,
-      cpu: round(running.reduce((s, i) => s + i.cpu, 0)),
-      memory: running.reduce((s, i) => s + i.memory, 0),
-    },
-  };
-}
-
-const round = (n: number) => Math.round(n * 1000) / 1000;
-
-/** The impact of adding (or freeing, with negative numbers) resources to a tenant's current use. */
 export function impactOf(
-  usage: TenantUsage,
-  delta: ToolImpact["resources"],
+  plans: readonly Plan[],
+  use: TenantUse,
+  change: { what: string; before?: InstanceUse; after?: InstanceUse },
   notes: string[] = [],
 ): ToolImpact {
-  const limits = usage.plan.limits;
-  const after = {
-    instances: usage.used.instances + delta.instances,
-    cpu: round(usage.used.cpu + delta.cpu),
-    memory: usage.used.memory + delta.memory,
+  const counted = (u: InstanceUse | undefined) => (u?.running ? u.footprint : NO_FOOTPRINT);
+  const delta = {
+    instances: (change.after ? 1 : 0) - (change.before ? 1 : 0),
+    cpu: sumCpu(counted(change.after).cpu, -counted(change.before).cpu),
+    memory: counted(change.after).memory - counted(change.before).memory,
   };
-  const over: string[] = [];
-  if (limits.instances !== null && delta.instances > 0 && after.instances > limits.instances)
-    over.push(`instances (${after.instances} of ${limits.instances})`);
-  if (limits.total.cpu !== null && delta.cpu > 0 && after.cpu > limits.total.cpu)
-    over.push(`CPU (${after.cpu} of ${limits.total.cpu} cores)`);
-  if (limits.total.memory !== null && delta.memory > 0 && after.memory > limits.total.memory)
-    over.push("memory");
+  const { view } = use;
+  const breach = change.after
+    ? checkQuota(use.plan, use.usage, {
+        what: change.what,
+        after: change.after,
+        ...(change.before ? { before: change.before } : {}),
+      })
+    : undefined;
+  const refusal =
+    breach && change.after
+      ? quotaRefusal(plans, use.plan, use.usage, { what: change.what, after: change.after }, breach)
+      : undefined;
   return {
-    resources: { ...delta, cpu: round(delta.cpu) },
+    resources: delta,
     plan: {
-      name: usage.plan.name,
-      instances: { used: after.instances, limit: limits.instances },
-      cpu: { used: after.cpu, limit: limits.total.cpu },
-      memory: { used: after.memory, limit: limits.total.memory },
+      name: use.plan.name,
+      instances: { used: view.instances.used + delta.instances, limit: view.instances.limit },
+      cpu: { used: sumCpu(view.cpu.used, delta.cpu), limit: view.cpu.limit },
+      memory: { used: view.memory.used + delta.memory, limit: view.memory.limit },
     },
-    notes: over.length
-      ? [...notes, `beyond plan ${usage.plan.name}'s limits on ${over.join(", ")}: it may be refused`]
-      : notes,
+    notes: refusal ? [...notes, `over the plan: ${refusal}`] : notes,
   };
 }

@@ -62,6 +62,7 @@ export const approvalRoutes = [
     tag: "approvals",
     auth: "required",
     engine: "drives",
+    quota: true,
     params: approvalParams,
     body: approveInput,
     authorize: ({ services: { platform }, caller, params }) =>

@@ -6,8 +6,10 @@ import { eventRoutes } from "./events.js";
 import { instanceRoutes } from "./instances.js";
 import { keyRoutes } from "./keys.js";
 import { peopleRoutes } from "./people.js";
+import { planRoutes } from "./plans.js";
 import { plugRoutes } from "./plugs.js";
 import { systemRoutes } from "./system.js";
+import { tenantActionRoutes } from "./tenantActions.js";
 import { tenantRoutes } from "./tenants.js";
 
 /** The route table: every route the API serves (and documents, and the isolation and fuzz tests walk). */
@@ -15,6 +17,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...systemRoutes(() => apiRoutes),
   ...peopleRoutes,
   ...tenantRoutes,
+  ...planRoutes,
+  ...tenantActionRoutes,
   ...keyRoutes,
   ...plugRoutes,
   ...instanceRoutes,

@@ -7,6 +7,7 @@ import { listEventFeed } from "../../store/eventFeed.js";
 import { toEventView } from "../events/eventView.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { defineRoute } from "../route.js";
+import { hookHeaders } from "../streams/streamHeaders.js";
 import { instanceParams } from "./params.js";
 import { requireInstanceFor } from "./requireInstance.js";
 
@@ -76,6 +77,7 @@ export const instanceStreamRoutes = [
       });
       reply.hijack();
       raw.writeHead(200, {
+        ...hookHeaders(reply),
         "content-type": "text/plain; charset=utf-8",
         "cache-control": "no-store",
         "x-request-id": String(request.id),

@@ -109,6 +109,18 @@ describe("ACHEEVY's tools", () => {
         message: expect.stringMatching(/\(viewer\) does not allow instance.operate/),
       },
     });
+    const denied = await f.platform.store.db
+      .selectFrom("audit_entries")
+      .select(["actor", "source", "result"])
+      .where("action", "=", "instance.stop")
+      .execute();
+    expect(denied).toEqual([
+      {
+        actor: `user:${t.members.viewer.id}`,
+        source: expect.stringMatching(/^acheevy api /),
+        result: "denied",
+      },
+    ]);
   });
 
   it("asks which instance is meant when none is called that, and runs nothing", async () => {

@@ -3,8 +3,10 @@ import { authoriseTool } from "../ai/tools/runTool.js";
 import type { Tool, ToolContext } from "../ai/tools/tool.js";
 import { needsApproval, type Risk } from "../domain/approvals.js";
 import { AimsError, isAimsError, toErrorBody } from "../domain/errors.js";
+import { appendAudit } from "../store/auditLog.js";
+import { withTransaction } from "../store/database.js";
 import { findTenantByName } from "../store/tenantRepository.js";
-import { type Caller, requireTenant } from "../tenancy/principal.js";
+import { actorOf, type Caller, requireTenant } from "../tenancy/principal.js";
 import { policyOf } from "./approvalPolicy.js";
 import { type ApprovalView, toApprovalView } from "./approvalView.js";
 import { requestApproval } from "./requestApproval.js";
@@ -59,6 +61,8 @@ export async function proposeAction(
     shown = tool.redact ? await tool.redact(ctx, args) : args;
     await authoriseTool(tool, ctx, caller, args);
   } catch (err) {
+    if (isAimsError(err, "forbidden") && !origin.dryRun)
+      await auditDenied(ctx, caller, tool.name, err.message);
     return refused(tool.name, shown, tool.risk, err);
   }
   const base = { tool: tool.name, args: shown, risk: tool.risk };
@@ -107,6 +111,23 @@ export async function proposeAction(
   } catch (err) {
     return refused(tool.name, shown, tool.risk, err);
   }
+}
+
+/** Audits what an AI actor asked for that the caller's role does not allow (result `denied`), like the API does. */
+async function auditDenied(ctx: ToolContext, caller: Caller, tool: string, reason: string): Promise<void> {
+  const tenant = await findTenantByName(ctx.platform.store.db, ctx.tenant);
+  const actor = actorOf(caller);
+  await withTransaction(ctx.platform.store.db, (trx) =>
+    appendAudit(trx, {
+      actor: actor.id,
+      source: actor.source,
+      action: tool,
+      target: `tenant/${ctx.tenant}`,
+      tenantId: tenant?.id ?? null,
+      result: "denied",
+      data: { reason },
+    }),
+  );
 }
 
 const lowerFirst = (s: string) => `${s[0]?.toLowerCase() ?? ""}${s.slice(1)}`;

@@ -148,6 +148,14 @@ describe("the training corpus", () => {
   });
 });
 
+describe("bounds", () => {
+  it("asks for a shorter request instead of reading an endless one", () => {
+    expect(interpret("restart web and ".repeat(200), world()).kind).toBe("clarify");
+    expect(interpret("stop web, start db, ".repeat(8), world()).kind).toBe("clarify");
+    expect(calls(interpret("stop web, start db", world()))).toHaveLength(2);
+  });
+});
+
 describe("any text at all", () => {
   it("never throws, and proposes only known tools on the tenant's own instances", () => {
     const ctx = world();

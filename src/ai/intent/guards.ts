@@ -14,15 +14,17 @@ const HOSTILE: readonly RegExp[] = [
   /\b(ignore|disregard|forget|override|bypass|circumvent)\b.{0,40}\b(rules?|instructions?|guidelines|polic(y|ies)|restrictions?|guardrails?|safety|previous|prior|above|limits)\b/,
   /\b(you are now|from now on you|pretend|act as if|role-?play|jailbreak|developer mode|admin mode|god mode|dan mode|sudo mode|maintenance mode|system override|as the (platform )?(operator|admin))\b/,
   /\b(your|full|hidden|original) (system )?(prompt|rules|instructions)\b|\b(output|print|show|reveal|repeat|dump|leak)\b.{0,20}\bsystem prompt\b|<\/?\s*(instructions|system|prompt)\s*>/,
-  // Switching off what keeps a person in charge.
+  // Switching off what keeps a person in charge, or claiming to.
+  /\b(skip|bypass|without|no|disable|turn off)\b (the |any |all )?(confirmations?|approvals?|reviews?|checks?|safeguards?)\b/,
+  /\bi (authori[sz]e|permit|allow|order) you\b|\bas (an? |the )?(admin|administrator|operator|root|superuser|owner of the platform)\b/,
   /\b(approvals?|approval gate)\b.{0,20}\b(off|disabled?|skip(ped)?|bypass(ed)?)\b|\bwithout (an? |any )?approvals?\b|\b(skip|disable|turn off|bypass) (the |all |any )?approvals?\b|\bauto-?approve\b/,
   /\b(turn off|disable|delete|clear|erase|wipe|stop|remove)\b.{0,20}\baudit\b|\baudit (log|logs|trail)\b.{0,20}\b(off|disable|delete|clear|erase)\b/,
   // Secrets, the host, other people's machines.
-  /\b(show|print|reveal|tell|give|list|dump|output|leak|display|read|expose|send|what is|what are)\b.{0,40}\b(passwords?|passwd|secrets?|master ?key|api ?keys?|credentials?|private keys?|encryption keys?|ssh keys?|env(ironment)? (vars?|variables))\b/,
+  /\b(show|print|reveal|tell|give|list|dump|output|leak|display|read|expose|send|decrypt|reset|export|copy|extract|retrieve|what is|what are)\b.{0,40}\b(passwords?|passwd|secrets?|master ?key|api ?keys?|credentials?|private keys?|encryption keys?|ssh keys?|env(ironment)? (vars?|variables))\b/,
   /\b(rm -rf|\/etc\/(passwd|shadow)|the host machine|on the host|host os|root password|root access|sudo|chmod|chown|iptables|docker\.sock|docker socket)\b|\bserver this runs on\b/,
   /\b(root|superuser|admin) (access|shell|password|privileges|rights|on|to)\b|\bgive me (root|sudo|admin)\b/,
   /\b(open|give me|get|spawn|start)\b.{0,20}\b(shell|terminal|bash|console session)\b|\b(ssh|exec) into\b|\bdocker exec\b/,
-  /\b(miner|mining|monero|xmr|bitcoin|crypto-?miner|cryptojack\w*|ddos|dos attack|flood|hammer|botnet|brute-?force|spam|phishing|exploit|malware|scrape \w+ profiles)\b/,
+  /\b(port ?scan\w*|nmap|scan (the )?(ports|network)|attack|miner|mining|monero|xmr|bitcoin|crypto-?miner|cryptojack\w*|ddos|dos attack|flood|hammer|botnet|brute-?force|spam|phishing|exploit|malware|scrape \w+ profiles)\b/,
 ];
 
 const OTHER_TENANTS: readonly RegExp[] = [
@@ -34,6 +36,8 @@ const OUT_OF_SCOPE: readonly RegExp[] = [
   // Accounts, roles and tenants are a person's and an operator's to change, not a chat's.
   /\b(delete|remove|close|cancel|deactivate)\b.{0,10}\b(my|our|the) (account|tenant|organi[sz]ation|subscription|user)\b/,
   /\bmake (me|us) (an? )?(admin|owner|operator|root|superuser)\b|\b(grant|give) (me|us) (admin|owner|root|operator)\b|\bchange (my|our) role\b/,
+  // The host's own machinery is the operator's.
+  /\b(firewall|iptables|kernel|host network|proxy config|nginx config|the platform config)\b/,
   // Plans are set by the operator, never by a chat.
   /\b(upgrade|change|switch|downgrade|raise)\b.{0,20}\b(my|our|the) plan\b|\bunlimited\b|\bfree of charge\b|\bfor free\b/,
   // Requests for something other than running plugs.

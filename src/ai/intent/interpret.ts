@@ -36,7 +36,19 @@ function same(a: ToolCall, b: ToolCall): boolean {
  * Steps: refuse what is hostile or out of bounds; cut the request into its steps; read each step's tool
  * (verbs), its instance or plug (names, typos, descriptions, "it"), and its quantities.
  */
+/** The longest request read; a longer one is asked to be put shortly, which bounds the time one takes. */
+export const MAX_UTTERANCE_LENGTH = 2000;
+
+/** The most steps one request may ask for; each change still waits for its own approval. */
+export const MAX_STEPS = 10;
+
 export const interpret: Interpret = (utterance, context) => {
+  if (utterance.length > MAX_UTTERANCE_LENGTH)
+    return {
+      kind: "clarify",
+      question: `That is longer than I read (${MAX_UTTERANCE_LENGTH} characters). What do you need, in a sentence or two?`,
+      options: [],
+    };
   const typed = normalizeKeepingCase(utterance);
   const text = typed.toLowerCase();
   if (!words(text).length) return { kind: "clarify", question: "What would you like me to do?", options: [] };
@@ -52,7 +64,14 @@ export const interpret: Interpret = (utterance, context) => {
   const index = plugIndex(context.catalog);
   const raw = correctVerbs(typed, index, context);
   let env: ClauseEnv = { context, index, focus: focusOf(context.history), planned: [] };
-  const clauses = clausesOf(partsOf(raw), (part) => shapeOf(part.text, env));
+  const parts = partsOf(raw);
+  const clauses = parts.length > MAX_STEPS * 3 ? [] : clausesOf(parts, (part) => shapeOf(part.text, env));
+  if (parts.length > MAX_STEPS * 3 || clauses.length > MAX_STEPS)
+    return {
+      kind: "clarify",
+      question: `That is more than ${MAX_STEPS} steps at once. Which should I do first?`,
+      options: [],
+    };
   const actions: ToolCall[] = [];
   for (const clause of clauses) {
     const read = readClause(clause, env);

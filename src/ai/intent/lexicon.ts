@@ -19,13 +19,13 @@ export const CUES: readonly Cue[] = [
   ...cues(
     "instance.deploy",
     2,
-    /\b(deploy|install|provision|launch|spin(ning)? up|spin|set (\w+ ){0,3}up|setup|stand up|create|host|instal)\b/,
+    /\b(deploy|install|provision|launch|spin(ning)? up|spin(?! (?:[\w'-]+ ){0,2}down)|set (\w+ ){0,3}up|setup|stand up|create|host|instal)\b/,
     /\b(get me|give me|make me|build me|gimme|bring in|add (an?|another|one more)|make (an?|another)|new)\b/,
   ),
   ...cues(
     "instance.deploy",
     3,
-    /\b(an? new|another|a fresh|a second|one more)\b(?! (gigs?|gb|g|megs?|mb|m|cores?|cpus?|replicas?|copy|copies)\b)/,
+    /\b(an? new|another|a fresh|a second|one more)\b(?! (\d+|half|gigs?|gb|g|megs?|mb|m|cores?|cpus?|replicas?|copy|copies)\b)/,
   ),
   ...cues(
     "instance.deploy",
@@ -62,7 +62,7 @@ export const CUES: readonly Cue[] = [
   ...cues(
     "instance.status",
     3,
-    /\bwhat is up with\b|\bhow is it going with\b/,
+    /\bwhat is (up|the deal|the story|the situation|going on) with\b|\bhow is it going with\b/,
     /\b(url|urls|address|web address)\b|\bwhere (is|are|can i (reach|find|open|access|see))\b/,
   ),
   ...cues(
@@ -75,7 +75,7 @@ export const CUES: readonly Cue[] = [
   ...cues(
     "instance.stop",
     2,
-    /\b(stop|halt|kill|stopp?e|detener|take (?:[\w'-]+ ){0,3}offline|shut (?:[\w'-]+ ){0,3}down|shutdown|turn (?:[\w'-]+ ){0,3}off|switch (?:[\w'-]+ ){0,3}off|power (?:[\w'-]+ ){0,3}(off|down)|take (?:[\w'-]+ ){0,3}down|bring (?:[\w'-]+ ){0,3}down)\b/,
+    /\b(stop|halt|kill|stopp?e|detener|spin (?:[\w'-]+ ){0,2}down|wind (?:[\w'-]+ ){0,2}down|take (?:[\w'-]+ ){0,3}offline|shut (?:[\w'-]+ ){0,3}down|shutdown|turn (?:[\w'-]+ ){0,3}off|switch (?:[\w'-]+ ){0,3}off|power (?:[\w'-]+ ){0,3}(off|down)|take (?:[\w'-]+ ){0,3}down|bring (?:[\w'-]+ ){0,3}down)\b/,
   ),
   ...cues(
     "instance.start",
@@ -108,7 +108,7 @@ export const CUES: readonly Cue[] = [
   ...cues(
     "instance.remove",
     3,
-    /\b(remove|delete|destroy|uninstall|erase|wipe|nuke|trash|purge|drop|decommission|rm|deprovision|tear (?:[\w'-]+ ){0,3}down|teardown|get rid of|kill off|throw away|scrap|ditch|borrar|eliminar|loeschen)\b/,
+    /\b(remove|delete|destroy|uninstall|erase|wipe|nuke|axe|trash|purge|drop|decommission|rm|deprovision|tear (?:[\w'-]+ ){0,3}down|teardown|get rid of|kill off|throw away|scrap|ditch|borrar|eliminar|loeschen)\b/,
   ),
   ...cues(
     "domain.add",
@@ -167,7 +167,7 @@ export const CUES: readonly Cue[] = [
     "catalog.search",
     4,
     /\bdo you (guys |folks )?(have|offer|support|provide|got)\b|\bis there (an?|any|some)(thing)?\b|\bgot anything\b/,
-    /\bwhat (?:[\w-]+ ){0,3}(do you|can i|could i|can we|could we) (have|offer|deploy|install|run|get)\b|\bwhich of your\b|\bsearch (the |your )?(catalog|for)\b|\bcatalog(ue)?\b/,
+    /\bwhat (?:[\w-]+ ){0,3}(do you|can i|could i|can we|could we) (have|offer|deploy|install|run|get)\b|\bwhich of your\b|\bsearch (the |your )catalog\b|^search\b|\bcatalog(ue)?\b/,
     /^any\b/,
     /\b(list|show)( me)? (the |all |your |all the )?(plugs|catalog|apps you (have|offer))\b/,
     /\bwhat (plugs|apps|tools|things|options) (are there|exist|are available)\b|\bavailable\b/,

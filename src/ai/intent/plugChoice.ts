@@ -3,7 +3,7 @@ import type { PlugIndex } from "./plugIndex.js";
 import { isKnownWord, kindOf, plugMentions, plugsOfKind, type RankedPlug, rankPlugs } from "./plugs.js";
 import { STOP_WORDS, words } from "./text.js";
 import type { IntentContext } from "./types.js";
-import { KIND_WORDS, PLAIN_WORDS } from "./vocabulary.js";
+import { KIND_WORDS, LOOKALIKES, PLAIN_WORDS } from "./vocabulary.js";
 
 /** Which plug a request for something new means. */
 export type PlugChoice =
@@ -53,7 +53,11 @@ function pieces(token: string): string[] {
 /** The words of the text that name something the catalog does not have, where a plug's name would stand. */
 function unknownProduct(tokens: readonly string[], env: ChoiceEnv): string | undefined {
   const extra = new Set([...ASKING, ...env.context.instances.map((i) => i.name)]);
-  const known = (t: string) => pieces(t).every((p) => isKnownWord(p, env.index, extra));
+  const comparing = /\b(like|similar to|alternative to|instead of|replace|replacement for|such as)\b/.test(
+    tokens.join(" "),
+  );
+  const known = (t: string) =>
+    (comparing || !LOOKALIKES.has(t)) && pieces(t).every((p) => isKnownWord(p, env.index, extra));
   // The object of the asking verb, past articles and modifiers; "want my team to be able…" has none.
   const firstAsk = tokens.findIndex((t) => ASKING.has(t));
   let head: string | undefined;
@@ -121,7 +125,18 @@ function decide(ranked: RankedPlug[], index: PlugIndex, fallback?: string[]): Pl
  */
 export function choosePlug(text: string, env: ChoiceEnv, newName?: string): PlugChoice {
   const skip = new Set(newName ? [newName] : []);
-  const mentions = plugMentions(text, env.index, skip);
+  let mentions = plugMentions(text, env.index, skip);
+  // "a chat ui for ollama": a plug after "for" is what the new one serves, when the rest describes one.
+  const served = mentions.filter((m) =>
+    new RegExp(`\\b(for|to|in front of|on top of)\\s+(the\\s+|my\\s+|our\\s+)?${m.words[0]}\\b`).test(text),
+  );
+  if (served.length && served.length === mentions.length) {
+    const described = words(text).filter((t) => !served.some((m) => m.words.includes(t)) && !ASKING.has(t));
+    const ranked = rankPlugs(described, env.index).filter((r) => !served.some((m) => m.plug === r.plug));
+    const choice = decide(withoutUnaskedVariants(ranked, described), env.index);
+    if (choice.kind === "plug") return choice;
+    if (choice.kind !== "none") mentions = [];
+  }
   const distinct = [...new Set(mentions.map((m) => m.plug))];
   if (distinct.length === 1) return { kind: "plug", plug: distinct[0]! };
   if (distinct.length > 1)

@@ -50,6 +50,14 @@ export const PLUG_NEEDS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Other products a plug stands in for: a need only when the request compares ("something like zapier", "an
+ * alternative to pingdom"); asked for by name ("install zapier") they are products the catalog lacks.
+ */
+export const LOOKALIKES: ReadonlySet<string> = new Set(
+  "zapier integromat ifttt pingdom pinecone weaviate milvus memcached".split(" "),
+);
+
+/**
  * Words that name a kind of plug rather than one plug: a catalog category ("a database") or a tag many plugs
  * share ("something with AI"). `category:` or `tag:` and the value.
  */

@@ -82,6 +82,8 @@ function paramValue(name: string, route: RouteSpec): fc.Arbitrary<string> {
     action: Object.keys(INSTANCE_ACTIONS),
     plug: ["static-site"],
     name: ["no-such-instance"],
+    approvalId: [t.approval.id],
+    conversationId: [t.conversation.id],
   };
   return fc.oneof(fc.constantFrom(...(real[name] ?? ["x"])), anyString);
 }

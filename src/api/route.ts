@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type * as z from "zod";
+import type { Interpret } from "../ai/intent/types.js";
 import type { Platform } from "../platform.js";
 import type { Caller } from "../tenancy/principal.js";
 import type { EventHub } from "./events/eventHub.js";
@@ -18,6 +19,8 @@ export interface ApiServices {
    * heartbeat and on access changes, and ended when the server closes (clients reconnect; Last-Event-ID resumes).
    */
   streams: LiveStreams;
+  /** ACHEEVY's intent engine: the built-in one unless the server was given another (tests). */
+  interpret(): Promise<Interpret>;
 }
 
 /** The parsed request a handler sees. */
@@ -47,6 +50,10 @@ export const API_TAGS = {
   instances: "Deployed plugs: deploy, read, act on (stop, start, scale, update, ...), logs and events",
   events: "The event log, as JSON pages or a live server-sent event stream",
   audit: "The hash-chained audit log: who did what, from where, and with what result",
+  acheevy:
+    "ACHEEVY, the AI operator: chat turns (server-sent events or one JSON object) and each person's conversations",
+  approvals:
+    "Approvals of what an AI actor asks for: nothing it proposes that changes something runs before a person who may decide says yes",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
 /** What an `authorize` check sees: the caller and the parsed path, before anything else happens. */

@@ -6,6 +6,7 @@ import Fastify, {
   LogController,
 } from "fastify";
 import * as z from "zod";
+import type { Interpret } from "../ai/intent/types.js";
 import { AimsError } from "../domain/errors.js";
 import { newId } from "../domain/names.js";
 import type { Platform } from "../platform.js";
@@ -29,6 +30,8 @@ export { ensureOperatorKey };
 export interface ApiServerOptions {
   /** Routes to serve (default: every route of the API); tests may add their own. */
   routes?: readonly RouteSpec[];
+  /** ACHEEVY's intent engine (default: the built-in one, loaded on the first chat turn). */
+  interpret?: Interpret;
 }
 
 /** The API's services for code that runs beside it (the reconciler observes `metrics.reconcileDuration`). */
@@ -67,7 +70,13 @@ export async function createApiServer(
   });
   // Revocations, removals and demotions made through this server re-check its streams before they answer.
   const unsubscribe = platform.accessChanges.subscribe((change) => streams.accessChanged(change));
-  const services: ApiServices = { platform, hub, metrics, streams };
+  const services: ApiServices = {
+    platform,
+    hub,
+    metrics,
+    streams,
+    interpret: async () => options.interpret ?? (await import("../ai/chat/engine.js")).builtInEngine(),
+  };
   app.decorate("aims", services);
   await app.register(cookie);
   parseJsonBodies(app);

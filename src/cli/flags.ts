@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import * as z from "zod";
 import { plugSearchSchema } from "../catalog/searchCatalog.js";
+import { APPROVAL_STATUSES } from "../domain/approvals.js";
 import { AimsError } from "../domain/errors.js";
 import { eventTypePrefixSchema } from "../domain/eventTypes.js";
 import { logTailSchema, replicasSchema } from "../domain/instanceRequests.js";
@@ -71,6 +72,14 @@ export const FLAG_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   "--only": imageGroupsSchema,
   "--plan": planNameSchema,
   "--unit-dir": z.string().regex(/^\//, { error: "must be an absolute path, like /etc/systemd/system" }),
+  "--conversation": z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, {
+    error: "must be a conversation id (1-64 letters, digits, _ and -) from an earlier answer of aims chat",
+  }),
+  "--status": z.enum(APPROVAL_STATUSES, { error: `must be one of: ${APPROVAL_STATUSES.join(", ")}` }),
+  "--reason": z
+    .string()
+    .min(1, { error: "must be at least 1 character" })
+    .max(500, { error: "must be at most 500 characters" }),
 };
 
 /**

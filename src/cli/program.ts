@@ -1,5 +1,7 @@
 import { Command } from "commander";
+import { registerApprovals } from "./commands/approvals.js";
 import { registerCatalog } from "./commands/catalog.js";
+import { registerChat } from "./commands/chat.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerEvents } from "./commands/events.js";
@@ -67,5 +69,7 @@ export function buildProgram(): Command {
   registerVolumes(program);
   registerPlans(program);
   registerTenantPlan(program);
+  registerChat(program);
+  registerApprovals(program);
   return program;
 }

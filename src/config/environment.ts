@@ -98,6 +98,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: "AIMS_RECONCILE_INTERVAL_MS", path: "reconcile.intervalMs", parse: number },
   { name: "AIMS_FIREWALL", path: "firewall.enabled", parse: onOff },
   { name: "AIMS_LOG_LEVEL", path: "logLevel", parse: text },
+  { name: "AIMS_APPROVAL_TTL_MINUTES", path: "approvals.ttlMinutes", parse: number },
   { name: "AIMS_API_HOST", path: "api.host", parse: text },
   { name: "AIMS_API_PORT", path: "api.port", parse: number },
   { name: "AIMS_API_SECURE_COOKIES", path: "api.secureCookies", parse: unlessFalse },

@@ -240,6 +240,17 @@ export const configSchema = z.strictObject({
    */
   firewall: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
+  /** Approvals of what an AI actor (ACHEEVY) asks for (docs/acheevy.md): a request not decided in time expires. */
+  approvals: z
+    .strictObject({
+      ttlMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60)
+        .default(15),
+    })
+    .prefault({}),
   /** The HTTP API (`aims serve`). */
   api: apiSchema.prefault({}),
   /** The reverse proxy in front of every instance (docs/routing.md). */

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
+import type { ApprovalPolicy, ApprovalStatus, Risk } from "../domain/approvals.js";
 
 /** Times are ISO-8601 UTC strings; JSON columns are text (portable between SQLite and PostgreSQL). */
 
@@ -306,6 +307,73 @@ export interface InstanceDomainsTable {
   created_at: string;
 }
 
+/** A tenant's approval policy, set by its owners; a tenant without a row has the default (`all`). */
+export interface ApprovalPoliciesTable {
+  tenant_id: string;
+  policy: ApprovalPolicy;
+  updated_by: string;
+  updated_at: string;
+}
+
+/** An action an AI actor asked for, waiting for (or past) a person's decision. */
+export interface ApprovalsTable {
+  id: string;
+  tenant_id: string;
+  /** A tool name of src/ai/intent/types.ts (`instance.deploy`). */
+  tool: string;
+  /** The canonical JSON (sorted keys) of the exact arguments that will run, sealed with the master key. */
+  args: string;
+  /** The same arguments for people to read: secret inputs replaced by `(secret)`. */
+  shown_args: string;
+  /** HMAC-SHA256 (master key) hex of the tool and its canonical arguments: what the decision is bound to. */
+  args_hash: string;
+  risk: Risk;
+  /** What will happen, in plain words. */
+  summary: string;
+  /** JSON: the resources it adds or frees and what it does to the plan's limits. */
+  impact: string;
+  /** Audit actor of who asked (`user:<id>`, `key:<id>`, `cli:<name>`). */
+  requested_by: string;
+  requested_source: string;
+  /** The conversation it was shown in, when it came from chat. */
+  conversation_id: string | null;
+  status: ApprovalStatus;
+  decided_by: string | null;
+  decided_source: string | null;
+  decided_at: string | null;
+  executed_at: string | null;
+  finished_at: string | null;
+  /** JSON: what the tool answered (never a secret). */
+  result: string | null;
+  error: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+/** One ACHEEVY conversation of one person (or key, or host user) in one tenant. */
+export interface ConversationsTable {
+  id: string;
+  tenant_id: string;
+  /** `user:<id>` for a person (their session and their keys alike), else the audit actor (`key:<id>`, `cli:<name>`). */
+  owner: string;
+  title: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One message of a conversation: what the person said, or ACHEEVY's answer with the turn it made. */
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  /** Position in the conversation, from 1. */
+  seq: number;
+  author: "person" | "acheevy";
+  text: string;
+  /** JSON of ACHEEVY's turn (actions, question, approval ids); null for the person's messages. */
+  turn: string | null;
+  created_at: string;
+}
+
 export interface Database {
   installations: InstallationsTable;
   tenants: TenantsTable;
@@ -326,4 +394,8 @@ export interface Database {
   throttles: ThrottlesTable;
   rate_limits: RateLimitsTable;
   kept_volumes: KeptVolumesTable;
+  approval_policies: ApprovalPoliciesTable;
+  approvals: ApprovalsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
 }

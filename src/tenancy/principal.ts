@@ -4,13 +4,14 @@ import type { Actor } from "../lifecycle/actor.js";
 import type { Executor } from "../store/database.js";
 import { findMember, membershipsOf } from "../store/memberRepository.js";
 import { findTenantByName, listTenants, type TenantRow } from "../store/tenantRepository.js";
-import { allows, type Permission, READ_PERMISSIONS, type Role, weakerRole } from "./roles.js";
+import { allows, type KeyScope, type Permission, READ_PERMISSIONS, type Role, weakerRole } from "./roles.js";
 
 /** Who is calling, as established from a session cookie or an API key. */
 export interface Principal {
-  /** `user:<id>` for a session, `key:<id>` for a key: what audit entries name. */
+  /** `user:<id>` for a session, `key:<id>` for a key, `cli:<user>` for the host: what audit entries name. */
   actor: string;
-  kind: "session" | "key";
+  /** `host`: the person at the AIMS host's terminal (the local CLI), who acts as the operator. */
+  kind: "session" | "key" | "host";
   /** The user behind a session or a user's key; null for service keys and the operator key. */
   userId: string | null;
   /** Operator: every tenant, as owner, plus platform routes (users, all audit). */
@@ -21,8 +22,8 @@ export interface Principal {
   tenantId: string | null;
   /** A service key's role, or a user key's cap. */
   roleCap: Role | null;
-  /** Permissions a key is narrowed to; null means all its role allows. */
-  scopes: Permission[] | null;
+  /** Permissions a key is narrowed to; null means all its role allows (never `approvals:decide`). */
+  scopes: KeyScope[] | null;
   /** When the key, or a key it was made by, expires: what a key it makes inherits. Null for sessions. */
   expiresAt: string | null;
 }
@@ -32,6 +33,28 @@ export interface Caller {
   principal: Principal;
   /** `api <client address>`. */
   source: string;
+}
+
+/**
+ * The person at the AIMS host's terminal (the local CLI, `cli:<os user>`): the operator, unnarrowed, with no
+ * credential of the API. Only the CLI on the host builds it; no request to the API can authenticate as it.
+ */
+export function hostCaller(actor: Actor): Caller {
+  return {
+    principal: {
+      actor: actor.id,
+      kind: "host",
+      userId: null,
+      platformAdmin: true,
+      keyId: null,
+      sessionId: null,
+      tenantId: null,
+      roleCap: null,
+      scopes: null,
+      expiresAt: null,
+    },
+    source: actor.source,
+  };
 }
 
 /** The audit actor of a caller. */

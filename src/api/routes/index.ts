@@ -1,5 +1,7 @@
 import type { RouteSpec } from "../route.js";
+import { approvalRoutes } from "./approvals.js";
 import { auditRoutes } from "./audit.js";
+import { chatRoutes } from "./chat.js";
 import { eventRoutes } from "./events.js";
 import { instanceRoutes } from "./instances.js";
 import { keyRoutes } from "./keys.js";
@@ -22,4 +24,6 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...instanceRoutes,
   ...eventRoutes,
   ...auditRoutes,
+  ...chatRoutes,
+  ...approvalRoutes,
 ];

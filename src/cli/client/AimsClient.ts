@@ -18,6 +18,7 @@ import type { TenantDeletion } from "../../tenancy/deleteTenant.js";
 import type { DeleteTenantInput, TenantActionInput } from "../../tenancy/tenantInput.js";
 import type { TenantStateChange } from "../../tenancy/tenantInstances.js";
 import type { TenantView } from "../../tenancy/tenants.js";
+import type { AcheevyClient } from "./acheevyClient.js";
 
 /** A deploy's answer: the plan of a dry run, or the instance once it is healthy (`reused` when it existed). */
 export type DeployResult =
@@ -98,6 +99,8 @@ export interface AimsClient {
     onEvent: (event: EventView) => void,
     signal: AbortSignal,
   ): Promise<void>;
+  /** ACHEEVY: chat turns and approvals. */
+  readonly acheevy: AcheevyClient;
   /** Every plan of the install, in its order. */
   listPlans(): Promise<PublicPlan[]>;
   /** A tenant, its plan and what it uses of it. */

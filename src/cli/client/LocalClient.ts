@@ -12,6 +12,8 @@ import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
 import type { ChangeTenantPlanInput } from "../../tenancy/changeTenantPlan.js";
 import type { DeleteTenantInput, TenantActionInput } from "../../tenancy/tenantInput.js";
 import type { AimsClient, CreateTenantRequest, DeployResult } from "./AimsClient.js";
+import type { AcheevyClient } from "./acheevyClient.js";
+import { localAcheevy } from "./localAcheevy.js";
 
 /**
  * The CLI on the AIMS host: runs the lifecycle operations on the local data dir. The platform (store, master
@@ -20,6 +22,7 @@ import type { AimsClient, CreateTenantRequest, DeployResult } from "./AimsClient
  */
 export class LocalClient implements AimsClient {
   readonly target: string;
+  readonly acheevy: AcheevyClient;
   #platform: Promise<Platform> | undefined;
 
   constructor(
@@ -27,6 +30,7 @@ export class LocalClient implements AimsClient {
     private readonly actor: Actor,
   ) {
     this.target = `the data dir ${config.dataDir}`;
+    this.acheevy = localAcheevy(() => this.#p(), actor);
   }
 
   #p(): Promise<Platform> {

@@ -38,7 +38,9 @@ import type {
   RemoveResult,
   TenantReport,
 } from "./AimsClient.js";
+import type { AcheevyClient } from "./acheevyClient.js";
 import { RemoteApi, type RemoteTarget } from "./RemoteApi.js";
+import { remoteAcheevy } from "./remoteAcheevy.js";
 import { streamRemoteEvents, streamRemoteLogs } from "./remoteStreams.js";
 
 const segment = encodeURIComponent;
@@ -52,6 +54,7 @@ const instancePath = (tenant: string, name: string) =>
  */
 export class RemoteClient implements AimsClient {
   readonly target: string;
+  readonly acheevy: AcheevyClient;
   readonly #api: RemoteApi;
 
   constructor(
@@ -59,6 +62,7 @@ export class RemoteClient implements AimsClient {
     private readonly notice: (message: string) => void = (m) => process.stderr.write(`aims: ${m}\n`),
   ) {
     this.#api = new RemoteApi(remote);
+    this.acheevy = remoteAcheevy(this.#api);
     this.target = `AIMS at ${remote.url}`;
     const { protocol, hostname } = new URL(remote.url);
     if (protocol === "http:" && !LOOPBACK.test(hostname))

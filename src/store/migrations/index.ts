@@ -10,6 +10,7 @@ import * as accounts from "./0008_accounts.js";
 import { plans } from "./0009_plans.js";
 import * as rateLimits from "./0010_rate_limits.js";
 import * as operatorActions from "./0011_operator_actions.js";
+import * as acheevy from "./0012_acheevy.js";
 
 /** What a migration may need to know of the install: 0009 puts existing tenants on `defaultPlan`. */
 export interface MigrationSettings {
@@ -33,6 +34,7 @@ export function migrationsFor(settings: MigrationSettings): Readonly<Record<stri
     "0009_plans": plans(settings.defaultPlan),
     "0010_rate_limits": { up: rateLimits.up },
     "0011_operator_actions": { up: operatorActions.up },
+    "0012_acheevy": { up: acheevy.up },
   };
 }
 

@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AWAIT_GO, raceProcesses } from "../../test/support/raceProcesses.js";
+import { openTestStore, type TestStore } from "../../test/support/testStore.js";
 import { GENESIS_HASH } from "../audit/auditChain.js";
 import { appendAudit, type NewAuditEntry, verifyAuditChain } from "./auditLog.js";
-import { openStore, type Store, withTransaction } from "./database.js";
+import { type Store, withTransaction } from "./database.js";
 import { listEvents } from "./eventLog.js";
 import { recordChange } from "./recordChange.js";
 
@@ -16,18 +14,15 @@ const modules = {
   audit: fileURLToPath(new URL("./auditLog.ts", import.meta.url)),
 };
 
-let dir: string;
+let t: TestStore;
 let store: Store;
-const config = () => ({ databaseUrl: `sqlite://${join(dir, "aims.db")}`, dataDir: dir });
+const config = () => t.config;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "aims-audit-"));
-  store = await openStore(config());
+  t = await openTestStore();
+  store = t.store;
 });
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => t.close());
 
 const entry = (n: number): NewAuditEntry => ({
   actor: "user:alice",

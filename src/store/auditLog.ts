@@ -8,6 +8,7 @@ import {
 } from "../audit/auditChain.js";
 import { newId } from "../domain/names.js";
 import type { Executor } from "./database.js";
+import { onPostgres } from "./dialect.js";
 import type { AuditEntriesTable, Database } from "./schema.js";
 
 export type AuditRow = Selectable<AuditEntriesTable>;
@@ -33,13 +34,13 @@ const PAGE = 500;
  * Appends a hash-chained audit entry: hash = sha256(prev_hash + canonical JSON of the entry's fields),
  * computed by the pure `audit/auditChain.ts`.
  * It reads the chain head and inserts, so it takes a Transaction: the caller's write transaction serialises
- * appends (SQLite: BEGIN IMMEDIATE holds the write lock from the start), so two processes cannot fork the chain.
- * PostgreSQL will need the head row locked (SELECT ... FOR UPDATE or an advisory lock) in the same place.
+ * appends (SQLite: BEGIN IMMEDIATE; PostgreSQL: the write lock, both held from the start), so two processes
+ * cannot fork the chain. The seq follows the head's (see appendEvent for why not a PostgreSQL sequence).
  */
 export async function appendAudit(trx: Transaction<Database>, entry: NewAuditEntry): Promise<AuditRow> {
   const head = await trx
     .selectFrom("audit_entries")
-    .select("hash")
+    .select(["seq", "hash"])
     .orderBy("seq", "desc")
     .limit(1)
     .executeTakeFirst();
@@ -57,7 +58,12 @@ export async function appendAudit(trx: Transaction<Database>, entry: NewAuditEnt
   const prevHash = head?.hash ?? GENESIS_HASH;
   return trx
     .insertInto("audit_entries")
-    .values({ ...fields, prev_hash: prevHash, hash: chainHash(prevHash, fields) })
+    .values({
+      ...(onPostgres(trx) ? { seq: (head?.seq ?? 0) + 1 } : {}),
+      ...fields,
+      prev_hash: prevHash,
+      hash: chainHash(prevHash, fields),
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }

@@ -5,6 +5,7 @@ import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/testStore.js";
 import { openStore, type Store } from "./database.js";
+import type { Database } from "./schema.js";
 
 /** table → column → "type not-null" (a primary key column is not null on both: SQLite's text keys are not, strictly). */
 type Shape = Record<string, Record<string, string>>;
@@ -27,7 +28,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function sqliteShape(db: Kysely<unknown>): Promise<Shape> {
+async function sqliteShape(db: Kysely<Database>): Promise<Shape> {
   const tables = await sql<{
     name: string;
   }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'`.execute(
@@ -48,7 +49,7 @@ async function sqliteShape(db: Kysely<unknown>): Promise<Shape> {
   return shape;
 }
 
-async function postgresShape(db: Kysely<unknown>): Promise<Shape> {
+async function postgresShape(db: Kysely<Database>): Promise<Shape> {
   const columns = await sql<{
     table_name: string;
     column_name: string;
@@ -57,21 +58,23 @@ async function postgresShape(db: Kysely<unknown>): Promise<Shape> {
   }>`select table_name, column_name, data_type, is_nullable from information_schema.columns
      where table_schema = current_schema() and table_name not like 'kysely_%'`.execute(db);
   const shape: Shape = {};
-  for (const c of columns.rows)
-    (shape[c.table_name] ??= {})[c.column_name] =
-      `${c.data_type === "character varying" ? "varchar" : c.data_type} ${c.is_nullable === "YES" ? "null" : "not null"}`;
+  for (const c of columns.rows) {
+    const table = shape[c.table_name] ?? {};
+    table[c.column_name] = `${c.data_type} ${c.is_nullable === "YES" ? "null" : "not null"}`;
+    shape[c.table_name] = table;
+  }
   return shape;
 }
 
 /** Index names a migration created (not the ones behind primary keys and unique columns). */
-async function sqliteIndexes(db: Kysely<unknown>): Promise<string[]> {
+async function sqliteIndexes(db: Kysely<Database>): Promise<string[]> {
   const rows = await sql<{
     name: string;
   }>`select name from sqlite_master where type = 'index' and sql is not null order by name`.execute(db);
   return rows.rows.map((r) => r.name);
 }
 
-async function postgresIndexes(db: Kysely<unknown>): Promise<string[]> {
+async function postgresIndexes(db: Kysely<Database>): Promise<string[]> {
   const rows = await sql<{ name: string }>`select i.relname as name from pg_index x
      join pg_class i on i.oid = x.indexrelid join pg_namespace n on n.oid = i.relnamespace
      where n.nspname = current_schema() and not exists (select 1 from pg_constraint c where c.conindid = x.indexrelid)

@@ -1,11 +1,6 @@
 import type { Selectable, Transaction } from "kysely";
-import {
-  canonicalJson,
-  chainBreak,
-  chainHash,
-  GENESIS_HASH,
-  type HashedAuditFields,
-} from "../audit/auditChain.js";
+import { canonicalJson, chainHash, GENESIS_HASH, type HashedAuditFields } from "../audit/auditChain.js";
+import { type ChainVerdict, ChainVerifier } from "../audit/chainVerifier.js";
 import { newId } from "../domain/names.js";
 import type { Executor } from "./database.js";
 import { onPostgres } from "./dialect.js";
@@ -24,11 +19,7 @@ export interface NewAuditEntry {
   data?: Record<string, unknown>;
 }
 
-export type AuditChainCheck =
-  | { ok: true; checked: number }
-  | { ok: false; brokenAtSeq: number; reason: string };
-
-const PAGE = 500;
+const PAGE = 1000;
 
 /**
  * Appends a hash-chained audit entry: hash = sha256(prev_hash + canonical JSON of the entry's fields),
@@ -68,11 +59,13 @@ export async function appendAudit(trx: Transaction<Database>, entry: NewAuditEnt
     .executeTakeFirstOrThrow();
 }
 
-/** Recomputes the whole chain in seq order; reports the first entry whose link or hash does not match. */
-export async function verifyAuditChain(ex: Executor): Promise<AuditChainCheck> {
-  let expectedPrev = GENESIS_HASH;
+/**
+ * Recomputes the whole chain in seq order, a page at a time: the first entry that was edited, deleted or
+ * reordered, or the chain's length and head hash (src/audit/chainVerifier.ts).
+ */
+export async function verifyAuditChain(ex: Executor): Promise<ChainVerdict> {
+  const verifier = new ChainVerifier();
   let afterSeq = 0;
-  let checked = 0;
   for (;;) {
     const rows = await ex
       .selectFrom("audit_entries")
@@ -81,13 +74,9 @@ export async function verifyAuditChain(ex: Executor): Promise<AuditChainCheck> {
       .orderBy("seq")
       .limit(PAGE)
       .execute();
-    for (const row of rows) {
-      const reason = chainBreak(expectedPrev, row);
-      if (reason) return { ok: false, brokenAtSeq: row.seq, reason };
-      expectedPrev = row.hash;
-      afterSeq = row.seq;
-      checked++;
-    }
-    if (rows.length < PAGE) return { ok: true, checked };
+    for (const row of rows) if (!verifier.push(row)) return verifier.verdict();
+    const last = rows.at(-1);
+    if (!last || rows.length < PAGE) return verifier.verdict();
+    afterSeq = last.seq;
   }
 }

@@ -42,7 +42,7 @@ export interface ChainVerifierOptions {
   partial?: boolean;
 }
 
-/** How many entries after a broken link are searched for the one it points at (a swap or move is near). */
+/** How many entries after a broken link are searched for one that explains it as a move (a swap is near). */
 const LOOKAHEAD = 1000;
 
 /**
@@ -62,7 +62,12 @@ export class ChainVerifier {
   #broken: ChainBreakReport | undefined;
   /** A self-consistent entry whose link is wrong: a later entry it links to would make it a reorder. */
   #suspect:
-    | { entry: ChainedAuditEntry; after: { seq: number; id: string } | undefined; seen: number }
+    | {
+        entry: ChainedAuditEntry;
+        after: { seq: number; id: string } | undefined;
+        expectedSeq: number;
+        seen: number;
+      }
     | undefined;
 
   constructor(options: ChainVerifierOptions = {}) {
@@ -93,17 +98,8 @@ export class ChainVerifier {
       // Left out of a partial export: the link across the gap cannot be checked.
       this.#gaps++;
     } else if (entry.prev_hash !== expectedPrev) {
-      if (entry.seq > expectedSeq) {
-        const missing = entry.seq - expectedSeq === 1 ? `${expectedSeq}` : `${expectedSeq}-${entry.seq - 1}`;
-        this.#broken = {
-          seq: expectedSeq,
-          id: null,
-          problem: "deleted",
-          message: `entr${entry.seq - expectedSeq === 1 ? "y" : "ies"} ${missing} ${entry.seq - expectedSeq === 1 ? "was" : "were"} deleted: entry ${entry.seq} (${entry.id}) does not link to ${prev ? `entry ${prev.seq}` : "the start of the log"}`,
-        };
-        return false;
-      }
-      this.#suspect = { entry, after: prev, seen: 0 };
+      // Deleted, or moved: an entry further on that it links to (or that has the seq expected here) says moved.
+      this.#suspect = { entry, after: prev, expectedSeq, seen: 0 };
       return true;
     }
     this.#accept(entry);
@@ -112,7 +108,7 @@ export class ChainVerifier {
 
   /** The verdict over everything pushed so far. */
   verdict(): ChainVerdict {
-    if (this.#suspect) this.#relinked();
+    if (this.#suspect) this.#conclude();
     if (this.#broken) return { ok: false, checked: this.#length, broken: this.#broken };
     return {
       ok: true,
@@ -132,25 +128,37 @@ export class ChainVerifier {
 
   #settleSuspect(next: ChainedAuditEntry): boolean {
     const suspect = this.#suspect!;
-    if (next.hash === suspect.entry.prev_hash) {
+    if (next.hash === suspect.entry.prev_hash || next.seq === suspect.expectedSeq) {
       const { entry } = suspect;
       this.#broken = {
         seq: entry.seq,
         id: entry.id,
         problem: "reordered",
-        message: `entry ${entry.seq} (${entry.id}) is out of order: it follows entry ${next.id}, which comes after it at ${next.seq}`,
+        message: `entry ${entry.seq} (${entry.id}) is out of order: entry ${next.seq} (${next.id}), which comes after it, belongs before it`,
       };
       this.#suspect = undefined;
       return false;
     }
     if (++suspect.seen < LOOKAHEAD) return true;
-    this.#relinked();
+    this.#conclude();
     return false;
   }
 
-  #relinked(): void {
-    const { entry, after } = this.#suspect!;
+  /** No entry further on explains the broken link: entries were deleted (a seq is missing), or it was relinked. */
+  #conclude(): void {
+    const { entry, after, expectedSeq } = this.#suspect!;
     this.#suspect = undefined;
+    if (entry.seq > expectedSeq) {
+      const count = entry.seq - expectedSeq;
+      const missing = count === 1 ? `${expectedSeq}` : `${expectedSeq}-${entry.seq - 1}`;
+      this.#broken = {
+        seq: expectedSeq,
+        id: null,
+        problem: "deleted",
+        message: `entr${count === 1 ? "y" : "ies"} ${missing} ${count === 1 ? "was" : "were"} deleted: entry ${entry.seq} (${entry.id}) does not link to ${after ? `entry ${after.seq}` : "the start of the log"}`,
+      };
+      return;
+    }
     this.#broken = {
       seq: after?.seq ?? entry.seq,
       id: after?.id ?? entry.id,

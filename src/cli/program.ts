@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerAudit } from "./commands/audit.js";
 import { registerCatalog } from "./commands/catalog.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDoctor } from "./commands/doctor.js";
@@ -61,5 +62,6 @@ export function buildProgram(): Command {
   registerSecrets(program);
   registerUsers(program);
   registerVolumes(program);
+  registerAudit(program);
   return program;
 }

@@ -77,7 +77,7 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 /** The one place a database URL becomes a backend; only the driver of the one in use is loaded. */
-async function createBackend(databaseUrl: string, dataDir: string): Promise<Backend> {
+export async function createBackend(databaseUrl: string, dataDir: string): Promise<Backend> {
   const scheme = storeKindOf(databaseUrl);
   if (scheme === "sqlite") {
     const { createSqliteBackend, sqlitePath } = await import("./sqliteBackend.js");

@@ -27,7 +27,8 @@ export async function runAuditVerify(cmd: Command, opts: AuditVerifyOptions): Pr
 
 async function verifyLog(cmd: Command): Promise<ChainVerdict> {
   const config = configFrom(cmd);
-  if (config.remote) return (await new RemoteApi(config.remote).json<ChainVerdict>("GET", "/v1/audit/verify")).body;
+  if (config.remote)
+    return (await new RemoteApi(config.remote).json<ChainVerdict>("GET", "/v1/audit/verify")).body;
   const { verifyAuditChain } = await import("../../store/auditLog.js");
   return withPlatform(cmd, (p) => verifyAuditChain(p.store.db));
 }
@@ -38,7 +39,12 @@ async function verifyFile(file: string, partial: boolean): Promise<ChainVerdict>
   const opened = new Promise<void>((resolve, reject) => {
     stream.once("open", () => resolve());
     stream.once("error", (err: NodeJS.ErrnoException) =>
-      reject(new AimsError(err.code === "ENOENT" ? "not_found" : "invalid_input", `--file ${file}: ${err.message}`)),
+      reject(
+        new AimsError(
+          err.code === "ENOENT" ? "not_found" : "invalid_input",
+          `--file ${file}: ${err.message}`,
+        ),
+      ),
     );
   });
   await opened;
@@ -66,7 +72,10 @@ function parseLine(text: string, file: string, line: number) {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new AimsError("invalid_input", `${file} line ${line} is not JSON: is it an \`aims audit export\` file?`);
+    throw new AimsError(
+      "invalid_input",
+      `${file} line ${line} is not JSON: is it an \`aims audit export\` file?`,
+    );
   }
   const parsed = auditEntryViewSchema.safeParse(value);
   if (!parsed.success)

@@ -20,7 +20,9 @@ export function registerAudit(program: Command): void {
     });
   audit
     .command("export")
-    .description("write audit entries, oldest first, as JSON lines with their hashes (for `audit verify --file`)")
+    .description(
+      "write audit entries, oldest first, as JSON lines with their hashes (for `audit verify --file`)",
+    )
     .option("-t, --tenant <tenant>", "only this tenant's entries")
     .option("--since <time>", "only entries written at or after this time (ISO 8601, like 2026-01-31)")
     .option("--json", "errors as JSON too (entries are always JSON lines)")

@@ -18,6 +18,7 @@ import { registerScale } from "./commands/scale.js";
 import { registerSecrets } from "./commands/secrets.js";
 import { registerServe } from "./commands/serve.js";
 import { registerService } from "./commands/service.js";
+import { registerStore } from "./commands/store.js";
 import { registerUpdate } from "./commands/update.js";
 import { registerUsers } from "./commands/users.js";
 import { registerVolumes } from "./commands/volumes.js";
@@ -63,5 +64,6 @@ export function buildProgram(): Command {
   registerUsers(program);
   registerVolumes(program);
   registerAudit(program);
+  registerStore(program);
   return program;
 }

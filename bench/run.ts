@@ -3,11 +3,13 @@ import { benchCliStartup } from "./cliStartup.bench.js";
 import { benchDeploy } from "./deploy.bench.js";
 import { benchProxy } from "./proxy.bench.js";
 import { benchReconcile } from "./reconcile.bench.js";
+import { benchStore } from "./store.bench.js";
 
 /**
  * `npm run bench`: every benchmark, each against a baseline measured in the same run.
  * BENCH_N (default 10) sequential deploys; BENCH_MAX_INSTANCES (default 500) for the reconcile tick;
  * BENCH_CLI_RUNS (default 15) rounds of CLI start-up; BENCH_CLI_COMPARE another build's bin/aims.js to time alongside.
+ * BENCH_ONLY=cli|deploy|reconcile|api|proxy|store runs one (store: SQLite vs PostgreSQL, needs a local server).
  */
 const n = Number(process.env.BENCH_N ?? 10);
 const maxInstances = Number(process.env.BENCH_MAX_INSTANCES ?? 500);
@@ -20,3 +22,4 @@ if (!only || only === "deploy") for (const row of await benchDeploy(n)) console.
 if (!only || only === "reconcile") await benchReconcile(maxInstances, console.log);
 if (!only || only === "api") for (const row of await benchApi()) console.log(row);
 if (!only || only === "proxy") for (const row of await benchProxy()) console.log(row);
+if (!only || only === "store") for (const row of await benchStore()) console.log(row);

@@ -131,7 +131,7 @@ async function benchOne(
     overrides: {
       dataDir,
       databaseUrl,
-      ports: { min: 55100, max: 55149 },
+      ports: { min: 55100, max: 55199 },
       logLevel: "silent",
       proxy: { enabled: false },
     },

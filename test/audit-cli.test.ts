@@ -11,7 +11,7 @@ let head: { seq: number; hash: string };
 const file = (name: string) => join(install.dataDir, name);
 
 beforeAll(async () => {
-  install = await createTestInstall("55190-55199");
+  install = await createTestInstall("55070-55079");
   const store = await openStore({ databaseUrl: `sqlite://${file("aims.db")}`, dataDir: install.dataDir });
   for (let n = 1; n <= 6; n++) {
     const { audit } = await withTransaction(store.db, (trx) =>

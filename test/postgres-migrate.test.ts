@@ -24,7 +24,7 @@ interface InstanceJson {
 }
 
 beforeAll(async () => {
-  install = await createTestInstall("55150-55169", { AIMS_PROXY: "off" });
+  install = await createTestInstall("55050-55069", { AIMS_PROXY: "off" });
   database = await createTestDatabase(install.dataDir, "postgres");
   pgEnv = { AIMS_DATABASE_URL: database.databaseUrl };
 });

@@ -48,7 +48,7 @@ export const PASSWORD = "correct horse battery staple";
  * same time as the suite, and two installs drawing on one range could both probe a port free and both bind it.
  */
 const POSTGRES_PORTS: Record<string, { min: number; max: number }> = {
-  "52900-52999": { min: 55100, max: 55149 },
+  "52900-52999": { min: 55100, max: 55199 },
   "52880-52899": { min: 55080, max: 55099 },
   "53650-53699": { min: 55000, max: 55049 },
 };

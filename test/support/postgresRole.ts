@@ -54,10 +54,42 @@ export async function createThrowawayRole(prefix: string): Promise<ThrowawayRole
       const owned = await query<{ datname: string }>(
         "select datname from pg_database d join pg_roles r on r.oid = d.datdba where r.rolname = current_user",
       );
-      for (const { datname } of owned) await query(`drop database "${datname}" with (force)`);
+      for (const { datname } of owned) await dropDatabase(url, datname);
       await admin.query(`drop role ${role}`);
     },
   };
+}
+
+/** Runs one statement on `url` with a connection of its own. */
+export async function queryOnce(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Drops a database. Plainly first: the server then stops an autovacuum worker busy in it, which FORCE may not
+ * (only a superuser may end the autovacuum's session); FORCE only when a session of ours is still connected.
+ */
+export async function dropDatabase(url: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await queryOnce(url, `drop database if exists "${name}"`);
+      return;
+    } catch (err) {
+      if (attempt >= 10) throw err;
+      if ((err as { code?: string }).code === "55006")
+        await queryOnce(url, `drop database if exists "${name}" with (force)`).then(
+          () => undefined,
+          () => undefined,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
 }
 
 /** Runs statements as a superuser: AIMS_TEST_POSTGRES_ADMIN_URL, or (as root) the `postgres` user over the socket. */

@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { inject } from "vitest";
 import { type OpenStoreOptions, openStore, type Store, type StoreKind } from "../../src/store/database.js";
+import { dropDatabase, queryOnce } from "./postgresRole.js";
 
 /** The store this vitest project tests: `postgres` in the postgres project (AIMS_TEST_STORE), else `sqlite`. */
 export const TEST_STORE: StoreKind = process.env.AIMS_TEST_STORE === "postgres" ? "postgres" : "sqlite";
@@ -32,22 +32,12 @@ export async function createTestDatabase(
   const url = new URL(maintenance);
   const name = `${url.username}_${randomBytes(5).toString("hex")}`;
   const template = options.empty ? "template0" : inject("postgresTemplate");
-  await adminQuery(maintenance, `create database ${name} template ${template}`);
+  await queryOnce(maintenance, `create database ${name} template ${template}`);
   url.pathname = `/${name}`;
   return {
     databaseUrl: url.toString(),
-    drop: () => adminQuery(maintenance, `drop database if exists ${name} with (force)`),
+    drop: () => dropDatabase(maintenance, name),
   };
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 /** A store on a fresh test database in a fresh data dir; `close()` closes it and drops both. */

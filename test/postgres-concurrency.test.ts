@@ -9,10 +9,11 @@ import { openSse } from "./support/sseClient.js";
  * lock keeps event ids in commit order with no gaps (so a stream's cursor never skips a row committed late)
  * and the audit chain unforked.
  */
+/** The compiled modules (test/support/globalSetup.ts builds dist/ first): five processes start in a second, not ten. */
 const modules = {
-  config: fileURLToPath(new URL("../src/config.ts", import.meta.url)),
-  platform: fileURLToPath(new URL("../src/platform.ts", import.meta.url)),
-  tenants: fileURLToPath(new URL("../src/tenancy/tenants.ts", import.meta.url)),
+  config: fileURLToPath(new URL("../dist/config.js", import.meta.url)),
+  platform: fileURLToPath(new URL("../dist/platform.js", import.meta.url)),
+  tenants: fileURLToPath(new URL("../dist/tenancy/tenants.js", import.meta.url)),
 };
 const PROCESSES = 5;
 const EACH = 10;
@@ -60,7 +61,10 @@ describe("concurrent writers on PostgreSQL", () => {
     expect(await stream.status).toBe(200);
     await stream.waitForComment();
 
-    await raceProcesses(Array.from({ length: PROCESSES }, (_, who) => writer(who)));
+    await raceProcesses(
+      Array.from({ length: PROCESSES }, (_, who) => writer(who)),
+      { typescript: false },
+    );
 
     const after = await seqs();
     expect(after).toHaveLength(before.length + PROCESSES * EACH);

@@ -7,11 +7,13 @@ import { benchProxy } from "./proxy.bench.js";
 import { benchQuota } from "./quota.bench.js";
 import { benchRateLimit } from "./ratelimit.bench.js";
 import { benchReconcile } from "./reconcile.bench.js";
+import { benchStore } from "./store.bench.js";
 
 /**
  * `npm run bench`: every benchmark, each against a baseline measured in the same run.
  * BENCH_N (default 10) sequential deploys; BENCH_MAX_INSTANCES (default 500) for the reconcile tick;
  * BENCH_CLI_RUNS (default 15) rounds of CLI start-up; BENCH_CLI_COMPARE another build's bin/aims.js to time alongside.
+ * BENCH_ONLY=cli|deploy|reconcile|api|proxy|store runs one (store: SQLite vs PostgreSQL, needs a local server);
  * BENCH_ONLY=intent: ACHEEVY's intent engine alone (latency per utterance, accuracy on both corpora);
  * BENCH_ONLY=chat: a chat round trip for a read tool through the API, against the direct GET.
  */
@@ -30,3 +32,4 @@ if (!only || only === "ratelimit") for (const row of await benchRateLimit()) con
 if (!only || only === "quota") for (const row of await benchQuota()) console.log(row);
 if (!only || only === "intent") for (const row of await benchIntent()) console.log(row);
 if (!only || only === "chat") for (const row of await benchChat()) console.log(row);
+if (!only || only === "store") for (const row of await benchStore()) console.log(row);

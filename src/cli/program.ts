@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { registerApprovals } from "./commands/approvals.js";
+import { registerAudit } from "./commands/audit.js";
 import { registerCatalog } from "./commands/catalog.js";
 import { registerChat } from "./commands/chat.js";
 import { registerDeploy } from "./commands/deploy.js";
@@ -20,6 +21,7 @@ import { registerScale } from "./commands/scale.js";
 import { registerSecrets } from "./commands/secrets.js";
 import { registerServe } from "./commands/serve.js";
 import { registerService } from "./commands/service.js";
+import { registerStore } from "./commands/store.js";
 import { registerTenant } from "./commands/tenant.js";
 import { registerTenantPlan } from "./commands/tenantPlan.js";
 import { registerUpdate } from "./commands/update.js";
@@ -71,5 +73,7 @@ export function buildProgram(): Command {
   registerTenantPlan(program);
   registerChat(program);
   registerApprovals(program);
+  registerAudit(program);
+  registerStore(program);
   return program;
 }

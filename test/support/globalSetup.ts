@@ -1,11 +1,17 @@
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 
+/** Set once built: vitest runs a global setup for the root config and again for each project it has files of. */
+const BUILT = Symbol.for("aims.test.built");
+
 /**
  * Builds what `npm run build` ships, once per run: src/ compiled to dist/, then the CLI bundled
  * (scripts/bundle-cli.mjs). The e2e tests spawn that real CLI: compiled start-up is twice as fast as tsx.
  */
 export default function setup(): void {
+  const state = globalThis as { [BUILT]?: boolean };
+  if (state[BUILT]) return;
+  state[BUILT] = true;
   const root = resolve(import.meta.dirname, "../..");
   try {
     execFileSync(

@@ -1,28 +1,16 @@
+import { toAuditView } from "../../audit/auditView.js";
 import { listAuditFeed } from "../../store/auditFeed.js";
-import type { AuditRow } from "../../store/auditLog.js";
+import { verifyAuditChain } from "../../store/auditLog.js";
 import { requirePlatformAdmin } from "../../tenancy/principal.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { defineRoute } from "../route.js";
 import { tenantListPage } from "../tenantListPage.js";
 import { tenantParams } from "./params.js";
 
-/** An audit entry as clients see it (the hash lets them check the chain). */
-function toAuditView(row: AuditRow) {
-  return {
-    seq: row.seq,
-    id: row.id,
-    time: row.created_at,
-    actor: row.actor,
-    action: row.action,
-    target: row.target,
-    source: row.source,
-    result: row.result,
-    data: JSON.parse(row.data) as unknown,
-    hash: row.hash,
-  };
-}
-
-/** The hash-chained audit log: a tenant's entries for its admins, every entry for the operator. */
+/**
+ * The hash-chained audit log: a tenant's entries for its admins, every entry for the operator, and the chain's
+ * verification (the operator's).
+ */
 export const auditRoutes = [
   defineRoute({
     method: "GET",
@@ -43,7 +31,7 @@ export const auditRoutes = [
             limit,
           }),
         key: (r) => r.seq,
-        view: (r) => toAuditView(r),
+        view: toAuditView,
       }),
   }),
   defineRoute({
@@ -60,6 +48,18 @@ export const auditRoutes = [
         limit: query.limit + 1,
       });
       return toPage(rows, query.limit, (r) => r.seq, toAuditView);
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/v1/audit/verify",
+    summary:
+      "Walks the whole audit chain: its length and head hash, or the first entry that was edited, deleted or reordered (operator only)",
+    tag: "audit",
+    auth: "required",
+    handler: async ({ services: { platform }, caller }) => {
+      requirePlatformAdmin(caller.principal, "verify the audit chain");
+      return verifyAuditChain(platform.store.db);
     },
   }),
 ];

@@ -28,17 +28,21 @@ export async function insertTenant(ex: Executor, input: { name: string; plan: st
     updated_at: now,
     deleted_at: null,
   };
-  try {
-    await ex.insertInto("tenants").values(row).execute();
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    const taken = await findTenantByName(ex, input.name);
+  // Looked up first, not after a failed insert: on PostgreSQL a failed statement aborts the transaction, so
+  // nothing could be asked after it. Writes are serialised (the store's write lock), so the answer holds.
+  const taken = await findTenantByName(ex, input.name);
+  if (taken)
     throw new AimsError(
       "conflict",
-      taken?.status === "deleted"
+      taken.status === "deleted"
         ? `tenant ${input.name} was deleted; its name stays with its history (\`aims events --tenant ${input.name}\`): choose another name`
         : `tenant ${input.name} already exists`,
     );
+  try {
+    await ex.insertInto("tenants").values(row).execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AimsError("conflict", `tenant ${input.name} already exists`);
+    throw err;
   }
   return row;
 }

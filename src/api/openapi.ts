@@ -6,6 +6,7 @@ import {
   errorResponseObject,
   errorResponsesOf,
 } from "./errorResponses.js";
+import { responseSchemas } from "./responses/named.js";
 import { API_TAGS, type RouteSpec } from "./route.js";
 
 type JsonSchema = Record<string, unknown>;
@@ -16,6 +17,28 @@ function jsonSchema(schema: z.ZodType): JsonSchema {
     unrepresentable: "any",
   }) as JsonSchema;
   return rest;
+}
+
+/**
+ * The JSON Schema of an answer: named schemas (src/api/responses/named.ts) go to `components.schemas` once,
+ * and are referred to from there.
+ */
+function responseSchema(schema: z.ZodType, components: Record<string, JsonSchema>): JsonSchema {
+  const {
+    $schema: _drop,
+    $defs,
+    ...rest
+  } = z.toJSONSchema(schema, {
+    io: "output",
+    unrepresentable: "any",
+    metadata: responseSchemas,
+  }) as JsonSchema & {
+    $defs?: Record<string, JsonSchema>;
+  };
+  const toComponents = (value: JsonSchema): JsonSchema =>
+    JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema;
+  for (const [name, def] of Object.entries($defs ?? {})) components[name] = toComponents(def);
+  return toComponents(rest);
 }
 
 function parameters(schema: z.ZodType | undefined, where: "path" | "query") {
@@ -61,11 +84,17 @@ function operationId(method: string, path: string): string {
   return `${method.toLowerCase()}${words}`;
 }
 
-function operation(route: RouteSpec, path: string, used: Set<ErrorResponseName>) {
+function operation(
+  route: RouteSpec,
+  path: string,
+  used: Set<ErrorResponseName>,
+  components: Record<string, JsonSchema>,
+) {
+  const json = (schema: z.ZodType | undefined) => ({
+    "application/json": schema ? { schema: responseSchema(schema, components) } : {},
+  });
   const content =
-    route.produces && route.produces !== "application/json"
-      ? { [route.produces]: {} }
-      : { "application/json": {} };
+    route.produces && route.produces !== "application/json" ? { [route.produces]: {} } : json(route.response);
   const errors = errorResponsesOf(route);
   for (const name of errors) used.add(name);
   return {
@@ -96,6 +125,12 @@ function operation(route: RouteSpec, path: string, used: Set<ErrorResponseName>)
       [String(route.status ?? 200)]:
         route.status === 204 ? { description: "done; no content" } : { description: "success", content },
       ...Object.fromEntries(
+        (route.alsoAnswers ?? []).map((a) => [
+          String(a.status),
+          { description: a.description, content: json(a.response) },
+        ]),
+      ),
+      ...Object.fromEntries(
         errors.map((name) => [
           String(ERROR_RESPONSES[name].status),
           { $ref: `#/components/responses/${name}` },
@@ -119,10 +154,11 @@ export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
   if (cached?.routes === routes) return cached.doc;
   const paths: Record<string, Record<string, unknown>> = {};
   const used = new Set<ErrorResponseName>(["Unexpected"]);
+  const schemas: Record<string, JsonSchema> = {};
   for (const route of routes) {
     const path = route.url.replace(/:(\w+)/g, "{$1}");
     paths[path] ??= {};
-    paths[path][route.method.toLowerCase()] = operation(route, path, used);
+    paths[path][route.method.toLowerCase()] = operation(route, path, used, schemas);
   }
   const tags = [...new Set(routes.map((r) => r.tag))].map((name) => ({ name, description: API_TAGS[name] }));
   const doc = {
@@ -147,7 +183,10 @@ export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
           description: "set by POST /v1/sessions; named aims_session when api.secureCookies is false",
         },
       },
-      schemas: { Error: errorSchema },
+      schemas: {
+        Error: errorSchema,
+        ...Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),
+      },
       responses: Object.fromEntries(
         Object.keys(ERROR_RESPONSES)
           .filter((name) => used.has(name as ErrorResponseName))

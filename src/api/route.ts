@@ -78,6 +78,13 @@ export interface RouteSpec<
   body?: B;
   /** Success status (default 200). */
   status?: number;
+  /**
+   * The JSON the success status answers with (src/api/responses/), for the OpenAPI document and the clients
+   * generated from it (the dashboard's); each view's schema is checked against its TypeScript type.
+   */
+  response?: z.ZodType;
+  /** Other successful answers (a dry run's 200 beside a deploy's 201), with what they mean. */
+  alsoAnswers?: ReadonlyArray<{ status: number; description: string; response: z.ZodType }>;
   /** The response is a stream (SSE or text), not JSON. */
   produces?: "text/event-stream" | "text/plain" | "text/html" | "application/json";
   /**

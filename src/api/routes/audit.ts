@@ -1,26 +1,12 @@
 import { listAuditFeed } from "../../store/auditFeed.js";
-import type { AuditRow } from "../../store/auditLog.js";
 import { requirePlatformAdmin } from "../../tenancy/principal.js";
+import { toAuditView } from "../auditView.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
+import { auditViewSchema } from "../responses/events.js";
+import { pageOf } from "../responses/pages.js";
 import { defineRoute } from "../route.js";
 import { tenantListPage } from "../tenantListPage.js";
 import { tenantParams } from "./params.js";
-
-/** An audit entry as clients see it (the hash lets them check the chain). */
-function toAuditView(row: AuditRow) {
-  return {
-    seq: row.seq,
-    id: row.id,
-    time: row.created_at,
-    actor: row.actor,
-    action: row.action,
-    target: row.target,
-    source: row.source,
-    result: row.result,
-    data: JSON.parse(row.data) as unknown,
-    hash: row.hash,
-  };
-}
 
 /** The hash-chained audit log: a tenant's entries for its admins, every entry for the operator. */
 export const auditRoutes = [
@@ -28,6 +14,7 @@ export const auditRoutes = [
     method: "GET",
     url: "/v1/tenants/:tenant/audit",
     summary: "A tenant's audit entries, oldest first (admins and owners)",
+    response: pageOf(auditViewSchema),
     tag: "audit",
     auth: "required",
     params: tenantParams,
@@ -50,6 +37,7 @@ export const auditRoutes = [
     method: "GET",
     url: "/v1/audit",
     summary: "Every audit entry, oldest first (operator only)",
+    response: pageOf(auditViewSchema),
     tag: "audit",
     auth: "required",
     query: pageQuery,

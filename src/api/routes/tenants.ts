@@ -16,6 +16,15 @@ import {
   toTenantView,
 } from "../../tenancy/tenants.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
+import { pageOf } from "../responses/pages.js";
+import {
+  acceptedInvitationSchema,
+  invitationViewSchema,
+  memberRoleSchema,
+  memberViewSchema,
+  newInvitationSchema,
+  tenantViewSchema,
+} from "../responses/people.js";
 import { defineRoute } from "../route.js";
 import { tenantListPage } from "../tenantListPage.js";
 import { invitationParams, memberParams, tenantParams } from "./params.js";
@@ -26,6 +35,7 @@ export const tenantRoutes = [
     method: "POST",
     url: "/v1/tenants",
     summary: "Create a tenant (the operator, or a signed-in user who becomes its owner)",
+    response: tenantViewSchema,
     tag: "tenants",
     auth: "required",
     status: 201,
@@ -38,6 +48,7 @@ export const tenantRoutes = [
     method: "GET",
     url: "/v1/tenants",
     summary: "Tenants you belong to (every tenant for the operator), by name",
+    response: pageOf(tenantViewSchema),
     tag: "tenants",
     auth: "required",
     query: pageQuery,
@@ -58,6 +69,7 @@ export const tenantRoutes = [
     method: "GET",
     url: "/v1/tenants/:tenant",
     summary: "One tenant and your role in it",
+    response: tenantViewSchema,
     tag: "tenants",
     auth: "required",
     params: tenantParams,
@@ -75,6 +87,7 @@ export const tenantRoutes = [
     method: "GET",
     url: "/v1/tenants/:tenant/members",
     summary: "Members and their roles",
+    response: pageOf(memberViewSchema),
     tag: "tenants",
     auth: "required",
     params: tenantParams,
@@ -93,6 +106,7 @@ export const tenantRoutes = [
     method: "PATCH",
     url: "/v1/tenants/:tenant/members/:userId",
     summary: "Change a member's role (never above your own; owners only by owners)",
+    response: memberRoleSchema,
     tag: "tenants",
     auth: "required",
     params: memberParams,
@@ -118,6 +132,7 @@ export const tenantRoutes = [
     method: "POST",
     url: "/v1/tenants/:tenant/invitations",
     summary: "Invite a person by email; returns the single-use token once",
+    response: newInvitationSchema,
     tag: "tenants",
     auth: "required",
     status: 201,
@@ -136,6 +151,7 @@ export const tenantRoutes = [
     method: "GET",
     url: "/v1/tenants/:tenant/invitations",
     summary: "Invitations of a tenant (tokens are never shown again)",
+    response: pageOf(invitationViewSchema),
     tag: "tenants",
     auth: "required",
     params: tenantParams,
@@ -168,6 +184,7 @@ export const tenantRoutes = [
     url: "/v1/invitations/accept",
     summary:
       "Accept an invitation: a new person sets a password; an existing user signs in or gives their password (throttled like sign-ins)",
+    response: acceptedInvitationSchema,
     tag: "tenants",
     auth: "optional",
     scope: "account",

@@ -12,6 +12,7 @@ import type { Platform } from "../platform.js";
 import { ensureOperatorKey } from "../tenancy/operatorKey.js";
 import { type Caller, requireAccount } from "../tenancy/principal.js";
 import { authenticateRequest } from "./auth.js";
+import { sendDashboardPage, serveDashboard, wantsDashboardPage } from "./dashboard.js";
 import { recordDenial } from "./denials.js";
 import { sendError } from "./errors.js";
 import { EventHub } from "./events/eventHub.js";
@@ -28,11 +29,15 @@ export { ensureOperatorKey };
 export interface ApiServerOptions {
   /** Routes to serve (default: every route of the API); tests may add their own. */
   routes?: readonly RouteSpec[];
+  /** The built dashboard to serve at `/` (default: dist/web when it was built); false for the API alone. */
+  dashboard?: string | false;
 }
 
 /** The API's services for code that runs beside it (the reconciler observes `metrics.reconcileDuration`). */
 export interface ApiServer extends FastifyInstance {
   aims: ApiServices;
+  /** True when the built dashboard is served at `/`. */
+  servesDashboard: boolean;
 }
 
 /**
@@ -94,13 +99,16 @@ export async function createApiServer(
     );
   });
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply, platform.logger));
+  const dashboard = options.dashboard === false ? false : await serveDashboard(app, options.dashboard);
   app.setNotFoundHandler((request, reply) =>
-    sendError(
-      new AimsError("not_found", `no route ${request.method} ${request.url.split("?")[0]}`),
-      request,
-      reply,
-      platform.logger,
-    ),
+    dashboard && wantsDashboardPage(request)
+      ? sendDashboardPage(reply)
+      : sendError(
+          new AimsError("not_found", `no route ${request.method} ${request.url.split("?")[0]}`),
+          request,
+          reply,
+          platform.logger,
+        ),
   );
   // Before the server waits for its connections to end: end the ones that never would by themselves.
   app.addHook("preClose", async () => streams.endAll());
@@ -111,6 +119,7 @@ export async function createApiServer(
   });
 
   for (const spec of options.routes ?? apiRoutes) register(app, services, spec);
+  app.decorate("servesDashboard", dashboard);
   return app;
 }
 

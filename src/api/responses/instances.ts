@@ -52,6 +52,7 @@ const instanceFields = {
   url: z.string().nullable(),
   proxyUrl: z.string().nullable().describe("through AIMS's proxy by host name; null when the proxy is off"),
   proxyPathUrl: z.string().nullable().optional().describe("only with proxy.pathRouting on"),
+  replicas: z.record(z.string(), z.number()).describe("replicas asked for, by service"),
   lastFailure: instanceFailureSchema.nullable(),
   createdAt: time,
 };

@@ -114,7 +114,7 @@ function operation(
             required: true,
             content: {
               "application/json": {
-                schema: jsonSchema(route.body),
+                schema: jsonSchema(route.documentedBody ?? route.body),
                 ...(route.example?.body !== undefined ? { example: route.example.body } : {}),
               },
             },

@@ -76,6 +76,11 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * The body as the OpenAPI document describes it, when `body` only passes it on to a schema chosen later (an
+   * instance action parses its body with its own schema): the union of those schemas.
+   */
+  documentedBody?: z.ZodType;
   /** Success status (default 200). */
   status?: number;
   /**

@@ -215,6 +215,7 @@ export const instanceRoutes = [
     engine: "drives",
     params: instanceParams.extend({ action: z.string().max(40) }),
     body: z.unknown(),
+    documentedBody: z.union(Object.values(INSTANCE_ACTIONS).map((a) => a.body)),
     example: { body: {} },
     authorize: ({ services: { platform }, caller, params }) =>
       requireInstanceFor(platform, caller, params.tenant, params.name, actionNamed(params.action).permission),

@@ -22,6 +22,8 @@ command -v iptables >/dev/null 2>&1 || [ -x /usr/sbin/iptables ] || need+=(iptab
 command -v mmdebstrap >/dev/null 2>&1 || need+=(mmdebstrap)
 # The test suite checks /metrics with Prometheus's own promtool.
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+# The dashboard's browser tests drive Debian's Chromium through playwright-core (no browser download).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ "${#need[@]}" -gt 0 ]; then
   log "installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -26,7 +26,7 @@ export const DASHBOARD_CSP = [
 ].join("; ");
 
 /** Paths that belong to the API: they answer JSON (or their own text), never the dashboard's page. */
-const API_PATH = /^\/(v1(\/|$)|healthz$|readyz$|metrics$|openapi\.json$|docs$|assets\/)/;
+const API_PATH = /^\/(v1|healthz|readyz|metrics|openapi\.json|docs|assets)(\/|$)/;
 
 function pageHeaders(reply: FastifyReply): FastifyReply {
   return reply
@@ -36,12 +36,22 @@ function pageHeaders(reply: FastifyReply): FastifyReply {
     .header("referrer-policy", "same-origin");
 }
 
+/** The dashboard's page, read once at start (its assets are found once too: a new build needs a restart). */
+export interface DashboardPage {
+  html: string;
+}
+
 /**
  * Serves the built dashboard at `/` when it is there: hashed assets (`/assets/*`) cached for a year, the page
- * itself revalidated on every load, under the CSP above. Returns false when nothing is built (API only).
+ * itself revalidated on every load, under the CSP above. Returns its page, or undefined when nothing is built.
  */
-export async function serveDashboard(app: FastifyInstance, dir = DASHBOARD_DIR): Promise<boolean> {
-  if (!existsSync(join(dir, "index.html"))) return false;
+export async function serveDashboard(
+  app: FastifyInstance,
+  dir = DASHBOARD_DIR,
+): Promise<DashboardPage | undefined> {
+  const index = join(dir, "index.html");
+  if (!existsSync(index)) return undefined;
+  const page = { html: readFileSync(index, "utf8") };
   await app.register(async (scope) => {
     scope.addHook("onSend", async (request, reply, payload) => {
       if (reply.statusCode >= 400) return payload;
@@ -60,7 +70,7 @@ export async function serveDashboard(app: FastifyInstance, dir = DASHBOARD_DIR):
       index: "index.html",
     });
   });
-  return true;
+  return page;
 }
 
 /**
@@ -73,7 +83,7 @@ export function wantsDashboardPage(request: FastifyRequest): boolean {
   return !API_PATH.test(path) && (request.headers.accept ?? "").includes("text/html");
 }
 
-/** The dashboard's page, for a path its own router handles (`/instances/acme/web`). */
-export function sendDashboardPage(reply: FastifyReply): FastifyReply {
-  return pageHeaders(reply).sendFile("index.html");
+/** The dashboard's page, for a path its own router handles (`/t/acme/instances/web`). */
+export function sendDashboardPage(reply: FastifyReply, page: DashboardPage): FastifyReply {
+  return pageHeaders(reply).status(200).type("text/html; charset=utf-8").send(page.html);
 }

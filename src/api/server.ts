@@ -9,6 +9,7 @@ import * as z from "zod";
 import { AimsError } from "../domain/errors.js";
 import { newId } from "../domain/names.js";
 import type { Platform } from "../platform.js";
+import { ensureOperatorAccount, type OperatorAccount } from "../tenancy/operatorAccount.js";
 import { ensureOperatorKey } from "../tenancy/operatorKey.js";
 import { type Caller, requireAccount } from "../tenancy/principal.js";
 import { authenticateRequest } from "./auth.js";
@@ -99,10 +100,10 @@ export async function createApiServer(
     );
   });
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply, platform.logger));
-  const dashboard = options.dashboard === false ? false : await serveDashboard(app, options.dashboard);
+  const dashboard = options.dashboard === false ? undefined : await serveDashboard(app, options.dashboard);
   app.setNotFoundHandler((request, reply) =>
     dashboard && wantsDashboardPage(request)
-      ? sendDashboardPage(reply)
+      ? sendDashboardPage(reply, dashboard)
       : sendError(
           new AimsError("not_found", `no route ${request.method} ${request.url.split("?")[0]}`),
           request,
@@ -119,7 +120,7 @@ export async function createApiServer(
   });
 
   for (const spec of options.routes ?? apiRoutes) register(app, services, spec);
-  app.decorate("servesDashboard", dashboard);
+  app.decorate("servesDashboard", dashboard !== undefined);
   return app;
 }
 
@@ -189,19 +190,21 @@ function register(app: FastifyInstance, services: ApiServices, spec: RouteSpec):
 }
 
 /**
- * Creates the operator key if needed, builds the API and listens on the configured host and port.
+ * Creates the operator key and the operator's dashboard account if needed, builds the API and listens on the
+ * configured host and port.
  * @example const api = await startApiServer(platform); console.log(api.url); await api.close();
  */
 export async function startApiServer(
   platform: Platform,
   options: ApiServerOptions = {},
-): Promise<{ url: string; app: ApiServer; close(): Promise<void> }> {
+): Promise<{ url: string; app: ApiServer; operatorAccount: OperatorAccount; close(): Promise<void> }> {
   await ensureOperatorKey(platform);
+  const operatorAccount = await ensureOperatorAccount(platform);
   const app = await createApiServer(platform, options);
   const { host, port } = platform.config.api;
   await app.listen({ host, port });
   const address = app.server.address();
   const bound = typeof address === "object" && address ? address.port : port;
   const shownHost = host.includes(":") ? `[${host}]` : host;
-  return { url: `http://${shownHost}:${bound}`, app, close: () => app.close() };
+  return { url: `http://${shownHost}:${bound}`, app, operatorAccount, close: () => app.close() };
 }

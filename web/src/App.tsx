@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { Fragment, useEffect } from "react";
 import { EmptyState, Loading } from "./components/Feedback";
 import { Shell } from "./layout/Shell";
 import { AcceptInvitationPage } from "./pages/AcceptInvitationPage";
@@ -50,9 +50,12 @@ export function App() {
         </EmptyState>
       </Shell>
     );
+  // Keyed by the route and tenant: another page (or the same page of another tenant) starts with fresh state.
   return (
     <Shell tenant={tenant}>
-      {route.route.render({ params: route.params, tenant: tenant as NonNullable<typeof tenant> })}
+      <Fragment key={`${route.route.path} ${tenantName ?? ""}`}>
+        {route.route.render({ params: route.params, tenant: tenant as NonNullable<typeof tenant> })}
+      </Fragment>
     </Shell>
   );
 }

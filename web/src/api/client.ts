@@ -20,6 +20,11 @@ function csrfFromCookie(): string | undefined {
   return cookies.get("__Host-aims_csrf") ?? cookies.get("aims_csrf");
 }
 
+/** True when the browser holds a session's CSRF cookie (set with the session cookie, cleared with it). */
+export function hasSessionCookie(): boolean {
+  return csrfToken !== undefined || csrfFromCookie() !== undefined;
+}
+
 /** The `X-CSRF-Token` header a change made with the session cookie must carry (docs/api.md). */
 export function csrfHeaders(): Record<string, string> {
   const token = csrfToken ?? csrfFromCookie();

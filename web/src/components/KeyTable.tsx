@@ -3,6 +3,7 @@ import { useState } from "react";
 import type { ApiKey } from "../api/types";
 import { Confirm } from "./Confirm";
 import { EmptyState } from "./Feedback";
+import { TableScroll } from "./TableScroll";
 import { Time } from "./Time";
 
 /** API keys by name and prefix (never the key), with their limits, and Revoke for the live ones. */
@@ -11,7 +12,7 @@ export function KeyTable({ keys, onRevoke }: { keys: ApiKey[]; onRevoke(key: Api
   if (!keys.length) return <EmptyState title="No keys yet" />;
   return (
     <>
-      <Table.ScrollContainer minWidth={640}>
+      <TableScroll minWidth={640} label="API keys">
         <Table striped highlightOnHover>
           <Table.Thead>
             <Table.Tr>
@@ -64,7 +65,7 @@ export function KeyTable({ keys, onRevoke }: { keys: ApiKey[]; onRevoke(key: Api
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </TableScroll>
       <Confirm
         opened={revoking !== undefined}
         onClose={() => setRevoking(undefined)}

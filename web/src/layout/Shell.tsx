@@ -3,7 +3,7 @@ import { useDisclosure } from "@mantine/hooks";
 import type { ReactNode } from "react";
 import { api } from "../api/client";
 import type { Tenant, User } from "../api/types";
-import { Link, useLocation } from "../router/router";
+import { Link, navigate, useLocation } from "../router/router";
 import { useSession } from "../session/SessionProvider";
 import { navigationFor } from "./navigation";
 import { TenantSwitcher } from "./TenantSwitcher";
@@ -17,6 +17,7 @@ export function Shell({ tenant, children }: { tenant: Tenant | undefined; childr
   const signOut = async () => {
     await api.DELETE("/v1/sessions/current");
     clear();
+    navigate("/sign-in", { replace: true });
   };
   return (
     <AppShell

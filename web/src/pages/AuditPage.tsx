@@ -4,6 +4,7 @@ import { api } from "../api/client";
 import { must } from "../api/errors";
 import type { AuditEntry, Tenant } from "../api/types";
 import { EmptyState, ErrorNotice, Loading, PageTitle } from "../components/Feedback";
+import { TableScroll } from "../components/TableScroll";
 import { Time } from "../components/Time";
 import { allPages, useResource } from "../hooks/useResource";
 
@@ -73,7 +74,7 @@ export function AuditPage({ tenant }: { tenant?: Tenant }) {
       {entries.data ? (
         shown.length ? (
           <Paper withBorder>
-            <Table.ScrollContainer minWidth={760}>
+            <TableScroll minWidth={760} label="Audit entries">
               <Table striped>
                 <Table.Thead>
                   <Table.Tr>
@@ -112,7 +113,7 @@ export function AuditPage({ tenant }: { tenant?: Tenant }) {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroll>
           </Paper>
         ) : (
           <EmptyState title={entries.data.length ? "No entry matches the filters" : "No entries yet"} />

@@ -68,7 +68,6 @@ export function CatalogPage({ tenant }: { tenant: Tenant }) {
                   component={Link}
                   href={pathTo("t", tenant.name, "catalog", plug.id)}
                   data-plug={plug.id}
-                  aria-label={`${plug.name} (${plug.id})`}
                 >
                   <Group justify="space-between" mb="xs" wrap="nowrap">
                     <Text fw={600}>{plug.name}</Text>

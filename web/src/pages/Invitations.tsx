@@ -7,6 +7,7 @@ import { Confirm } from "../components/Confirm";
 import { EmptyState, ErrorNotice, Loading } from "../components/Feedback";
 import { ShownOnce } from "../components/ShownOnce";
 import { StateBadge } from "../components/StateBadge";
+import { TableScroll } from "../components/TableScroll";
 import { Time } from "../components/Time";
 import { allPages, useResource } from "../hooks/useResource";
 import { mayRole } from "../session/permissions";
@@ -89,7 +90,7 @@ export function Invitations({ tenant }: { tenant: Tenant }) {
       <ErrorNotice error={invitations.error} />
       {invitations.data ? (
         invitations.data.length ? (
-          <Table.ScrollContainer minWidth={560}>
+          <TableScroll minWidth={560} label="Invitations">
             <Table striped>
               <Table.Thead>
                 <Table.Tr>
@@ -129,7 +130,7 @@ export function Invitations({ tenant }: { tenant: Tenant }) {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
         ) : (
           <EmptyState title="No invitations yet" />
         )

@@ -5,6 +5,7 @@ import { messageOf, must } from "../api/errors";
 import type { Member, Role, Tenant } from "../api/types";
 import { Confirm } from "../components/Confirm";
 import { EmptyState, ErrorNotice, Loading, PageTitle } from "../components/Feedback";
+import { TableScroll } from "../components/TableScroll";
 import { Time } from "../components/Time";
 import { allPages, useResource } from "../hooks/useResource";
 import { mayRole } from "../session/permissions";
@@ -50,7 +51,7 @@ export function MembersPage({ tenant }: { tenant: Tenant }) {
           <ErrorNotice error={error ?? members.error} />
           {members.data ? (
             members.data.length ? (
-              <Table.ScrollContainer minWidth={520}>
+              <TableScroll minWidth={520} label="Members">
                 <Table striped>
                   <Table.Thead>
                     <Table.Tr>
@@ -101,7 +102,7 @@ export function MembersPage({ tenant }: { tenant: Tenant }) {
                     ))}
                   </Table.Tbody>
                 </Table>
-              </Table.ScrollContainer>
+              </TableScroll>
             ) : (
               <EmptyState title="No members yet">
                 A tenant created by a first deploy on the host has none until someone is invited.

@@ -3,6 +3,7 @@ import { api } from "../api/client";
 import { must } from "../api/errors";
 import type { Plug, Tenant } from "../api/types";
 import { ErrorNotice, Loading, PageTitle } from "../components/Feedback";
+import { TableScroll } from "../components/TableScroll";
 import { useResource } from "../hooks/useResource";
 import { Link, pathTo } from "../router/router";
 import { mayRole } from "../session/permissions";
@@ -94,7 +95,7 @@ function Services({ plug }: { plug: Plug }) {
       <Title order={2} size="h4" mb="xs">
         Services
       </Title>
-      <Table.ScrollContainer minWidth={640}>
+      <TableScroll minWidth={640} label="Services">
         <Table>
           <Table.Thead>
             <Table.Tr>
@@ -130,7 +131,7 @@ function Services({ plug }: { plug: Plug }) {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </TableScroll>
     </Paper>
   );
 }

@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
-import { api, onSignedOut, rememberCsrfToken } from "../api/client";
+import { api, hasSessionCookie, onSignedOut, rememberCsrfToken } from "../api/client";
 import { must } from "../api/errors";
 import type { Tenant, User } from "../api/types";
 import { allPages } from "../hooks/useResource";
@@ -28,6 +28,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [tenants, setTenants] = useState<Tenant[]>([]);
 
   const refresh = useCallback(async () => {
+    // No CSRF cookie, no session (they are set and cleared together): nothing to ask, and no 401 in the console.
+    if (!hasSessionCookie()) {
+      setUser(null);
+      setTenants([]);
+      return;
+    }
     const me = await api.GET("/v1/users/me");
     if (!me.data) {
       setUser(null);

@@ -1,5 +1,6 @@
 import { Code, List, Paper, Table, Text, Title } from "@mantine/core";
 import type { DeployPlan } from "../../api/types";
+import { TableScroll } from "../../components/TableScroll";
 
 /** A dry run's plan: what the deploy would create (network, containers with image, user, limits; ports; volumes). */
 export function PlanPreview({ plan }: { plan: DeployPlan }) {
@@ -12,7 +13,7 @@ export function PlanPreview({ plan }: { plan: DeployPlan }) {
       <Text size="sm" mb="sm">
         {plan.plug} {plan.version} in network <Code>{p.network}</Code>
       </Text>
-      <Table.ScrollContainer minWidth={560}>
+      <TableScroll minWidth={560} label="Containers of the plan">
         <Table>
           <Table.Thead>
             <Table.Tr>
@@ -37,7 +38,7 @@ export function PlanPreview({ plan }: { plan: DeployPlan }) {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </TableScroll>
       <List size="sm" mt="sm" spacing={2}>
         <List.Item>
           Ports:{" "}

@@ -3,6 +3,7 @@ import { api } from "../../api/client";
 import { must } from "../../api/errors";
 import { ErrorNotice, Loading } from "../../components/Feedback";
 import { StateBadge } from "../../components/StateBadge";
+import { TableScroll } from "../../components/TableScroll";
 import { Time } from "../../components/Time";
 import { useResource } from "../../hooks/useResource";
 
@@ -25,7 +26,7 @@ export function HistoryPanel({ tenant, name, revision }: { tenant: string; name:
   if (!history.data) return <Loading />;
   return (
     <Paper withBorder>
-      <Table.ScrollContainer minWidth={640}>
+      <TableScroll minWidth={640} label="Revisions">
         <Table>
           <Table.Thead>
             <Table.Tr>
@@ -65,7 +66,7 @@ export function HistoryPanel({ tenant, name, revision }: { tenant: string; name:
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </TableScroll>
     </Paper>
   );
 }

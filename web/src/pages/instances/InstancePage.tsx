@@ -20,7 +20,10 @@ export function InstancePage({ tenant, name }: { tenant: Tenant; name: string })
   const reload = useRef(instance.reload);
   reload.current = instance.reload;
   useInstanceEvents(tenant.name, (event) => {
-    if (eventInstanceName(event) === name) reload.current();
+    if (eventInstanceName(event) !== name) return;
+    // Removed (here or elsewhere): it is gone, nothing to ask for.
+    if (event.type === "instance.removed") instance.set(undefined);
+    else reload.current();
   });
   if (instance.error) return <ErrorNotice error={instance.error} />;
   if (instance.data === undefined && instance.loading) return <Loading />;

@@ -5,6 +5,7 @@ import { must } from "../../api/errors";
 import type { Instance, Tenant } from "../../api/types";
 import { EmptyState, ErrorNotice, Loading, PageTitle } from "../../components/Feedback";
 import { StateBadge } from "../../components/StateBadge";
+import { TableScroll } from "../../components/TableScroll";
 import { Time } from "../../components/Time";
 import { eventInstanceName, useInstanceEvents } from "../../hooks/useInstanceEvents";
 import { allPages, useResource } from "../../hooks/useResource";
@@ -41,7 +42,12 @@ export function InstancesPage({ tenant }: { tenant: Tenant }) {
   const pending = useRef(new Map<string, Promise<void>>());
   const stream = useInstanceEvents(tenant.name, (event) => {
     const name = eventInstanceName(event);
-    if (!name || pending.current.has(name)) return;
+    if (!name) return;
+    if (event.type === "instance.removed") {
+      list.set((current.current ?? []).filter((i) => i.name !== name));
+      return;
+    }
+    if (pending.current.has(name)) return;
     // One look-up per instance at a time; events that arrive meanwhile are covered by it.
     const refresh = (async () => {
       await new Promise((r) => setTimeout(r, 50));
@@ -81,7 +87,7 @@ export function InstancesPage({ tenant }: { tenant: Tenant }) {
       {list.data ? (
         list.data.length ? (
           <Paper withBorder>
-            <Table.ScrollContainer minWidth={720}>
+            <TableScroll minWidth={720} label="Instances">
               <Table striped highlightOnHover>
                 <Table.Thead>
                   <Table.Tr>
@@ -136,7 +142,7 @@ export function InstancesPage({ tenant }: { tenant: Tenant }) {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroll>
           </Paper>
         ) : (
           <EmptyState title="Nothing runs here yet">

@@ -1,5 +1,6 @@
 import { benchApi } from "./api.bench.js";
 import { benchCliStartup } from "./cliStartup.bench.js";
+import { benchDashboard } from "./dashboard.bench.js";
 import { benchDeploy } from "./deploy.bench.js";
 import { benchProxy } from "./proxy.bench.js";
 import { benchReconcile } from "./reconcile.bench.js";
@@ -7,12 +8,14 @@ import { benchReconcile } from "./reconcile.bench.js";
 /**
  * `npm run bench`: every benchmark, each against a baseline measured in the same run.
  * BENCH_N (default 10) sequential deploys; BENCH_MAX_INSTANCES (default 500) for the reconcile tick;
- * BENCH_CLI_RUNS (default 15) rounds of CLI start-up; BENCH_CLI_COMPARE another build's bin/aims.js to time alongside.
+ * BENCH_CLI_RUNS (default 15) rounds of CLI start-up; BENCH_CLI_COMPARE another build's bin/aims.js to time alongside;
+ * BENCH_DOCK_RUNS (default 3) scripted newcomer runs in the dashboard.
  */
 const n = Number(process.env.BENCH_N ?? 10);
 const maxInstances = Number(process.env.BENCH_MAX_INSTANCES ?? 500);
 const only = process.env.BENCH_ONLY;
 const cliRuns = Number(process.env.BENCH_CLI_RUNS ?? 15);
+const dockRuns = Number(process.env.BENCH_DOCK_RUNS ?? 3);
 console.log(`AIMS benchmarks (${new Date().toISOString()}, node ${process.version})`);
 if (!only || only === "cli")
   for (const row of await benchCliStartup(cliRuns, process.env.BENCH_CLI_COMPARE)) console.log(row);
@@ -20,3 +23,4 @@ if (!only || only === "deploy") for (const row of await benchDeploy(n)) console.
 if (!only || only === "reconcile") await benchReconcile(maxInstances, console.log);
 if (!only || only === "api") for (const row of await benchApi()) console.log(row);
 if (!only || only === "proxy") for (const row of await benchProxy()) console.log(row);
+if (!only || only === "dock") for (const row of await benchDashboard(dockRuns)) console.log(row);

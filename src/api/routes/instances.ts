@@ -215,7 +215,8 @@ export const instanceRoutes = [
     engine: "drives",
     params: instanceParams.extend({ action: z.string().max(40) }),
     body: z.unknown(),
-    documentedBody: z.union(Object.values(INSTANCE_ACTIONS).map((a) => a.body)),
+    // One schema per kind of body (the state changes share the empty one).
+    documentedBody: z.union([...new Set(Object.values(INSTANCE_ACTIONS).map((a) => a.body))]),
     example: { body: {} },
     authorize: ({ services: { platform }, caller, params }) =>
       requireInstanceFor(platform, caller, params.tenant, params.name, actionNamed(params.action).permission),

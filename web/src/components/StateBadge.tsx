@@ -21,7 +21,7 @@ const COLORS: Record<string, string> = {
 /** An instance's (or a revision's) state, coloured by what it means; the word is always shown. */
 export function StateBadge({ state }: { state: string }) {
   return (
-    <Badge color={COLORS[state] ?? "gray"} variant="light" data-state={state}>
+    <Badge color={COLORS[state] ?? "gray"} variant="light" data-state={state} miw="max-content">
       {state.replace("_", " ")}
     </Badge>
   );

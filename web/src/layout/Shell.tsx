@@ -34,7 +34,8 @@ export function Shell({ tenant, children }: { tenant: Tenant | undefined; childr
               href="/"
               fw={700}
               size="lg"
-              style={{ textDecoration: "none", color: "inherit" }}
+              visibleFrom="xs"
+              style={{ textDecoration: "none", color: "inherit", whiteSpace: "nowrap" }}
             >
               Deploy Dock
             </Text>
@@ -45,7 +46,9 @@ export function Shell({ tenant, children }: { tenant: Tenant | undefined; childr
               {user.email}
             </Text>
             <UnstyledButton onClick={signOut} aria-label="Sign out" px="xs">
-              <Text size="sm">Sign out</Text>
+              <Text size="sm" style={{ whiteSpace: "nowrap" }}>
+                Sign out
+              </Text>
             </UnstyledButton>
           </Group>
         </Group>

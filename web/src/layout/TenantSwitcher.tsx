@@ -31,7 +31,7 @@ export function TenantSwitcher({ current }: { current: Tenant | undefined }) {
           ...tenants.map((t) => ({ value: t.name, label: `${t.name} (${t.role})` })),
           { value: NEW, label: "New tenant…" },
         ]}
-        w={170}
+        w={{ base: 150, sm: 190 }}
       />
       <CreateTenant opened={creating} onClose={close} />
     </>

@@ -1,7 +1,8 @@
 import * as z from "zod";
+import type { acceptInvitation } from "../../tenancy/acceptInvitation.js";
 import type { ApiKeyView } from "../../tenancy/apiKeys.js";
 import type { InvitationView } from "../../tenancy/invitations.js";
-import type { MemberView } from "../../tenancy/members.js";
+import type { changeMemberRole, MemberView } from "../../tenancy/members.js";
 import { PERMISSIONS, ROLES } from "../../tenancy/roles.js";
 import type { TenantView } from "../../tenancy/tenants.js";
 import type { UserView } from "../../tenancy/users.js";
@@ -39,7 +40,10 @@ export const memberViewSchema = named(
   viewSchema<MemberView>()(z.object({ userId: z.string(), email: z.string(), role, since: time })),
 );
 
-export const memberRoleSchema = named("MemberRole", z.object({ userId: z.string(), role }));
+export const memberRoleSchema = named(
+  "MemberRole",
+  viewSchema<Awaited<ReturnType<typeof changeMemberRole>>>()(z.object({ userId: z.string(), role })),
+);
 
 export const invitationViewSchema = named(
   "Invitation",
@@ -65,7 +69,9 @@ export const newInvitationSchema = named(
 
 export const acceptedInvitationSchema = named(
   "AcceptedInvitation",
-  z.object({ user: userViewSchema, tenant: z.string(), role }),
+  viewSchema<Awaited<ReturnType<typeof acceptInvitation>>>()(
+    z.object({ user: userViewSchema, tenant: z.string(), role }),
+  ),
 );
 
 export const apiKeyViewSchema = named(

@@ -160,7 +160,7 @@ describe("Deploy Dock in a browser", () => {
     await row.getByText("ready").waitFor();
   });
 
-  it("stops and starts from the dashboard, asking first, and shows ports, replicas and history", async () => {
+  it("stops, starts, suspends, resumes, scales and updates from the dashboard, and shows ports, replicas and history", async () => {
     await page.locator('[data-instance="web"]').getByRole("link", { name: "web", exact: true }).click();
     await page.getByRole("button", { name: "Stop", exact: true }).click();
     const dialog = page.getByRole("dialog");
@@ -171,12 +171,37 @@ describe("Deploy Dock in a browser", () => {
     await page.getByRole("button", { name: "Start", exact: true }).click();
     await page.locator('[data-instance-state="ready"]').waitFor({ timeout: 60_000 });
 
+    await page.getByRole("button", { name: "Suspend", exact: true }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Suspend" }).click();
+    await page.locator('[data-instance-state="suspended"]').waitFor();
+    await page.getByRole("button", { name: "Resume", exact: true }).click();
+    await page.locator('[data-instance-state="ready"]').waitFor({ timeout: 60_000 });
+
+    // Two replicas: each has a host port of its own.
+    await page.getByRole("button", { name: "Scale", exact: true }).click();
+    await page.getByRole("dialog").getByLabel("Replicas").fill("2");
+    await accessible("scale dialog");
+    await page.getByRole("dialog").getByRole("button", { name: "Scale" }).click();
+    await page.getByRole("dialog").waitFor({ state: "detached" });
     await page.getByRole("tab", { name: "Ports and replicas" }).click();
-    await page.getByRole("cell", { name: "http (http)" }).waitFor();
+    await expect.poll(() => page.getByRole("cell", { name: "http (http)" }).count()).toBe(2);
+    await page.getByRole("row", { name: "web 2" }).waitFor();
     await accessible("instance (ports and replicas)");
+
+    // A new answer is a new revision; the site shows it.
+    await page.getByRole("button", { name: "Update", exact: true }).click();
+    await page.getByRole("dialog").getByLabel("What title should the site show?").fill("Dock demo, updated");
+    await accessible("update dialog");
+    await page.getByRole("dialog").getByRole("button", { name: "Update" }).click();
+    await page.getByRole("dialog").waitFor({ state: "detached", timeout: 60_000 });
     await page.getByRole("tab", { name: "History" }).click();
+    await page.locator('[data-revision="2"]').getByText("healthy").waitFor();
     await page.locator('[data-revision="1"]').getByText("healthy").waitFor();
     await accessible("instance (history)");
+    const site = await browser.newPage();
+    await site.goto(`http://web.acme.localhost:${install.proxyPort}/cgi-bin/info`);
+    expect(await site.textContent("body")).toContain("title: Dock demo, updated");
+    await site.close();
   });
 
   it("invites a second tenant's user, who accepts in the browser and never sees the first tenant's instances", async () => {
@@ -249,7 +274,7 @@ describe("Deploy Dock in a browser", () => {
     await accessible("whole audit log");
   });
 
-  it("works at phone width: the navigation opens from its button", async () => {
+  it("works at phone width (the navigation opens from its button) and in the dark", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${serve.dashboardUrl}t/acme/instances`);
     await page.locator('[data-instance="web"]').waitFor();
@@ -259,6 +284,15 @@ describe("Deploy Dock in a browser", () => {
     await page.locator('[data-plug="static-site"]').waitFor();
     await accessible("catalog at phone width");
     await page.setViewportSize({ width: 1280, height: 900 });
+    // Dark, as a system set to dark asks: the same contrast rules hold.
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.goto(`${serve.dashboardUrl}t/acme/instances/web`);
+    await page.locator("[data-logs] div").first().waitFor();
+    await accessible("instance, dark");
+    await page.getByRole("link", { name: "Members" }).click();
+    await page.locator("[data-member]").first().waitFor();
+    await accessible("members, dark");
+    await page.emulateMedia({ colorScheme: "light" });
   });
 
   it("removes the instance after asking, and the page said nothing to the console", async () => {

@@ -35,7 +35,7 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
     <Stack align="center" py="xl" gap="xs" data-empty>
       <Text fw={600}>{title}</Text>
       {children ? (
-        <Text c="dimmed" ta="center">
+        <Text c="dimmed" ta="center" component="div">
           {children}
         </Text>
       ) : null}
@@ -69,7 +69,11 @@ export function PageTitle({
         </Title>
         {actions}
       </div>
-      {children ? <Text c="dimmed">{children}</Text> : null}
+      {children ? (
+        <Text c="dimmed" component="div">
+          {children}
+        </Text>
+      ) : null}
     </Stack>
   );
 }

@@ -21,10 +21,10 @@ export function App() {
   }, [signedOut, user, path]);
 
   useEffect(() => {
-    const page = ROUTES.find((r) => matchPath(r.path, path));
-    document.title = page
-      ? `Deploy Dock · ${path.split("/").filter(Boolean).slice(-1)[0] ?? "home"}`
-      : "Deploy Dock";
+    const titles: Record<string, string> = { "/sign-in": "Sign in", "/invitation": "Accept an invitation" };
+    const match = ROUTES.map((r) => ({ r, params: matchPath(r.path, path) })).find((m) => m.params);
+    const title = titles[path] ?? (match?.params ? match.r.title(match.params) : "Not found");
+    document.title = `${title} · Deploy Dock`;
   }, [path]);
 
   if (path === "/invitation") return <AcceptInvitationPage />;

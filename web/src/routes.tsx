@@ -19,6 +19,8 @@ export interface PageProps {
 
 export interface PageRoute {
   path: string;
+  /** The window's title on this page (read by screen readers when it opens, shown in tabs and history). */
+  title(params: Record<string, string>): string;
   /** Pages under /t/:tenant need a tenant the user sees; others (account, operator) do not. */
   render(props: PageProps): ReactNode;
   /** Only for the operator (platform admin). */
@@ -32,28 +34,51 @@ const p = (params: Record<string, string>, key: string) => params[key] ?? "";
  * `operator: true` when their API exists, and into the navigation (layout/navigation.ts).
  */
 export const ROUTES: PageRoute[] = [
-  { path: "/", render: () => <HomePage /> },
-  { path: "/account", render: () => <AccountPage /> },
-  { path: "/audit", operator: true, render: () => <AuditPage /> },
-  { path: "/t/:tenant/instances", render: ({ tenant }) => <InstancesPage tenant={tenant} /> },
+  { path: "/", title: () => "Home", render: () => <HomePage /> },
+  { path: "/account", title: () => "Account and keys", render: () => <AccountPage /> },
+  { path: "/audit", title: () => "Whole audit log", operator: true, render: () => <AuditPage /> },
+  {
+    path: "/t/:tenant/instances",
+    title: (q) => `Instances of ${p(q, "tenant")}`,
+    render: ({ tenant }) => <InstancesPage tenant={tenant} />,
+  },
   {
     path: "/t/:tenant/instances/:name",
+    title: (q) => `${p(q, "name")} in ${p(q, "tenant")}`,
     render: ({ tenant, params }) => (
       <InstancePage key={p(params, "name")} tenant={tenant} name={p(params, "name")} />
     ),
   },
-  { path: "/t/:tenant/catalog", render: ({ tenant }) => <CatalogPage tenant={tenant} /> },
+  {
+    path: "/t/:tenant/catalog",
+    title: () => "Catalog",
+    render: ({ tenant }) => <CatalogPage tenant={tenant} />,
+  },
   {
     path: "/t/:tenant/catalog/:plug",
+    title: (q) => p(q, "plug"),
     render: ({ tenant, params }) => <PlugPage tenant={tenant} id={p(params, "plug")} />,
   },
   {
     path: "/t/:tenant/catalog/:plug/deploy",
+    title: (q) => `Deploy ${p(q, "plug")}`,
     render: ({ tenant, params }) => (
       <DeployPage key={p(params, "plug")} tenant={tenant} id={p(params, "plug")} />
     ),
   },
-  { path: "/t/:tenant/members", render: ({ tenant }) => <MembersPage tenant={tenant} /> },
-  { path: "/t/:tenant/keys", render: ({ tenant }) => <ServiceKeysPage tenant={tenant} /> },
-  { path: "/t/:tenant/audit", render: ({ tenant }) => <AuditPage tenant={tenant} /> },
+  {
+    path: "/t/:tenant/members",
+    title: (q) => `Members of ${p(q, "tenant")}`,
+    render: ({ tenant }) => <MembersPage tenant={tenant} />,
+  },
+  {
+    path: "/t/:tenant/keys",
+    title: (q) => `Service keys of ${p(q, "tenant")}`,
+    render: ({ tenant }) => <ServiceKeysPage tenant={tenant} />,
+  },
+  {
+    path: "/t/:tenant/audit",
+    title: (q) => `Audit log of ${p(q, "tenant")}`,
+    render: ({ tenant }) => <AuditPage tenant={tenant} />,
+  },
 ];

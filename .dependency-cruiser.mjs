@@ -39,6 +39,14 @@ export default {
       to: { path: "^src/", pathNot: "^src/domain/" },
     },
     {
+      name: "intent-engine-imports-only-domain",
+      severity: "error",
+      comment:
+        "src/ai/intent/ is ACHEEVY's pure intent engine (words in, tool calls out): it imports the domain and its own folder, never the store, operations or tools, so it cannot run anything.",
+      from: { path: "^src/ai/intent/" },
+      to: { path: "^src/", pathNot: ["^src/domain/", "^src/ai/intent/"] },
+    },
+    {
       name: "docker-driver-imports-domain-and-its-interface",
       severity: "error",
       comment:

@@ -31,7 +31,7 @@ async function seed(dataDir: string): Promise<void> {
   );
   try {
     const entry = p.catalog.get("static-site");
-    const spec = JSON.stringify(newSpec(entry, {}));
+    const spec = JSON.stringify(newSpec(entry, {}, p.plans.defaultPlan.defaultResources));
     await withTransaction(p.store.db, async (trx) => {
       const tenants = [
         await insertTenant(trx, { name: "bench-a", plan: "team" }),

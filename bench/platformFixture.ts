@@ -7,7 +7,9 @@ import { LABEL } from "../src/runtime/RuntimeDriver.js";
 
 /**
  * A throw-away install for one benchmark: own data dir, own port range, removed afterwards by label.
- * The reverse proxy is off unless `extra.proxy` turns it on (bench/proxy.bench.ts measures it).
+ * The reverse proxy is off unless `extra.proxy` turns it on (bench/proxy.bench.ts measures it). Tenants are on
+ * sovereign and the host's memory may be given 1000 times over: benches deploy hundreds of instances (or fill
+ * the store with them), which plans and host capacity would refuse; `extra` can set either back.
  */
 export async function benchPlatform(
   ports: { min: number; max: number },
@@ -16,7 +18,15 @@ export async function benchPlatform(
   const dataDir = mkdtempSync(join(tmpdir(), "aims-bench-"));
   const config = loadConfig({
     env: {},
-    overrides: { dataDir, ports, logLevel: "silent", proxy: { enabled: false }, ...extra },
+    overrides: {
+      dataDir,
+      ports,
+      logLevel: "silent",
+      proxy: { enabled: false },
+      defaultPlan: "sovereign",
+      capacity: { memoryOvercommit: 1000 },
+      ...extra,
+    },
   });
   const p = await createPlatform(config);
   return {

@@ -12,7 +12,9 @@ const PROXY_PORT = 18190;
 
 /** Synthetic active instances (ready, one replica each on a made-up port): rows only, no containers. */
 async function seedRoutes(p: Platform, from: number, to: number): Promise<void> {
-  const spec = JSON.stringify(newSpec(p.catalog.get("static-site"), {}));
+  const spec = JSON.stringify(
+    newSpec(p.catalog.get("static-site"), {}, p.plans.defaultPlan.defaultResources),
+  );
   const now = new Date().toISOString();
   await p.store.db.transaction().execute(async (trx) => {
     for (let i = from; i < to; i++) {

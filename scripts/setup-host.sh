@@ -22,6 +22,8 @@ command -v iptables >/dev/null 2>&1 || [ -x /usr/sbin/iptables ] || need+=(iptab
 command -v mmdebstrap >/dev/null 2>&1 || need+=(mmdebstrap)
 # The test suite checks /metrics with Prometheus's own promtool.
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+# PostgreSQL, for `databaseUrl: postgres://…` and the test suite's postgres project (step 6).
+command -v pg_lsclusters >/dev/null 2>&1 || need+=(postgresql)
 # The dashboard's browser tests drive Debian's Chromium through playwright-core (no browser download).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ "${#need[@]}" -gt 0 ]; then
@@ -78,7 +80,10 @@ esac
 # 4. npm dependencies, reinstalled only when package-lock.json changed.
 stamp=node_modules/.aims-lock-sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+if [ -L node_modules ]; then
+  # A worktree sharing another checkout's node_modules: npm ci would wipe that tree through the link.
+  log "node_modules is a link to $(readlink node_modules): leaving its packages alone"
+elif [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   log "installing npm dependencies"
   # From the committed lockfile exactly: a fresh checkout stays clean (npm install would rewrite it).
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
@@ -93,4 +98,22 @@ else
   log "could not install the host firewall (continuing; \`aims doctor\` reports why)"
 fi
 
-log "host ready: $(docker -H "unix://$socket" version --format 'Docker {{.Server.Version}}'), node $(node --version)"
+# 6. PostgreSQL: start each cluster that is not online (create one when there is none). The test suite's
+#    postgres project connects as the `postgres` user through `runuser` to create a throw-away role, which then
+#    reaches the server on 127.0.0.1 with a password (Debian's default pg_hba.conf allows that).
+if command -v pg_lsclusters >/dev/null 2>&1; then
+  if [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
+    version=$(ls /usr/lib/postgresql | sort -V | tail -1)
+    log "creating PostgreSQL $version cluster main"
+    $SUDO pg_createcluster "$version" main >/dev/null
+  fi
+  pg_lsclusters -h | while read -r version cluster port status _; do
+    case "$status" in online*) continue ;; esac
+    log "starting PostgreSQL $version/$cluster on port $port"
+    $SUDO pg_ctlcluster "$version" "$cluster" start
+    for _ in $(seq 1 60); do pg_isready -q -p "$port" && break; sleep 0.5; done
+    pg_isready -q -p "$port" || { log "PostgreSQL $version/$cluster did not start; see /var/log/postgresql/"; exit 1; }
+  done
+fi
+
+log "host ready: PostgreSQL $(pg_lsclusters -h 2>/dev/null | awk '$4 == "online" {print $1; exit}'), $(docker -H "unix://$socket" version --format 'Docker {{.Server.Version}}'), node $(node --version)"

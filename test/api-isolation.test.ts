@@ -54,6 +54,8 @@ function aParams(): Record<string, string> {
     keyId: a.serviceKey.id,
     action: "stop",
     plug: "static-site",
+    approvalId: a.approval.id,
+    conversationId: a.conversation.id,
   };
 }
 
@@ -75,6 +77,8 @@ function aSecrets(): string[] {
     a.serviceKey.id,
     a.invitation.id,
     ...Object.values(a.members).map((m) => m.id),
+    a.approval.id,
+    a.conversation.id,
     `"${a.name}"`,
     a.instance.name,
   ];
@@ -119,20 +123,29 @@ describe("streams over the route table", () => {
   const streamRoutes = apiRoutes.filter((r) => r.produces === "text/event-stream" || r.url.endsWith("/logs"));
   /** Tenant A's stream URL of a stream route. */
   const streamUrl = (route: RouteSpec) =>
-    `${base}${fill(route, aParams())}?${route.url.endsWith("/logs") ? "follow=true" : "tenant=alpha"}`;
+    `${base}${fill(route, aParams())}${route.url.endsWith("/logs") ? "?follow=true" : route.url === "/v1/events" ? "?tenant=alpha" : ""}`;
 
-  it("covers the event stream and followed logs", () => {
+  it("covers the event stream, followed logs and ACHEEVY's chat", () => {
     expect(streamRoutes.map((r) => r.url).sort()).toEqual([
       "/v1/events",
+      "/v1/tenants/:tenant/chat",
       "/v1/tenants/:tenant/instances/:name/logs",
     ]);
   });
 
   for (const route of streamRoutes)
     it(`${route.url}: tenant B cannot open tenant A's stream`, async () => {
+      const post = route.method === "POST";
       for (const [who, as] of bCredentials()) {
         const res = await fetch(streamUrl(route), {
-          headers: { accept: "text/event-stream", ...headersOf(as) },
+          method: route.method,
+          headers: {
+            accept: "text/event-stream",
+            ...headersOf(as),
+            ...(post ? { "content-type": "application/json" } : {}),
+            ...(post && as && "csrf" in as ? { "x-csrf-token": as.csrf } : {}),
+          },
+          ...(post ? { body: JSON.stringify(route.example?.body ?? {}) } : {}),
         });
         const body = await res.text();
         expect(res.status, `${who}: ${body}`).toBe(404);

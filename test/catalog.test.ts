@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadCatalog } from "../src/catalog/loadCatalog.js";
 import { parseImageRef, parseMemory } from "../src/domain/manifest.js";
+import { declaresAllResources } from "../src/domain/sizedPlug.js";
 import { createTestInstall } from "./support/aimsCli.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -60,12 +61,16 @@ describe("the catalog", () => {
     }
   });
 
+  it("declares every resource of every service, so no plan's defaults change how a built-in plug renders", () => {
+    for (const { plug } of catalog.entries) expect(declaresAllResources(plug), plug.id).toBe(true);
+  });
+
   it("follows the operator resource profiles", () => {
     const total = (id: string) => {
       const services = catalog.get(id).plug.services;
       return {
-        cpu: services.reduce((n, s) => n + s.resources.cpu, 0),
-        memory: services.reduce((n, s) => n + s.resources.memory, 0),
+        cpu: services.reduce((n, s) => n + s.resources!.cpu!, 0),
+        memory: services.reduce((n, s) => n + s.resources!.memory!, 0),
       };
     };
     // small agent / bot: 0.25-0.5 CPU, 256-512 MB

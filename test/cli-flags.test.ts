@@ -37,6 +37,9 @@ const ARGUMENTS: Record<string, string> = {
   host: "web.example.com",
   email: "someone@example.com",
   id: "kv1",
+  message: "what's running?",
+  policy: "all",
+  name: "acme",
 };
 /** A valid value for each required flag. */
 const REQUIRED: Record<string, string> = { "--tenant": "acme", "--name": "web", "--replicas": "2" };

@@ -35,6 +35,10 @@ describe("aims doctor", () => {
       detail: expect.stringMatching(/^Docker /),
     });
     expect(checks.find((c) => c.name === "ports")?.detail).toMatch(/0 of 10 ports allocated in 52350-52359/);
+    // The database: its server's version, where it is, and its migrations.
+    expect(checks.find((c) => c.name === "store")?.detail).toMatch(
+      /^SQLite \d+\.\d+\.\d+ at \/.*\/aims\.db: (created \(\d+ migrations\)|\d+ migrations, up to date) \(installation \w+\)$/,
+    );
   });
 
   it("fails with the reason when the engine is unreachable", async () => {

@@ -32,7 +32,7 @@ describe("one instance read model", () => {
       process.execPath,
       [CLI, "ps", "--tenant", "readers", "--json"],
       {
-        env: { ...process.env, AIMS_DATA_DIR: f.dataDir, AIMS_PROXY: "off", AIMS_LOG_LEVEL: "silent" },
+        env: { ...process.env, ...f.cliEnv, AIMS_PROXY: "off", AIMS_LOG_LEVEL: "silent" },
       },
     );
     const [fromCli] = JSON.parse(stdout);

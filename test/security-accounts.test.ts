@@ -412,7 +412,7 @@ describe("sign out everywhere", () => {
         execFile(
           process.execPath,
           [cli, ...args],
-          { env: { ...process.env, AIMS_DATA_DIR: f.dataDir, AIMS_PROXY: "off", ...env } },
+          { env: { ...process.env, ...f.cliEnv, AIMS_PROXY: "off", ...env } },
           (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
         ),
       );

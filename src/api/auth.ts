@@ -70,3 +70,19 @@ export async function authenticateRequest(
   }
   return signedIn.principal;
 }
+
+const authenticated = new WeakMap<FastifyRequest, Promise<Principal | undefined>>();
+
+/**
+ * `authenticateRequest` once per request: the rate limiter (which needs the credential to pick a budget) and the
+ * route's handler share one answer, so a request is looked up once. A stream re-checks its credential with
+ * `authenticateRequest` itself, never with this.
+ */
+export function authenticateOnce(ex: Executor, request: FastifyRequest): Promise<Principal | undefined> {
+  let answer = authenticated.get(request);
+  if (!answer) {
+    answer = authenticateRequest(ex, request);
+    authenticated.set(request, answer);
+  }
+  return answer;
+}

@@ -21,19 +21,23 @@ describe("the error answers of a route, from the route table", () => {
     expect(statuses(route("POST", "/v1/sessions"))).toEqual([400, 401, 413, 415, 429]);
   });
 
-  it("give deploys and actions everything the engine and the state can answer", () => {
-    const everything = [400, 401, 403, 404, 409, 413, 415, 500, 503];
+  it("give deploys and actions everything the engine, the state and the plan can answer", () => {
+    const everything = [400, 401, 403, 404, 409, 413, 415, 429, 500, 503];
     expect(statuses(route("POST", "/v1/tenants/:tenant/instances"))).toEqual(everything);
     expect(statuses(route("POST", "/v1/tenants/:tenant/instances/:name/actions/:action"))).toEqual(
       everything,
     );
   });
 
+  it("give a move to another plan the plan's refusal", () => {
+    expect(statuses(route("PATCH", "/v1/tenants/:tenant"))).toEqual([400, 401, 403, 404, 409, 413, 415, 429]);
+  });
+
   it("answer 404 where the path, or a tenant in the query or body, names something", () => {
     expect(statuses(route("GET", "/v1/tenants"))).not.toContain(404);
     expect(statuses(route("GET", "/v1/instances"))).toContain(404);
     expect(statuses(route("POST", "/v1/keys"))).toContain(404);
-    expect(statuses(route("DELETE", "/v1/keys/:keyId"))).toEqual([400, 401, 403, 404]);
+    expect(statuses(route("DELETE", "/v1/keys/:keyId"))).toEqual([400, 401, 403, 404, 429]);
   });
 
   it("document at least one 4xx for every route", () => {

@@ -5,6 +5,9 @@ import {
   type ErrorResponseName,
   errorResponseObject,
   errorResponsesOf,
+  RATE_LIMIT_HEADERS,
+  RETRY_AFTER_HEADER,
+  rateLimitHeaderRefs,
 } from "./errorResponses.js";
 import { responseSchemas } from "./responses/named.js";
 import { API_TAGS, type RouteSpec } from "./route.js";
@@ -122,8 +125,10 @@ function operation(
         }
       : {}),
     responses: {
-      [String(route.status ?? 200)]:
-        route.status === 204 ? { description: "done; no content" } : { description: "success", content },
+      [String(route.status ?? 200)]: {
+        ...(route.status === 204 ? { description: "done; no content" } : { description: "success", content }),
+        ...(route.rateLimit !== false ? { headers: rateLimitHeaderRefs() } : {}),
+      },
       ...Object.fromEntries(
         (route.alsoAnswers ?? []).map((a) => [
           String(a.status),
@@ -167,7 +172,7 @@ export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
       title: "AIMS control-plane API",
       version: "1",
       description:
-        "Programs send `Authorization: Bearer aims_…`; browsers sign in (POST /v1/sessions) and echo the CSRF token in X-CSRF-Token on every change. Another tenant's objects answer 404. Routes marked x-aims-scope: account (keys, invitation acceptance, password, sessions) refuse keys limited to a tenant, a role or scopes (403). Failed sign-ins are throttled: 429 with Retry-After.",
+        "Programs send `Authorization: Bearer aims_…`; browsers sign in (POST /v1/sessions) and echo the CSRF token in X-CSRF-Token on every change. Another tenant's objects answer 404. Routes marked x-aims-scope: account (keys, invitation acceptance, password, sessions) refuse keys limited to a tenant, a role or scopes (403). Requests are rate limited per credential (a tenant's routes on the tenant's plan): answers carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset, and a spent budget answers 429 rate_limited with Retry-After; /healthz, /readyz and /metrics are never limited. Failed sign-ins are throttled: 429 with Retry-After.",
       license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
     servers: [{ url: "/", description: "the AIMS that serves this document" }],
@@ -187,6 +192,7 @@ export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
         Error: errorSchema,
         ...Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),
       },
+      headers: { ...RATE_LIMIT_HEADERS, "Retry-After": RETRY_AFTER_HEADER },
       responses: Object.fromEntries(
         Object.keys(ERROR_RESPONSES)
           .filter((name) => used.has(name as ErrorResponseName))

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type * as z from "zod";
+import type { Interpret } from "../ai/intent/types.js";
 import type { Platform } from "../platform.js";
 import type { Caller } from "../tenancy/principal.js";
 import type { EventHub } from "./events/eventHub.js";
@@ -18,6 +19,8 @@ export interface ApiServices {
    * heartbeat and on access changes, and ended when the server closes (clients reconnect; Last-Event-ID resumes).
    */
   streams: LiveStreams;
+  /** ACHEEVY's intent engine: the built-in one unless the server was given another (tests). */
+  interpret(): Promise<Interpret>;
 }
 
 /** The parsed request a handler sees. */
@@ -40,12 +43,17 @@ export type Auth = "required" | "optional" | "none";
 export const API_TAGS = {
   system: "Health, readiness, metrics and this description; public",
   people: "Signing in and out, users and passwords",
-  tenants: "Tenants, their members and invitations",
+  tenants: "Tenants, their plans and usage, members and invitations",
+  plans: "The plans a tenant can be on: limits, default resources, features and price",
   keys: "API keys: your own, and the service keys of a tenant; a key is shown once, when it is made",
   plugs: "The catalog of plugs that can be deployed; the same for every tenant",
   instances: "Deployed plugs: deploy, read, act on (stop, start, scale, update, ...), logs and events",
   events: "The event log, as JSON pages or a live server-sent event stream",
   audit: "The hash-chained audit log: who did what, from where, and with what result",
+  acheevy:
+    "ACHEEVY, the AI operator: chat turns (server-sent events or one JSON object) and each person's conversations",
+  approvals:
+    "Approvals of what an AI actor asks for: nothing it proposes that changes something runs before a person who may decide says yes",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
 /** What an `authorize` check sees: the caller and the parsed path, before anything else happens. */
@@ -97,6 +105,13 @@ export interface RouteSpec<
    * reconciler changes containers (the instance may then fail its health gate). Either can answer 503.
    */
   engine?: "checks" | "drives";
+  /**
+   * false: never rate limited (liveness, readiness, metrics: probes and Prometheus scrapes must not be refused).
+   * Every other route spends a budget (src/api/rateBudget.ts) and can answer 429.
+   */
+  rateLimit?: false;
+  /** The route can be refused by a quota (429 `quota_exceeded`): the tenant's plan (docs/plans.md), or tenants per user. */
+  quota?: boolean;
   /** A public route that checks a password it is given (sign-in): a wrong one is 401. */
   checksCredentials?: boolean;
   /** The answer holds a secret shown once (a new key, an invitation token): never stored for idempotent replay. */

@@ -6,19 +6,21 @@ import Fastify, {
   LogController,
 } from "fastify";
 import * as z from "zod";
+import type { Interpret } from "../ai/intent/types.js";
 import { AimsError } from "../domain/errors.js";
 import { newId } from "../domain/names.js";
 import type { Platform } from "../platform.js";
 import { ensureOperatorAccount, type OperatorAccount } from "../tenancy/operatorAccount.js";
 import { ensureOperatorKey } from "../tenancy/operatorKey.js";
 import { type Caller, requireAccount } from "../tenancy/principal.js";
-import { authenticateRequest } from "./auth.js";
+import { authenticateOnce, authenticateRequest } from "./auth.js";
 import { sendDashboardPage, serveDashboard, wantsDashboardPage } from "./dashboard.js";
 import { recordDenial } from "./denials.js";
 import { sendError } from "./errors.js";
 import { EventHub } from "./events/eventHub.js";
 import { idempotent } from "./idempotency.js";
 import { type ApiMetrics, createApiMetrics } from "./metrics.js";
+import { type RateLimiters, registerRateLimits } from "./rateLimits.js";
 import { BODY_LIMIT, parseJsonBodies, requestTimeouts } from "./requestLimits.js";
 import { Answer, type ApiServices, type RouteSpec } from "./route.js";
 import { apiRoutes } from "./routes/index.js";
@@ -32,6 +34,8 @@ export interface ApiServerOptions {
   routes?: readonly RouteSpec[];
   /** The built dashboard to serve at `/` (default: dist/web when it was built); false for the API alone. */
   dashboard?: string | false;
+  /** ACHEEVY's intent engine (default: the built-in one, loaded on the first chat turn). */
+  interpret?: Interpret;
 }
 
 /** The API's services for code that runs beside it (the reconciler observes `metrics.reconcileDuration`). */
@@ -72,7 +76,13 @@ export async function createApiServer(
   });
   // Revocations, removals and demotions made through this server re-check its streams before they answer.
   const unsubscribe = platform.accessChanges.subscribe((change) => streams.accessChanged(change));
-  const services: ApiServices = { platform, hub, metrics, streams };
+  const services: ApiServices = {
+    platform,
+    hub,
+    metrics,
+    streams,
+    interpret: async () => options.interpret ?? (await import("../ai/chat/engine.js")).builtInEngine(),
+  };
   app.decorate("aims", services);
   await app.register(cookie);
   parseJsonBodies(app);
@@ -119,7 +129,8 @@ export async function createApiServer(
     hub.close();
   });
 
-  for (const spec of options.routes ?? apiRoutes) register(app, services, spec);
+  const limiters = await registerRateLimits(app, platform);
+  for (const spec of options.routes ?? apiRoutes) register(app, services, spec, limiters);
   app.decorate("servesDashboard", dashboard !== undefined);
   return app;
 }
@@ -127,16 +138,26 @@ export async function createApiServer(
 /** The query of a route that takes none: any parameter is refused, as an unknown body field is. */
 const NO_QUERY = z.strictObject({});
 
-function register(app: FastifyInstance, services: ApiServices, spec: RouteSpec): void {
+function register(
+  app: FastifyInstance,
+  services: ApiServices,
+  spec: RouteSpec,
+  limiters: RateLimiters | undefined,
+): void {
   const { platform } = services;
+  const limiter =
+    limiters && spec.rateLimit !== false
+      ? limiters[spec.auth === "none" ? "public" : "authenticated"]
+      : undefined;
   app.route({
     method: spec.method,
     url: spec.url,
+    ...(limiter ? { onRequest: limiter } : {}),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const source = `api ${request.ip}`;
       let caller: Caller | undefined;
       if (spec.auth !== "none") {
-        const principal = await authenticateRequest(platform.store.db, request);
+        const principal = await authenticateOnce(platform.store.db, request);
         if (!principal && spec.auth === "required")
           throw new AimsError(
             "unauthorized",

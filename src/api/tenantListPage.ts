@@ -30,7 +30,8 @@ export async function tenantListPage<R, T, C extends CursorKind>(
   query: z.output<typeof pageQuery>,
   spec: TenantList<R, T, C>,
 ): Promise<Page<T>> {
-  const { tenant } = await requireTenant(p.store.db, caller.principal, tenantName, spec.permission);
+  // A list only reads, even where it needs a manage permission (keys, invitations): a suspended tenant shows it.
+  const { tenant } = await requireTenant(p.store.db, caller.principal, tenantName, spec.permission, "read");
   const rows = await spec.list(
     tenant,
     decodeCursor(query.cursor, spec.cursor) as CursorOf<C> | undefined,

@@ -1,44 +1,48 @@
 import { describe, expect, it } from "vitest";
 import { plugSchema } from "../domain/manifest.js";
+import { LEGACY_DEFAULT_RESOURCES, sizePlug } from "../domain/sizedPlug.js";
 import { containerHardening } from "./containerHardening.js";
 import { renderInstance, resolveEnv, startOrder } from "./renderInstance.js";
 
-const plug = plugSchema.parse({
-  apiVersion: "aims.dev/v1",
-  kind: "Plug",
-  id: "stack",
-  version: "2.0.0",
-  name: "Stack",
-  category: "platform",
-  inputs: [
-    { key: "TITLE", type: "string", question: "Title?", default: "Hi" },
-    { key: "ADMIN_PASSWORD", type: "secret", question: "Admin password?" },
-  ],
-  secrets: [{ key: "DB_PASSWORD" }],
-  services: [
-    {
-      name: "app",
-      image: "example/app:1.2.3",
-      dependsOn: ["db"],
-      env: {
-        TITLE: "${inputs.TITLE}",
-        DB: "postgres://app:${secrets.DB_PASSWORD}@db/app",
-        ADMIN: "${inputs.ADMIN_PASSWORD}",
-        WHO: "${tenant.name}/${instance.name}",
+const plug = sizePlug(
+  plugSchema.parse({
+    apiVersion: "aims.dev/v1",
+    kind: "Plug",
+    id: "stack",
+    version: "2.0.0",
+    name: "Stack",
+    category: "platform",
+    inputs: [
+      { key: "TITLE", type: "string", question: "Title?", default: "Hi" },
+      { key: "ADMIN_PASSWORD", type: "secret", question: "Admin password?" },
+    ],
+    secrets: [{ key: "DB_PASSWORD" }],
+    services: [
+      {
+        name: "app",
+        image: "example/app:1.2.3",
+        dependsOn: ["db"],
+        env: {
+          TITLE: "${inputs.TITLE}",
+          DB: "postgres://app:${secrets.DB_PASSWORD}@db/app",
+          ADMIN: "${inputs.ADMIN_PASSWORD}",
+          WHO: "${tenant.name}/${instance.name}",
+        },
+        ports: [{ name: "http", container: 3000 }],
+        resources: { cpu: 1, memory: "512m", pids: 200 },
       },
-      ports: [{ name: "http", container: 3000 }],
-      resources: { cpu: 1, memory: "512m", pids: 200 },
-    },
-    {
-      name: "db",
-      image: "postgres:16.4",
-      ports: [{ name: "pg", container: 5432, protocol: "tcp", public: false }],
-      volumes: [{ name: "data", path: "/var/lib/postgresql/data" }],
-      runAsRoot: true,
-      capAdd: ["CHOWN", "SETUID", "SETGID"],
-    },
-  ],
-});
+      {
+        name: "db",
+        image: "postgres:16.4",
+        ports: [{ name: "pg", container: 5432, protocol: "tcp", public: false }],
+        volumes: [{ name: "data", path: "/var/lib/postgresql/data" }],
+        runAsRoot: true,
+        capAdd: ["CHOWN", "SETUID", "SETGID"],
+      },
+    ],
+  }),
+  LEGACY_DEFAULT_RESOURCES,
+);
 
 const ctx = {
   installationId: "01JINSTALLATION0000ABC123",

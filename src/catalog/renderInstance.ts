@@ -11,6 +11,7 @@ import {
   type VolumeNaming,
   volumeLabels,
 } from "../domain/objectNames.js";
+import type { SizedPlug } from "../domain/sizedPlug.js";
 import type { ContainerSpec, NetworkSpec, VolumeSpec } from "../runtime/RuntimeDriver.js";
 import { containerHardening } from "./containerHardening.js";
 
@@ -79,10 +80,10 @@ export function publicPortRequests(
 }
 
 /** Services in start order: every service after the services it depends on. */
-export function startOrder(plug: Plug): PlugService[] {
+export function startOrder<S extends Pick<PlugService, "name" | "dependsOn">>(plug: { services: S[] }): S[] {
   const done = new Set<string>();
-  const out: PlugService[] = [];
-  const visit = (svc: PlugService, trail: string[]) => {
+  const out: S[] = [];
+  const visit = (svc: S, trail: string[]) => {
     if (done.has(svc.name)) return;
     // Manifests with a cycle are refused at validation; a stored spec from before that rule still says why.
     if (trail.includes(svc.name))
@@ -101,8 +102,8 @@ export function startOrder(plug: Plug): PlugService[] {
   return out;
 }
 
-/** Renders the Docker objects of one instance. Pure: the same context gives the same plan. */
-export function renderInstance(plug: Plug, ctx: RenderContext): InstancePlan {
+/** Renders the Docker objects of one instance (its plug sized: every limit settled). Pure: the same context gives the same plan. */
+export function renderInstance(plug: SizedPlug, ctx: RenderContext): InstancePlan {
   const prefix = objectPrefix(ctx.installationId, ctx.tenant.name, ctx.instance.name);
   const ids = { installationId: ctx.installationId, tenantId: ctx.tenant.id, instanceId: ctx.instance.id };
   const owner = {

@@ -1,12 +1,14 @@
 import type { Command } from "commander";
 import * as z from "zod";
 import { plugSearchSchema } from "../catalog/searchCatalog.js";
+import { APPROVAL_STATUSES } from "../domain/approvals.js";
 import { AimsError } from "../domain/errors.js";
 import { eventTypePrefixSchema } from "../domain/eventTypes.js";
 import { logTailSchema, replicasSchema } from "../domain/instanceRequests.js";
 import { pinnedImageSchema, plugCategorySchema } from "../domain/manifest.js";
 import { keptVolumeReferenceSchema, nameSchema, newNameSchema } from "../domain/names.js";
 import { numberFromText } from "../domain/numbers.js";
+import { planNameSchema } from "../domain/plans.js";
 import { cpuLimitSchema, memoryLimitSchema, pidsLimitSchema } from "../domain/resourceLimits.js";
 import { formatIssues } from "../domain/zodIssues.js";
 import { LOCAL_IMAGE_GROUPS } from "../images/localImageGroups.js";
@@ -44,6 +46,24 @@ const imageGroupsSchema = z
     error: `must be one of: ${groups.join(", ")}, or several of them separated by commas`,
   });
 
+/** True when the `YYYY-MM-DD` a text starts with is a day of the calendar (not 2026-02-31). */
+function calendarDateExists(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split("-").map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** `2026-01-31` or `2026-01-31T12:00:00Z` (any offset): a point in time, as the store writes times (UTC ISO). */
+const isoTimeSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/, {
+    error: "must be a date or a time in ISO 8601, like 2026-01-31 or 2026-01-31T12:00:00Z",
+  })
+  .refine((text) => calendarDateExists(text) && !Number.isNaN(Date.parse(text)), {
+    error: "must be a date or a time that exists, like 2026-01-31 or 2026-01-31T12:00:00Z",
+  })
+  .transform((text) => new Date(text).toISOString());
+
 /**
  * The one schema of every flag that takes a value, by its long name: the schema the API and the operation parse
  * the same value with (a number typed as text first becomes a number), or one built from theirs where the flag
@@ -68,7 +88,18 @@ export const FLAG_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   "--memory": memoryLimitSchema,
   "--pids": numberFromText(pidsLimitSchema),
   "--only": imageGroupsSchema,
+  "--plan": planNameSchema,
+  "--file": z.string().min(1, { error: "must be a file path, like audit.jsonl" }),
+  "--since": isoTimeSchema,
   "--unit-dir": z.string().regex(/^\//, { error: "must be an absolute path, like /etc/systemd/system" }),
+  "--conversation": z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, {
+    error: "must be a conversation id (1-64 letters, digits, _ and -) from an earlier answer of aims chat",
+  }),
+  "--status": z.enum(APPROVAL_STATUSES, { error: `must be one of: ${APPROVAL_STATUSES.join(", ")}` }),
+  "--reason": z
+    .string()
+    .min(1, { error: "must be at least 1 character" })
+    .max(500, { error: "must be at most 500 characters" }),
 };
 
 /**

@@ -75,12 +75,14 @@ describe("the environment table and the docs agree", () => {
     for (const row of readme) {
       const expected = row.keys.flatMap((key) => under(key).map((v) => v.name));
       expect([...row.variables].sort(), row.line).toEqual([...expected].sort());
-      // `health: {…, timeoutMs, …}` names the field AIMS_HEALTH_TIMEOUT_MS sets.
-      for (const variable of row.keys.flatMap(under))
-        if (row.fields.length && variable.path.includes("."))
-          expect(row.fields, `${variable.name} sets ${variable.path}: ${row.line}`).toContain(
-            variable.path.split(".").at(-1),
-          );
+      // `health: {…, timeoutMs, …}` names the field AIMS_HEALTH_TIMEOUT_MS sets; `api: {…, rateLimit, …}` the
+      // object AIMS_API_RATE_LIMIT_PER_MINUTE sets a field of.
+      for (const key of row.keys)
+        for (const variable of under(key))
+          if (row.fields.length && variable.path !== key)
+            expect(row.fields, `${variable.name} sets ${variable.path}: ${row.line}`).toContain(
+              variable.path.slice(key.length + 1).split(".")[0],
+            );
     }
     const inReadme = new Set(readme.flatMap((row) => row.variables));
     for (const variable of documented) expect(inReadme, variable.name).toContain(variable.name);

@@ -98,9 +98,12 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: "AIMS_RECONCILE_INTERVAL_MS", path: "reconcile.intervalMs", parse: number },
   { name: "AIMS_FIREWALL", path: "firewall.enabled", parse: onOff },
   { name: "AIMS_LOG_LEVEL", path: "logLevel", parse: text },
+  { name: "AIMS_APPROVAL_TTL_MINUTES", path: "approvals.ttlMinutes", parse: number },
   { name: "AIMS_API_HOST", path: "api.host", parse: text },
   { name: "AIMS_API_PORT", path: "api.port", parse: number },
   { name: "AIMS_API_SECURE_COOKIES", path: "api.secureCookies", parse: unlessFalse },
+  { name: "AIMS_API_RATE_LIMIT", path: "api.rateLimit.enabled", parse: onOff },
+  { name: "AIMS_API_RATE_LIMIT_PER_MINUTE", path: "api.rateLimit.perMinute", parse: number },
   { name: "AIMS_PROXY", path: "proxy.enabled", parse: onOff },
   { name: "AIMS_PROXY_PORT", path: "proxy.port", parse: number },
   { name: "AIMS_PROXY_TLS_PORT", path: "proxy.tlsPort", parse: number },
@@ -114,6 +117,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: "AIMS_API_KEY", path: "remote.apiKey", parse: text, secret: true },
   { name: "AIMS_TEST_CRASH_AT", path: "testHooks.crashAt", parse: text },
   { name: "AIMS_TEST_PROXY_CORRUPT", path: "testHooks.corruptProxyCandidate", parse: onlyOne },
+  { name: "AIMS_TEST_RATE_LIMIT_WINDOW_MS", path: "testHooks.rateLimitWindowMs", parse: number },
 ];
 
 /** The variables of the table set in `env`, in the table's order; empty variables count as unset. */

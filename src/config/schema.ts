@@ -68,6 +68,28 @@ const apiSchema = z.strictObject({
    * deploy (image pull + health). Streams are exempt: their heartbeats re-check them.
    */
   connectionTimeoutMs: z.number().int().min(1000).max(86_400_000).default(600_000),
+  /**
+   * Requests a minute per credential (docs/api.md#rate-limits), counted in the store so every `aims serve` of
+   * the host shares one budget. A tenant's routes spend the tenant's plan's `apiRequestsPerMinute`; other
+   * routes `perMinute`; the operator (platform admins) `operatorPerMinute` everywhere (`unlimited` or null
+   * lifts it);
+   * requests without a valid credential, per client address, `anonymousPerMinute`. Health, readiness and
+   * metrics are never limited.
+   */
+  rateLimit: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      perMinute: z.number().int().min(1).max(10_000_000).default(600),
+      operatorPerMinute: z
+        .union([
+          z.literal("unlimited").transform(() => null),
+          z.null(),
+          z.number().int().min(1).max(10_000_000),
+        ])
+        .default(6000),
+      anonymousPerMinute: z.number().int().min(1).max(10_000_000).default(120),
+    })
+    .prefault({}),
   /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). */
   trustProxy: z.boolean().default(false),
   /** argon2id cost; the defaults are OWASP's minimum (19 MiB, 2 passes, 1 lane). */
@@ -129,6 +151,8 @@ const testHooksSchema = z.strictObject({
   crashAt: z.string().optional(),
   /** Every rendered proxy candidate gets a broken directive, so validation must reject it. */
   corruptProxyCandidate: z.boolean().default(false),
+  /** The rate-limit window instead of a minute, so a test sees a window end without waiting a minute. */
+  rateLimitWindowMs: z.number().int().min(10).max(3_600_000).optional(),
 });
 
 /**
@@ -216,6 +240,17 @@ export const configSchema = z.strictObject({
    */
   firewall: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
+  /** Approvals of what an AI actor (ACHEEVY) asks for (docs/acheevy.md): a request not decided in time expires. */
+  approvals: z
+    .strictObject({
+      ttlMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60)
+        .default(15),
+    })
+    .prefault({}),
   /** The HTTP API (`aims serve`). */
   api: apiSchema.prefault({}),
   /** The reverse proxy in front of every instance (docs/routing.md). */

@@ -21,7 +21,12 @@ export const ERROR_CODES = {
     exitCode: 4,
     meaning: "the current state does not allow this; the message says why",
   },
-  quota_exceeded: { status: 429, exitCode: 5, meaning: "a quota of the tenant is used up" },
+  quota_exceeded: {
+    status: 429,
+    exitCode: 5,
+    meaning:
+      "a limit is reached: of the tenant's plan, or of open streams; the message names it and how to get more",
+  },
   rate_limited: {
     status: 429,
     exitCode: 5,

@@ -1,5 +1,6 @@
 import { AimsError } from "./errors.js";
 import { type Plug, plugSchema } from "./manifest.js";
+import { LEGACY_DEFAULT_RESOURCES, type ServiceResources, type SizedPlug, sizePlug } from "./sizedPlug.js";
 import { fieldPath, formatIssues } from "./zodIssues.js";
 
 /** Per-service resource overrides set by `aims update`. */
@@ -16,7 +17,8 @@ export interface ResourceOverride {
  */
 export interface InstanceSpec {
   inputs: Record<string, string>;
-  plug: Plug;
+  /** Sized: a resource the manifest leaves out holds the plan's default it was deployed with. */
+  plug: SizedPlug;
   /** Directory of the manifest (build contexts resolve against it). */
   catalogDir: string;
   /** Image per service, by override (`--image svc=ref`); otherwise resolved from the manifest. */
@@ -26,11 +28,18 @@ export interface InstanceSpec {
   keepVolumes?: boolean;
 }
 
-/** A new instance's spec from its catalog entry (manifest + directory) and validated (non-secret) inputs. */
-export function newSpec(entry: { plug: Plug; dir: string }, inputs: Record<string, string>): InstanceSpec {
+/**
+ * A new instance's spec from its catalog entry (manifest + directory) and validated (non-secret) inputs; a
+ * resource the manifest leaves out is `defaults` (the tenant's plan's `defaultResources`), recorded here.
+ */
+export function newSpec(
+  entry: { plug: Plug; dir: string },
+  inputs: Record<string, string>,
+  defaults: Readonly<ServiceResources>,
+): InstanceSpec {
   return {
     inputs,
-    plug: entry.plug,
+    plug: sizePlug(entry.plug, defaults),
     catalogDir: entry.dir,
     images: {},
     replicas: Object.fromEntries(entry.plug.services.map((s) => [s.name, 1])),
@@ -52,7 +61,7 @@ export function parseSpec(text: string): InstanceSpec {
         fieldName: (path) => fieldPath(path) || "the manifest",
       })}`,
     );
-  const plug = parsed.data;
+  const plug = sizePlug(parsed.data, LEGACY_DEFAULT_RESOURCES);
   return {
     inputs: raw.inputs ?? {},
     plug,
@@ -65,7 +74,7 @@ export function parseSpec(text: string): InstanceSpec {
 }
 
 /** The manifest with resource overrides applied (what rendering uses). */
-export function effectivePlug(spec: InstanceSpec): Plug {
+export function effectivePlug(spec: InstanceSpec): SizedPlug {
   return {
     ...spec.plug,
     services: spec.plug.services.map((svc) => {
@@ -76,7 +85,7 @@ export function effectivePlug(spec: InstanceSpec): Plug {
 }
 
 /** A service may run several replicas only when it keeps no data in volumes. */
-export function isStateless(plug: Plug, service: string): boolean {
+export function isStateless(plug: Plug | SizedPlug, service: string): boolean {
   const svc = plug.services.find((s) => s.name === service);
   return Boolean(svc) && svc!.volumes.length === 0;
 }

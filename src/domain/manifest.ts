@@ -135,10 +135,14 @@ export function parseMemory(value: string): number {
   return Math.round(Number(m[1]) * mult);
 }
 
+/**
+ * What a service declares it needs: each value it leaves out (or all of them, with no `resources`) is the
+ * tenant's plan's `defaultResources`, filled in at deploy and recorded in the instance's spec (`sizePlug`).
+ */
 export const resourcesSchema = z.object({
-  cpu: z.number().positive().max(64).default(0.5),
-  memory: memorySchema.default(256 * 1024 * 1024),
-  pids: z.number().int().min(16).max(32768).default(256),
+  cpu: z.number().positive().max(64).optional(),
+  memory: memorySchema.optional(),
+  pids: z.number().int().min(16).max(32768).optional(),
 });
 
 /**
@@ -175,7 +179,7 @@ export const serviceSchema = z
     ports: z.array(portSchema).default([]),
     volumes: z.array(volumeSchema).default([]),
     health: healthSchema.optional(),
-    resources: resourcesSchema.default({ cpu: 0.5, memory: 256 * 1024 * 1024, pids: 256 }),
+    resources: resourcesSchema.optional(),
     maxResources: maxResourcesSchema.optional(),
     /** Numeric `uid:gid` the service runs as; defaults to nobody (65534) unless `runAsRoot` is set. */
     user: z
@@ -267,7 +271,8 @@ function checkPlugReferences(plug: Omit<Plug, never>, ctx: z.RefinementCtx): voi
       issue(`services depend on each other in a cycle: ${cycle.join(" -> ")}`, ["services", si, "dependsOn"]);
     for (const key of ["cpu", "memory", "pids"] as const) {
       const max = svc.maxResources?.[key];
-      if (max !== undefined && max < svc.resources[key])
+      const declared = svc.resources?.[key];
+      if (max !== undefined && declared !== undefined && max < declared)
         issue(
           `maxResources.${key} is below resources.${key}: the maximum must allow what the service declares`,
           ["services", si, "maxResources", key],

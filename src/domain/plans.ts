@@ -41,7 +41,10 @@ const memorySize = z.union([
 
 export const planNameSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,30}$/, "must be a plan name of lowercase letters, digits and hyphens");
+  .regex(
+    /^[a-z][a-z0-9-]{0,30}$/,
+    "must be a plan name like team: a lowercase letter, then lowercase letters, digits or hyphens, at most 31 in all",
+  );
 
 /** One whole plan, as the shipped file writes it. */
 export const planSchema = z.strictObject({

@@ -8,23 +8,27 @@ import {
   pidsLimitSchema,
   plugMaxima,
 } from "./resourceLimits.js";
+import { LEGACY_DEFAULT_RESOURCES, sizePlug } from "./sizedPlug.js";
 import { formatIssues } from "./zodIssues.js";
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
 const operator = { cpu: 4, memory: 8 * GiB, pids: 4096 };
 const service = (extra: Record<string, unknown> = {}) =>
-  plugSchema.parse({
-    apiVersion: "aims.dev/v1",
-    kind: "Plug",
-    id: "demo",
-    version: "1.0.0",
-    name: "Demo",
-    category: "tool",
-    services: [
-      { name: "web", image: "busybox:1.36.1", resources: { cpu: 0.25, memory: "64m", pids: 64 }, ...extra },
-    ],
-  }).services[0]!;
+  sizePlug(
+    plugSchema.parse({
+      apiVersion: "aims.dev/v1",
+      kind: "Plug",
+      id: "demo",
+      version: "1.0.0",
+      name: "Demo",
+      category: "tool",
+      services: [
+        { name: "web", image: "busybox:1.36.1", resources: { cpu: 0.25, memory: "64m", pids: 64 }, ...extra },
+      ],
+    }),
+    LEGACY_DEFAULT_RESOURCES,
+  ).services[0]!;
 
 describe("resource limits of aims update", () => {
   it("formats memory the way it is typed", () => {

@@ -1,8 +1,9 @@
 import * as z from "zod";
 import { AimsError } from "./errors.js";
 import type { ResourceOverride } from "./instanceSpec.js";
-import { MEMORY_SIZE_PATTERN, type PlugService, parseMemory } from "./manifest.js";
+import { MEMORY_SIZE_PATTERN, parseMemory } from "./manifest.js";
 import { numberInRangeSchema, wholeNumberSchema } from "./numbers.js";
+import type { SizedService } from "./sizedPlug.js";
 
 /** A value per limit: cores, bytes of memory, processes. */
 export interface ResourceValues {
@@ -70,7 +71,7 @@ function format(key: (typeof KEYS)[number], value: number): string {
 }
 
 /** A service's declared maxima: `maxResources` from its manifest, else DEFAULT_HEADROOM times its `resources`. */
-export function plugMaxima(service: Pick<PlugService, "resources" | "maxResources">): ResourceValues {
+export function plugMaxima(service: Pick<SizedService, "resources" | "maxResources">): ResourceValues {
   const declared = service.resources;
   const max = service.maxResources ?? {};
   const headroom = (key: (typeof KEYS)[number]) =>
@@ -90,7 +91,7 @@ export function plugMaxima(service: Pick<PlugService, "resources" | "maxResource
  * // AimsError: --memory 1000g is above the ceiling of 256m for service web (plug maximum 256m; operator ceiling 8g, limits.memory): allowed 6m to 256m
  */
 export function checkResourceLimits(
-  service: Pick<PlugService, "name" | "resources" | "maxResources">,
+  service: Pick<SizedService, "name" | "resources" | "maxResources">,
   requested: ResourceOverride,
   operatorCeiling: ResourceValues,
 ): void {

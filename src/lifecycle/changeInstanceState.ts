@@ -1,7 +1,11 @@
 import * as z from "zod";
 import type { OperationContext } from "../context.js";
 import { type InstanceAction, planAction } from "../domain/instanceActions.js";
+import { parseSpec } from "../domain/instanceSpec.js";
 import { nameSchema } from "../domain/names.js";
+import { assertTenantRuns } from "../domain/tenantStatus.js";
+import { enforceQuota } from "../quota/enforceQuota.js";
+import { instanceUse } from "../quota/tenantUsage.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import type { Actor } from "./actor.js";
 import { type InstanceView, viewOf } from "./instanceView.js";
@@ -35,6 +39,9 @@ export async function changeInstanceState(
 ): Promise<StateChangeView> {
   const input = parseInput(changeStateInputSchema, raw);
   const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
+  // Before the instance's own rules: in a suspended tenant the way back is the tenant's resume, not the instance's.
+  if (input.action === "start" || input.action === "restart" || input.action === "resume")
+    assertTenantRuns(tenant);
   const plan = planAction(input.action as InstanceAction, instance.desired_state, instance.observed_state, {
     tenant: tenant.name,
     name: instance.name,
@@ -43,8 +50,22 @@ export async function changeInstanceState(
   if (plan.unchanged && settled(instance))
     return { ...(await viewOf(p, assertSucceeded(instance))), unchanged: true };
   await p.checkEngine();
+  // Starting or resuming a stopped instance gives its limits back to it: checked like any growth.
+  const grows = plan.desired === "running" && instance.desired_state !== "running";
   if (!plan.unchanged)
     await requestChange(p, tenant, instance, actor, {
+      ...(grows
+        ? {
+            within: async (trx) => {
+              const spec = parseSpec(instance.spec);
+              await enforceQuota(trx, p, tenant, {
+                what: `${input.action === "resume" ? "resuming" : "starting"} ${instance.name}`,
+                before: instanceUse(instance.name, spec, false),
+                after: instanceUse(instance.name, spec, true),
+              });
+            },
+          }
+        : {}),
       patch: {
         desired_state: plan.desired,
         ...(plan.restart ? { restart_requested_at: new Date().toISOString() } : {}),

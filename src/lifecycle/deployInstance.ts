@@ -6,7 +6,13 @@ import { AimsError } from "../domain/errors.js";
 import { resolveInputs } from "../domain/inputs.js";
 import { newSpec, parseSpec } from "../domain/instanceSpec.js";
 import { keptVolumeReferenceSchema, newId, newNameSchema } from "../domain/names.js";
+import type { Plan } from "../domain/plans.js";
+import { sizePlug } from "../domain/sizedPlug.js";
+import { assertTenantRuns } from "../domain/tenantStatus.js";
 import { pickFreePorts } from "../ports/portAllocator.js";
+import { enforceQuota } from "../quota/enforceQuota.js";
+import { planOf } from "../quota/tenantPlan.js";
+import { instanceUse } from "../quota/tenantUsage.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import {
   findInstance,
@@ -18,7 +24,7 @@ import {
 } from "../store/instanceRepository.js";
 import { attachKeptVolumes } from "../store/keptVolumeRepository.js";
 import { recordChange } from "../store/recordChange.js";
-import { findTenantByName, insertTenant } from "../store/tenantRepository.js";
+import { findTenantByName, insertTenant, lockTenant, type TenantRow } from "../store/tenantRepository.js";
 import type { Actor } from "./actor.js";
 import { instanceChange } from "./changeRecord.js";
 import { claimPorts } from "./claimPorts.js";
@@ -62,6 +68,7 @@ export async function deployInstance(
   const entry = p.catalog.get(input.plug);
   const inputs = resolveInputs(entry.plug, input.set);
   const tenant = await findTenantByName(p.store.db, input.tenant);
+  if (tenant) assertTenantRuns(tenant);
   const existing = tenant ? await findInstance(p.store.db, tenant.id, input.name) : undefined;
   if (existing && tenant) {
     await assertSameDeployment(p, entry, existing, inputs, input.tenant);
@@ -83,13 +90,21 @@ export async function deployInstance(
     return { kind: "deployed", instance: await viewOf(p, row), reused: true };
   }
   const reuse = await resolveReuse(p, tenant, input.tenant, entry.plug, input.reuseVolumes);
-  if (input.dryRun)
+  if (input.dryRun) {
+    // The same quota and capacity checks as the deploy itself: a plan shown is one that would be deployed.
+    const plan = tenant ? planOf(p.plans, tenant) : p.plans.defaultPlan;
+    const spec = newSpec(entry, {}, plan.defaultResources);
+    const request = deployRequest(input.name, spec, reuse);
+    await enforceQuota(p.store.db, p, tenant ?? { id: "", name: input.tenant, plan: plan.name }, request, {
+      lock: false,
+    });
     return {
       kind: "plan",
-      plan: await previewPlan(p, entry, input.tenant, input.name, inputs, reuse),
+      plan: await previewPlan(p, entry, input.tenant, input.name, inputs, reuse, plan),
       plug: entry.plug.id,
       version: entry.plug.version,
     };
+  }
 
   await p.checkEngine();
   const instance = await configure(p, entry, input.tenant, input.name, inputs, reuse, actor);
@@ -139,13 +154,14 @@ async function previewPlan(
   name: string,
   inputs: Record<string, string>,
   reuse: Reuse,
+  plan: Plan = p.plans.defaultPlan,
 ): Promise<InstancePlan> {
   const requests = publicPortRequests(entry.plug);
   const ports = await pickFreePorts(p.store.db, requests.length, p.config.ports, p.config.bindAddress);
   const hostPorts = Object.fromEntries(
     requests.map((r, i) => [`${r.service}/${r.portName}/${r.replica}`, ports[i]]),
   );
-  return renderInstance(entry.plug, {
+  return renderInstance(sizePlug(entry.plug, plan.defaultResources), {
     installationId: p.store.installationId,
     tenant: { id: "(new)", name: tenant },
     instance: { id: "(new)", name, revision: 1 },
@@ -159,9 +175,15 @@ async function previewPlan(
   });
 }
 
+/** What a new instance asks of its tenant's quotas: one more instance, its limits (it is meant to run), its volumes. */
+function deployRequest(name: string, spec: Parameters<typeof instanceUse>[1], reuse: Reuse) {
+  return { what: "this deploy", after: instanceUse(name, spec, true), reusedVolumes: reuse.volumes.length };
+}
+
 /**
- * One transaction: tenant (if new), instance row, first revision, sealed secrets, port allocations, the
- * kept volumes it reattaches, events and audit.
+ * One transaction: tenant (if new), its lock and the quota check, instance row (its spec sized with the
+ * plan's default resources), first revision, sealed secrets, port allocations, the kept volumes it
+ * reattaches, events and audit. Over a quota, nothing of it is written.
  */
 async function configure(
   p: OperationContext,
@@ -179,14 +201,23 @@ async function configure(
     reuse,
     new Set(Object.keys(inputs)),
   );
-  const spec = JSON.stringify(newSpec(entry, publicInputs(entry.plug, inputs)));
   return claimPorts(p, requests, (ports, recordPorts) =>
     p.store.db.transaction().execute(async (trx) => {
-      let tenantRow = await findTenantByName(trx, tenantName);
-      if (!tenantRow) {
-        tenantRow = await insertTenant(trx, { name: tenantName, plan: p.plans.defaultPlan.name });
+      let tenantRow: TenantRow | undefined = await findTenantByName(trx, tenantName);
+      const newPlan = p.plans.defaultPlan.name;
+      if (tenantRow) {
+        tenantRow = (await lockTenant(trx, tenantRow.id)) ?? tenantRow;
+        // Checked again here: a suspension that committed since the check above wins.
+        assertTenantRuns(tenantRow);
+      } else {
+        tenantRow = await insertTenant(trx, { name: tenantName, plan: newPlan });
         await recordChange(trx, {
-          event: { type: "tenant.created", tenantId: tenantRow.id, subject: tenantName, data: {} },
+          event: {
+            type: "tenant.created",
+            tenantId: tenantRow.id,
+            subject: tenantName,
+            data: { plan: newPlan },
+          },
           audit: {
             actor: actor.id,
             source: actor.source,
@@ -194,10 +225,14 @@ async function configure(
             target: `tenant/${tenantName}`,
             tenantId: tenantRow.id,
             result: "ok",
-            data: {},
+            data: { plan: newPlan },
           },
         });
       }
+      const plan = planOf(p.plans, tenantRow);
+      const sized = newSpec(entry, publicInputs(entry.plug, inputs), plan.defaultResources);
+      await enforceQuota(trx, p, tenantRow, deployRequest(name, sized, reuse), { lock: false });
+      const spec = JSON.stringify(sized);
       const now = new Date().toISOString();
       const instance = await insertInstance(trx, {
         id: newId(),

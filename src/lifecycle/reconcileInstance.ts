@@ -20,6 +20,7 @@ import {
   undoneDeploy,
 } from "./planReconcile.js";
 import { expectedContainerNames } from "./planTick.js";
+import { plugSourceOf } from "./plugSource.js";
 import { resolveImages } from "./resolveImages.js";
 import { rollbackUpdate } from "./rollbackUpdate.js";
 import { teardownInstance } from "./teardownInstance.js";
@@ -191,13 +192,7 @@ async function converge(pass: Pass, mode: ConvergeMode, stop: string[]): Promise
 /** Image preparation is a reconcile step: present, pulled or built, with progress. */
 function prepareImages(p: ReconcilerContext, spec: InstanceSpec, progress: ProgressSink) {
   progress(`preparing images for ${spec.plug.id} ${spec.plug.version}`);
-  return resolveImages(
-    p.runtime,
-    { plug: spec.plug, dir: spec.catalogDir },
-    p.config.imageOverrides,
-    progress,
-    spec.images,
-  );
+  return resolveImages(p.runtime, plugSourceOf(p, spec), p.config.imageOverrides, progress, spec.images);
 }
 
 /** A failed converge: an unreachable engine is retried later untouched; anything else is planned. */

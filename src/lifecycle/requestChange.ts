@@ -1,12 +1,14 @@
 import type { Transaction } from "kysely";
 import type { OperationContext } from "../context.js";
+import { assertTenantRuns } from "../domain/tenantStatus.js";
 import {
   type InstanceRow,
   type InstanceStatePatch,
   updateInstanceState,
 } from "../store/instanceRepository.js";
 import { recordChange } from "../store/recordChange.js";
-import type { Database } from "../store/schema.js";
+import type { Database, DesiredState } from "../store/schema.js";
+import { findTenantById } from "../store/tenantRepository.js";
 import type { Actor } from "./actor.js";
 import { instanceChange } from "./changeRecord.js";
 
@@ -19,9 +21,14 @@ export interface ChangeRequest {
   within?: (trx: Transaction<Database>) => Promise<void>;
 }
 
+/** Desired states that only take something away: asked for in a suspended tenant too. */
+const WINDING_DOWN: ReadonlySet<DesiredState> = new Set(["stopped", "suspended", "removed"]);
+
 /**
  * Writes what a person asked for (desired state, spec, revision) with its event and audit entry in one
- * transaction. The reconciler then makes the world match; entries never call drivers for this.
+ * transaction. The reconciler then makes the world match; entries never call drivers for this. A change that
+ * would run or alter something is refused in a suspended tenant, checked in the transaction so a suspension
+ * that commits first always wins.
  */
 export async function requestChange(
   p: OperationContext,
@@ -31,6 +38,10 @@ export async function requestChange(
   change: ChangeRequest,
 ): Promise<InstanceRow> {
   return p.store.db.transaction().execute(async (trx) => {
+    if (!(change.patch.desired_state && WINDING_DOWN.has(change.patch.desired_state))) {
+      const current = await findTenantById(trx, tenant.id);
+      if (current) assertTenantRuns(current);
+    }
     await change.within?.(trx);
     const row = await updateInstanceState(trx, instance.id, change.patch);
     await recordChange(

@@ -5,6 +5,7 @@ import { LABEL, type ProgressSink } from "../runtime/RuntimeDriver.js";
 import { findRevision, type InstanceRow, updateInstanceState } from "../store/instanceRepository.js";
 import { convergeInstance, planFor } from "./convergeInstance.js";
 import { rolledBackReason } from "./planReconcile.js";
+import { plugSourceOf } from "./plugSource.js";
 import { resolveImages } from "./resolveImages.js";
 import { transition } from "./transition.js";
 
@@ -54,7 +55,7 @@ export async function rollbackUpdate(
   try {
     const images = await resolveImages(
       p.runtime,
-      { plug: spec.plug, dir: spec.catalogDir },
+      plugSourceOf(p, spec),
       p.config.imageOverrides,
       progress,
       spec.images,

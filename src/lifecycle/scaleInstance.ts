@@ -4,6 +4,9 @@ import { AimsError } from "../domain/errors.js";
 import { replicasSchema } from "../domain/instanceRequests.js";
 import { isStateless, parseSpec } from "../domain/instanceSpec.js";
 import { nameSchema } from "../domain/names.js";
+import { assertTenantRuns } from "../domain/tenantStatus.js";
+import { enforceQuota } from "../quota/enforceQuota.js";
+import { instanceUse } from "../quota/tenantUsage.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import type { Actor } from "./actor.js";
 import { claimPorts, missingPortRequests } from "./claimPorts.js";
@@ -35,6 +38,7 @@ export async function scaleInstance(
 ): Promise<InstanceView> {
   const input = parseInput(scaleInputSchema, raw);
   const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
+  assertTenantRuns(tenant);
   if (instance.desired_state !== "running")
     throw new AimsError(
       "conflict",
@@ -63,7 +67,14 @@ export async function scaleInstance(
       event: "instance.scale_requested",
       action: "instance.scale",
       data: { service, from: spec.replicas[service] ?? 1, to: input.replicas, ports },
-      within: (trx) => recordPorts(trx, instance.id),
+      within: async (trx) => {
+        await enforceQuota(trx, p, tenant, {
+          what: "this scale",
+          before: instanceUse(instance.name, spec, true),
+          after: instanceUse(instance.name, { ...spec, replicas }, true),
+        });
+        await recordPorts(trx, instance.id);
+      },
     }),
   );
   crashPoint(p.config, "after-port-allocation");

@@ -5,12 +5,18 @@ import { resolveInputs, unknownInputs } from "../domain/inputs.js";
 import { type InstanceSpec, parseSpec } from "../domain/instanceSpec.js";
 import { pinnedImageSchema } from "../domain/manifest.js";
 import { nameSchema } from "../domain/names.js";
+import type { Plan } from "../domain/plans.js";
 import {
   checkResourceLimits,
   cpuLimitSchema,
   memoryLimitSchema,
   pidsLimitSchema,
 } from "../domain/resourceLimits.js";
+import { sizePlug } from "../domain/sizedPlug.js";
+import { assertTenantRuns } from "../domain/tenantStatus.js";
+import { enforceQuota } from "../quota/enforceQuota.js";
+import { planOf } from "../quota/tenantPlan.js";
+import { instanceUse } from "../quota/tenantUsage.js";
 import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import { insertRevision, listSecrets, putSecret } from "../store/instanceRepository.js";
 import type { Actor } from "./actor.js";
@@ -41,9 +47,10 @@ export const updateInputSchema = z.object({
 export type UpdateInput = z.input<typeof updateInputSchema>;
 
 /**
- * Changes an instance as a new revision (inputs, images, limits, plug version). The reconciler stops the
- * old revision, starts the new one and health-gates it; if it never becomes healthy, the previous
- * revision comes back and the command fails with the reason.
+ * Changes an instance as a new revision (inputs, images, limits, plug version). Limits above what the
+ * tenant's plan allows are refused (quota_exceeded), never clamped. The reconciler stops the old revision,
+ * starts the new one and health-gates it; if it never becomes healthy, the previous revision comes back and
+ * the command fails with the reason.
  */
 export async function updateInstance(
   p: OperationContext,
@@ -53,13 +60,14 @@ export async function updateInstance(
 ): Promise<InstanceView> {
   const input = parseInput(updateInputSchema, raw);
   const { tenant, instance } = await requireInstance(p, input.tenant, input.name);
+  assertTenantRuns(tenant);
   if (instance.desired_state !== "running")
     throw new AimsError(
       "conflict",
       `instance ${instance.name} is ${instance.desired_state}; start it before updating`,
     );
   const current = parseSpec(instance.spec);
-  const next = nextSpec(p, current, input);
+  const next = nextSpec(p, current, input, planOf(p.plans, tenant));
   // A key the plug does not know is refused exactly as deploy refuses it, before anything changes.
   const unknown = unknownInputs(next.plug, Object.keys(input.set));
   if (unknown.length) throw new AimsError("invalid_input", unknown.join("; "));
@@ -102,6 +110,11 @@ export async function updateInstance(
         images: input.images,
       },
       within: async (trx) => {
+        await enforceQuota(trx, p, tenant, {
+          what: "this update",
+          before: instanceUse(instance.name, current, true),
+          after: instanceUse(instance.name, next, true),
+        });
         await insertRevision(trx, {
           instance_id: instance.id,
           revision,
@@ -129,6 +142,7 @@ function nextSpec(
   p: OperationContext,
   current: InstanceSpec,
   input: z.output<typeof updateInputSchema>,
+  plan: Plan,
 ): InstanceSpec {
   const next: InstanceSpec = structuredClone(current);
   if (input.toCatalogVersion) {
@@ -138,7 +152,8 @@ function nextSpec(
         "invalid_input",
         `the instance already runs ${current.plug.id} ${current.plug.version}, the catalog's version`,
       );
-    next.plug = entry.plug;
+    // What the new version leaves out is the plan's default, as at deploy.
+    next.plug = sizePlug(entry.plug, plan.defaultResources);
     next.catalogDir = entry.dir;
     next.replicas = Object.fromEntries(
       entry.plug.services.map((s) => [s.name, current.replicas[s.name] ?? 1]),

@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { occupyPort } from "../../test/support/http.js";
 import { AWAIT_GO, raceProcesses } from "../../test/support/raceProcesses.js";
 import { instanceRow } from "../../test/support/rows.js";
-import type { Executor } from "../store/database.js";
-import { openStore, type Store } from "../store/database.js";
+import { openTestStore, type TestStore } from "../../test/support/testStore.js";
+import type { Executor, Store } from "../store/database.js";
 import { insertInstance } from "../store/instanceRepository.js";
 import { insertTenant } from "../store/tenantRepository.js";
 import {
@@ -31,20 +28,17 @@ const range = { min: 51000, max: 51009 };
 const always = async () => true;
 const web = (replica = 0) => ({ service: "web", portName: "http", replica });
 
-let dir: string;
+let t: TestStore;
 let store: Store;
 let tenantId: string;
-const config = () => ({ databaseUrl: `sqlite://${join(dir, "aims.db")}`, dataDir: dir });
+const config = () => t.config;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "aims-ports-"));
-  store = await openStore(config());
+  t = await openTestStore();
+  store = t.store;
   tenantId = (await insertTenant(store.db, { name: "acme", plan: "team" })).id;
 });
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => t.close());
 
 async function newInstance(ex: Executor, name: string): Promise<string> {
   return (await insertInstance(ex, instanceRow({ tenant_id: tenantId, name }))).id;

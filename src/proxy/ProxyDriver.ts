@@ -30,6 +30,8 @@ export interface Route {
   instance: string;
   /** The instance's observed state, shown on the 503 page. */
   state: string;
+  /** The operator suspended the instance's tenant: the 503 page says so, whatever the instance's state. */
+  tenantSuspended?: boolean;
   serving: boolean;
   /** `<instance>.<tenant>.<baseDomain>` first, then the custom domains, sorted. */
   hosts: RouteHost[];

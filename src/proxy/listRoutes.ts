@@ -8,6 +8,8 @@ export interface RouteView {
   tenant: string;
   instance: string;
   state: string;
+  /** The operator suspended the tenant (the 503 page says so). */
+  tenantSuspended?: boolean;
   /** `proxy` to the replicas, or the AIMS `503` page. */
   answer: "proxy" | "503";
   hosts: Array<{ host: string; tls: boolean }>;
@@ -55,6 +57,7 @@ export async function listRoutes(p: ReconcilerContext, tenantName?: string): Pro
           tenant: r.tenant,
           instance: r.instance,
           state: r.state,
+          ...(r.tenantSuspended ? { tenantSuspended: true } : {}),
           answer: r.serving ? "proxy" : "503",
           hosts: r.hosts.map((h) => ({ host: h.name, tls: Boolean(h.tls) })),
           url: urls.url,

@@ -44,11 +44,12 @@ export async function loadRouteTable(
       .select(["id", "tenant_id", "name", "observed_state", "spec", "revision"])
       .where("removed_at", "is", null)
       .execute(),
-    db.selectFrom("tenants").select(["id", "name"]).execute(),
+    db.selectFrom("tenants").select(["id", "name", "status"]).execute(),
     db.selectFrom("allocations").selectAll().orderBy("replica").execute(),
     listDomains(db),
   ]);
   const tenantName = new Map(tenants.map((t) => [t.id, t.name]));
+  const suspended = new Set(tenants.filter((t) => t.status === "suspended").map((t) => t.id));
   const sources: RouteSource[] = [];
   for (const row of instances) {
     const key = `${row.id}:${row.revision}`;
@@ -73,6 +74,7 @@ export async function loadRouteTable(
         )
         .map((a) => a.port),
       domains: domains.filter((d) => d.instance_id === row.id).map((d) => d.host),
+      ...(suspended.has(row.tenant_id) ? { tenantSuspended: true } : {}),
     });
   }
   return deriveRoutes(sources, {

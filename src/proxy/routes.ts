@@ -14,6 +14,8 @@ export interface RouteSource {
   /** Host ports of the replicas of the instance's HTTP port, in replica order. */
   ports: number[];
   domains: string[];
+  /** The operator suspended its tenant: never served, whatever the instance's state. */
+  tenantSuspended?: boolean;
 }
 
 export interface RouteSettings {
@@ -62,7 +64,8 @@ export function deriveRoutes(sources: RouteSource[], settings: RouteSettings): R
       tenant: s.tenant,
       instance: s.instance,
       state: s.state,
-      serving: SERVING_STATES.has(s.state) && upstream.length > 0,
+      ...(s.tenantSuspended ? { tenantSuspended: true } : {}),
+      serving: !s.tenantSuspended && SERVING_STATES.has(s.state) && upstream.length > 0,
       hosts: names.map((name) => {
         const tls = settings.tlsFor?.(name);
         return tls ? { name, tls } : { name };

@@ -65,7 +65,7 @@ describe("showSecrets", () => {
       }),
     ]);
     expect(JSON.stringify([events, audit])).not.toContain("s3cret");
-    expect(await verifyAuditChain(store.db)).toEqual({ ok: true, checked: 1 });
+    expect(await verifyAuditChain(store.db)).toMatchObject({ ok: true, length: 1 });
   });
 
   it("shows an instance without secrets as none, and records no view", async () => {

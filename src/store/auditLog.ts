@@ -1,13 +1,9 @@
 import type { Selectable, Transaction } from "kysely";
-import {
-  canonicalJson,
-  chainBreak,
-  chainHash,
-  GENESIS_HASH,
-  type HashedAuditFields,
-} from "../audit/auditChain.js";
+import { canonicalJson, chainHash, GENESIS_HASH, type HashedAuditFields } from "../audit/auditChain.js";
+import { type ChainVerdict, ChainVerifier } from "../audit/chainVerifier.js";
 import { newId } from "../domain/names.js";
 import type { Executor } from "./database.js";
+import { onPostgres } from "./dialect.js";
 import type { AuditEntriesTable, Database } from "./schema.js";
 
 export type AuditRow = Selectable<AuditEntriesTable>;
@@ -23,23 +19,19 @@ export interface NewAuditEntry {
   data?: Record<string, unknown>;
 }
 
-export type AuditChainCheck =
-  | { ok: true; checked: number }
-  | { ok: false; brokenAtSeq: number; reason: string };
-
-const PAGE = 500;
+const PAGE = 1000;
 
 /**
  * Appends a hash-chained audit entry: hash = sha256(prev_hash + canonical JSON of the entry's fields),
  * computed by the pure `audit/auditChain.ts`.
  * It reads the chain head and inserts, so it takes a Transaction: the caller's write transaction serialises
- * appends (SQLite: BEGIN IMMEDIATE holds the write lock from the start), so two processes cannot fork the chain.
- * PostgreSQL will need the head row locked (SELECT ... FOR UPDATE or an advisory lock) in the same place.
+ * appends (SQLite: BEGIN IMMEDIATE; PostgreSQL: the write lock, both held from the start), so two processes
+ * cannot fork the chain. The seq follows the head's (see appendEvent for why not a PostgreSQL sequence).
  */
 export async function appendAudit(trx: Transaction<Database>, entry: NewAuditEntry): Promise<AuditRow> {
   const head = await trx
     .selectFrom("audit_entries")
-    .select("hash")
+    .select(["seq", "hash"])
     .orderBy("seq", "desc")
     .limit(1)
     .executeTakeFirst();
@@ -57,16 +49,23 @@ export async function appendAudit(trx: Transaction<Database>, entry: NewAuditEnt
   const prevHash = head?.hash ?? GENESIS_HASH;
   return trx
     .insertInto("audit_entries")
-    .values({ ...fields, prev_hash: prevHash, hash: chainHash(prevHash, fields) })
+    .values({
+      ...(onPostgres(trx) ? { seq: (head?.seq ?? 0) + 1 } : {}),
+      ...fields,
+      prev_hash: prevHash,
+      hash: chainHash(prevHash, fields),
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
-/** Recomputes the whole chain in seq order; reports the first entry whose link or hash does not match. */
-export async function verifyAuditChain(ex: Executor): Promise<AuditChainCheck> {
-  let expectedPrev = GENESIS_HASH;
+/**
+ * Recomputes the whole chain in seq order, a page at a time: the first entry that was edited, deleted or
+ * reordered, or the chain's length and head hash (src/audit/chainVerifier.ts).
+ */
+export async function verifyAuditChain(ex: Executor): Promise<ChainVerdict> {
+  const verifier = new ChainVerifier();
   let afterSeq = 0;
-  let checked = 0;
   for (;;) {
     const rows = await ex
       .selectFrom("audit_entries")
@@ -75,13 +74,9 @@ export async function verifyAuditChain(ex: Executor): Promise<AuditChainCheck> {
       .orderBy("seq")
       .limit(PAGE)
       .execute();
-    for (const row of rows) {
-      const reason = chainBreak(expectedPrev, row);
-      if (reason) return { ok: false, brokenAtSeq: row.seq, reason };
-      expectedPrev = row.hash;
-      afterSeq = row.seq;
-      checked++;
-    }
-    if (rows.length < PAGE) return { ok: true, checked };
+    for (const row of rows) if (!verifier.push(row)) return verifier.verdict();
+    const last = rows.at(-1);
+    if (!last || rows.length < PAGE) return verifier.verdict();
+    afterSeq = last.seq;
   }
 }

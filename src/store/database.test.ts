@@ -131,10 +131,12 @@ describe("openStore", () => {
     await reopened.close();
   });
 
-  it("refuses a PostgreSQL URL for now without echoing its password", async () => {
-    const attempt = openStore({ databaseUrl: "postgres://aims:hunter2@db/aims", dataDir: dir });
+  it("refuses an unknown scheme naming the two it knows, without echoing a password", async () => {
+    const attempt = openStore({ databaseUrl: "mysql://aims:hunter2@db/aims", dataDir: dir });
     await expect(attempt).rejects.toMatchObject({ code: "invalid_input" });
-    await expect(attempt).rejects.toThrow(/PostgreSQL support arrives in a later release; use sqlite:\/\//);
+    await expect(attempt).rejects.toThrow(
+      /unsupported database URL scheme "mysql": use sqlite:\/\/<path> .* or postgres:\/\/<user>:<password>@<host>:<port>\/<database>/,
+    );
     await expect(attempt).rejects.not.toThrow(/hunter2/);
   });
 

@@ -1,24 +1,19 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { instanceRow } from "../../test/support/rows.js";
-import { openStore, type Store } from "./database.js";
+import { openTestStore, type TestStore } from "../../test/support/testStore.js";
+import type { Store } from "./database.js";
 import { deleteDomain, insertDomain, listDomains } from "./domainRepository.js";
 import { insertInstance } from "./instanceRepository.js";
 import { insertTenant } from "./tenantRepository.js";
 
-let dir: string;
+let t: TestStore;
 let store: Store;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "aims-domains-"));
-  store = await openStore({ databaseUrl: `sqlite://${join(dir, "aims.db")}`, dataDir: dir });
+  t = await openTestStore();
+  store = t.store;
 });
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => t.close());
 
 async function instance(tenant: string, name: string) {
   const t = await insertTenant(store.db, { name: tenant, plan: "team" });

@@ -1,21 +1,16 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openStore, type Store } from "./database.js";
+import { openTestStore, type TestStore } from "../../test/support/testStore.js";
+import type { Store } from "./database.js";
 import { appendEvent, listEvents } from "./eventLog.js";
 
-let dir: string;
+let t: TestStore;
 let store: Store;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "aims-events-"));
-  store = await openStore({ databaseUrl: `sqlite://${join(dir, "aims.db")}`, dataDir: dir });
+  t = await openTestStore();
+  store = t.store;
 });
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => t.close());
 
 describe("eventLog", () => {
   it("appends rows with increasing seq and JSON data", async () => {

@@ -1,6 +1,7 @@
-import type { Selectable } from "kysely";
+import { type Selectable, sql } from "kysely";
 import { newId } from "../domain/names.js";
-import type { Executor } from "./database.js";
+import { type Executor, withTransaction } from "./database.js";
+import { onPostgres } from "./dialect.js";
 import type { EventsTable } from "./schema.js";
 
 export type EventRow = Selectable<EventsTable>;
@@ -24,11 +25,19 @@ export interface EventFilter {
   types?: string[];
 }
 
-/** Appends an event and returns the stored row (with its seq). Call it in the transaction of the change. */
-export function appendEvent(ex: Executor, event: NewEvent): Promise<EventRow> {
+/**
+ * Appends an event and returns the stored row (with its seq). Call it in the transaction of the change; given
+ * the database itself, it opens a write transaction of its own. The seq is the SSE cursor, so it follows commit
+ * order without gaps: SQLite's AUTOINCREMENT does under BEGIN IMMEDIATE; on PostgreSQL a sequence would hand out
+ * numbers outside the write lock and lose those of rolled-back transactions, so the seq is the last one plus one,
+ * read under the write lock the transaction holds (events are never deleted).
+ */
+export async function appendEvent(ex: Executor, event: NewEvent): Promise<EventRow> {
+  if (!ex.isTransaction) return withTransaction(ex, (trx) => appendEvent(trx, event));
   return ex
     .insertInto("events")
     .values({
+      ...(onPostgres(ex) ? { seq: sql<number>`(select coalesce(max(seq), 0) + 1 from events)` } : {}),
       id: newId(),
       type: event.type,
       tenant_id: event.tenantId ?? null,

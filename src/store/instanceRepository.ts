@@ -31,6 +31,8 @@ export interface InstanceStatePatch {
   running_revision?: number | null;
   failure_code?: string | null;
   last_failure?: string | null;
+  /** What the instance was meant to be when its tenant was suspended (see InstancesTable). */
+  suspended_from?: "running" | "stopped" | "suspended" | null;
 }
 
 /**

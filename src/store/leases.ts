@@ -105,3 +105,12 @@ export async function withLease<T>(
     heldHere.delete(name);
   }
 }
+
+/** Leases a live process holds now (not expired, its holder not dead): someone is working on the store. */
+export async function liveLeases(ex: Executor): Promise<Array<{ name: string; holder: string }>> {
+  const now = Date.now();
+  const rows = await ex.selectFrom("leases").select(["name", "holder", "expires_at"]).execute();
+  return rows
+    .filter((r) => Date.parse(r.expires_at) > now && r.holder !== LEASE_HOLDER && !holderIsDead(r.holder))
+    .map(({ name, holder }) => ({ name, holder }));
+}

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
+import type { ApprovalPolicy, ApprovalStatus, Risk } from "../domain/approvals.js";
 
 /** Times are ISO-8601 UTC strings; JSON columns are text (portable between SQLite and PostgreSQL). */
 
@@ -10,11 +11,14 @@ export interface InstallationsTable {
 export interface TenantsTable {
   id: string;
   name: string;
-  status: "active" | "suspended";
+  /** `suspended` by the operator (reads only); `deleted` keeps the row for the history that names it. */
+  status: "active" | "suspended" | "deleted";
   /** The tenant's plan, by name (plans/plans.yaml); null only before migration 0009 filled it. */
   plan: string | null;
   created_at: string;
   updated_at: string;
+  /** When the operator deleted it (status `deleted`); null otherwise. */
+  deleted_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** What the user asked for; the reconciler drives the world toward it. */
@@ -67,6 +71,15 @@ export interface InstancesTable {
   last_failure: ColumnType<string | null, string | null | undefined, string | null>;
   /** How its Docker volumes are named (src/domain/objectNames.ts): `name` for instances from before 0007. */
   volume_naming: ColumnType<"id" | "name", "id" | "name" | undefined, "id" | "name">;
+  /**
+   * Desired: what the instance was meant to be when its tenant was suspended (`aims tenant suspend`), restored by
+   * `aims tenant resume`; null while its tenant is not suspended.
+   */
+  suspended_from: ColumnType<
+    "running" | "stopped" | "suspended" | null,
+    "running" | "stopped" | "suspended" | null | undefined,
+    "running" | "stopped" | "suspended" | null
+  >;
 }
 
 /**
@@ -274,12 +287,90 @@ export interface ThrottlesTable {
   noticed_until: string | null;
 }
 
+/** Requests counted against one rate-limit budget in one fixed window (src/api/rateLimits.ts). */
+export interface RateLimitsTable {
+  /** The budget: `<credential>|<scope>`, e.g. `key:01J…|tenant:01J…` or `address:192.0.2.1|api`. */
+  key: string;
+  /** The window's start, epoch milliseconds (a multiple of the window's length). */
+  window_start: number;
+  count: number;
+  /** The window's end, epoch milliseconds: the row is deleted once it is past. */
+  expires_at: number;
+}
+
 /** A custom domain an instance answers at through the proxy (one instance per host). */
 export interface InstanceDomainsTable {
   /** Lower-case, validated host name (src/domain/hostnames.ts). */
   host: string;
   instance_id: string;
   tenant_id: string;
+  created_at: string;
+}
+
+/** A tenant's approval policy, set by its owners; a tenant without a row has the default (`all`). */
+export interface ApprovalPoliciesTable {
+  tenant_id: string;
+  policy: ApprovalPolicy;
+  updated_by: string;
+  updated_at: string;
+}
+
+/** An action an AI actor asked for, waiting for (or past) a person's decision. */
+export interface ApprovalsTable {
+  id: string;
+  tenant_id: string;
+  /** A tool name of src/ai/intent/types.ts (`instance.deploy`). */
+  tool: string;
+  /** The canonical JSON (sorted keys) of the exact arguments that will run, sealed with the master key. */
+  args: string;
+  /** The same arguments for people to read: secret inputs replaced by `(secret)`. */
+  shown_args: string;
+  /** HMAC-SHA256 (master key) hex of the tool and its canonical arguments: what the decision is bound to. */
+  args_hash: string;
+  risk: Risk;
+  /** What will happen, in plain words. */
+  summary: string;
+  /** JSON: the resources it adds or frees and what it does to the plan's limits. */
+  impact: string;
+  /** Audit actor of who asked (`user:<id>`, `key:<id>`, `cli:<name>`). */
+  requested_by: string;
+  requested_source: string;
+  /** The conversation it was shown in, when it came from chat. */
+  conversation_id: string | null;
+  status: ApprovalStatus;
+  decided_by: string | null;
+  decided_source: string | null;
+  decided_at: string | null;
+  executed_at: string | null;
+  finished_at: string | null;
+  /** JSON: what the tool answered (never a secret). */
+  result: string | null;
+  error: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+/** One ACHEEVY conversation of one person (or key, or host user) in one tenant. */
+export interface ConversationsTable {
+  id: string;
+  tenant_id: string;
+  /** `user:<id>` for a person (their session and their keys alike), else the audit actor (`key:<id>`, `cli:<name>`). */
+  owner: string;
+  title: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One message of a conversation: what the person said, or ACHEEVY's answer with the turn it made. */
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  /** Position in the conversation, from 1. */
+  seq: number;
+  author: "person" | "acheevy";
+  text: string;
+  /** JSON of ACHEEVY's turn (actions, question, approval ids); null for the person's messages. */
+  turn: string | null;
   created_at: string;
 }
 
@@ -301,5 +392,10 @@ export interface Database {
   leases: LeasesTable;
   instance_domains: InstanceDomainsTable;
   throttles: ThrottlesTable;
+  rate_limits: RateLimitsTable;
   kept_volumes: KeptVolumesTable;
+  approval_policies: ApprovalPoliciesTable;
+  approvals: ApprovalsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
 }

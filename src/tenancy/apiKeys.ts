@@ -1,5 +1,6 @@
 import * as z from "zod";
 import type { OperationContext } from "../context.js";
+import { APPROVALS_DECIDE_SCOPE } from "../domain/approvals.js";
 import { AimsError } from "../domain/errors.js";
 import { nameSchema, newId } from "../domain/names.js";
 import { type ApiKeyRow, findApiKeyById, insertApiKey, revokeApiKeyRow } from "../store/apiKeyRepository.js";
@@ -9,12 +10,12 @@ import type { TenantRow } from "../store/tenantRepository.js";
 import { peopleChange } from "./change.js";
 import { assertMayAssign, roleSchema } from "./members.js";
 import { type Caller, type Principal, requireAccount, requireTenant } from "./principal.js";
-import { PERMISSIONS, type Permission, type Role } from "./roles.js";
+import { KEY_SCOPES, type KeyScope, type Role } from "./roles.js";
 import { API_KEY_PREFIX, digestOf, displayPrefix, newSecret } from "./tokens.js";
 
 const keyFields = {
   name: z.string().min(1).max(100),
-  scopes: z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length).optional(),
+  scopes: z.array(z.enum(KEY_SCOPES)).max(KEY_SCOPES.length).optional(),
   expiresAt: z.iso
     .datetime({ offset: true })
     .refine((t) => Date.parse(t) > Date.now(), "must be in the future")
@@ -39,7 +40,7 @@ export interface ApiKeyView {
   userId: string | null;
   tenant: string | null;
   role: Role | null;
-  scopes: Permission[] | null;
+  scopes: KeyScope[] | null;
   expiresAt: string | null;
   revokedAt: string | null;
   /** At 5-minute resolution. */
@@ -57,7 +58,7 @@ export function toApiKeyView(row: ApiKeyRow, tenantName: string | null): ApiKeyV
     userId: row.user_id,
     tenant: tenantName,
     role: row.role,
-    scopes: row.scopes === null ? null : (JSON.parse(row.scopes) as Permission[]),
+    scopes: row.scopes === null ? null : (JSON.parse(row.scopes) as KeyScope[]),
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
     lastUsedAt: row.last_used_at,
@@ -65,8 +66,20 @@ export function toApiKeyView(row: ApiKeyRow, tenantName: string | null): ApiKeyV
   };
 }
 
-/** Scopes only narrow: a key made by a narrowed key can hold no permission its maker lacks. */
-function narrowScopes(maker: Principal, wanted: Permission[] | undefined): Permission[] | null {
+/**
+ * Scopes only narrow: a key made by a narrowed key can hold no permission its maker lacks. `approvals:decide`
+ * is given only by a person (a session) or by a key that holds it itself: a key narrowed to nothing lacks it.
+ */
+function narrowScopes(maker: Principal, wanted: KeyScope[] | undefined): KeyScope[] | null {
+  if (
+    wanted?.includes(APPROVALS_DECIDE_SCOPE) &&
+    maker.kind === "key" &&
+    !maker.scopes?.includes(APPROVALS_DECIDE_SCOPE)
+  )
+    throw new AimsError(
+      "forbidden",
+      `only a signed-in person, or a key that holds ${APPROVALS_DECIDE_SCOPE} itself, may give a key ${APPROVALS_DECIDE_SCOPE}`,
+    );
   if (maker.scopes === null) return wanted ? [...new Set(wanted)] : null;
   if (!wanted) return maker.scopes;
   const extra = wanted.filter((s) => !maker.scopes!.includes(s));
@@ -190,7 +203,7 @@ export async function createServiceKey(
   );
 }
 
-function jsonScopes(scopes: Permission[] | null): string | null {
+function jsonScopes(scopes: KeyScope[] | null): string | null {
   return scopes === null ? null : JSON.stringify(scopes);
 }
 

@@ -1,9 +1,10 @@
+import { APPROVALS_DECIDE_SCOPE } from "../domain/approvals.js";
 import { type ApiKeyRow, findApiKeyByDigest, findApiKeyById } from "../store/apiKeyRepository.js";
 import type { Executor } from "../store/database.js";
 import { findSessionByDigest, type SessionRow } from "../store/sessionRepository.js";
 import { findUserById, type UserRow } from "../store/userRepository.js";
 import { type Principal, roleIn } from "./principal.js";
-import { type Permission, weakerRole } from "./roles.js";
+import { type KeyScope, weakerRole } from "./roles.js";
 import { API_KEY_PREFIX, digestOf } from "./tokens.js";
 
 /** Keys made by keys made by keys…: a longer chain than this does not authenticate. */
@@ -112,7 +113,7 @@ async function keyPrincipal(
     sessionId: null,
     tenantId: row.tenant_id,
     roleCap: row.role,
-    scopes: row.scopes === null ? null : (JSON.parse(row.scopes) as Permission[]),
+    scopes: row.scopes === null ? null : (JSON.parse(row.scopes) as KeyScope[]),
     expiresAt: row.expires_at,
   };
   const maker = await makerAt(ex, row.created_by, now, depth);
@@ -127,8 +128,11 @@ async function keyPrincipal(
 async function boundBy(ex: Executor, own: Principal, maker: Principal): Promise<Principal | undefined> {
   if (maker.tenantId !== null && own.tenantId !== maker.tenantId) return undefined;
   const makerScopes = maker.scopes;
-  const scopes =
+  let scopes =
     makerScopes === null ? own.scopes : (own.scopes ?? makerScopes).filter((s) => makerScopes.includes(s));
+  // approvals:decide passes down only from a person, or from a key that holds it itself (never from "all").
+  if (maker.kind === "key" && !makerScopes?.includes(APPROVALS_DECIDE_SCOPE))
+    scopes = scopes?.filter((s) => s !== APPROVALS_DECIDE_SCOPE) ?? null;
   let roleCap = own.roleCap;
   if (own.userId === null && own.tenantId !== null) {
     const makerRole = await roleIn(ex, maker, own.tenantId);

@@ -64,6 +64,7 @@ export async function changeMemberRole(
     caller.principal,
     tenantName,
     "member.read",
+    "change",
   );
   const member = await requireMember(p, tenant, userId);
   assertMayAssign(caller, callerRole, member.role, "change the role of a");
@@ -103,6 +104,7 @@ export async function removeMember(
     caller.principal,
     tenantName,
     "member.read",
+    "change",
   );
   const member = await requireMember(p, tenant, userId);
   if (caller.principal.userId !== userId)

@@ -1,3 +1,4 @@
+import { APPROVALS_DECIDE_SCOPE } from "../domain/approvals.js";
 import type { Role } from "../store/schema.js";
 
 export type { Role };
@@ -26,9 +27,28 @@ export const PERMISSIONS = [
   "audit.read",
   "approval.request",
   "approval.decide",
+  "approval.policy",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * What a key may be narrowed to: the permissions, plus `approvals:decide`, which no role grants by itself. A key
+ * approves or denies only when it was made with that scope explicitly (and its role may decide): a key narrowed
+ * to nothing (scopes null) never holds it.
+ */
+export const KEY_SCOPES = [...PERMISSIONS, APPROVALS_DECIDE_SCOPE] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
+
+/** The permissions that only read: what a suspended tenant's people and keys may still do. */
+export const READ_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
+  "tenant.read",
+  "member.read",
+  "instance.read",
+  "instance.logs",
+  "event.read",
+  "audit.read",
+]);
 
 const viewer: Permission[] = ["tenant.read", "member.read", "instance.read", "instance.logs", "event.read"];
 const member: Permission[] = [
@@ -49,11 +69,11 @@ const admin: Permission[] = [
   "audit.read",
   "approval.decide",
 ];
-const owner: Permission[] = [...admin, "tenant.delete", "owner.manage"];
+const owner: Permission[] = [...admin, "tenant.delete", "owner.manage", "approval.policy"];
 
 /**
  * The one permission table: what each role may do in its tenant. `approval.decide` is who may approve an
- * AI-proposed action (deploy, scale up, delete, spend). `instance.image` is who may pin a service to another image
+ * AI-proposed action (deploy, scale up, delete, spend); `approval.policy` who sets how much needs approval. `instance.image` is who may pin a service to another image
  * (`aims update --image`), on top of `instance.deploy`: an image is code that runs with the instance's secrets. Roles nest: each has everything of the one below.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
@@ -76,6 +96,6 @@ export function weakerRole(a: Role, b: Role | null): Role {
 }
 
 /** True when `role`, narrowed by `scopes` (null: no narrowing), allows `permission`. */
-export function allows(role: Role, permission: Permission, scopes: readonly Permission[] | null): boolean {
+export function allows(role: Role, permission: Permission, scopes: readonly KeyScope[] | null): boolean {
   return ROLE_PERMISSIONS[role].has(permission) && (scopes === null || scopes.includes(permission));
 }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import Docker from "dockerode";
+import pg from "pg";
 import { stopNginx } from "../../src/proxy/nginx/nginxProcess.js";
 import { freePort, portIsFree } from "./http.js";
 
@@ -102,7 +103,8 @@ export async function createTestInstall(
     },
     async cleanup() {
       await stopNginx(join(dataDir, "proxy"));
-      const id = installationId(dataDir);
+      const url = baseEnv.AIMS_DATABASE_URL;
+      const id = url?.startsWith("postgres") ? await postgresInstallationId(url) : installationId(dataDir);
       if (id) await removeByLabel(`aims.installation=${id}`);
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -117,6 +119,20 @@ export function installationId(dataDir: string): string | undefined {
     return (db.prepare("select id from installations").get() as { id: string } | undefined)?.id;
   } finally {
     db.close();
+  }
+}
+
+/** An install's id from its PostgreSQL database (undefined when it was never opened or is gone). */
+async function postgresInstallationId(databaseUrl: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ id: string }>("select id from installations");
+    return rows[0]?.id;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 

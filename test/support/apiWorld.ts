@@ -1,4 +1,6 @@
+import { approvalHash, sealArgs } from "../../src/approvals/approvalArgs.js";
 import { newSpec } from "../../src/domain/instanceSpec.js";
+import { newId } from "../../src/domain/names.js";
 import { instanceChange } from "../../src/lifecycle/changeRecord.js";
 import type { Platform } from "../../src/platform.js";
 import { withTransaction } from "../../src/store/database.js";
@@ -23,7 +25,9 @@ export async function storeInstance(p: Platform, tenantName: string, name: strin
     name,
     plug_id: entry.plug.id,
     plug_version: entry.plug.version,
-    spec: JSON.stringify(newSpec(entry, {})),
+    spec: JSON.stringify(
+      newSpec(entry, {}, p.plans.get(tenant.plan ?? p.plans.defaultPlan.name).defaultResources),
+    ),
     created_at: now,
     updated_at: now,
     first_ready_at: now,
@@ -54,6 +58,60 @@ export interface TenantWorld {
   instance: { id: string; name: string };
   /** A user per role (owner included: a second owner), signed in. */
   members: Record<Role, { id: string; session: { cookie: string; csrf: string } }>;
+  /** An approval of the tenant (already denied: deciding it again changes nothing). */
+  approval: { id: string };
+  /** A conversation of the owner's with ACHEEVY. */
+  conversation: { id: string };
+}
+
+/** An approval row of a tenant, denied, and a conversation of `ownerId`'s, written straight to the store. */
+async function storeAcheevyObjects(p: Platform, tenantId: string, ownerId: string, instance: string) {
+  const now = new Date().toISOString();
+  const conversation = newId();
+  const approval = newId();
+  await withTransaction(p.store.db, async (trx) => {
+    await trx
+      .insertInto("conversations")
+      .values({
+        id: conversation,
+        tenant_id: tenantId,
+        owner: `user:${ownerId}`,
+        title: "stop it",
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const args = { instance };
+    const { sealed, canonical } = sealArgs(p.masterKey, approval, args);
+    await trx
+      .insertInto("approvals")
+      .values({
+        id: approval,
+        tenant_id: tenantId,
+        tool: "instance.stop",
+        args: sealed,
+        shown_args: canonical,
+        args_hash: approvalHash(p.masterKey, tenantId, "instance.stop", canonical),
+        risk: "change",
+        summary: `Stop instance ${instance}`,
+        impact: "{}",
+        requested_by: `user:${ownerId}`,
+        requested_source: "test",
+        conversation_id: conversation,
+        status: "denied",
+        decided_by: `user:${ownerId}`,
+        decided_source: "test",
+        decided_at: now,
+        executed_at: null,
+        finished_at: now,
+        result: null,
+        error: null,
+        created_at: now,
+        expires_at: now,
+      })
+      .execute();
+  });
+  return { approval: { id: approval }, conversation: { id: conversation } };
 }
 
 /** Builds a tenant through the API (and instance rows through the store). */
@@ -83,7 +141,9 @@ export async function buildTenant(f: ApiFixture, name: string): Promise<TenantWo
     await insertMember(f.platform.store.db, { tenantId, userId: user.id, role });
     members[role] = user;
   }
+  const acheevy = await storeAcheevyObjects(f.platform, tenantId, owner.id, instanceName);
   return {
+    ...acheevy,
     name,
     id: tenantId,
     owner,

@@ -38,6 +38,7 @@ export function instanceRow(overrides: Partial<InstanceRow> = {}): InstanceRow {
     failure_code: null,
     last_failure: null,
     volume_naming: "id",
+    suspended_from: null,
     ...overrides,
   };
 }

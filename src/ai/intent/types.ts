@@ -37,6 +37,8 @@ export interface ToolCall {
 
 /** What the engine knows of the tenant when it reads an utterance (no secrets, nothing of other tenants). */
 export interface IntentContext {
+  /** The tenant's own name, when known: "restart web in acme" is then this tenant, any other is refused. */
+  tenant?: string;
   instances: ReadonlyArray<{ name: string; plug: string; state: string; services: readonly string[] }>;
   catalog: ReadonlyArray<{
     id: string;
@@ -44,7 +46,19 @@ export interface IntentContext {
     description: string;
     category: string;
     tags: readonly string[];
-    inputs: ReadonlyArray<{ key: string; type: string; required: boolean; description?: string }>;
+    /**
+     * The plug's intake questions. `description` is best the manifest's `question` and `help`; `min`/`max`
+     * (an int's range) and `values` (an enum's) let the engine refuse a value the deploy would refuse.
+     */
+    inputs: ReadonlyArray<{
+      key: string;
+      type: string;
+      required: boolean;
+      description?: string;
+      min?: number;
+      max?: number;
+      values?: readonly string[];
+    }>;
     services: readonly string[];
   }>;
   /** Earlier turns of this conversation, oldest first: what was said and which tool calls followed. */

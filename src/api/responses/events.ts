@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { AuditView } from "../auditView.js";
+import { type AuditEntryView, auditEntryViewSchema } from "../../audit/auditView.js";
 import type { EventView } from "../events/eventView.js";
 import { named } from "./named.js";
 import { viewSchema } from "./viewSchema.js";
@@ -21,20 +21,5 @@ export const eventViewSchema = named(
   ),
 );
 
-export const auditViewSchema = named(
-  "AuditEntry",
-  viewSchema<AuditView>()(
-    z.object({
-      seq: z.number(),
-      id: z.string(),
-      time,
-      actor: z.string().describe("user:<id>, key:<id>, system or anonymous"),
-      action: z.string(),
-      target: z.string(),
-      source: z.string(),
-      result: z.enum(["ok", "failed", "denied"]),
-      data: z.unknown(),
-      hash: z.string().describe("chains this entry to the one before it"),
-    }),
-  ),
-);
+/** An audit entry with its link and hash, so a client can check the chain (src/audit/auditView.ts). */
+export const auditViewSchema = named("AuditEntry", viewSchema<AuditEntryView>()(auditEntryViewSchema));

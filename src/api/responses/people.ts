@@ -3,7 +3,7 @@ import type { acceptInvitation } from "../../tenancy/acceptInvitation.js";
 import type { ApiKeyView } from "../../tenancy/apiKeys.js";
 import type { InvitationView } from "../../tenancy/invitations.js";
 import type { changeMemberRole, MemberView } from "../../tenancy/members.js";
-import { PERMISSIONS, ROLES } from "../../tenancy/roles.js";
+import { KEY_SCOPES, ROLES } from "../../tenancy/roles.js";
 import type { TenantView } from "../../tenancy/tenants.js";
 import type { UserView } from "../../tenancy/users.js";
 import { named } from "./named.js";
@@ -31,7 +31,17 @@ export const sessionViewSchema = named(
 export const tenantViewSchema = named(
   "Tenant",
   viewSchema<TenantView>()(
-    z.object({ id: z.string(), name: z.string(), status: z.string(), role, createdAt: time }),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      status: z
+        .string()
+        .describe("active, suspended (by the operator: reads only) or deleted (the operator's list only)"),
+      plan: z.string().nullable(),
+      role,
+      createdAt: time,
+      deletedAt: time.optional().describe("only for a deleted tenant"),
+    }),
   ),
 );
 
@@ -85,7 +95,7 @@ export const apiKeyViewSchema = named(
       userId: z.string().nullable(),
       tenant: z.string().nullable(),
       role: role.nullable(),
-      scopes: z.array(z.enum(PERMISSIONS)).nullable(),
+      scopes: z.array(z.enum(KEY_SCOPES)).nullable(),
       expiresAt: time.nullable(),
       revokedAt: time.nullable(),
       lastUsedAt: time.nullable(),

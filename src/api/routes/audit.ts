@@ -1,6 +1,7 @@
+import { toAuditView } from "../../audit/auditView.js";
 import { listAuditFeed } from "../../store/auditFeed.js";
+import { verifyAuditChain } from "../../store/auditLog.js";
 import { requirePlatformAdmin } from "../../tenancy/principal.js";
-import { toAuditView } from "../auditView.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { auditViewSchema } from "../responses/events.js";
 import { pageOf } from "../responses/pages.js";
@@ -8,7 +9,10 @@ import { defineRoute } from "../route.js";
 import { tenantListPage } from "../tenantListPage.js";
 import { tenantParams } from "./params.js";
 
-/** The hash-chained audit log: a tenant's entries for its admins, every entry for the operator. */
+/**
+ * The hash-chained audit log: a tenant's entries for its admins, every entry for the operator, and the chain's
+ * verification (the operator's).
+ */
 export const auditRoutes = [
   defineRoute({
     method: "GET",
@@ -30,7 +34,7 @@ export const auditRoutes = [
             limit,
           }),
         key: (r) => r.seq,
-        view: (r) => toAuditView(r),
+        view: toAuditView,
       }),
   }),
   defineRoute({
@@ -48,6 +52,18 @@ export const auditRoutes = [
         limit: query.limit + 1,
       });
       return toPage(rows, query.limit, (r) => r.seq, toAuditView);
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/v1/audit/verify",
+    summary:
+      "Walks the whole audit chain: its length and head hash, or the first entry that was edited, deleted or reordered (operator only)",
+    tag: "audit",
+    auth: "required",
+    handler: async ({ services: { platform }, caller }) => {
+      requirePlatformAdmin(caller.principal, "verify the audit chain");
+      return verifyAuditChain(platform.store.db);
     },
   }),
 ];

@@ -12,6 +12,7 @@ import { sseFrame, toEventView } from "../events/eventView.js";
 import { parseTopics, typeMatches } from "../events/topics.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { type ApiServices, defineRoute } from "../route.js";
+import { hookHeaders } from "../streams/streamHeaders.js";
 
 const eventsQuery = pageQuery.extend({
   topics: z.string().max(2000).optional(),
@@ -88,6 +89,7 @@ async function stream(
   });
   reply.hijack();
   raw.writeHead(200, {
+    ...hookHeaders(reply),
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-store, no-transform",
     connection: "keep-alive",

@@ -9,6 +9,7 @@ import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { eventViewSchema } from "../responses/events.js";
 import { pageOf } from "../responses/pages.js";
 import { defineRoute } from "../route.js";
+import { hookHeaders } from "../streams/streamHeaders.js";
 import { instanceParams } from "./params.js";
 import { requireInstanceFor } from "./requireInstance.js";
 
@@ -78,6 +79,7 @@ export const instanceStreamRoutes = [
       });
       reply.hijack();
       raw.writeHead(200, {
+        ...hookHeaders(reply),
         "content-type": "text/plain; charset=utf-8",
         "cache-control": "no-store",
         "x-request-id": String(request.id),

@@ -116,6 +116,7 @@ export const instanceRoutes = [
     tag: "instances",
     auth: "required",
     engine: "drives",
+    quota: true,
     status: 201,
     params: tenantParams,
     body: deployBody,
@@ -213,6 +214,7 @@ export const instanceRoutes = [
     tag: "instances",
     auth: "required",
     engine: "drives",
+    quota: true,
     params: instanceParams.extend({ action: z.string().max(40) }),
     body: z.unknown(),
     // One schema per kind of body (the state changes share the empty one).

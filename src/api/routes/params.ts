@@ -14,3 +14,5 @@ export const memberParams = z.strictObject({ tenant: nameSchema, userId: idSchem
 export const invitationParams = z.strictObject({ tenant: nameSchema, invitationId: idSchema });
 export const tenantKeyParams = z.strictObject({ tenant: nameSchema, keyId: idSchema });
 export const keyParams = z.strictObject({ keyId: idSchema });
+export const approvalParams = z.strictObject({ tenant: nameSchema, approvalId: idSchema });
+export const conversationParams = z.strictObject({ tenant: nameSchema, conversationId: idSchema });

@@ -14,6 +14,7 @@ export const systemRoutes = (table: () => readonly RouteSpec[]) => [
     summary: "Liveness: the process answers",
     tag: "system",
     auth: "none",
+    rateLimit: false,
     handler: async () => ({ status: "ok" }),
   }),
   defineRoute({
@@ -22,6 +23,7 @@ export const systemRoutes = (table: () => readonly RouteSpec[]) => [
     summary: "Readiness: the store and the container engine answer",
     tag: "system",
     auth: "none",
+    rateLimit: false,
     engine: "checks",
     handler: async ({ services: { platform } }) => {
       try {
@@ -40,6 +42,7 @@ export const systemRoutes = (table: () => readonly RouteSpec[]) => [
       "Prometheus metrics (HTTP latency, instances by state, deploy and reconcile durations, port pool)",
     tag: "system",
     auth: "none",
+    rateLimit: false,
     produces: "text/plain",
     handler: async ({ services: { metrics }, reply }) => {
       reply.type(metrics.registry.contentType);

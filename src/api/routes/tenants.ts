@@ -1,6 +1,7 @@
 import { listInvitations } from "../../store/invitationRepository.js";
 import { listMembers } from "../../store/memberRepository.js";
 import { acceptInput, acceptInvitation } from "../../tenancy/acceptInvitation.js";
+import { changeTenantPlan, changeTenantPlanInput } from "../../tenancy/changeTenantPlan.js";
 import {
   createInvitation,
   inviteInput,
@@ -34,20 +35,23 @@ export const tenantRoutes = [
   defineRoute({
     method: "POST",
     url: "/v1/tenants",
-    summary: "Create a tenant (the operator, or a signed-in user who becomes its owner)",
+    summary:
+      "Create a tenant (the operator, or a signed-in user who becomes its owner, up to `tenantsPerUser`); only the operator chooses a `plan` other than `defaultPlan`",
     response: tenantViewSchema,
     tag: "tenants",
     auth: "required",
     status: 201,
+    quota: true,
     body: createTenantInput,
     authorize: ({ caller }) => assertMayCreateTenant(caller.principal),
-    example: { body: { name: "acme" } },
+    example: { body: { name: "acme", plan: "team" } },
     handler: ({ services: { platform }, caller, body }) => createTenant(platform, caller, body),
   }),
   defineRoute({
     method: "GET",
     url: "/v1/tenants",
-    summary: "Tenants you belong to (every tenant for the operator), by name",
+    summary:
+      "Tenants you belong to (every tenant for the operator, deleted ones too), by name, with plan and status",
     response: pageOf(tenantViewSchema),
     tag: "tenants",
     auth: "required",
@@ -82,6 +86,20 @@ export const tenantRoutes = [
       );
       return toTenantView(tenant, role);
     },
+  }),
+  defineRoute({
+    method: "PATCH",
+    url: "/v1/tenants/:tenant",
+    summary:
+      "Move a tenant to another plan (the operator only); a plan its use is over answers 429 quota_exceeded naming each limit, unless `force` (what runs keeps running; growth is refused until it is within the plan)",
+    tag: "tenants",
+    auth: "required",
+    params: tenantParams,
+    body: changeTenantPlanInput,
+    quota: true,
+    example: { body: { plan: "team" } },
+    handler: ({ services: { platform }, caller, params, body }) =>
+      changeTenantPlan(platform, caller, params.tenant, body),
   }),
   defineRoute({
     method: "GET",

@@ -48,6 +48,18 @@ function inputTypeText(input: Plug["inputs"][number]): string {
   return input.type;
 }
 
+/** `0.5 cpu, 256 MiB, 256 pids`; what a manifest leaves out is the tenant's plan's default. */
+function limitsText(declared: Plug["services"][number]["resources"]): string {
+  const given = declared ?? {};
+  const text = [
+    given.cpu !== undefined ? `${given.cpu} cpu` : "",
+    given.memory !== undefined ? `${Math.round(given.memory / 1024 / 1024)} MiB` : "",
+    given.pids !== undefined ? `${given.pids} pids` : "",
+  ].filter(Boolean);
+  if (text.length === 3) return text.join(", ");
+  return `${text.length ? `${text.join(", ")}; the rest` : "all"} from the tenant's plan (defaultResources)`;
+}
+
 /** A readable description of a plug for `catalog show`. */
 export function describePlug(plug: Plug): string {
   const lines = [`${plug.name} (${plug.id} ${plug.version}, ${plug.category})`];
@@ -59,8 +71,7 @@ export function describePlug(plug: Plug): string {
       lines.push(`    port ${p.name}: ${p.container}/${p.protocol}${p.public ? " (public)" : " (internal)"}`);
     if (s.dependsOn.length) lines.push(`    starts after: ${s.dependsOn.join(", ")} (healthy)`);
     for (const v of s.volumes) lines.push(`    volume ${v.name}: ${v.path}`);
-    const mem = Math.round(s.resources.memory / 1024 / 1024);
-    lines.push(`    limits: ${s.resources.cpu} cpu, ${mem} MiB, ${s.resources.pids} pids`);
+    lines.push(`    limits: ${limitsText(s.resources)}`);
   }
   if (plug.inputs.length) {
     lines.push("", "inputs (asked on a terminal, or set with --set KEY=VALUE):");

@@ -7,6 +7,7 @@ import { createFirewall, createRuntime } from "../../platform.js";
 import { portPoolUsage } from "../../ports/portAllocator.js";
 import { checkNginx } from "../../proxy/checkNginx.js";
 import { openStore } from "../../store/database.js";
+import { type DatabaseInspection, inspectDatabase } from "../../store/inspectDatabase.js";
 import { type Check, runRemoteDoctor } from "../client/remoteDoctor.js";
 import { configFrom } from "../context.js";
 import { printJson } from "../output.js";
@@ -84,31 +85,7 @@ export async function runDoctor(config: AimsConfig): Promise<Check[]> {
   }
   // Before the store is opened: opening it tightens the database's own files.
   checks.push(fileModesCheck(config.dataDir));
-  try {
-    const store = await openStore({
-      databaseUrl: config.databaseUrl,
-      dataDir: config.dataDir,
-      defaultPlan: config.defaultPlan,
-    });
-    try {
-      const usage = await portPoolUsage(store.db, config.ports);
-      const left = usage.total - usage.allocated;
-      checks.push({
-        name: "ports",
-        ok: left > 0,
-        detail: `${usage.allocated} of ${usage.total} ports allocated in ${config.ports.min}-${config.ports.max}, bound on ${config.bindAddress}`,
-      });
-      checks.push({
-        name: "store",
-        ok: true,
-        detail: `${config.databaseUrl.replace(/\/\/[^@]*@/, "//***@")} (installation ${store.installationId})`,
-      });
-    } finally {
-      await store.close();
-    }
-  } catch (err) {
-    checks.push({ name: "store", ok: false, detail: (err as Error).message });
-  }
+  checks.push(...(await storeChecks(config)));
   checks.push(await checkNginx(config));
   const firewall = await createFirewall(config, async () => driver, createLogger(config.logLevel)).report();
   checks.push({
@@ -131,6 +108,63 @@ export async function runDoctorCommand(cmd: Command, opts: { json?: boolean }): 
         `${c.ok ? (c.warning ? "warn" : "ok  ") : "FAIL"}  ${c.name.padEnd(14)} ${c.detail}\n`,
       );
   if (checks.some((c) => !c.ok)) process.exitCode = 1;
+}
+
+/**
+ * The database: reachable, its server's version, and its migrations (inspected first: opening the store then
+ * applies pending ones, as every command does); then the port pool, which the store holds.
+ */
+async function storeChecks(config: AimsConfig): Promise<Check[]> {
+  const target = {
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    defaultPlan: config.defaultPlan,
+  };
+  let inspection: DatabaseInspection;
+  try {
+    inspection = await inspectDatabase(target);
+  } catch (err) {
+    return [{ name: "store", ok: false, detail: (err as Error).message }];
+  }
+  const where = `${inspection.version} at ${inspection.location}`;
+  if (inspection.unknown.length)
+    return [
+      {
+        name: "store",
+        ok: false,
+        detail: `${where} was migrated by a newer AIMS (${inspection.unknown.join(", ")} unknown to this one): upgrade AIMS, or restore a backup`,
+      },
+    ];
+  const checks: Check[] = [];
+  try {
+    const store = await openStore(target);
+    try {
+      const usage = await portPoolUsage(store.db, config.ports);
+      const left = usage.total - usage.allocated;
+      checks.push({
+        name: "ports",
+        ok: left > 0,
+        detail: `${usage.allocated} of ${usage.total} ports allocated in ${config.ports.min}-${config.ports.max}, bound on ${config.bindAddress}`,
+      });
+      const pending = inspection.pending;
+      const migrations =
+        pending.length === 0
+          ? `${inspection.applied} migrations, up to date`
+          : inspection.applied === 0
+            ? `created (${pending.length} migrations)`
+            : `${pending.length} pending migration${pending.length === 1 ? "" : "s"} applied now (${pending.join(", ")})`;
+      checks.push({
+        name: "store",
+        ok: true,
+        detail: `${where}: ${migrations} (installation ${store.installationId})`,
+      });
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    checks.push({ name: "store", ok: false, detail: `${where}: ${(err as Error).message}` });
+  }
+  return checks;
 }
 
 /** Whether other users can read the data dir or anything directly in it (the database, the keys). */

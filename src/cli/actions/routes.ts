@@ -24,7 +24,7 @@ export async function runRoutes(cmd: Command, opts: { tenant?: string; json?: bo
     report.routes.map((r) => [
       r.tenant,
       r.instance,
-      r.state,
+      r.tenantSuspended ? `${r.state} (tenant suspended)` : r.state,
       r.answer,
       r.hosts.map((h) => (h.tls ? `${h.host} (tls)` : h.host)).join(","),
       ...(paths ? [r.pathUrl ?? ""] : []),

@@ -10,7 +10,15 @@ import type { PlanView } from "../../lifecycle/planView.js";
 import type { RemoveInput } from "../../lifecycle/removeInstance.js";
 import type { ScaleInput } from "../../lifecycle/scaleInstance.js";
 import type { UpdateInput } from "../../lifecycle/updateInstance.js";
+import type { PublicPlan } from "../../plans/publicPlans.js";
+import type { UsageView } from "../../quota/usageView.js";
 import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
+import type { ChangeTenantPlanInput } from "../../tenancy/changeTenantPlan.js";
+import type { TenantDeletion } from "../../tenancy/deleteTenant.js";
+import type { DeleteTenantInput, TenantActionInput } from "../../tenancy/tenantInput.js";
+import type { TenantStateChange } from "../../tenancy/tenantInstances.js";
+import type { TenantView } from "../../tenancy/tenants.js";
+import type { AcheevyClient } from "./acheevyClient.js";
 
 /** A deploy's answer: the plan of a dry run, or the instance once it is healthy (`reused` when it existed). */
 export type DeployResult =
@@ -25,6 +33,18 @@ export interface RemoveResult {
   removed: { containers: number; networks: number; volumes: number };
   /** Ids of the volumes kept (`--keep-volumes`), for `aims volumes` and `deploy --reuse-volumes`. */
   kept: string[];
+}
+
+/** A tenant with what it uses of its plan (`aims tenant show`). */
+export interface TenantReport {
+  tenant: TenantView;
+  usage: UsageView;
+}
+
+/** `aims tenant create`: a tenant's name and, for the operator, its plan. */
+export interface CreateTenantRequest {
+  name: string;
+  plan?: string;
 }
 
 /** Which log lines to stream. */
@@ -79,6 +99,24 @@ export interface AimsClient {
     onEvent: (event: EventView) => void,
     signal: AbortSignal,
   ): Promise<void>;
+  /** ACHEEVY: chat turns and approvals. */
+  readonly acheevy: AcheevyClient;
+  /** Every plan of the install, in its order. */
+  listPlans(): Promise<PublicPlan[]>;
+  /** A tenant, its plan and what it uses of it. */
+  showTenant(tenant: string): Promise<TenantReport>;
+  /** Moves a tenant to another plan (the operator only). */
+  changeTenantPlan(tenant: string, input: ChangeTenantPlanInput): Promise<TenantView>;
+  /** Creates a tenant (on this host: as the operator). */
+  createTenant(input: CreateTenantRequest): Promise<TenantView>;
+  /** Tenants the caller can see with their plan and status: every one for the operator. */
+  listTenants(): Promise<TenantView[]>;
+  /** Operator: suspends a tenant and waits until its instances are stopped. */
+  suspendTenant(input: TenantActionInput, progress: ProgressSink): Promise<TenantStateChange>;
+  /** Operator: resumes a tenant and waits until what ran before runs again. */
+  resumeTenant(input: TenantActionInput, progress: ProgressSink): Promise<TenantStateChange>;
+  /** Operator: deletes a tenant (with `force`, its instances and their volumes first). */
+  deleteTenant(input: DeleteTenantInput, progress: ProgressSink): Promise<TenantDeletion>;
   /** Releases what the client opened (the store, connections). */
   close(): Promise<void>;
 }

@@ -9,7 +9,11 @@ import type { ScaleInput } from "../../lifecycle/scaleInstance.js";
 import type { UpdateInput } from "../../lifecycle/updateInstance.js";
 import { catalogFor, createPlatform, type Platform } from "../../platform.js";
 import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
-import type { AimsClient, DeployResult } from "./AimsClient.js";
+import type { ChangeTenantPlanInput } from "../../tenancy/changeTenantPlan.js";
+import type { DeleteTenantInput, TenantActionInput } from "../../tenancy/tenantInput.js";
+import type { AimsClient, CreateTenantRequest, DeployResult } from "./AimsClient.js";
+import type { AcheevyClient } from "./acheevyClient.js";
+import { localAcheevy } from "./localAcheevy.js";
 
 /**
  * The CLI on the AIMS host: runs the lifecycle operations on the local data dir. The platform (store, master
@@ -18,6 +22,7 @@ import type { AimsClient, DeployResult } from "./AimsClient.js";
  */
 export class LocalClient implements AimsClient {
   readonly target: string;
+  readonly acheevy: AcheevyClient;
   #platform: Promise<Platform> | undefined;
 
   constructor(
@@ -25,6 +30,7 @@ export class LocalClient implements AimsClient {
     private readonly actor: Actor,
   ) {
     this.target = `the data dir ${config.dataDir}`;
+    this.acheevy = localAcheevy(() => this.#p(), actor);
   }
 
   #p(): Promise<Platform> {
@@ -83,6 +89,76 @@ export class LocalClient implements AimsClient {
   async remove(input: RemoveInput, progress: ProgressSink) {
     const { removeInstance } = await import("../../lifecycle/removeInstance.js");
     return removeInstance(await this.#p(), input, this.actor, progress);
+  }
+
+  async listPlans() {
+    const { publicPlans } = await import("../../plans/publicPlans.js");
+    return publicPlans((await this.#p()).plans);
+  }
+
+  async showTenant(tenant: string) {
+    const [{ requireTenant, hostOperator }, { toTenantView }, { tenantUsageView }] = await Promise.all([
+      import("../../tenancy/principal.js"),
+      import("../../tenancy/tenants.js"),
+      import("../../quota/usageView.js"),
+    ]);
+    const p = await this.#p();
+    const found = await requireTenant(p.store.db, hostOperator(this.actor).principal, tenant, "tenant.read");
+    return {
+      tenant: toTenantView(found.tenant, found.role),
+      usage: await tenantUsageView(p.store.db, p.plans, found.tenant),
+    };
+  }
+
+  async changeTenantPlan(tenant: string, input: ChangeTenantPlanInput) {
+    const [{ changeTenantPlan }, { hostOperator }] = await Promise.all([
+      import("../../tenancy/changeTenantPlan.js"),
+      import("../../tenancy/principal.js"),
+    ]);
+    return changeTenantPlan(await this.#p(), hostOperator(this.actor), tenant, input);
+  }
+
+  async createTenant(input: CreateTenantRequest) {
+    const [{ createTenant, createTenantInput }, { parseInput }, { hostOperator }] = await Promise.all([
+      import("../../tenancy/tenants.js"),
+      import("../../lifecycle/parseInput.js"),
+      import("../../tenancy/principal.js"),
+    ]);
+    return createTenant(await this.#p(), hostOperator(this.actor), parseInput(createTenantInput, input));
+  }
+
+  async listTenants() {
+    const [{ tenantsWhere, hostOperator }, { toTenantView }] = await Promise.all([
+      import("../../tenancy/principal.js"),
+      import("../../tenancy/tenants.js"),
+    ]);
+    const p = await this.#p();
+    const visible = await tenantsWhere(p.store.db, hostOperator(this.actor).principal, "tenant.read");
+    return visible.map((v) => toTenantView(v.tenant, v.role));
+  }
+
+  async suspendTenant(input: TenantActionInput, progress: ProgressSink) {
+    const [{ suspendTenant }, { hostOperator }] = await Promise.all([
+      import("../../tenancy/suspendTenant.js"),
+      import("../../tenancy/principal.js"),
+    ]);
+    return suspendTenant(await this.#p(), hostOperator(this.actor), input, progress);
+  }
+
+  async resumeTenant(input: TenantActionInput, progress: ProgressSink) {
+    const [{ resumeTenant }, { hostOperator }] = await Promise.all([
+      import("../../tenancy/resumeTenant.js"),
+      import("../../tenancy/principal.js"),
+    ]);
+    return resumeTenant(await this.#p(), hostOperator(this.actor), input, progress);
+  }
+
+  async deleteTenant(input: DeleteTenantInput, progress: ProgressSink) {
+    const [{ deleteTenant }, { hostOperator }] = await Promise.all([
+      import("../../tenancy/deleteTenant.js"),
+      import("../../tenancy/principal.js"),
+    ]);
+    return deleteTenant(await this.#p(), hostOperator(this.actor), input, progress);
   }
 
   async streamLogs(...args: Parameters<AimsClient["streamLogs"]>) {

@@ -18,9 +18,29 @@ import type { PlanView } from "../../lifecycle/planView.js";
 import { type RemoveInput, removeInputSchema } from "../../lifecycle/removeInstance.js";
 import { type ScaleInput, scaleInputSchema } from "../../lifecycle/scaleInstance.js";
 import { type UpdateInput, updateInputSchema } from "../../lifecycle/updateInstance.js";
+import type { PublicPlan } from "../../plans/publicPlans.js";
+import type { UsageView } from "../../quota/usageView.js";
 import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
-import type { AimsClient, DeployResult, RemoveResult } from "./AimsClient.js";
+import { type ChangeTenantPlanInput, changeTenantPlanInput } from "../../tenancy/changeTenantPlan.js";
+import type { TenantDeletion } from "../../tenancy/deleteTenant.js";
+import {
+  type DeleteTenantInput,
+  deleteTenantInput,
+  type TenantActionInput,
+  tenantActionInput,
+} from "../../tenancy/tenantInput.js";
+import type { TenantStateChange } from "../../tenancy/tenantInstances.js";
+import { createTenantInput, type TenantView } from "../../tenancy/tenants.js";
+import type {
+  AimsClient,
+  CreateTenantRequest,
+  DeployResult,
+  RemoveResult,
+  TenantReport,
+} from "./AimsClient.js";
+import type { AcheevyClient } from "./acheevyClient.js";
 import { RemoteApi, type RemoteTarget } from "./RemoteApi.js";
+import { remoteAcheevy } from "./remoteAcheevy.js";
 import { streamRemoteEvents, streamRemoteLogs } from "./remoteStreams.js";
 
 const segment = encodeURIComponent;
@@ -34,6 +54,7 @@ const instancePath = (tenant: string, name: string) =>
  */
 export class RemoteClient implements AimsClient {
   readonly target: string;
+  readonly acheevy: AcheevyClient;
   readonly #api: RemoteApi;
 
   constructor(
@@ -41,6 +62,7 @@ export class RemoteClient implements AimsClient {
     private readonly notice: (message: string) => void = (m) => process.stderr.write(`aims: ${m}\n`),
   ) {
     this.#api = new RemoteApi(remote);
+    this.acheevy = remoteAcheevy(this.#api);
     this.target = `AIMS at ${remote.url}`;
     const { protocol, hostname } = new URL(remote.url);
     if (protocol === "http:" && !LOOPBACK.test(hostname))
@@ -116,12 +138,59 @@ export class RemoteClient implements AimsClient {
     return { ...body, kept: body.kept ?? [] };
   }
 
+  async createTenant(raw: CreateTenantRequest): Promise<TenantView> {
+    const body = parseInput(createTenantInput, raw);
+    return (await this.#api.json<TenantView>("POST", "/v1/tenants", { body })).body;
+  }
+
+  async listTenants(): Promise<TenantView[]> {
+    return this.#all<TenantView>("/v1/tenants", {});
+  }
+
+  async suspendTenant(raw: TenantActionInput, progress: ProgressSink): Promise<TenantStateChange> {
+    const { tenant } = parseInput(tenantActionInput, raw);
+    const answer = this.#api.json<TenantStateChange>("POST", `/v1/tenants/${segment(tenant)}/suspend`);
+    return (await this.#waiting(progress, `suspend tenant ${tenant}`, answer)).body;
+  }
+
+  async resumeTenant(raw: TenantActionInput, progress: ProgressSink): Promise<TenantStateChange> {
+    const { tenant } = parseInput(tenantActionInput, raw);
+    const answer = this.#api.json<TenantStateChange>("POST", `/v1/tenants/${segment(tenant)}/resume`);
+    return (await this.#waiting(progress, `resume tenant ${tenant}`, answer)).body;
+  }
+
+  async deleteTenant(raw: DeleteTenantInput, progress: ProgressSink): Promise<TenantDeletion> {
+    const { tenant, force } = parseInput(deleteTenantInput, raw);
+    const answer = this.#api.json<TenantDeletion>("DELETE", `/v1/tenants/${segment(tenant)}`, {
+      query: { force },
+    });
+    return (await this.#waiting(progress, `delete tenant ${tenant}`, answer)).body;
+  }
+
   streamLogs(...args: Parameters<AimsClient["streamLogs"]>) {
     return streamRemoteLogs(this.#api, ...args);
   }
 
   streamEvents(...args: Parameters<AimsClient["streamEvents"]>) {
     return streamRemoteEvents(this.#api, ...args, this.notice);
+  }
+
+  async listPlans(): Promise<PublicPlan[]> {
+    return this.#all<PublicPlan>("/v1/plans", {});
+  }
+
+  async showTenant(tenant: string): Promise<TenantReport> {
+    const path = `/v1/tenants/${segment(tenant)}`;
+    const [view, usage] = await Promise.all([
+      this.#api.json<TenantView>("GET", path),
+      this.#api.json<UsageView>("GET", `${path}/usage`),
+    ]);
+    return { tenant: view.body, usage: usage.body };
+  }
+
+  async changeTenantPlan(tenant: string, raw: ChangeTenantPlanInput): Promise<TenantView> {
+    const body = parseInput(changeTenantPlanInput, raw);
+    return (await this.#api.json<TenantView>("PATCH", `/v1/tenants/${segment(tenant)}`, { body })).body;
   }
 
   async close() {}

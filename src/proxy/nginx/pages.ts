@@ -20,8 +20,21 @@ const STATE_WORDS: Record<string, string> = {
   removing: "is being removed",
 };
 
-/** The 503 page of an instance that exists but does not take requests in its current state. */
-export function unavailablePage(tenant: string, instance: string, state: string): string {
+/**
+ * The 503 page of an instance that exists but does not take requests in its current state, or whose tenant
+ * the operator suspended (that page names no state: the app is not coming back in a moment).
+ */
+export function unavailablePage(
+  tenant: string,
+  instance: string,
+  state: string,
+  tenantSuspended = false,
+): string {
+  if (tenantSuspended)
+    return page(
+      "503 Service Unavailable",
+      `The app <b>${instance}</b> of <b>${tenant}</b> is suspended by the operator of this host. Its data is kept; it answers again once the operator resumes <b>${tenant}</b>.`,
+    );
   const words = STATE_WORDS[state] ?? "is not running";
   return page(
     "503 Service Unavailable",

@@ -158,6 +158,31 @@ describe("renderTree", () => {
     expect(http.at(-1)).toEqual(directive("include", "/srv/aims/proxy/trees/g1/routes.conf"));
   });
 
+  it("answers the suspension page for a suspended tenant's instance, even one still ready (no upstream, no proxying)", () => {
+    const table = deriveRoutes(
+      [
+        {
+          tenant: "acme",
+          instance: "web",
+          state: "ready",
+          ports: [51000],
+          domains: [],
+          tenantSuspended: true,
+        },
+      ],
+      { baseDomain: "localhost", publishAddress: "127.0.0.1" },
+    );
+    expect(table.routes[0]).toMatchObject({ serving: false, tenantSuspended: true });
+    const tree = renderTree(table, settings("/srv/aims/proxy", { pathRouting: false }));
+    const routes = names(tree.get("routes.conf")!);
+    expect(routes.filter((d) => d.name === "upstream")).toEqual([]);
+    const suspended = unavailablePage("acme", "web", "ready", true);
+    expect(suspended).toContain("is suspended by the operator of this host");
+    expect(routes.filter((d) => d.name === "location")[0]).toEqual(
+      block("location", ["/"], page(503, suspended)),
+    );
+  });
+
   it("routes by host name only unless path routing is on: no paths.conf, no include", () => {
     const table = deriveRoutes(
       [{ tenant: "acme", instance: "web", state: "ready", ports: [51000], domains: [] }],

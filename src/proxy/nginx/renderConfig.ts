@@ -161,7 +161,7 @@ const upstreamName = (r: Route) => `aims.${r.instance}.${r.tenant}`;
 /** What `location /` of a host does: proxy to the replicas, or the 503 page of the instance's state. */
 function answer(r: Route): Directive[] {
   if (r.serving) return [directive("proxy_pass", `http://${upstreamName(r)}`)];
-  return htmlResponse(503, unavailablePage(r.tenant, r.instance, r.state));
+  return htmlResponse(503, unavailablePage(r.tenant, r.instance, r.state, r.tenantSuspended));
 }
 
 function routeServers(r: Route, s: RenderSettings): Directive[] {

@@ -8,6 +8,9 @@ import * as history from "./0006_history.js";
 import * as keptVolumes from "./0007_kept_volumes.js";
 import * as accounts from "./0008_accounts.js";
 import { plans } from "./0009_plans.js";
+import * as rateLimits from "./0010_rate_limits.js";
+import * as operatorActions from "./0011_operator_actions.js";
+import * as acheevy from "./0012_acheevy.js";
 
 /** What a migration may need to know of the install: 0009 puts existing tenants on `defaultPlan`. */
 export interface MigrationSettings {
@@ -29,6 +32,9 @@ export function migrationsFor(settings: MigrationSettings): Readonly<Record<stri
     "0007_kept_volumes": { up: keptVolumes.up },
     "0008_accounts": { up: accounts.up },
     "0009_plans": plans(settings.defaultPlan),
+    "0010_rate_limits": { up: rateLimits.up },
+    "0011_operator_actions": { up: operatorActions.up },
+    "0012_acheevy": { up: acheevy.up },
   };
 }
 

@@ -15,6 +15,16 @@ export function bytes(n: unknown): string {
   return `${Math.round(n / 1024 ** 2)} MiB`;
 }
 
+/** A service's declared limits; a value it leaves out is the tenant's plan's default (docs/plans.md). */
+function limitsText(r: { cpu?: number; memory?: unknown; pids?: number }): string {
+  const plan = "the plan's default";
+  return [
+    r.cpu !== undefined ? `${r.cpu} CPU` : `CPU: ${plan}`,
+    r.memory !== undefined ? bytes(r.memory) : `memory: ${plan}`,
+    r.pids !== undefined ? `${r.pids} processes` : `processes: ${plan}`,
+  ].join(", ");
+}
+
 /** Loads one plug's manifest. */
 export function usePlug(id: string) {
   return useResource(() => must(api.GET("/v1/plugs/{plug}", { params: { path: { plug: id } } })), [id]);
@@ -123,10 +133,7 @@ function Services({ plug }: { plug: Plug }) {
                 <Table.Td>
                   {s.volumes.length ? s.volumes.map((v) => `${v.name} → ${v.path}`).join(", ") : "—"}
                 </Table.Td>
-                <Table.Td>
-                  {String(s.resources.cpu)} CPU, {bytes(s.resources.memory)}, {String(s.resources.pids)}{" "}
-                  processes
-                </Table.Td>
+                <Table.Td>{s.resources ? limitsText(s.resources) : "the plan's defaults"}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

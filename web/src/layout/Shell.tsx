@@ -1,4 +1,14 @@
-import { AppShell, Burger, Group, NavLink, ScrollArea, Stack, Text, UnstyledButton } from "@mantine/core";
+import {
+  Alert,
+  AppShell,
+  Burger,
+  Group,
+  NavLink,
+  ScrollArea,
+  Stack,
+  Text,
+  UnstyledButton,
+} from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import type { ReactNode } from "react";
 import { api } from "../api/client";
@@ -58,7 +68,21 @@ export function Shell({ tenant, children }: { tenant: Tenant | undefined; childr
           <Navigation user={user} tenant={tenant} path={location.pathname} onFollow={close} />
         </ScrollArea>
       </AppShell.Navbar>
-      <AppShell.Main>{children}</AppShell.Main>
+      <AppShell.Main>
+        {tenant?.status === "suspended" ? (
+          <Alert
+            color="orange"
+            variant="light"
+            mb="md"
+            title={`${tenant.name} is suspended`}
+            data-tenant-suspended
+          >
+            The operator suspended this tenant: its instances are stopped and its apps answer AIMS's 503 page.
+            You can look, but not change anything, until the operator resumes it.
+          </Alert>
+        ) : null}
+        {children}
+      </AppShell.Main>
     </AppShell>
   );
 }

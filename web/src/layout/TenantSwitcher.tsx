@@ -28,7 +28,10 @@ export function TenantSwitcher({ current }: { current: Tenant | undefined }) {
         onChange={(e) => choose(e.currentTarget.value)}
         data={[
           ...(current ? [] : [{ value: "", label: "Choose a tenant", disabled: true }]),
-          ...tenants.map((t) => ({ value: t.name, label: `${t.name} (${t.role})` })),
+          ...tenants.map((t) => ({
+            value: t.name,
+            label: `${t.name} (${t.status === "suspended" ? "suspended" : t.role})`,
+          })),
           { value: NEW, label: "New tenant…" },
         ]}
         w={{ base: 150, sm: 190 }}

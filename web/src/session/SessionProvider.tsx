@@ -16,10 +16,12 @@ export interface Session {
 
 const SessionContext = createContext<Session | undefined>(undefined);
 
+/** The tenants the user can open: the operator's list also holds deleted ones, which have nothing to show. */
 async function loadTenants(): Promise<Tenant[]> {
-  return allPages((cursor) =>
+  const all = await allPages((cursor) =>
     must(api.GET("/v1/tenants", { params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } } })),
   );
+  return all.filter((t) => t.status !== "deleted");
 }
 
 /** Who is signed in and the tenants they see, for every page. */

@@ -117,6 +117,14 @@ export default {
       },
     },
     {
+      name: "the-server-never-imports-the-dashboard",
+      severity: "error",
+      comment:
+        "web/ is the dashboard, a client of the HTTP API; its own rule is scripts/check-web-deps.mjs (it imports nothing of src/ either).",
+      from: { path: "^src/" },
+      to: { path: "^web/" },
+    },
+    {
       name: "no-unresolvable-imports",
       severity: "error",
       comment: "An import the cruiser cannot resolve is one the rules above cannot see.",

@@ -1,6 +1,7 @@
 import { benchApi } from "./api.bench.js";
 import { benchChat } from "./chat.bench.js";
 import { benchCliStartup } from "./cliStartup.bench.js";
+import { benchDashboard } from "./dashboard.bench.js";
 import { benchDeploy } from "./deploy.bench.js";
 import { benchIntent } from "./intent.bench.js";
 import { benchProxy } from "./proxy.bench.js";
@@ -12,8 +13,9 @@ import { benchStore } from "./store.bench.js";
 /**
  * `npm run bench`: every benchmark, each against a baseline measured in the same run.
  * BENCH_N (default 10) sequential deploys; BENCH_MAX_INSTANCES (default 500) for the reconcile tick;
- * BENCH_CLI_RUNS (default 15) rounds of CLI start-up; BENCH_CLI_COMPARE another build's bin/aims.js to time alongside.
- * BENCH_ONLY=cli|deploy|reconcile|api|proxy|store runs one (store: SQLite vs PostgreSQL, needs a local server);
+ * BENCH_CLI_RUNS (default 15) rounds of CLI start-up; BENCH_CLI_COMPARE another build's bin/aims.js to time alongside;
+ * BENCH_DOCK_RUNS (default 3) scripted newcomer runs in the dashboard.
+ * BENCH_ONLY=cli|deploy|reconcile|api|proxy|store|dock runs one (store: SQLite vs PostgreSQL, needs a local server);
  * BENCH_ONLY=intent: ACHEEVY's intent engine alone (latency per utterance, accuracy on both corpora);
  * BENCH_ONLY=chat: a chat round trip for a read tool through the API, against the direct GET.
  */
@@ -21,6 +23,7 @@ const n = Number(process.env.BENCH_N ?? 10);
 const maxInstances = Number(process.env.BENCH_MAX_INSTANCES ?? 500);
 const only = process.env.BENCH_ONLY;
 const cliRuns = Number(process.env.BENCH_CLI_RUNS ?? 15);
+const dockRuns = Number(process.env.BENCH_DOCK_RUNS ?? 3);
 console.log(`AIMS benchmarks (${new Date().toISOString()}, node ${process.version})`);
 if (!only || only === "cli")
   for (const row of await benchCliStartup(cliRuns, process.env.BENCH_CLI_COMPARE)) console.log(row);
@@ -33,3 +36,4 @@ if (!only || only === "quota") for (const row of await benchQuota()) console.log
 if (!only || only === "intent") for (const row of await benchIntent()) console.log(row);
 if (!only || only === "chat") for (const row of await benchChat()) console.log(row);
 if (!only || only === "store") for (const row of await benchStore()) console.log(row);
+if (!only || only === "dock") for (const row of await benchDashboard(dockRuns)) console.log(row);

@@ -17,4 +17,8 @@ else
 fi
 url=$(node bin/aims.js ps --tenant demo --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const i=JSON.parse(s).find(x=>x.name==="web");console.log(i?i.url+(i.proxyUrl?" (through the proxy: "+i.proxyUrl+")":""):"")})')
 printf '\nAIMS is running the demo plug: %s\n' "$url"
+# The dashboard's address and the first sign-in, as `aims serve` printed them (it runs in the background).
+for _ in $(seq 1 50); do grep -q 'aims serve: \(dashboard at\|no dashboard\)' "$data_dir/serve.log" 2>/dev/null && break; sleep 0.2; done
+dashboard=$(grep -o 'aims serve: \(dashboard at\|no dashboard\).*' "$data_dir/serve.log" 2>/dev/null | tail -1 | sed 's/^aims serve: //')
+printf 'Deploy Dock, the dashboard: %s\n' "${dashboard:-see $data_dir/serve.log}"
 printf 'Next:\n  npx aims ps\n  npx aims logs web --tenant demo\n  npx aims rm web --tenant demo --yes\n'

@@ -24,6 +24,8 @@ command -v mmdebstrap >/dev/null 2>&1 || need+=(mmdebstrap)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 # PostgreSQL, for `databaseUrl: postgres://…` and the test suite's postgres project (step 6).
 command -v pg_lsclusters >/dev/null 2>&1 || need+=(postgresql)
+# The dashboard's browser tests drive Debian's Chromium through playwright-core (no browser download).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ "${#need[@]}" -gt 0 ]; then
   log "installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

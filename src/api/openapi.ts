@@ -9,6 +9,7 @@ import {
   RETRY_AFTER_HEADER,
   rateLimitHeaderRefs,
 } from "./errorResponses.js";
+import { responseSchemas } from "./responses/named.js";
 import { API_TAGS, type RouteSpec } from "./route.js";
 
 type JsonSchema = Record<string, unknown>;
@@ -19,6 +20,28 @@ function jsonSchema(schema: z.ZodType): JsonSchema {
     unrepresentable: "any",
   }) as JsonSchema;
   return rest;
+}
+
+/**
+ * The JSON Schema of an answer: named schemas (src/api/responses/named.ts) go to `components.schemas` once,
+ * and are referred to from there.
+ */
+function responseSchema(schema: z.ZodType, components: Record<string, JsonSchema>): JsonSchema {
+  const {
+    $schema: _drop,
+    $defs,
+    ...rest
+  } = z.toJSONSchema(schema, {
+    io: "output",
+    unrepresentable: "any",
+    metadata: responseSchemas,
+  }) as JsonSchema & {
+    $defs?: Record<string, JsonSchema>;
+  };
+  const toComponents = (value: JsonSchema): JsonSchema =>
+    JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema;
+  for (const [name, def] of Object.entries($defs ?? {})) components[name] = toComponents(def);
+  return toComponents(rest);
 }
 
 function parameters(schema: z.ZodType | undefined, where: "path" | "query") {
@@ -64,11 +87,17 @@ function operationId(method: string, path: string): string {
   return `${method.toLowerCase()}${words}`;
 }
 
-function operation(route: RouteSpec, path: string, used: Set<ErrorResponseName>) {
+function operation(
+  route: RouteSpec,
+  path: string,
+  used: Set<ErrorResponseName>,
+  components: Record<string, JsonSchema>,
+) {
+  const json = (schema: z.ZodType | undefined) => ({
+    "application/json": schema ? { schema: responseSchema(schema, components) } : {},
+  });
   const content =
-    route.produces && route.produces !== "application/json"
-      ? { [route.produces]: {} }
-      : { "application/json": {} };
+    route.produces && route.produces !== "application/json" ? { [route.produces]: {} } : json(route.response);
   const errors = errorResponsesOf(route);
   for (const name of errors) used.add(name);
   return {
@@ -88,7 +117,7 @@ function operation(route: RouteSpec, path: string, used: Set<ErrorResponseName>)
             required: true,
             content: {
               "application/json": {
-                schema: jsonSchema(route.body),
+                schema: jsonSchema(route.documentedBody ?? route.body),
                 ...(route.example?.body !== undefined ? { example: route.example.body } : {}),
               },
             },
@@ -100,6 +129,12 @@ function operation(route: RouteSpec, path: string, used: Set<ErrorResponseName>)
         ...(route.status === 204 ? { description: "done; no content" } : { description: "success", content }),
         ...(route.rateLimit !== false ? { headers: rateLimitHeaderRefs() } : {}),
       },
+      ...Object.fromEntries(
+        (route.alsoAnswers ?? []).map((a) => [
+          String(a.status),
+          { description: a.description, content: json(a.response) },
+        ]),
+      ),
       ...Object.fromEntries(
         errors.map((name) => [
           String(ERROR_RESPONSES[name].status),
@@ -124,10 +159,11 @@ export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
   if (cached?.routes === routes) return cached.doc;
   const paths: Record<string, Record<string, unknown>> = {};
   const used = new Set<ErrorResponseName>(["Unexpected"]);
+  const schemas: Record<string, JsonSchema> = {};
   for (const route of routes) {
     const path = route.url.replace(/:(\w+)/g, "{$1}");
     paths[path] ??= {};
-    paths[path][route.method.toLowerCase()] = operation(route, path, used);
+    paths[path][route.method.toLowerCase()] = operation(route, path, used, schemas);
   }
   const tags = [...new Set(routes.map((r) => r.tag))].map((name) => ({ name, description: API_TAGS[name] }));
   const doc = {
@@ -152,7 +188,10 @@ export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
           description: "set by POST /v1/sessions; named aims_session when api.secureCookies is false",
         },
       },
-      schemas: { Error: errorSchema },
+      schemas: {
+        Error: errorSchema,
+        ...Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),
+      },
       headers: { ...RATE_LIMIT_HEADERS, "Retry-After": RETRY_AFTER_HEADER },
       responses: Object.fromEntries(
         Object.keys(ERROR_RESPONSES)

@@ -84,8 +84,20 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * The body as the OpenAPI document describes it, when `body` only passes it on to a schema chosen later (an
+   * instance action parses its body with its own schema): the union of those schemas.
+   */
+  documentedBody?: z.ZodType;
   /** Success status (default 200). */
   status?: number;
+  /**
+   * The JSON the success status answers with (src/api/responses/), for the OpenAPI document and the clients
+   * generated from it (the dashboard's); each view's schema is checked against its TypeScript type.
+   */
+  response?: z.ZodType;
+  /** Other successful answers (a dry run's 200 beside a deploy's 201), with what they mean. */
+  alsoAnswers?: ReadonlyArray<{ status: number; description: string; response: z.ZodType }>;
   /** The response is a stream (SSE or text), not JSON. */
   produces?: "text/event-stream" | "text/plain" | "text/html" | "application/json";
   /**

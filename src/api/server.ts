@@ -10,9 +10,11 @@ import type { Interpret } from "../ai/intent/types.js";
 import { AimsError } from "../domain/errors.js";
 import { newId } from "../domain/names.js";
 import type { Platform } from "../platform.js";
+import { ensureOperatorAccount, type OperatorAccount } from "../tenancy/operatorAccount.js";
 import { ensureOperatorKey } from "../tenancy/operatorKey.js";
 import { type Caller, requireAccount } from "../tenancy/principal.js";
 import { authenticateOnce, authenticateRequest } from "./auth.js";
+import { sendDashboardPage, serveDashboard, wantsDashboardPage } from "./dashboard.js";
 import { recordDenial } from "./denials.js";
 import { sendError } from "./errors.js";
 import { EventHub } from "./events/eventHub.js";
@@ -30,6 +32,8 @@ export { ensureOperatorKey };
 export interface ApiServerOptions {
   /** Routes to serve (default: every route of the API); tests may add their own. */
   routes?: readonly RouteSpec[];
+  /** The built dashboard to serve at `/` (default: dist/web when it was built); false for the API alone. */
+  dashboard?: string | false;
   /** ACHEEVY's intent engine (default: the built-in one, loaded on the first chat turn). */
   interpret?: Interpret;
 }
@@ -37,6 +41,8 @@ export interface ApiServerOptions {
 /** The API's services for code that runs beside it (the reconciler observes `metrics.reconcileDuration`). */
 export interface ApiServer extends FastifyInstance {
   aims: ApiServices;
+  /** True when the built dashboard is served at `/`. */
+  servesDashboard: boolean;
 }
 
 /**
@@ -104,13 +110,16 @@ export async function createApiServer(
     );
   });
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply, platform.logger));
+  const dashboard = options.dashboard === false ? undefined : await serveDashboard(app, options.dashboard);
   app.setNotFoundHandler((request, reply) =>
-    sendError(
-      new AimsError("not_found", `no route ${request.method} ${request.url.split("?")[0]}`),
-      request,
-      reply,
-      platform.logger,
-    ),
+    dashboard && wantsDashboardPage(request)
+      ? sendDashboardPage(reply, dashboard)
+      : sendError(
+          new AimsError("not_found", `no route ${request.method} ${request.url.split("?")[0]}`),
+          request,
+          reply,
+          platform.logger,
+        ),
   );
   // Before the server waits for its connections to end: end the ones that never would by themselves.
   app.addHook("preClose", async () => streams.endAll());
@@ -122,6 +131,7 @@ export async function createApiServer(
 
   const limiters = await registerRateLimits(app, platform);
   for (const spec of options.routes ?? apiRoutes) register(app, services, spec, limiters);
+  app.decorate("servesDashboard", dashboard !== undefined);
   return app;
 }
 
@@ -201,19 +211,21 @@ function register(
 }
 
 /**
- * Creates the operator key if needed, builds the API and listens on the configured host and port.
+ * Creates the operator key and the operator's dashboard account if needed, builds the API and listens on the
+ * configured host and port.
  * @example const api = await startApiServer(platform); console.log(api.url); await api.close();
  */
 export async function startApiServer(
   platform: Platform,
   options: ApiServerOptions = {},
-): Promise<{ url: string; app: ApiServer; close(): Promise<void> }> {
+): Promise<{ url: string; app: ApiServer; operatorAccount: OperatorAccount; close(): Promise<void> }> {
   await ensureOperatorKey(platform);
+  const operatorAccount = await ensureOperatorAccount(platform);
   const app = await createApiServer(platform, options);
   const { host, port } = platform.config.api;
   await app.listen({ host, port });
   const address = app.server.address();
   const bound = typeof address === "object" && address ? address.port : port;
   const shownHost = host.includes(":") ? `[${host}]` : host;
-  return { url: `http://${shownHost}:${bound}`, app, close: () => app.close() };
+  return { url: `http://${shownHost}:${bound}`, app, operatorAccount, close: () => app.close() };
 }

@@ -34,9 +34,24 @@ export interface InstanceView {
    * when the operator turned `proxy.pathRouting` on: every app then shares the proxy's one origin.
    */
   proxyPathUrl?: string | null;
+  /** Replicas asked for, by service (`aims scale`); each replica of a public port has a host port of its own. */
+  replicas: Record<string, number>;
   /** The last failure (what, why, exit code, OOM, log lines), kept until a change succeeds; null when none. */
   lastFailure: InstanceFailure | null;
   createdAt: string;
+}
+
+/** The replicas of each service, read from the stored spec (a spec that does not parse reads as none). */
+function replicasOf(row: InstanceRow): Record<string, number> {
+  try {
+    const replicas = (JSON.parse(row.spec) as { replicas?: unknown }).replicas;
+    if (!replicas || typeof replicas !== "object") return {};
+    return Object.fromEntries(
+      Object.entries(replicas).filter((e): e is [string, number] => typeof e[1] === "number"),
+    );
+  } catch {
+    return {};
+  }
 }
 
 /** The address a person types for a published port. */
@@ -87,6 +102,7 @@ export function toInstanceView(
     url: ports.find((p) => p.url)?.url ?? null,
     proxyUrl: routed?.url ?? null,
     ...(proxy?.pathRouting ? { proxyPathUrl: routed?.pathUrl ?? null } : {}),
+    replicas: replicasOf(row),
     lastFailure: parseFailure(row.last_failure),
     createdAt: row.created_at,
   };

@@ -3,6 +3,8 @@ import { listAuditFeed } from "../../store/auditFeed.js";
 import { verifyAuditChain } from "../../store/auditLog.js";
 import { requirePlatformAdmin } from "../../tenancy/principal.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
+import { auditViewSchema } from "../responses/events.js";
+import { pageOf } from "../responses/pages.js";
 import { defineRoute } from "../route.js";
 import { tenantListPage } from "../tenantListPage.js";
 import { tenantParams } from "./params.js";
@@ -16,6 +18,7 @@ export const auditRoutes = [
     method: "GET",
     url: "/v1/tenants/:tenant/audit",
     summary: "A tenant's audit entries, oldest first (admins and owners)",
+    response: pageOf(auditViewSchema),
     tag: "audit",
     auth: "required",
     params: tenantParams,
@@ -38,6 +41,7 @@ export const auditRoutes = [
     method: "GET",
     url: "/v1/audit",
     summary: "Every audit entry, oldest first (operator only)",
+    response: pageOf(auditViewSchema),
     tag: "audit",
     auth: "required",
     query: pageQuery,

@@ -6,6 +6,8 @@ import { streamInstanceLogs } from "../../lifecycle/streamInstanceLogs.js";
 import { listEventFeed } from "../../store/eventFeed.js";
 import { toEventView } from "../events/eventView.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
+import { eventViewSchema } from "../responses/events.js";
+import { pageOf } from "../responses/pages.js";
 import { defineRoute } from "../route.js";
 import { hookHeaders } from "../streams/streamHeaders.js";
 import { instanceParams } from "./params.js";
@@ -105,6 +107,7 @@ export const instanceStreamRoutes = [
     method: "GET",
     url: "/v1/tenants/:tenant/instances/:name/events",
     summary: "The instance's events, oldest first (cursor pages)",
+    response: pageOf(eventViewSchema),
     tag: "instances",
     auth: "required",
     params: instanceParams,

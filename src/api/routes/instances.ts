@@ -11,6 +11,14 @@ import type { TenantRow } from "../../store/tenantRepository.js";
 import { actorOf, type Caller, requireTenant, tenantsWhere } from "../../tenancy/principal.js";
 import { INSTANCE_ACTIONS } from "../instanceActions.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
+import {
+  actionResultSchema,
+  deployPlanSchema,
+  instanceHistorySchema,
+  instanceViewSchema,
+  removalSchema,
+} from "../responses/instances.js";
+import { pageOf } from "../responses/pages.js";
 import { Answer, defineRoute } from "../route.js";
 import { parseRequestPart } from "../validation.js";
 import { instanceStreamRoutes } from "./instanceStreams.js";
@@ -49,6 +57,7 @@ export const instanceRoutes = [
     method: "GET",
     url: "/v1/instances",
     summary: "Instances of every tenant you can see (or `?tenant=`), by id",
+    response: pageOf(instanceViewSchema),
     tag: "instances",
     auth: "required",
     query: pageQuery.extend({ tenant: nameSchema.optional() }),
@@ -75,6 +84,7 @@ export const instanceRoutes = [
     method: "GET",
     url: "/v1/tenants/:tenant/instances",
     summary: "A tenant's instances, by id",
+    response: pageOf(instanceViewSchema),
     tag: "instances",
     auth: "required",
     params: tenantParams,
@@ -94,6 +104,15 @@ export const instanceRoutes = [
     url: "/v1/tenants/:tenant/instances",
     summary:
       "Deploy a plug (waits until healthy; `dryRun` returns the plan and changes nothing; `reuseVolumes` mounts kept volumes with the secrets their data was written with)",
+    response: instanceViewSchema,
+    alsoAnswers: [
+      {
+        status: 200,
+        description:
+          "a dry run's plan (nothing changed), or the instance a repeated deploy of the same thing converged",
+        response: z.union([deployPlanSchema, instanceViewSchema]),
+      },
+    ],
     tag: "instances",
     auth: "required",
     engine: "drives",
@@ -136,6 +155,7 @@ export const instanceRoutes = [
     method: "GET",
     url: "/v1/tenants/:tenant/instances/:name",
     summary: "One instance: state, ports, URL",
+    response: instanceViewSchema,
     tag: "instances",
     auth: "required",
     params: instanceParams,
@@ -158,6 +178,7 @@ export const instanceRoutes = [
     url: "/v1/tenants/:tenant/instances/:name/history",
     summary:
       "Revisions of an instance: what each changed, who asked, when, and whether it became healthy, failed or was rolled back; with its last failure",
+    response: instanceHistorySchema,
     tag: "instances",
     auth: "required",
     params: instanceParams,
@@ -176,6 +197,7 @@ export const instanceRoutes = [
     method: "DELETE",
     url: "/v1/tenants/:tenant/instances/:name",
     summary: "Decommission an instance (`?keepVolumes=true` keeps its data volumes)",
+    response: removalSchema,
     tag: "instances",
     auth: "required",
     engine: "drives",
@@ -188,12 +210,15 @@ export const instanceRoutes = [
     method: "POST",
     url: "/v1/tenants/:tenant/instances/:name/actions/:action",
     summary: `Run an instance action (${Object.keys(INSTANCE_ACTIONS).join(", ")})`,
+    response: actionResultSchema,
     tag: "instances",
     auth: "required",
     engine: "drives",
     quota: true,
     params: instanceParams.extend({ action: z.string().max(40) }),
     body: z.unknown(),
+    // One schema per kind of body (the state changes share the empty one).
+    documentedBody: z.union([...new Set(Object.values(INSTANCE_ACTIONS).map((a) => a.body))]),
     example: { body: {} },
     authorize: ({ services: { platform }, caller, params }) =>
       requireInstanceFor(platform, caller, params.tenant, params.name, actionNamed(params.action).permission),

@@ -9,6 +9,8 @@ import {
 } from "../../tenancy/apiKeys.js";
 import { requireAccount, requireTenant } from "../../tenancy/principal.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
+import { pageOf } from "../responses/pages.js";
+import { apiKeyViewSchema, newApiKeySchema } from "../responses/people.js";
 import { defineRoute } from "../route.js";
 import { tenantListPage } from "../tenantListPage.js";
 import { keyParams, tenantKeyParams, tenantParams } from "./params.js";
@@ -20,6 +22,7 @@ export const keyRoutes = [
     url: "/v1/keys",
     summary:
       "Create a key for yourself (optionally one tenant, a role cap, scopes, an expiry; never later than the key you use); shown once",
+    response: newApiKeySchema,
     tag: "keys",
     auth: "required",
     scope: "account",
@@ -36,6 +39,7 @@ export const keyRoutes = [
     method: "GET",
     url: "/v1/keys",
     summary: "Your keys",
+    response: pageOf(apiKeyViewSchema),
     tag: "keys",
     auth: "required",
     scope: "account",
@@ -65,6 +69,7 @@ export const keyRoutes = [
     method: "DELETE",
     url: "/v1/keys/:keyId",
     summary: "Revoke one of your keys (the keys it made stop working with it)",
+    response: apiKeyViewSchema,
     tag: "keys",
     auth: "required",
     scope: "account",
@@ -75,6 +80,7 @@ export const keyRoutes = [
     method: "POST",
     url: "/v1/tenants/:tenant/keys",
     summary: "Create a service key of a tenant with an explicit role (at most yours); shown once",
+    response: newApiKeySchema,
     tag: "keys",
     auth: "required",
     status: 201,
@@ -93,6 +99,7 @@ export const keyRoutes = [
     method: "GET",
     url: "/v1/tenants/:tenant/keys",
     summary: "Keys limited to a tenant (service keys and members' tenant keys)",
+    response: pageOf(apiKeyViewSchema),
     tag: "keys",
     auth: "required",
     params: tenantParams,
@@ -115,6 +122,7 @@ export const keyRoutes = [
     method: "DELETE",
     url: "/v1/tenants/:tenant/keys/:keyId",
     summary: "Revoke a key limited to this tenant",
+    response: apiKeyViewSchema,
     tag: "keys",
     auth: "required",
     params: tenantKeyParams,

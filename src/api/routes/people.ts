@@ -12,6 +12,8 @@ import {
 } from "../../tenancy/users.js";
 import { cookieNames } from "../auth.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
+import { pageOf } from "../responses/pages.js";
+import { sessionViewSchema, userViewSchema } from "../responses/people.js";
 import { defineRoute } from "../route.js";
 
 /** Expires the session cookies; a `__Host-` cookie is only replaced by one with the same Secure and Path. */
@@ -30,6 +32,7 @@ export const peopleRoutes = [
       "Sign in with email and password: sets the host-only session cookie (__Host-aims_session: httpOnly, SameSite=Strict) and returns the CSRF token",
     tag: "people",
     auth: "none",
+    response: sessionViewSchema,
     checksCredentials: true,
     status: 201,
     body: loginInput,
@@ -79,6 +82,7 @@ export const peopleRoutes = [
     method: "POST",
     url: "/v1/users",
     summary: "Create a user (operator only; people usually join through invitations)",
+    response: userViewSchema,
     tag: "people",
     auth: "required",
     status: 201,
@@ -91,6 +95,7 @@ export const peopleRoutes = [
     method: "GET",
     url: "/v1/users",
     summary: "List users (operator only)",
+    response: pageOf(userViewSchema),
     tag: "people",
     auth: "required",
     query: pageQuery,
@@ -107,6 +112,7 @@ export const peopleRoutes = [
     method: "GET",
     url: "/v1/users/me",
     summary: "The signed-in user",
+    response: userViewSchema,
     tag: "people",
     auth: "required",
     handler: ({ services: { platform }, caller }) => currentUser(platform, caller),

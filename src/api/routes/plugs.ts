@@ -3,6 +3,8 @@ import { plugSummary } from "../../catalog/plugSummary.js";
 import { filterCatalog, plugSearchSchema } from "../../catalog/searchCatalog.js";
 import { plugCategorySchema } from "../../domain/manifest.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
+import { plugManifestSchema, plugSummarySchema } from "../responses/catalog.js";
+import { pageOf } from "../responses/pages.js";
 import { defineRoute } from "../route.js";
 
 /** The plug catalog: the same for every tenant. */
@@ -12,6 +14,7 @@ export const plugRoutes = [
     url: "/v1/plugs",
     summary:
       "Plugs you can deploy, by id; `category=` (tool, agent, platform, bot, database) and `search=` (words in id, name, description, tags, images) narrow the list",
+    response: pageOf(plugSummarySchema),
     tag: "plugs",
     auth: "required",
     query: pageQuery.extend({
@@ -39,6 +42,7 @@ export const plugRoutes = [
     method: "GET",
     url: "/v1/plugs/:plug",
     summary: "One plug's manifest: services, ports, volumes, limits, inputs, generated secrets (names only)",
+    response: plugManifestSchema,
     tag: "plugs",
     auth: "required",
     params: z.strictObject({ plug: z.string().min(1).max(100) }),

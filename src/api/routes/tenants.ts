@@ -17,6 +17,15 @@ import {
   toTenantView,
 } from "../../tenancy/tenants.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
+import { pageOf } from "../responses/pages.js";
+import {
+  acceptedInvitationSchema,
+  invitationViewSchema,
+  memberRoleSchema,
+  memberViewSchema,
+  newInvitationSchema,
+  tenantViewSchema,
+} from "../responses/people.js";
 import { defineRoute } from "../route.js";
 import { tenantListPage } from "../tenantListPage.js";
 import { invitationParams, memberParams, tenantParams } from "./params.js";
@@ -28,6 +37,7 @@ export const tenantRoutes = [
     url: "/v1/tenants",
     summary:
       "Create a tenant (the operator, or a signed-in user who becomes its owner, up to `tenantsPerUser`); only the operator chooses a `plan` other than `defaultPlan`",
+    response: tenantViewSchema,
     tag: "tenants",
     auth: "required",
     status: 201,
@@ -42,6 +52,7 @@ export const tenantRoutes = [
     url: "/v1/tenants",
     summary:
       "Tenants you belong to (every tenant for the operator, deleted ones too), by name, with plan and status",
+    response: pageOf(tenantViewSchema),
     tag: "tenants",
     auth: "required",
     query: pageQuery,
@@ -62,6 +73,7 @@ export const tenantRoutes = [
     method: "GET",
     url: "/v1/tenants/:tenant",
     summary: "One tenant and your role in it",
+    response: tenantViewSchema,
     tag: "tenants",
     auth: "required",
     params: tenantParams,
@@ -93,6 +105,7 @@ export const tenantRoutes = [
     method: "GET",
     url: "/v1/tenants/:tenant/members",
     summary: "Members and their roles",
+    response: pageOf(memberViewSchema),
     tag: "tenants",
     auth: "required",
     params: tenantParams,
@@ -111,6 +124,7 @@ export const tenantRoutes = [
     method: "PATCH",
     url: "/v1/tenants/:tenant/members/:userId",
     summary: "Change a member's role (never above your own; owners only by owners)",
+    response: memberRoleSchema,
     tag: "tenants",
     auth: "required",
     params: memberParams,
@@ -136,6 +150,7 @@ export const tenantRoutes = [
     method: "POST",
     url: "/v1/tenants/:tenant/invitations",
     summary: "Invite a person by email; returns the single-use token once",
+    response: newInvitationSchema,
     tag: "tenants",
     auth: "required",
     status: 201,
@@ -154,6 +169,7 @@ export const tenantRoutes = [
     method: "GET",
     url: "/v1/tenants/:tenant/invitations",
     summary: "Invitations of a tenant (tokens are never shown again)",
+    response: pageOf(invitationViewSchema),
     tag: "tenants",
     auth: "required",
     params: tenantParams,
@@ -186,6 +202,7 @@ export const tenantRoutes = [
     url: "/v1/invitations/accept",
     summary:
       "Accept an invitation: a new person sets a password; an existing user signs in or gives their password (throttled like sign-ins)",
+    response: acceptedInvitationSchema,
     tag: "tenants",
     auth: "optional",
     scope: "account",

@@ -1,10 +1,17 @@
-import { rmSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { startApiServer } from "../../api/server.js";
 import { startDaemon } from "../../lifecycle/daemon.js";
 import { createPlatform } from "../../platform.js";
 import { hostOnly } from "../context.js";
+
+/** Where the first sign-in is, for the line that prints the dashboard's URL. */
+function dashboardSignIn(account: { path: string; email: string; created: boolean }): string {
+  if (account.created || existsSync(account.path))
+    return `first sign-in: ${account.email} with the password in ${account.path}`;
+  return "sign in with your account";
+}
 
 /** `aims serve`: starts the API (unless --no-api) and the reconciler loop; returns after SIGTERM / SIGINT. */
 export async function runServe(cmd: Command, opts: { api: boolean }): Promise<void> {
@@ -24,10 +31,16 @@ export async function runServe(cmd: Command, opts: { api: boolean }): Promise<vo
   process.stdout.write(
     `aims serve: reconciler running for installation ${p.store.installationId} (${first.instances} instance(s), tick every ${p.config.reconcile.intervalMs} ms)\n`,
   );
-  if (api)
+  if (api) {
     process.stdout.write(
       `aims serve: API at ${api.url} (docs ${api.url}/docs; operator key in ${join(p.config.dataDir, "operator.key")})\n`,
     );
+    process.stdout.write(
+      api.app.servesDashboard
+        ? `aims serve: dashboard at ${api.url}/ (${dashboardSignIn(api.operatorAccount)})\n`
+        : "aims serve: no dashboard here (it is not built: run `npm run build`)\n",
+    );
+  }
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       process.stdout.write(`aims serve: ${signal} received, finishing running work\n`);

@@ -22,13 +22,13 @@ export function askInstance(ref: InstanceReference, env: ClauseEnv): IntentResul
 
 export function keepVolumesOf(text: string): boolean | undefined {
   if (
-    /--keep-volumes|\b(keep|keeping|preserve|save|retain)\b.{0,20}\b(data|volumes?|files|database|disk)\b/.test(
+    /--keep-volumes|\b(keep|keeping|preserve|save|retain|hang on to|hold on to|hold onto)\b.{0,20}\b(data|volumes?|files|database|disk)\b/.test(
       text,
     )
   )
     return true;
   if (
-    /\b(data|volumes?|files) (too|as well)\b|\b(with|including|and|plus) (its |the |all |all the )?(data|volumes?)\b|\b(delete|remove|wipe|drop|destroy|erase) (its |the |all |all the )?(data|volumes?)\b|\bdo not keep\b|--delete-volumes/.test(
+    /\b(data|volumes?|files) (too|as well)\b|\b(with|including|and|plus) (its |the |all |all the )?(data|volumes?)\b|\b(delete|remove|wipe|drop|destroy|erase) (its |the |all |all the )?(data|volumes?)\b|\bdo not keep\b|\b(data|volumes?) and all\b|--delete-volumes/.test(
       text,
     )
   )
@@ -99,6 +99,24 @@ export function readInstanceTool(
     return askInstance(ref, env);
   }
   const instance = ref.names[0]!;
+  // "bring it back" after removing it: what is gone is not resumed; ask rather than guess a redeploy.
+  if (
+    ref.via === "pronoun" &&
+    !env.planned.length &&
+    env.focus.last?.tool === "instance.remove" &&
+    env.focus.last.args.instance === instance &&
+    tool !== "instance.remove"
+  )
+    return clarify(
+      `${instance} was just removed. Should I deploy a new one, or do you mean another instance?`,
+      [],
+    );
+  // "wake up db" on a stopped (not suspended) instance: starting it is what brings it back.
+  if (
+    tool === "instance.resume" &&
+    env.context.instances.find((i) => i.name === instance)?.state === "stopped"
+  )
+    tool = "instance.start";
   const service = ref.service;
   const withService = (args: Record<string, unknown>) => (service ? { ...args, service } : args);
   switch (tool) {
@@ -109,6 +127,11 @@ export function readInstanceTool(
       return act(tool, withService({ instance, ...(lines !== undefined ? { lines } : {}) }));
     }
     case "instance.scale": {
+      if (slots.replicas === undefined && /(?:^|\s)-\d/.test(text))
+        return refuse(
+          `I can't scale to a negative count: replicas must be a whole number from 1 to ${MAX_REPLICAS}.`,
+          "invalid",
+        );
       if (slots.replicas === undefined)
         return clarify(`How many replicas should ${instance} run (1 to ${MAX_REPLICAS})?`, []);
       if (slots.replicas < 1 || slots.replicas > MAX_REPLICAS || !Number.isInteger(slots.replicas))
@@ -164,6 +187,14 @@ export function readInstanceTool(
         if (given.invalid) return refuse(`I can't update that: ${given.invalid}.`, "invalid");
         if (Object.keys(given.inputs).length) args.inputs = given.inputs;
       }
+      if (
+        Object.keys(args).length === 1 &&
+        /\d\s*(tb|pb|eb|tib|pib|terabytes?|petabytes?|exabytes?)\b/.test(text)
+      )
+        return refuse(
+          `I can't give ${instance} that much: sizes in terabytes are beyond any plan. Try a size like 2g.`,
+          "invalid",
+        );
       if (Object.keys(args).length === 1)
         return clarify(
           /\b(memory|ram|mem)\b/.test(text)

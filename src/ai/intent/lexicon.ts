@@ -55,7 +55,7 @@ export const CUES: readonly Cue[] = [
   ...cues(
     "instance.status",
     3,
-    /\bhow is (?:[\w'-]+ ){0,4}doing\b|\bhow is (it|she|he|that)\b|^how is (the |my |our )?[\w-]+$/,
+    /\bhow is (?:[\w'-]+ ){0,4}doing\b|\bhow is going\b|\bhow is (it|she|he|that)\b|^how is (the |my |our )?[\w-]+$/,
     /^(is|are)\b.*\b(up|running|ok|okay|online|alive|fine|working|down|healthy)\b/,
   ),
   ...cues("instance.status", 2, /\bcheck (on|up on)?\b/),
@@ -87,6 +87,7 @@ export const CUES: readonly Cue[] = [
     "instance.restart",
     3,
     /\b(restart|reboot|bounce|cycle|reload|kick|reinicia|reiniciar|neustart|neustarten|relaunch|re-start)\b/,
+    /\bgive (?:[\w'-]+ ){1,3}(a )?(kick|nudge|jolt)\b/,
   ),
   ...cues("instance.scale", 3, /\b(scale|scaled|scaling|replicas?|copies|horizontally)\b/, /(^|\s)x ?\d+\b/),
   ...cues(
@@ -98,17 +99,24 @@ export const CUES: readonly Cue[] = [
   ),
   ...cues("instance.update", 1, /\b(memory|ram|cpu|cpus|cores?)\b/),
   ...cues("instance.suspend", 3, /\b(suspend|suspended|pause|freeze|hibernate)\b/),
+  ...cues(
+    "instance.remove",
+    4,
+    /\b(do not|no longer) (need|use|want) (?:[\w'-]+ ){0,3}(anymore|any more|any longer)\b/,
+  ),
+  ...cues("instance.suspend", 4, /\b(put|keep|leave) (?:[\w'-]+ ){0,3}on hold\b/),
   ...cues("instance.suspend", 5, /\bsuspended state\b|\bput (?:[\w'-]+ ){0,3}to sleep\b/),
   ...cues(
     "instance.resume",
     4,
     /\b(resume|unsuspend|unpause|unfreeze|un-suspend|wake (?:[\w'-]+ ){0,3}up)\b/,
+    /\bbring (?:[\w'-]+ ){0,2}back\b(?! (up|online))/,
     /\bback from (suspension|suspended|pause)\b/,
   ),
   ...cues(
     "instance.remove",
     3,
-    /\b(remove|delete|destroy|uninstall|erase|wipe|nuke|axe|trash|purge|drop|decommission|rm|deprovision|tear (?:[\w'-]+ ){0,3}down|teardown|get rid of|kill off|throw away|scrap|ditch|borrar|eliminar|loeschen)\b/,
+    /\b(remove|delete|destroy|uninstall|erase|wipe|nuke|axe|trash|purge|drop|decommission|rm|deprovision|tear (?:[\w'-]+ ){0,3}down|teardown|get rid of|kill off|throw away|scrap|ditch|yeet|bin|borrar|eliminar|loeschen)\b/,
   ),
   ...cues(
     "domain.add",
@@ -123,7 +131,7 @@ export const CUES: readonly Cue[] = [
   ...cues(
     "instance.history",
     4,
-    /\bwhat (changed|happened)\b|\bwho (touched|changed|stopped|started|deployed|removed|restarted|updated|scaled|did)\b/,
+    /\bwhat (changed|happened)\b|\bwhat did (they|you|someone|somebody|he|she) (change|do)\b|\b(someone|somebody) (touched|changed)\b|\bwho (touched|changed|stopped|started|deployed|removed|restarted|updated|scaled|did)\b/,
     /\bwhen was (?:[\w'-]+ ){0,4}(changed|deployed|updated|stopped|started|restarted)\b/,
     /\b(history|changelog|timeline|audit trail|past deploys|revisions?|events|activity|recent changes)\b/,
   ),
@@ -131,7 +139,7 @@ export const CUES: readonly Cue[] = [
     "instance.explain",
     4,
     /\bwhy\b/,
-    /\bwhat is wrong\b|\bwhat went wrong\b/,
+    /\bwhat is wrong\b|\bwhat went wrong\b|\bwhat is the (problem|issue|matter)\b/,
     /\b(diagnose|troubleshoot|debug)\b/,
   ),
   ...cues("instance.explain", 5, /\bhow (do|can|should) (i|we) fix\b/),
@@ -153,8 +161,8 @@ export const CUES: readonly Cue[] = [
     "help",
     4,
     /^(help|\?)$/,
-    /\bwhat (can|do) you (do|understand|know)\b|\bwhat can (i|we) do\b|\bwhat are you\b|\bwho are you\b|\bhow do i use you\b/,
-    /\bwhat commands\b|\bhow does .* work\b|\bhow (do|can) (i|we)\b/,
+    /\bwhat (can|do) you ([\w'-]+ )?(do|understand|know)\b|\bwhat can (i|we) do\b|\bwhat are you\b|\bwho are you\b|\bhow do i use you\b/,
+    /\bwhat commands\b|\bhow (does|do) .* work\b|\bhow (do|can) (i|we)\b/,
   ),
   ...cues("help", 2, /\bhelp\b/),
   ...cues(
@@ -208,6 +216,7 @@ export const VERB_WORDS: readonly string[] = [
   "memory",
   "detach",
   "unlink",
+  "wrong",
 ];
 
 /** Tools that act on one instance of the tenant. */

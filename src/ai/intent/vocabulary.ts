@@ -31,7 +31,8 @@ export const PLUG_NEEDS: Readonly<Record<string, string>> = {
   "n8n-postgres": "workflow workflows automation automate zapier integrations",
   "uptime-kuma":
     "monitor monitoring monitors uptime pingdom status page pages healthcheck healthchecks alive alert alerts alerting downtime outage watch ping",
-  qdrant: "vector vectors embeddings embedding rag semantic similarity pinecone weaviate milvus retrieval",
+  qdrant:
+    "vector vectors embeddings embedding docs rag semantic similarity pinecone weaviate milvus retrieval",
   redis: "cache caching key value kv queue queues sessions memcached in-memory fast",
   postgres: "sql relational tables rows queries transactional",
   ollama:
@@ -45,7 +46,7 @@ export const PLUG_NEEDS: Readonly<Record<string, string>> = {
   "notes-api": "notes note notebook memo memos",
   "telegram-bot": "telegram bot chatbot messenger",
   "agent-worker":
-    "cron crontab schedule scheduled scheduler job jobs task tasks worker webhook periodic recurring timer background",
+    "cron crontab nightly hourly daily weekly every night schedule scheduled scheduler job jobs task tasks worker webhook periodic recurring timer background",
   flowise: "agents agent builder visual visually flows flow drag drop langchain chatflows low-code no-code",
 };
 

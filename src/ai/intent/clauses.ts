@@ -32,11 +32,12 @@ const IDIOMS: ReadonlyArray<[RegExp, string]> = [
   [/\bup and running\b/gi, "running"],
   [/\boff and on( again)?\b/gi, "off-on"],
   [/\bon and off\b/gi, "on-off"],
+  [/\b(data|volumes?) and all\b/gi, "$1-and-all"],
 ];
 
 const SENTENCE_END = /[.!?]+(?=\s|$)/g;
 const JOINERS =
-  /\s*(?:,|;|:(?=\s)|\s-\s|\band then\b|\bthen\b|\band also\b|\band\b|\bafter that\b|\bafterwards\b|\bplus\b|\bbut also\b)\s*/gi;
+  /\s*(?:,|;|:(?=\s)|\s-\s|\band then\b|\bthen\b|\band also\b|\band\b(?! a half\b)|\bafter that\b|\bafterwards\b|\bplus\b|\bbut also\b)\s*/gi;
 
 /** The text with quoted values blanked, so nothing inside quotes splits a request. */
 function masked(text: string): string {

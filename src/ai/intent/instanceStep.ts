@@ -28,7 +28,7 @@ export function keepVolumesOf(text: string): boolean | undefined {
   )
     return true;
   if (
-    /\b(data|volumes?|files) (too|as well)\b|\b(with|including|and|plus) (its |the |all |all the )?(data|volumes?)\b|\b(delete|remove|wipe|drop|destroy|erase) (its |the |all |all the )?(data|volumes?)\b|\bdo not keep\b|\b(data|volumes?) and all\b|--delete-volumes/.test(
+    /\b(data|volumes?|files) (too|as well)\b|\b(with|including|and|plus) (its |the |all |all the )?(data|volumes?)\b|\b(delete|remove|wipe|drop|destroy|erase) (its |the |all |all the )?(data|volumes?)\b|\bdo not keep\b|\b(data|volumes?)[ -]and[ -]all\b|--delete-volumes/.test(
       text,
     )
   )
@@ -117,7 +117,17 @@ export function readInstanceTool(
     env.context.instances.find((i) => i.name === instance)?.state === "stopped"
   )
     tool = "instance.start";
-  const service = ref.service;
+  // "show me 200 lines instead" after the notes api's logs: the same call on "it" keeps the service it had.
+  const last = env.focus.last;
+  const service =
+    ref.service ??
+    (ref.via === "pronoun" &&
+    !env.planned.length &&
+    last?.tool === tool &&
+    last.args.instance === instance &&
+    typeof last.args.service === "string"
+      ? last.args.service
+      : undefined);
   const withService = (args: Record<string, unknown>) => (service ? { ...args, service } : args);
   switch (tool) {
     case "instance.logs": {
@@ -132,6 +142,9 @@ export function readInstanceTool(
           `I can't scale to a negative count: replicas must be a whole number from 1 to ${MAX_REPLICAS}.`,
           "invalid",
         );
+      // "2 more replicas", "another 3 copies": relative to a count this engine does not see.
+      if (/\b\d+\s+more\b|\banother\s+\d+\b|\b(more|extra|additional)\s+(replicas|copies)\b/.test(text))
+        return clarify(`How many replicas in total should ${instance} run (1 to ${MAX_REPLICAS})?`, []);
       if (slots.replicas === undefined)
         return clarify(`How many replicas should ${instance} run (1 to ${MAX_REPLICAS})?`, []);
       if (slots.replicas < 1 || slots.replicas > MAX_REPLICAS || !Number.isInteger(slots.replicas))

@@ -36,6 +36,11 @@ function same(a: ToolCall, b: ToolCall): boolean {
  * Steps: refuse what is hostile or out of bounds; cut the request into its steps; read each step's tool
  * (verbs), its instance or plug (names, typos, descriptions, "it"), and its quantities.
  */
+const UNDO =
+  /^(?:\W*(?:ok|okay|wait|no|hmm|actually|please|pls)\b\W*)*(?:undo|revert|roll (?:[\w'-]+ ){0,2}back|rollback)\b(?:\s+(?:it|that|this|the last (?:change|step|one)))?\W*(?:please|pls)?\W*$/;
+const UP_TO_YOU =
+  /\b(?:do )?whatever you (?:think|want|like|reckon)\b|\bup to you\b|\bdo what you (?:said|suggested|think)\b/;
+
 /** The longest request read; a longer one is asked to be put shortly, which bounds the time one takes. */
 export const MAX_UTTERANCE_LENGTH = 2000;
 
@@ -61,6 +66,21 @@ export const interpret: Interpret = (utterance, context) => {
       actions: [{ tool: "help", args: {} }],
       reply: replyFor([{ tool: "help", args: {} }]),
     };
+  // "undo that", "roll it back", "do whatever you think fixes it": no tool undoes or guesses; ask what to do.
+  if (UNDO.test(text))
+    return {
+      kind: "clarify",
+      question:
+        'I can\'t undo a change by itself. Tell me what to do instead, like "start web" or "give notes 1g".',
+      options: [],
+    };
+  if (UP_TO_YOU.test(text))
+    return {
+      kind: "clarify",
+      question:
+        "Which change should I make? Say it (restart, more memory, …) and I'll propose it for your approval.",
+      options: [],
+    };
   const index = plugIndex(context.catalog);
   const raw = correctVerbs(typed, index, context);
   let env: ClauseEnv = { context, index, focus: focusOf(context.history), planned: [] };
@@ -85,6 +105,23 @@ export const interpret: Interpret = (utterance, context) => {
         (same(last, call) || (last.tool === call.tool && clause.repeats === false && subsumes(last, call)))
       )
         continue;
+      // "install n8n called flows and set its timezone to Europe/Berlin": inputs for a step's new instance
+      // are the deploy's own inputs.
+      const deploy = actions.find(
+        (a) => a.tool === "instance.deploy" && (a.args.name ?? a.args.plug) === call.args.instance,
+      );
+      if (
+        deploy &&
+        call.tool === "instance.update" &&
+        call.args.inputs &&
+        Object.keys(call.args).every((k) => k === "instance" || k === "inputs")
+      ) {
+        deploy.args = {
+          ...deploy.args,
+          inputs: { ...(deploy.args.inputs as object | undefined), ...(call.args.inputs as object) },
+        };
+        continue;
+      }
       actions.push(call);
       env = { ...env, focus: pushCall(env.focus, call), planned: actions };
     }

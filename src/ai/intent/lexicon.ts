@@ -84,6 +84,11 @@ export const CUES: readonly Cue[] = [
   ),
   ...cues("instance.start", 1, /\bback online\b/),
   ...cues(
+    "instance.start",
+    3,
+    /\bshould (really |actually |definitely )?be (running|up|on|online|started)\b/,
+  ),
+  ...cues(
     "instance.restart",
     3,
     /\b(restart|reboot|bounce|cycle|reload|kick|reinicia|reiniciar|neustart|neustarten|relaunch|re-start)\b/,
@@ -177,6 +182,7 @@ export const CUES: readonly Cue[] = [
     /\bdo you (guys |folks )?(have|offer|support|provide|got)\b|\bis there (an?|any|some)(thing)?\b|\bgot anything\b/,
     /\bwhat (?:[\w-]+ ){0,3}(do you|can i|could i|can we|could we) (have|offer|deploy|install|run|get)\b|\bwhich of your\b|\bsearch (the |your )catalog\b|^search\b|\bcatalog(ue)?\b/,
     /^any\b/,
+    /\bwhat (can|could|should) (i|we) use\b/,
     /\b(list|show)( me)? (the |all |your |all the )?(plugs|catalog|apps you (have|offer))\b/,
     /\bwhat (plugs|apps|tools|things|options) (are there|exist|are available)\b|\bavailable\b/,
   ),

@@ -30,7 +30,9 @@ export const PRONOUN = /\b(it|its|that|this|him|her|them|same|there|that one|thi
 /** A new instance's name: "called blog", "named orders-db", "name it workflows", "as cache". */
 export function newNameIn(text: string): string | undefined {
   const named =
-    /\b(?:called|named|name it|call it|name:|with (?:the )?name)\s+["']?([a-z0-9][a-z0-9-]*)/.exec(text)?.[1];
+    /\b(?:called|named|name it|call it|name:|with (?:the )?name|(?:its |the )?name (?:is|should be|will be))\s+["']?([a-z0-9][a-z0-9-]*)/.exec(
+      text,
+    )?.[1];
   if (named && NAME_PATTERN.test(named)) return named;
   const as = /\bas\s+["']?([a-z0-9][a-z0-9-]*)/.exec(text)?.[1];
   return as &&

@@ -57,7 +57,7 @@ export function words(text: string): string[] {
 /** Words that carry no meaning of their own in a request. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
   (
-    "a an the my our your his her its their this that these those it them me us i we you he she they " +
+    "instead actually a an the my our your his her its their this that these those it them me us i we you he she they " +
     "is are was were be been being am do does did doing done have has had having will would can could should " +
     "shall may might must to of in on at for from by with into onto about as up down out off over under " +
     "and or but then so if than too very just also please pls plz kindly now right quick quickly asap " +

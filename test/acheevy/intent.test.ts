@@ -147,11 +147,11 @@ describe("the training corpus", () => {
     expect(score.accuracy, `failing cases:\n${failing}`).toBeGreaterThanOrEqual(0.95);
   });
 
-  it("understands the second, independently written batch (unseen wording) at least 88% of the time", () => {
+  it("understands the second, independently written batch (unseen wording) at least 90% of the time", () => {
     const score = evaluateCorpus(resolve(CORPUS_DIR, "train-2.yaml"), interpret);
     expect(score.total).toBeGreaterThanOrEqual(150);
     const failing = score.failures.map((f) => `${f.id}: ${f.why}`).join("\n");
-    expect(score.accuracy, `failing cases:\n${failing}`).toBeGreaterThanOrEqual(0.88);
+    expect(score.accuracy, `failing cases:\n${failing}`).toBeGreaterThanOrEqual(0.9);
   });
 });
 

@@ -32,7 +32,7 @@ const IDIOMS: ReadonlyArray<[RegExp, string]> = [
   [/\bup and running\b/gi, "running"],
   [/\boff and on( again)?\b/gi, "off-on"],
   [/\bon and off\b/gi, "on-off"],
-  [/\b(data|volumes?) and all\b/gi, "$1-and-all"],
+  [/\b(data|volumes?) and all\b/gi, "$1_and_all"],
 ];
 
 const SENTENCE_END = /[.!?]+(?=\s|$)/g;

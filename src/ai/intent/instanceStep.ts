@@ -28,7 +28,7 @@ export function keepVolumesOf(text: string): boolean | undefined {
   )
     return true;
   if (
-    /\b(data|volumes?|files) (too|as well)\b|\b(with|including|and|plus) (its |the |all |all the )?(data|volumes?)\b|\b(delete|remove|wipe|drop|destroy|erase) (its |the |all |all the )?(data|volumes?)\b|\bdo not keep\b|\b(data|volumes?)[ -]and[ -]all\b|--delete-volumes/.test(
+    /\b(data|volumes?|files) (too|as well)\b|\b(with|including|and|plus) (its |the |all |all the )?(data|volumes?)\b|\b(delete|remove|wipe|drop|destroy|erase) (its |the |all |all the )?(data|volumes?)\b|\bdo not keep\b|\b(data|volumes?)[ _]and[ _]all\b|--delete-volumes/.test(
       text,
     )
   )

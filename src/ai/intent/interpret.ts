@@ -15,16 +15,23 @@ import { isTypoOf } from "./typos.js";
 /** Misspelt verbs put right ("deply" → deploy, "restrat" → restart), words the catalog or tenant know left alone. */
 function correctVerbs(raw: string, index: PlugIndex, context: IntentContext): string {
   const names = new Set(context.instances.map((i) => i.name));
-  return raw.replace(/(?<![\w.\-/:])[A-Za-z]{4,}(?![\w.\-/:])/g, (word) => {
+  return raw.replace(/(?<![\w.\-/:])[A-Za-z]{4,}(?![\w.\-/:])/g, (word, offset: number) => {
     const lower = word.toLowerCase();
     if (VERB_WORDS.includes(lower) || names.has(lower) || isKnownWord(lower, index, names, false))
       return word;
     // An inflection ("suspended", "restarting") is the verb itself, not a typo of it.
     if (VERB_WORDS.some((v) => lower.startsWith(v) || stem(lower) === v)) return word;
     const verb = VERB_WORDS.find((v) => isTypoOf(lower, v));
+    // "the shop", "since lunch": after an article or a preposition a word is a noun, not a misspelt verb.
+    if (verb && !NOUN_CUES.has(verb) && NOUN_BEFORE.test(raw.slice(Math.max(0, offset - 12), offset)))
+      return word;
     return verb ?? word;
   });
 }
+
+/** Cue words that are nouns ("the lgos"), which a typo may stand for after an article. */
+const NOUN_CUES: ReadonlySet<string> = new Set(["status", "logs", "history", "memory", "replicas"]);
+const NOUN_BEFORE = /\b(the|a|an|my|our|your|its|this|that|since|after|before|during|until|at|of|for)\s+$/i;
 
 function same(a: ToolCall, b: ToolCall): boolean {
   return a.tool === b.tool && JSON.stringify(a.args) === JSON.stringify(b.args);

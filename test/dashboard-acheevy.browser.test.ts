@@ -70,7 +70,10 @@ describe("ACHEEVY and the operator in Deploy Dock", () => {
     expect(await chat().locator("[data-summary]").count()).toBe(0);
     await chat().getByLabel("Previous conversations").click();
     await page.getByRole("option", { name: /deploy the static site as web2/ }).click();
-    await chat().locator('[data-approval-status="pending"] [data-summary]').filter({ hasText: "web2" }).waitFor();
+    await chat()
+      .locator('[data-approval-status="pending"] [data-summary]')
+      .filter({ hasText: "web2" })
+      .waitFor();
   });
 
   it("approves the card, which deploys the instance until it is ready", async () => {

@@ -118,4 +118,17 @@ describe("ACHEEVY and the operator in Deploy Dock", () => {
     await page.locator('[data-plan-row="starter"]').waitFor();
     await accessible("plans");
   });
+
+  it("opens the panel at phone width, with the conversation and its controls on the screen", async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(`${serve.dashboardUrl}t/acme/instances`);
+    await page.getByRole("button", { name: "ACHEEVY" }).click();
+    await chat().getByLabel("Previous conversations").click();
+    await page.getByRole("option", { name: /deploy the static site as web2/ }).click();
+    await chat().locator('[data-approval-status="done"]').waitFor();
+    const send = await chat().getByRole("button", { name: "Send" }).boundingBox();
+    expect(send && send.x + send.width <= 390).toBe(true);
+    await accessible("ACHEEVY panel at phone width");
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
 });

@@ -114,6 +114,18 @@ describe("ACHEEVY and the operator in Deploy Dock", () => {
     const resumed = (await install.json(["ps", "--tenant", "acme"])) as Array<{ state: string }>;
     expect(resumed.map((r) => r.state)).toEqual(["ready"]);
 
+    // A plan change within the new plan's limits is made at once.
+    await page.getByLabel("Plan of acme").selectOption("starter");
+    await page.locator('[data-admin-tenant="acme"]').getByRole("button", { name: "Change plan" }).click();
+    await expect
+      .poll(
+        async () =>
+          ((await install.json(["tenant", "list"])) as Array<{ name: string; plan: string }>).find(
+            (t) => t.name === "acme",
+          )?.plan,
+      )
+      .toBe("starter");
+
     await page.getByRole("link", { name: "Plans" }).click();
     await page.locator('[data-plan-row="starter"]').waitFor();
     await accessible("plans");

@@ -3,6 +3,7 @@ import { MantineProvider } from "@mantine/core";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import { AcheevyProvider } from "./acheevy/AcheevyProvider";
 import { SessionProvider } from "./session/SessionProvider";
 import { cssVariables, theme } from "./theme";
 
@@ -13,7 +14,9 @@ if (root)
       {/* "auto": dark or light as the system says, and it follows when the system changes. */}
       <MantineProvider theme={theme} cssVariablesResolver={cssVariables} defaultColorScheme="auto">
         <SessionProvider>
-          <App />
+          <AcheevyProvider>
+            <App />
+          </AcheevyProvider>
         </SessionProvider>
       </MantineProvider>
     </StrictMode>,

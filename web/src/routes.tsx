@@ -1,7 +1,10 @@
 import type { ReactNode } from "react";
 import type { Tenant } from "./api/types";
 import { AccountPage } from "./pages/AccountPage";
+import { ApprovalsPage } from "./pages/ApprovalsPage";
 import { AuditPage } from "./pages/AuditPage";
+import { PlansPage } from "./pages/admin/PlansPage";
+import { TenantsAdminPage } from "./pages/admin/TenantsAdminPage";
 import { CatalogPage } from "./pages/CatalogPage";
 import { DeployPage } from "./pages/deploy/DeployPage";
 import { HomePage } from "./pages/HomePage";
@@ -29,14 +32,13 @@ export interface PageRoute {
 
 const p = (params: Record<string, string>, key: string) => params[key] ?? "";
 
-/**
- * The signed-in pages, by path. Operator admin pages (tenants, plans, suspend / resume / delete) go here with
- * `operator: true` when their API exists, and into the navigation (layout/navigation.ts).
- */
+/** The signed-in pages, by path; the operator's (`operator: true`) are also in the navigation (layout/navigation.ts). */
 export const ROUTES: PageRoute[] = [
   { path: "/", title: () => "Home", render: () => <HomePage /> },
   { path: "/account", title: () => "Account and keys", render: () => <AccountPage /> },
   { path: "/audit", title: () => "Whole audit log", operator: true, render: () => <AuditPage /> },
+  { path: "/admin/tenants", title: () => "Tenants", operator: true, render: () => <TenantsAdminPage /> },
+  { path: "/admin/plans", title: () => "Plans", operator: true, render: () => <PlansPage /> },
   {
     path: "/t/:tenant/instances",
     title: (q) => `Instances of ${p(q, "tenant")}`,
@@ -75,6 +77,11 @@ export const ROUTES: PageRoute[] = [
     path: "/t/:tenant/keys",
     title: (q) => `Service keys of ${p(q, "tenant")}`,
     render: ({ tenant }) => <ServiceKeysPage tenant={tenant} />,
+  },
+  {
+    path: "/t/:tenant/approvals",
+    title: (q) => `Approvals in ${p(q, "tenant")}`,
+    render: ({ tenant }) => <ApprovalsPage tenant={tenant} />,
   },
   {
     path: "/t/:tenant/audit",

@@ -1,4 +1,4 @@
-import { Anchor, type CSSVariablesResolver, createTheme, Modal } from "@mantine/core";
+import { Anchor, type CSSVariablesResolver, createTheme, Drawer, Modal } from "@mantine/core";
 
 /**
  * The dashboard's theme: Mantine's defaults, with the contrast WCAG AA asks for (4.5:1 for text) — a darker
@@ -16,6 +16,7 @@ export const theme = createTheme({
     Anchor: Anchor.extend({ defaultProps: { underline: "always" } }),
     // The close button is an icon: it needs a name for screen readers.
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { "aria-label": "Close" } } }),
+    Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { "aria-label": "Close" } } }),
   },
 });
 

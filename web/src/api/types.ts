@@ -20,3 +20,10 @@ export type DeployPlan = Schemas["DeployPlan"];
 export type EventView = Schemas["Event"];
 export type AuditEntry = Schemas["AuditEntry"];
 export type Role = Tenant["role"];
+
+/** A plan as `GET /v1/plans` lists it (its answer has no named schema yet): the name, `default`, the rest as sent. */
+export interface InstallPlan {
+  name: string;
+  default?: boolean;
+  [field: string]: unknown;
+}

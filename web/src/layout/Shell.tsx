@@ -2,6 +2,7 @@ import {
   Alert,
   AppShell,
   Burger,
+  Button,
   Group,
   NavLink,
   ScrollArea,
@@ -11,6 +12,8 @@ import {
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import type { ReactNode } from "react";
+import { useAcheevy } from "../acheevy/AcheevyProvider";
+import { ChatPanel } from "../acheevy/ChatPanel";
 import { api } from "../api/client";
 import type { Tenant, User } from "../api/types";
 import { Link, navigate, useLocation } from "../router/router";
@@ -21,7 +24,8 @@ import { TenantSwitcher } from "./TenantSwitcher";
 /** The frame of every signed-in page: header with the tenant switcher and the user, navigation, the page. */
 export function Shell({ tenant, children }: { tenant: Tenant | undefined; children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure();
-  const { user, clear } = useSession();
+  const { user, tenants, clear } = useSession();
+  const acheevy = useAcheevy();
   const location = useLocation();
   if (!user) return null;
   const signOut = async () => {
@@ -52,6 +56,9 @@ export function Shell({ tenant, children }: { tenant: Tenant | undefined; childr
             <TenantSwitcher current={tenant} />
           </Group>
           <Group gap="xs" wrap="nowrap">
+            <Button size="xs" variant="light" onClick={() => acheevy.setOpened(true)} data-open-chat>
+              ACHEEVY
+            </Button>
             <Text size="sm" c="dimmed" visibleFrom="sm" data-user>
               {user.email}
             </Text>
@@ -83,6 +90,7 @@ export function Shell({ tenant, children }: { tenant: Tenant | undefined; childr
         ) : null}
         {children}
       </AppShell.Main>
+      <ChatPanel tenant={tenant ?? tenants.find((t) => t.status === "active") ?? tenants[0]} />
     </AppShell>
   );
 }

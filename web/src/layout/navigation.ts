@@ -19,17 +19,19 @@ function tenantEntries(tenant: Tenant): NavEntry[] {
     { label: "Instances", href: base("instances") },
     { label: "Catalog", href: base("catalog") },
     { label: "Members", href: base("members") },
+    { label: "Approvals", href: base("approvals") },
     ...(mayRole.manageKeys(tenant.role) ? [{ label: "Service keys", href: base("keys") }] : []),
     ...(mayRole.readAudit(tenant.role) ? [{ label: "Audit log", href: base("audit") }] : []),
   ];
 }
 
-/**
- * The operator's (platform admin's) pages. Operator admin pages (tenants, plans, suspend / resume / delete) are
- * added here when their API exists, with their routes in routes.tsx.
- */
+/** The operator's (platform admin's) pages: tenants (plans, suspend / resume / delete), plans, the whole log. */
 function operatorEntries(): NavEntry[] {
-  return [{ label: "Whole audit log", href: "/audit" }];
+  return [
+    { label: "Tenants", href: "/admin/tenants" },
+    { label: "Plans", href: "/admin/plans" },
+    { label: "Whole audit log", href: "/audit" },
+  ];
 }
 
 /** The navigation for who is signed in and the tenant they look at. */

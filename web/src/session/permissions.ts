@@ -15,6 +15,8 @@ export const mayRole = {
   manageMembers: (role: Role) => RANK[role] >= RANK.admin,
   manageKeys: (role: Role) => RANK[role] >= RANK.admin,
   readAudit: (role: Role) => RANK[role] >= RANK.admin,
+  /** approval.decide: approve or deny what ACHEEVY asked to do (a signed-in person; the API still decides). */
+  decide: (role: Role) => RANK[role] >= RANK.admin,
   /** The roles a person may hand out: never above their own, owner only by owners. */
   assignable: (role: Role): Role[] =>
     (["owner", "admin", "member", "viewer"] as Role[]).filter((r) => RANK[r] <= RANK[role]),

@@ -90,6 +90,24 @@ try {
   await page.locator('[data-key="laptop"]').waitFor();
   await shot(page, "account");
 
+  // ACHEEVY: a request, its approval card, the inbox; then the operator's pages.
+  await page.getByRole("button", { name: "ACHEEVY" }).click();
+  const chat = page.getByRole("dialog", { name: "ACHEEVY in acme" });
+  await chat.getByLabel("Message to ACHEEVY").fill("deploy the static site as blog");
+  await chat.getByRole("button", { name: "Send" }).click();
+  await chat.locator('[data-approval][data-approval-status="pending"]').waitFor({ timeout: 30_000 });
+  await shot(page, "acheevy");
+  await page.keyboard.press("Escape");
+  await page.goto(`${url}t/acme/approvals`);
+  await page.locator('[data-approvals] [data-approval-status="pending"]').waitFor();
+  await shot(page, "approvals");
+  await page.goto(`${url}admin/tenants`);
+  await page.locator('[data-admin-tenant="acme"]').waitFor();
+  await shot(page, "admin-tenants");
+  await page.goto(`${url}admin/plans`);
+  await page.locator('[data-plan-row="starter"]').waitFor();
+  await shot(page, "admin-plans");
+
   // Dark, as the system says, and at phone width.
   await page.emulateMedia({ colorScheme: "dark" });
   await page.goto(`${url}t/acme/instances/web`);

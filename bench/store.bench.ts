@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { Agent, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,48 +12,14 @@ import { withTransaction } from "../src/store/database.js";
 import { insertTenant } from "../src/store/tenantRepository.js";
 import { createThrowawayRole, type ThrowawayRole } from "../test/support/postgresRole.js";
 import { AWAIT_GO, raceProcesses } from "../test/support/raceProcesses.js";
+import { call, timed } from "./httpCalls.js";
 import { readyInstanceRow } from "./platformFixture.js";
 import { percentile } from "./stats.js";
 
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 const modules = {
   database: fileURLToPath(new URL("../src/store/database.ts", import.meta.url)),
   audit: fileURLToPath(new URL("../src/store/auditLog.ts", import.meta.url)),
 };
-
-function call(base: string, method: string, path: string, key: string, body?: unknown): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = httpRequest(
-      `${base}${path}`,
-      {
-        method,
-        agent,
-        headers: {
-          authorization: `Bearer ${key}`,
-          ...(payload ? { "content-type": "application/json" } : {}),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
-
-async function timed(n: number, run: (i: number) => Promise<number>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    const status = await run(i);
-    out.push(performance.now() - t);
-    if (status >= 400) throw new Error(`request ${i} answered ${status}`);
-  }
-  return out;
-}
 
 const row = (label: string, values: number[]) =>
   `${label.padEnd(58)} p50 ${percentile(values, 50).toFixed(2).padStart(8)} ms  p99 ${percentile(values, 99).toFixed(2).padStart(8)} ms  n=${values.length}`;

@@ -4,14 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApiServer, ensureOperatorKey } from "../src/api/server.js";
 import { loadConfig } from "../src/config.js";
-import { newSpec } from "../src/domain/instanceSpec.js";
-import { newId } from "../src/domain/names.js";
 import { createPlatform, type Platform } from "../src/platform.js";
 import { withTransaction } from "../src/store/database.js";
 import { recordChange } from "../src/store/recordChange.js";
-import { insertTenant } from "../src/store/tenantRepository.js";
 import { call, timed } from "./httpCalls.js";
-import { readyInstanceRow } from "./platformFixture.js";
+import { seedReadyInstances } from "./platformFixture.js";
 import { percentile } from "./stats.js";
 
 const row = (label: string, values: number[]) =>
@@ -19,27 +16,10 @@ const row = (label: string, values: number[]) =>
 
 /** 1,000 instance rows in 10 tenants, written straight to the store (the API's reads are what is measured). */
 async function seed(p: Platform, instances: number): Promise<void> {
-  const entry = p.catalog.get("static-site");
-  const spec = JSON.stringify(newSpec(entry, {}, p.plans.get("sovereign").defaultResources));
-  await withTransaction(p.store.db, async (trx) => {
-    const tenants = [];
-    for (let t = 0; t < 10; t++)
-      tenants.push(await insertTenant(trx, { name: `bench-${t}`, plan: "sovereign" }));
-    for (let i = 0; i < instances; i++) {
-      await trx
-        .insertInto("instances")
-        .values(
-          readyInstanceRow({
-            id: newId(),
-            tenant_id: tenants[i % 10]!.id,
-            name: `inst-${i}`,
-            plug_id: entry.plug.id,
-            plug_version: entry.plug.version,
-            spec,
-          }),
-        )
-        .execute();
-    }
+  await seedReadyInstances(p, {
+    tenants: Array.from({ length: 10 }, (_, t) => `bench-${t}`),
+    instances,
+    plan: "sovereign",
   });
 }
 

@@ -1,11 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { createApiServer, ensureOperatorKey } from "../src/api/server.js";
-import { newSpec } from "../src/domain/instanceSpec.js";
-import { newId } from "../src/domain/names.js";
-import { withTransaction } from "../src/store/database.js";
-import { insertTenant } from "../src/store/tenantRepository.js";
-import { benchPlatform, readyInstanceRow } from "./platformFixture.js";
+import { benchPlatform, seedReadyInstances } from "./platformFixture.js";
 import { percentile } from "./stats.js";
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -60,25 +56,7 @@ export async function benchChat(options: { instances?: number; requests?: number
   const { p, dispose } = await benchPlatform({ min: 54800, max: 54849 });
   try {
     const key = readFileSync((await ensureOperatorKey(p)).path, "utf8").trim();
-    const entry = p.catalog.get("static-site");
-    const spec = JSON.stringify(newSpec(entry, {}, p.plans.get("sovereign").defaultResources));
-    await withTransaction(p.store.db, async (trx) => {
-      const tenant = await insertTenant(trx, { name: "bench", plan: "sovereign" });
-      for (let i = 0; i < instances; i++)
-        await trx
-          .insertInto("instances")
-          .values(
-            readyInstanceRow({
-              id: newId(),
-              tenant_id: tenant.id,
-              name: `inst-${i}`,
-              plug_id: entry.plug.id,
-              plug_version: entry.plug.version,
-              spec,
-            }),
-          )
-          .execute();
-    });
+    await seedReadyInstances(p, { tenants: ["bench"], instances, plan: "sovereign" });
     const app = await createApiServer(p);
     const base = await app.listen({ host: "127.0.0.1", port: 0 });
     const get = () => call(base, "GET", "/v1/tenants/bench/instances", key);

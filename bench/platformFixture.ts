@@ -2,8 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AimsConfig, loadConfig } from "../src/config.js";
+import { newSpec } from "../src/domain/instanceSpec.js";
+import { newId } from "../src/domain/names.js";
 import { createPlatform, type Platform } from "../src/platform.js";
 import { LABEL } from "../src/runtime/RuntimeDriver.js";
+import { withTransaction } from "../src/store/database.js";
+import { insertTenant } from "../src/store/tenantRepository.js";
 
 /**
  * A throw-away install for one benchmark: own data dir, own port range, removed afterwards by label.
@@ -68,4 +72,36 @@ export function readyInstanceRow(row: {
     updated_at: now,
     removed_at: null,
   };
+}
+
+/**
+ * Fills the store with `instances` ready static-site rows, spread round-robin over new tenants named
+ * `tenants` on `plan`, written straight to the store (no engine): for benches that measure reads over many
+ * instances. Answers the tenants' ids in order.
+ */
+export async function seedReadyInstances(
+  p: Platform,
+  options: { tenants: readonly string[]; instances: number; plan: string },
+): Promise<string[]> {
+  const entry = p.catalog.get("static-site");
+  const spec = JSON.stringify(newSpec(entry, {}, p.plans.get(options.plan).defaultResources));
+  return withTransaction(p.store.db, async (trx) => {
+    const ids: string[] = [];
+    for (const name of options.tenants) ids.push((await insertTenant(trx, { name, plan: options.plan })).id);
+    for (let i = 0; i < options.instances; i++)
+      await trx
+        .insertInto("instances")
+        .values(
+          readyInstanceRow({
+            id: newId(),
+            tenant_id: ids[i % ids.length]!,
+            name: `inst-${i}`,
+            plug_id: entry.plug.id,
+            plug_version: entry.plug.version,
+            spec,
+          }),
+        )
+        .execute();
+    return ids;
+  });
 }

@@ -2,13 +2,9 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createApiServer, ensureOperatorKey } from "../src/api/server.js";
-import { newSpec } from "../src/domain/instanceSpec.js";
-import { newId } from "../src/domain/names.js";
 import type { Platform } from "../src/platform.js";
-import { withTransaction } from "../src/store/database.js";
-import { insertTenant } from "../src/store/tenantRepository.js";
 import { call, timed } from "./httpCalls.js";
-import { benchPlatform, readyInstanceRow } from "./platformFixture.js";
+import { benchPlatform, seedReadyInstances } from "./platformFixture.js";
 import { percentile } from "./stats.js";
 
 /** Budgets no run reaches: every request is counted, none refused. */
@@ -16,25 +12,7 @@ const RAISED = 10_000_000;
 
 /** A tenant on team with 50 instance rows, and a service key of it (through the API, as a user would get one). */
 async function seed(p: Platform, base: string): Promise<string> {
-  const entry = p.catalog.get("static-site");
-  const spec = JSON.stringify(newSpec(entry, {}, p.plans.get("team").defaultResources));
-  await withTransaction(p.store.db, async (trx) => {
-    const tenant = await insertTenant(trx, { name: "bench", plan: "team" });
-    for (let i = 0; i < 50; i++)
-      await trx
-        .insertInto("instances")
-        .values(
-          readyInstanceRow({
-            id: newId(),
-            tenant_id: tenant.id,
-            name: `inst-${i}`,
-            plug_id: entry.plug.id,
-            plug_version: entry.plug.version,
-            spec,
-          }),
-        )
-        .execute();
-  });
+  await seedReadyInstances(p, { tenants: ["bench"], instances: 50, plan: "team" });
   const operator = readFileSync((await ensureOperatorKey(p)).path, "utf8").trim();
   const res = await fetch(`${base}/v1/tenants/bench/keys`, {
     method: "POST",

@@ -87,7 +87,7 @@ export async function benchReconcile(
         if (report.acted.length) throw new Error(`steady state expected, but: ${report.acted.join("; ")}`);
         ticks.push(report.durationMs);
       }
-      emit(line(`  ${target} instances`, ticks) + `  (deployed ${target} in ${spinUp.toFixed(1)} s total)`);
+      emit(`${line(`  ${target} instances`, ticks)}  (deployed ${target} in ${spinUp.toFixed(1)} s total)`);
       if (target === 100)
         emit(
           `  control-plane RSS (aims serve): idle ${idle.toFixed(0)} MiB, at 100 instances ${(await serveRss(config.dataDir, portEnv)).toFixed(0)} MiB`,

@@ -1,4 +1,4 @@
-import type { ToolName } from "./types.js";
+import { TOOL_NAMES, type ToolName } from "./types.js";
 
 /**
  * The words and phrasings that ask for each tool, in plain and casual English (and a few words of the
@@ -225,20 +225,12 @@ export const VERB_WORDS: readonly string[] = [
   "wrong",
 ];
 
-/** Tools that act on one instance of the tenant. */
-export const INSTANCE_TOOLS: ReadonlySet<ToolName> = new Set([
-  "instance.status",
-  "instance.logs",
-  "instance.stop",
-  "instance.start",
-  "instance.restart",
-  "instance.scale",
-  "instance.update",
-  "instance.suspend",
-  "instance.resume",
-  "instance.remove",
-  "domain.add",
-  "domain.remove",
-  "instance.history",
-  "instance.explain",
-]);
+/** Tools that act on one instance of the tenant: every instance and domain tool but deploy and list. */
+export const INSTANCE_TOOLS: ReadonlySet<ToolName> = new Set(
+  TOOL_NAMES.filter(
+    (t) =>
+      (t.startsWith("instance.") || t.startsWith("domain.")) &&
+      t !== "instance.deploy" &&
+      t !== "instance.list",
+  ),
+);

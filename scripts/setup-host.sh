@@ -26,6 +26,8 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v pg_lsclusters >/dev/null 2>&1 || need+=(postgresql)
 # The dashboard's browser tests drive Debian's Chromium through playwright-core (no browser download).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Exported bundles are checked with Debian's docker-compose (1.29), which they must run under.
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 if [ "${#need[@]}" -gt 0 ]; then
   log "installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

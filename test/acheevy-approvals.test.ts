@@ -74,6 +74,8 @@ describe("approvals: nothing runs without a person who may decide saying yes to 
       risk: "change",
       status: "pending",
       requestedBy: `user:${t.members.member.id}`,
+      requestedByName: `member.member@${t.name}.example`,
+      decidedByName: null,
       summary: expect.stringContaining("record.example.com"),
       impact: { plan: { name: "team" } },
     });

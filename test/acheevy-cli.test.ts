@@ -83,7 +83,7 @@ describe("aims chat on the host", () => {
     expect(pending.map((a) => a.id)).toContain(asked.approvalId);
     const shown = await install.run(["approvals", "show", asked.approvalId!, "--tenant", "acme"]);
     expect(shown.stdout).toMatch(/Route the domain shop\.example\.com to web/);
-    expect(shown.stdout).toMatch(/asked by cli:/);
+    expect(shown.stdout).toMatch(/asked by \S+ \(on the host\) \(cli:/);
 
     const yes = await chat(["yes", "--conversation", asked.conversation!]);
     expect(yes.actions).toEqual([expect.objectContaining({ tool: "domain.add", status: "done" })]);

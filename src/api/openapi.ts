@@ -96,8 +96,11 @@ function operation(
   const json = (schema: z.ZodType | undefined) => ({
     "application/json": schema ? { schema: responseSchema(schema, components) } : {},
   });
+  // A stream that also answers in JSON (a chat turn without Accept: text/event-stream) documents both.
   const content =
-    route.produces && route.produces !== "application/json" ? { [route.produces]: {} } : json(route.response);
+    route.produces && route.produces !== "application/json"
+      ? { ...(route.response ? json(route.response) : {}), [route.produces]: {} }
+      : json(route.response);
   const errors = errorResponsesOf(route);
   for (const name of errors) used.add(name);
   return {

@@ -12,7 +12,7 @@ import { findTenantByName, type TenantRow } from "../store/tenantRepository.js";
 import { actorOf, type Caller, isUnrestricted, roleIn } from "../tenancy/principal.js";
 import { sameHash } from "./approvalArgs.js";
 import { approvalChange } from "./approvalChange.js";
-import { type ApprovalView, toApprovalView } from "./approvalView.js";
+import { type ApprovalView, approvalView } from "./approvalView.js";
 import { decisionRefusal } from "./deciders.js";
 import { executeApproval } from "./executeApproval.js";
 import { expireLapsedApprovals } from "./expireApprovals.js";
@@ -98,9 +98,9 @@ export async function decideApproval(
     throw new AimsError("conflict", `${reason}; nothing ran`);
   }
   const decided = await decide(p, caller, tenant, row, decision);
-  if (!decision.approve) return { approval: toApprovalView(decided, tenant.name) };
+  if (!decision.approve) return { approval: await approvalView(p.store.db, decided, tenant.name) };
   const { row: done, answer } = await executeApproval(p, tenant, row.id, actorOf(caller), progress);
-  return { approval: toApprovalView(done, tenant.name), answer };
+  return { approval: await approvalView(p.store.db, done, tenant.name), answer };
 }
 
 async function decide(

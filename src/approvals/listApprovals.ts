@@ -2,10 +2,10 @@ import * as z from "zod";
 import type { OperationContext } from "../context.js";
 import { APPROVAL_STATUSES } from "../domain/approvals.js";
 import { AimsError } from "../domain/errors.js";
-import { type ApprovalRow, findApproval, listApprovalRows } from "../store/approvalRepository.js";
+import { findApproval, listApprovalRows } from "../store/approvalRepository.js";
 import { findTenantByName, type TenantRow } from "../store/tenantRepository.js";
 import { type Caller, permits, roleIn } from "../tenancy/principal.js";
-import { type ApprovalView, toApprovalView } from "./approvalView.js";
+import { type ApprovalView, approvalView, approvalViews } from "./approvalView.js";
 import { mayDecide } from "./deciders.js";
 import { expireLapsedApprovals } from "./expireApprovals.js";
 
@@ -29,13 +29,13 @@ async function readableTenant(p: OperationContext, caller: Caller, tenantName: s
   return tenant;
 }
 
-/** A tenant's approvals, newest first (lapsed ones are marked expired first). */
+/** A tenant's approvals, newest first (lapsed ones are marked expired first), as views. */
 export async function listApprovals(
   p: OperationContext,
   caller: Caller,
   tenantName: string,
   options: { status?: z.output<typeof approvalStatusFilter>; beforeId?: string; limit: number },
-): Promise<{ tenant: TenantRow; rows: ApprovalRow[] }> {
+): Promise<ApprovalView[]> {
   const tenant = await readableTenant(p, caller, tenantName);
   await expireLapsedApprovals(p, tenant);
   const rows = await listApprovalRows(p.store.db, tenant.id, {
@@ -43,7 +43,7 @@ export async function listApprovals(
     ...(options.beforeId !== undefined ? { beforeId: options.beforeId } : {}),
     limit: options.limit,
   });
-  return { tenant, rows };
+  return approvalViews(p.store.db, rows, tenant.name);
 }
 
 /** One approval of a tenant; another tenant's id, or a forged one, is not_found. */
@@ -57,5 +57,5 @@ export async function getApproval(
   await expireLapsedApprovals(p, tenant);
   const row = await findApproval(p.store.db, tenant.id, id);
   if (!row) throw new AimsError("not_found", `no approval ${id.slice(0, 60)} in tenant ${tenant.name}`);
-  return toApprovalView(row, tenant.name);
+  return approvalView(p.store.db, row, tenant.name);
 }

@@ -8,7 +8,7 @@ import { withTransaction } from "../store/database.js";
 import { findTenantByName } from "../store/tenantRepository.js";
 import { actorOf, type Caller, requireTenant } from "../tenancy/principal.js";
 import { policyOf } from "./approvalPolicy.js";
-import { type ApprovalView, toApprovalView } from "./approvalView.js";
+import { type ApprovalView, approvalView } from "./approvalView.js";
 import { requestApproval } from "./requestApproval.js";
 
 /** Where an AI actor's proposed action ended up. */
@@ -101,7 +101,7 @@ export async function proposeAction(
       plan,
       conversationId: origin.conversationId,
     });
-    const approval = toApprovalView(row, tenant.name);
+    const approval = await approvalView(ctx.platform.store.db, row, tenant.name);
     return {
       ...base,
       status: "awaiting_approval",

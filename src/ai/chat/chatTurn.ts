@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { toApprovalView } from "../../approvals/approvalView.js";
+import { approvalViews } from "../../approvals/approvalView.js";
 import { decideApproval } from "../../approvals/decideApproval.js";
 import { type ActionOutcome, proposeAction } from "../../approvals/proposeAction.js";
 import { toErrorBody } from "../../domain/errors.js";
@@ -168,8 +168,9 @@ async function approvalTurn(
     return;
   }
   const progress = (message: string) => turn.emit({ type: "progress", message });
-  for (const row of pending) {
-    const view = toApprovalView(row, tenant.name);
+  const views = await approvalViews(p.store.db, pending, tenant.name);
+  for (const [i, row] of pending.entries()) {
+    const view = views[i] as (typeof views)[number];
     turn.emit({ type: "tool_call", tool: row.tool, args: view.args, risk: row.risk });
     const base = {
       tool: row.tool,

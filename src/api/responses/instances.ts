@@ -86,7 +86,7 @@ export const removalSchema = named(
 export const actionResultSchema = z.union([stateChangeViewSchema, instanceViewSchema, removalSchema]);
 
 export const planViewSchema = named(
-  "Plan",
+  "ContainerPlan",
   viewSchema<PlanView>()(
     z.object({
       network: z.string(),

@@ -1,9 +1,11 @@
 import * as z from "zod";
 import type { acceptInvitation } from "../../tenancy/acceptInvitation.js";
 import type { ApiKeyView } from "../../tenancy/apiKeys.js";
+import type { TenantDeletion } from "../../tenancy/deleteTenant.js";
 import type { InvitationView } from "../../tenancy/invitations.js";
 import type { changeMemberRole, MemberView } from "../../tenancy/members.js";
 import { KEY_SCOPES, ROLES } from "../../tenancy/roles.js";
+import type { TenantStateChange } from "../../tenancy/tenantInstances.js";
 import type { TenantView } from "../../tenancy/tenants.js";
 import type { UserView } from "../../tenancy/users.js";
 import { named } from "./named.js";
@@ -109,4 +111,39 @@ export const newApiKeySchema = named(
   apiKeyViewSchema.extend({
     key: z.string().describe("the key itself, shown only in this answer"),
   }),
+);
+
+export const tenantStateChangeSchema = named(
+  "TenantStateChange",
+  viewSchema<TenantStateChange>()(
+    z.object({
+      tenant: tenantViewSchema,
+      unchanged: z.boolean().describe("true when the tenant already was in the state asked for"),
+      instances: z.array(
+        z.object({
+          name: z.string(),
+          desired: z.string(),
+          state: z.string(),
+          resumesTo: z.string().nullable().describe("while suspended: what resume brings back"),
+        }),
+      ),
+    }),
+  ),
+);
+
+export const tenantDeletionSchema = named(
+  "TenantDeletion",
+  viewSchema<TenantDeletion>()(
+    z.object({
+      id: z.string(),
+      tenant: z.string(),
+      instances: z.array(z.string()).describe("instances removed (force), with their Docker objects"),
+      removed: z.object({ containers: z.number(), networks: z.number(), volumes: z.number() }),
+      keptVolumes: z.array(z.string()),
+      members: z.number(),
+      keys: z.number(),
+      invitations: z.number(),
+      domains: z.number(),
+    }),
+  ),
 );

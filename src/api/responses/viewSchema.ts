@@ -1,5 +1,8 @@
 import type * as z from "zod";
 
+/** An object type with an intersection at its top flattened into one object (`A & B` → `{...A, ...B}`). */
+type Flat<T> = T extends object ? { [K in keyof T]: T[K] } : T;
+
 /** True only when A and B are the same type (not merely assignable one way). */
 type Exact<A, B> = (<G>() => G extends A ? 1 : 2) extends <G>() => G extends B ? 1 : 2 ? true : false;
 
@@ -12,7 +15,7 @@ type Exact<A, B> = (<G>() => G extends A ? 1 : 2) extends <G>() => G extends B ?
 export function viewSchema<T>() {
   return <S extends z.ZodType>(
     schema: S,
-    ..._exact: Exact<z.output<S>, T> extends true
+    ..._exact: Exact<Flat<z.output<S>>, Flat<T>> extends true
       ? []
       : ["the schema does not describe the view type exactly"]
   ): S => schema;

@@ -1,5 +1,4 @@
 import { getApprovalPolicy, policyInput, setApprovalPolicy } from "../../approvals/approvalPolicy.js";
-import { toApprovalView } from "../../approvals/approvalView.js";
 import { approveInput, decideApproval, denyInput } from "../../approvals/decideApproval.js";
 import { requireDecider } from "../../approvals/deciders.js";
 import { approvalStatusFilter, getApproval, listApprovals } from "../../approvals/listApprovals.js";
@@ -8,6 +7,8 @@ import type { Platform } from "../../platform.js";
 import { findTenantByName } from "../../store/tenantRepository.js";
 import type { Caller } from "../../tenancy/principal.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
+import { approvalPolicySchema, approvalViewSchema } from "../responses/acheevy.js";
+import { pageOf } from "../responses/pages.js";
 import { defineRoute } from "../route.js";
 import { approvalParams, tenantParams } from "./params.js";
 
@@ -28,18 +29,19 @@ export const approvalRoutes = [
     auth: "required",
     params: tenantParams,
     query: pageQuery.extend({ status: approvalStatusFilter.optional() }),
+    response: pageOf(approvalViewSchema),
     handler: async ({ services: { platform }, caller, params, query }) => {
       const before = decodeCursor(query.cursor, "string");
-      const { tenant, rows } = await listApprovals(platform, caller, params.tenant, {
+      const views = await listApprovals(platform, caller, params.tenant, {
         ...(query.status ? { status: query.status } : {}),
         ...(before !== undefined ? { beforeId: before } : {}),
         limit: query.limit + 1,
       });
       return toPage(
-        rows,
+        views,
         query.limit,
-        (r) => r.id,
-        (r) => toApprovalView(r, tenant.name),
+        (v) => v.id,
+        (v) => v,
       );
     },
   }),
@@ -51,6 +53,7 @@ export const approvalRoutes = [
     tag: "approvals",
     auth: "required",
     params: approvalParams,
+    response: approvalViewSchema,
     handler: ({ services: { platform }, caller, params }) =>
       getApproval(platform, caller, params.tenant, params.approvalId),
   }),
@@ -65,6 +68,7 @@ export const approvalRoutes = [
     quota: true,
     params: approvalParams,
     body: approveInput,
+    response: approvalViewSchema,
     authorize: ({ services: { platform }, caller, params }) =>
       authoriseDecision(platform, caller, params.tenant),
     example: { body: {} },
@@ -90,6 +94,7 @@ export const approvalRoutes = [
     auth: "required",
     params: approvalParams,
     body: denyInput,
+    response: approvalViewSchema,
     authorize: ({ services: { platform }, caller, params }) =>
       authoriseDecision(platform, caller, params.tenant),
     example: { body: { reason: "not now" } },
@@ -113,6 +118,7 @@ export const approvalRoutes = [
     tag: "approvals",
     auth: "required",
     params: tenantParams,
+    response: approvalPolicySchema,
     handler: ({ services: { platform }, caller, params }) =>
       getApprovalPolicy(platform, caller, params.tenant),
   }),
@@ -124,6 +130,7 @@ export const approvalRoutes = [
     auth: "required",
     params: tenantParams,
     body: policyInput,
+    response: approvalPolicySchema,
     example: { body: { policy: "risky" } },
     handler: ({ services: { platform }, caller, params, body }) =>
       setApprovalPolicy(platform, caller, params.tenant, body),

@@ -3,7 +3,7 @@ import { listAuditFeed } from "../../store/auditFeed.js";
 import { verifyAuditChain } from "../../store/auditLog.js";
 import { requirePlatformAdmin } from "../../tenancy/principal.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
-import { auditViewSchema } from "../responses/events.js";
+import { auditViewSchema, chainVerdictSchema } from "../responses/events.js";
 import { pageOf } from "../responses/pages.js";
 import { defineRoute } from "../route.js";
 import { tenantListPage } from "../tenantListPage.js";
@@ -61,6 +61,7 @@ export const auditRoutes = [
       "Walks the whole audit chain: its length and head hash, or the first entry that was edited, deleted or reordered (operator only)",
     tag: "audit",
     auth: "required",
+    response: chainVerdictSchema,
     handler: async ({ services: { platform }, caller }) => {
       requirePlatformAdmin(caller.principal, "verify the audit chain");
       return verifyAuditChain(platform.store.db);

@@ -5,6 +5,8 @@ import type { ChatEvent } from "../../ai/chat/turnView.js";
 import { isAimsError, toErrorBody } from "../../domain/errors.js";
 import { type Caller, requireTenant } from "../../tenancy/principal.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
+import { conversationSummarySchema, conversationViewSchema, turnViewSchema } from "../responses/acheevy.js";
+import { pageOf } from "../responses/pages.js";
 import { type ApiServices, defineRoute } from "../route.js";
 import { conversationParams, tenantParams } from "./params.js";
 
@@ -89,6 +91,7 @@ export const chatRoutes = [
     engine: "drives",
     params: tenantParams,
     body: chatInput,
+    response: turnViewSchema,
     produces: "text/event-stream",
     authorize: ({ services: { platform }, caller, params }) =>
       requireTenant(platform.store.db, caller.principal, params.tenant, "instance.read"),
@@ -121,6 +124,7 @@ export const chatRoutes = [
     auth: "required",
     params: tenantParams,
     query: pageQuery,
+    response: pageOf(conversationSummarySchema),
     handler: async ({ services: { platform }, caller, params, query }) => {
       const before = decodeCursor(query.cursor, "string");
       const rows = await listConversations(platform, caller, params.tenant, {
@@ -142,6 +146,7 @@ export const chatRoutes = [
     tag: "acheevy",
     auth: "required",
     params: conversationParams,
+    response: conversationViewSchema,
     handler: ({ services: { platform }, caller, params }) =>
       getConversation(platform, caller, params.tenant, params.conversationId),
   }),

@@ -2,6 +2,8 @@ import { publicPlans } from "../../plans/publicPlans.js";
 import { tenantUsageView } from "../../quota/usageView.js";
 import { requireTenant } from "../../tenancy/principal.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
+import { pageOf } from "../responses/pages.js";
+import { planViewSchema, tenantUsageSchema } from "../responses/plans.js";
 import { defineRoute } from "../route.js";
 import { tenantParams } from "./params.js";
 
@@ -15,6 +17,7 @@ export const planRoutes = [
     tag: "plans",
     auth: "required",
     query: pageQuery,
+    response: pageOf(planViewSchema),
     handler: async ({ services: { platform }, query }) => {
       const views = publicPlans(platform.plans);
       const after = decodeCursor(query.cursor, "string");
@@ -35,6 +38,7 @@ export const planRoutes = [
     tag: "tenants",
     auth: "required",
     params: tenantParams,
+    response: tenantUsageSchema,
     handler: async ({ services: { platform }, caller, params }) => {
       const { tenant } = await requireTenant(
         platform.store.db,

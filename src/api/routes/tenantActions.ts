@@ -4,6 +4,7 @@ import { deleteTenant } from "../../tenancy/deleteTenant.js";
 import { requireTenantForOperator } from "../../tenancy/principal.js";
 import { resumeTenant } from "../../tenancy/resumeTenant.js";
 import { suspendTenant } from "../../tenancy/suspendTenant.js";
+import { tenantDeletionSchema, tenantStateChangeSchema } from "../responses/people.js";
 import { defineRoute } from "../route.js";
 import { tenantParams } from "./params.js";
 
@@ -20,6 +21,7 @@ export const tenantActionRoutes = [
     auth: "required",
     engine: "drives",
     params: tenantParams,
+    response: tenantStateChangeSchema,
     authorize: ({ services: { platform }, caller, params }) =>
       requireTenantForOperator(platform.store.db, caller.principal, params.tenant, "suspend a tenant"),
     handler: ({ services: { platform }, caller, params }) =>
@@ -34,6 +36,7 @@ export const tenantActionRoutes = [
     auth: "required",
     engine: "drives",
     params: tenantParams,
+    response: tenantStateChangeSchema,
     authorize: ({ services: { platform }, caller, params }) =>
       requireTenantForOperator(platform.store.db, caller.principal, params.tenant, "resume a tenant"),
     handler: ({ services: { platform }, caller, params }) =>
@@ -48,6 +51,7 @@ export const tenantActionRoutes = [
     auth: "required",
     engine: "drives",
     params: tenantParams,
+    response: tenantDeletionSchema,
     query: z.strictObject({ force: z.enum(["true", "false"]).default("false") }),
     handler: ({ services: { platform }, caller, params, query }) =>
       deleteTenant(

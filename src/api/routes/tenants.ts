@@ -96,6 +96,7 @@ export const tenantRoutes = [
     auth: "required",
     params: tenantParams,
     body: changeTenantPlanInput,
+    response: tenantViewSchema,
     quota: true,
     example: { body: { plan: "team" } },
     handler: ({ services: { platform }, caller, params, body }) =>

@@ -26,7 +26,7 @@ export async function runApprovalsList(
       a.id,
       a.status,
       a.tool,
-      a.requestedBy,
+      a.requestedByName,
       a.expiresAt.slice(0, 16).replace("T", " "),
       a.summary.slice(0, 80),
     ]),
@@ -104,7 +104,7 @@ export function printApproval(a: ApprovalView): void {
     `approval ${a.id} (${a.status}) in tenant ${a.tenant}`,
     `  ${a.summary}`,
     `  tool ${a.tool} (${a.risk}), arguments ${JSON.stringify(a.args)}`,
-    `  asked by ${a.requestedBy} from ${a.requestedSource} at ${a.createdAt}; expires ${a.expiresAt}`,
+    `  asked by ${a.requestedByName} (${a.requestedBy}) from ${a.requestedSource} at ${a.createdAt}; expires ${a.expiresAt}`,
   ];
   if (impact?.resources)
     lines.push(
@@ -115,7 +115,8 @@ export function printApproval(a: ApprovalView): void {
       `  plan ${impact.plan.name} after it: ${impact.plan.instances.used} of ${impact.plan.instances.limit ?? "unlimited"} instances, ${formatMemory(impact.plan.memory.used)} of ${impact.plan.memory.limit === null ? "unlimited" : formatMemory(impact.plan.memory.limit)} memory`,
     );
   for (const note of impact?.notes ?? []) lines.push(`  note: ${note}`);
-  if (a.decidedBy) lines.push(`  decided by ${a.decidedBy} from ${a.decidedSource} at ${a.decidedAt}`);
+  if (a.decidedBy)
+    lines.push(`  decided by ${a.decidedByName} (${a.decidedBy}) from ${a.decidedSource} at ${a.decidedAt}`);
   if (a.error) lines.push(`  failed: ${a.error}`);
   const said = (a.result as { say?: string } | null)?.say;
   if (said) lines.push(`  result: ${said}`);

@@ -24,15 +24,8 @@ export function localAcheevy(platform: () => Promise<Platform>, actor: Actor): A
       return runChatTurn(await platform(), chatCaller, request.tenant, input, await builtInEngine(), onEvent);
     },
     async listApprovals(tenant, status) {
-      const [{ listApprovals }, { toApprovalView }] = await Promise.all([
-        import("../../approvals/listApprovals.js"),
-        import("../../approvals/approvalView.js"),
-      ]);
-      const { rows } = await listApprovals(await platform(), person, tenant, {
-        ...(status ? { status } : {}),
-        limit: 500,
-      });
-      return rows.map((r) => toApprovalView(r, tenant));
+      const { listApprovals } = await import("../../approvals/listApprovals.js");
+      return listApprovals(await platform(), person, tenant, { ...(status ? { status } : {}), limit: 500 });
     },
     async getApproval(tenant, id) {
       const { getApproval } = await import("../../approvals/listApprovals.js");

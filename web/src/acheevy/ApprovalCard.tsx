@@ -107,14 +107,15 @@ export function ApprovalCard(props: {
         </Text>
         <Code block>{JSON.stringify(approval.args, null, 2)}</Code>
         <Text size="xs" c="dimmed">
-          Asked by {approval.requestedBy} · <Time iso={approval.createdAt} />
+          Asked by <span data-requested-by>{approval.requestedByName}</span> ·{" "}
+          <Time iso={approval.createdAt} />
           {approval.status === "pending" ? (
             <>
               {" "}
               · until <Time iso={approval.expiresAt} />
             </>
           ) : null}
-          {approval.decidedBy ? <> · decided by {approval.decidedBy}</> : null}
+          {approval.decidedByName ? <> · decided by {approval.decidedByName}</> : null}
         </Text>
         {say ? (
           <Text size="sm" data-result>

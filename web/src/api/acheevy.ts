@@ -1,66 +1,17 @@
 import { csrfHeaders, signedOut } from "./client";
 import { ApiError, apiErrorOf } from "./errors";
 
-// The views of ACHEEVY's routes (docs/acheevy.md). The OpenAPI document gives their answers no named schema
-// yet, so their shapes are written here as the API documents them: the turn object, an approval, a conversation.
+import type { Approval, Risk, Turn, TurnAction } from "./types";
 
-export type Risk = "read" | "change" | "destructive" | "spend";
-export type ApprovalStatus = "pending" | "approved" | "denied" | "expired" | "executing" | "done" | "failed";
-
-export interface Approval {
-  id: string;
-  tenant: string;
-  tool: string;
-  args: unknown;
-  argsHash: string;
-  risk: Risk;
-  summary: string;
-  impact: unknown;
-  status: ApprovalStatus;
-  requestedBy: string;
-  requestedSource: string;
-  conversation: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  result: unknown;
-  error: string | null;
-  createdAt: string;
-  expiresAt: string;
-}
-
-export interface TurnAction {
-  tool: string;
-  args: unknown;
-  risk: Risk | null;
-  status: "planned" | "awaiting_approval" | "done" | "failed" | "refused";
-  approvalId: string | null;
-  say: string;
-  result: unknown;
-  error: { code: string; message: string } | null;
-}
-
-export interface Turn {
-  conversation: string | null;
-  reply: string;
-  actions: TurnAction[];
-  question: string | null;
-  options: string[];
-  approvalId: string | null;
-  refusal: string | null;
-  dryRun: boolean;
-}
-
-export interface ConversationSummary {
-  id: string;
-  tenant: string;
-  title: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Conversation extends ConversationSummary {
-  messages: Array<{ seq: number; author: "person" | "acheevy"; text: string; turn: Turn | null; at: string }>;
-}
+export type {
+  Approval,
+  ApprovalStatus,
+  Conversation,
+  ConversationSummary,
+  Risk,
+  Turn,
+  TurnAction,
+} from "./types";
 
 /** What a chat turn streams, as `POST …/chat` sends it (event name, then its data). */
 export type ChatEvent =

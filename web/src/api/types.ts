@@ -21,9 +21,13 @@ export type EventView = Schemas["Event"];
 export type AuditEntry = Schemas["AuditEntry"];
 export type Role = Tenant["role"];
 
-/** A plan as `GET /v1/plans` lists it (its answer has no named schema yet): the name, `default`, the rest as sent. */
-export interface InstallPlan {
-  name: string;
-  default?: boolean;
-  [field: string]: unknown;
-}
+export type InstallPlan = Schemas["Plan"];
+export type TenantUsage = Schemas["TenantUsage"];
+export type Approval = Schemas["Approval"];
+export type ApprovalStatus = Approval["status"];
+export type ApprovalPolicy = Schemas["ApprovalPolicy"];
+export type Risk = Approval["risk"];
+export type Turn = Schemas["Turn"];
+export type TurnAction = Schemas["TurnAction"];
+export type ConversationSummary = Schemas["ConversationSummary"];
+export type Conversation = Schemas["Conversation"];

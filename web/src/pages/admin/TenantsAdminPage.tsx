@@ -16,12 +16,7 @@ const STATUS_COLOR: Record<string, string> = { active: "green", suspended: "oran
 export function loadPlans(): Promise<InstallPlan[]> {
   return allPages(
     async (cursor) =>
-      (await must(
-        api.GET("/v1/plans", { params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } } }),
-      )) as {
-        items: InstallPlan[];
-        nextCursor: string | null;
-      },
+      await must(api.GET("/v1/plans", { params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } } })),
   );
 }
 

@@ -36,6 +36,11 @@ export interface ApiServerOptions {
   dashboard?: string | false;
   /** ACHEEVY's intent engine (default: the built-in one, loaded on the first chat turn). */
   interpret?: Interpret;
+  /**
+   * Tests: told of every JSON answer that does not match its route's documented schema (what the dashboard's
+   * generated types promise), so a view that drifts from its schema fails the test that made the call.
+   */
+  onAnswerMismatch?: (mismatch: string) => void;
 }
 
 /** The API's services for code that runs beside it (the reconciler observes `metrics.reconcileDuration`). */
@@ -130,9 +135,33 @@ export async function createApiServer(
   });
 
   const limiters = await registerRateLimits(app, platform);
-  for (const spec of options.routes ?? apiRoutes) register(app, services, spec, limiters);
+  for (const spec of options.routes ?? apiRoutes)
+    register(app, services, spec, limiters, options.onAnswerMismatch);
   app.decorate("servesDashboard", dashboard !== undefined);
   return app;
+}
+
+/** Reports an answer that its route's documented schema (for that status) does not describe. */
+function checkAnswer(
+  spec: RouteSpec,
+  status: number,
+  body: unknown,
+  report: (mismatch: string) => void,
+): void {
+  const schema =
+    status === (spec.status ?? 200)
+      ? spec.response
+      : spec.alsoAnswers?.find((a) => a.status === status)?.response;
+  if (!schema) return;
+  // What the client reads is the JSON, not the object (dates, undefined fields).
+  const parsed = schema.safeParse(JSON.parse(JSON.stringify(body ?? null)));
+  if (!parsed.success)
+    report(
+      `${spec.method} ${spec.url} answered ${status} with a body its schema does not describe: ${parsed.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
+        .join("; ")}`,
+    );
 }
 
 /** The query of a route that takes none: any parameter is refused, as an unknown body field is. */
@@ -143,6 +172,7 @@ function register(
   services: ApiServices,
   spec: RouteSpec,
   limiters: RateLimiters | undefined,
+  onAnswerMismatch: ((mismatch: string) => void) | undefined,
 ): void {
   const { platform } = services;
   const limiter =
@@ -201,6 +231,7 @@ function register(
         if (answer.replayed) reply.header("idempotent-replayed", "true");
         if (spec.method !== "GET") services.hub.nudge();
         if (answer.status === 204) return reply.status(204).send();
+        if (onAnswerMismatch) checkAnswer(spec, answer.status, answer.body, onAnswerMismatch);
         return reply.status(answer.status).send(answer.body);
       } catch (err) {
         if (caller && spec.method !== "GET") await recordDenial(platform, caller, spec, request, err);

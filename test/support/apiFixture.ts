@@ -129,7 +129,8 @@ export async function createApiFixture(
   const platform = await createPlatform(config, createLogger("debug", sink));
   const { path } = await ensureOperatorKey(platform);
   const operatorKey = readFileSync(path, "utf8").trim();
-  const app = await createApiServer(platform);
+  const mismatches: string[] = [];
+  const app = await createApiServer(platform, { onAnswerMismatch: (m) => mismatches.push(m) });
   const call: ApiFixture["call"] = (method, url, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
     const as = options.as;
@@ -168,6 +169,10 @@ export async function createApiFixture(
       await removeByLabel(`aims.installation=${installation}`);
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
+      if (mismatches.length)
+        throw new Error(
+          `answers that do not match their documented schema:\n${[...new Set(mismatches)].join("\n")}`,
+        );
     },
   };
 }

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { AimsError } from "../../domain/errors.js";
 import { buildOpenApi, renderDocsPage } from "../openapi.js";
+import { openApiDocumentSchema, statusSchema } from "../responses/system.js";
 import { defineRoute, type RouteSpec } from "../route.js";
 
 /**
@@ -15,6 +16,7 @@ export const systemRoutes = (table: () => readonly RouteSpec[]) => [
     tag: "system",
     auth: "none",
     rateLimit: false,
+    response: statusSchema,
     handler: async () => ({ status: "ok" }),
   }),
   defineRoute({
@@ -25,6 +27,7 @@ export const systemRoutes = (table: () => readonly RouteSpec[]) => [
     auth: "none",
     rateLimit: false,
     engine: "checks",
+    response: statusSchema,
     handler: async ({ services: { platform } }) => {
       try {
         await sql`select 1`.execute(platform.store.db);
@@ -55,6 +58,7 @@ export const systemRoutes = (table: () => readonly RouteSpec[]) => [
     summary: "This API's OpenAPI 3.1 document",
     tag: "system",
     auth: "none",
+    response: openApiDocumentSchema,
     handler: async () => buildOpenApi(table()),
   }),
   defineRoute({

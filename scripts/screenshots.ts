@@ -101,6 +101,9 @@ try {
   await page.goto(`${url}t/acme/approvals`);
   await page.locator('[data-approvals] [data-approval-status="pending"]').waitFor();
   await shot(page, "approvals");
+  await page.goto(`${url}t/acme/plan`);
+  await page.locator('[data-usage="instances"]').waitFor();
+  await shot(page, "plan");
   await page.goto(`${url}admin/tenants`);
   await page.locator('[data-admin-tenant="acme"]').waitFor();
   await shot(page, "admin-tenants");

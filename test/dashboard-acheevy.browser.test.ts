@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestInstall, type TestInstall } from "./support/aimsCli.js";
@@ -23,6 +25,11 @@ const chat = () => page.getByRole("dialog", { name: "ACHEEVY in acme" });
 beforeAll(async () => {
   ensureDashboardBuilt();
   install = await createTestInstall("55300-55399");
+  // A starter plan that allows no instance at all: moving acme onto it is refused, then forced.
+  writeFileSync(
+    join(install.dataDir, "config.yaml"),
+    "plans:\n  starter:\n    limits:\n      instances: 0\n",
+  );
   serve = await startServe(install);
   browser = await launchBrowser();
   page = await browser.newPage();
@@ -115,7 +122,7 @@ describe("ACHEEVY and the operator in Deploy Dock", () => {
     expect(resumed.map((r) => r.state)).toEqual(["ready"]);
 
     // A plan change within the new plan's limits is made at once.
-    await page.getByLabel("Plan of acme").selectOption("starter");
+    await page.getByLabel("Plan of acme").selectOption("business");
     await page.locator('[data-admin-tenant="acme"]').getByRole("button", { name: "Change plan" }).click();
     await expect
       .poll(
@@ -124,11 +131,130 @@ describe("ACHEEVY and the operator in Deploy Dock", () => {
             (t) => t.name === "acme",
           )?.plan,
       )
-      .toBe("starter");
+      .toBe("business");
 
     await page.getByRole("link", { name: "Plans" }).click();
     await page.locator('[data-plan-row="starter"]').waitFor();
     await accessible("plans");
+  });
+
+  it("shows a member the approval card without Approve or Deny, and the operator denies it from the inbox", async () => {
+    const operator = {
+      authorization: `Bearer ${readFileSync(join(install.dataDir, "operator.key"), "utf8").trim()}`,
+    };
+    const invited = await fetch(`${serve.apiUrl}/v1/tenants/acme/invitations`, {
+      method: "POST",
+      headers: { ...operator, "content-type": "application/json" },
+      body: JSON.stringify({ email: "mia@example.com", role: "member" }),
+    });
+    expect(invited.status).toBe(201);
+    const { token } = (await invited.json()) as { token: string };
+    const accepted = await fetch(`${serve.apiUrl}/v1/invitations/accept`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token, password: "mia's own long passphrase" }),
+    });
+    expect(accepted.status).toBe(200);
+
+    const other = await launchBrowser();
+    try {
+      const mia = await other.newPage();
+      await mia.goto(serve.dashboardUrl);
+      await signIn(mia, "mia@example.com", "mia's own long passphrase");
+      await mia.waitForURL(/\/t\/acme\/instances$/);
+      await mia.getByRole("button", { name: "ACHEEVY" }).click();
+      const panel = mia.getByRole("dialog", { name: "ACHEEVY in acme" });
+      await panel.getByLabel("Message to ACHEEVY").fill("deploy the static site as mias");
+      await panel.getByRole("button", { name: "Send" }).click();
+      const card = panel.locator('[data-approval][data-approval-status="pending"]');
+      await card.waitFor({ timeout: 30_000 });
+      // A member may ask, not decide: the card says who decides, and offers no button that would be refused.
+      await card.getByText("An admin or owner of acme decides this.").waitFor();
+      expect(await card.getByRole("button", { name: /Approve|Deny/ }).count()).toBe(0);
+      expect(await card.locator("[data-requested-by]").textContent()).toBe("mia@example.com");
+      expect(await seriousViolations(mia), "axe on a member's approval card").toEqual([]);
+      expect(other.errors).toEqual([]);
+    } finally {
+      await other.close();
+    }
+
+    // The operator sees who asked, in words, and denies it: nothing is deployed.
+    await page.goto(`${serve.dashboardUrl}t/acme/approvals`);
+    const pending = page.locator('[data-approvals] [data-approval-status="pending"]');
+    await pending.waitFor();
+    expect(await pending.locator("[data-requested-by]").textContent()).toBe("mia@example.com");
+    const id = await pending.getAttribute("data-approval");
+    await pending.getByRole("button", { name: "Deny" }).click();
+    // The card shows the outcome in place, with who decided, in words.
+    const decided = page.locator(`[data-approval="${id}"][data-approval-status="denied"]`);
+    await decided.getByText("decided by operator@aims.localhost").waitFor();
+    const rows = (await install.json(["ps", "--tenant", "acme"])) as Array<{ name: string }>;
+    expect(rows.map((r) => r.name)).toEqual(["web2"]);
+  });
+
+  it("shows the tenant its plan and usage, and lets its owner choose what waits for approval", async () => {
+    await page.goto(`${serve.dashboardUrl}t/acme/instances`);
+    await page.getByRole("link", { name: "Plan and usage" }).click();
+    await page.waitForURL(/\/t\/acme\/plan$/);
+    await page.locator('[data-usage="instances"]').getByText("1 of 25").waitFor();
+    await accessible("plan and usage");
+    await page.locator('[data-policy-choice="risky"]').check();
+    await page.getByRole("button", { name: "Save policy" }).click();
+    await expect
+      .poll(
+        async () =>
+          ((await install.json(["approvals", "policy", "--tenant", "acme"])) as { policy: string }).policy,
+      )
+      .toBe("risky");
+    await page.locator('[data-policy-choice="all"]').check();
+    await page.getByRole("button", { name: "Save policy" }).click();
+    await expect
+      .poll(
+        async () =>
+          ((await install.json(["approvals", "policy", "--tenant", "acme"])) as { policy: string }).policy,
+      )
+      .toBe("all");
+  });
+
+  it("refuses a plan the tenant is over, then moves it when the operator confirms, and the tenant sees it is over", async () => {
+    await page.getByRole("link", { name: "Tenants" }).click();
+    await page.getByLabel("Plan of acme").selectOption("starter");
+    await page.locator('[data-admin-tenant="acme"]').getByRole("button", { name: "Change plan" }).click();
+    // The API's refusal, in its words, and the choice to move it anyway.
+    const refusal = page.getByRole("dialog").locator("[data-plan-refusal]");
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/plan starter allows: 1 instance \(allows 0\)/);
+    await accessible("forced plan change");
+    await page.getByRole("dialog").getByRole("button", { name: "Move it anyway" }).click();
+    await expect
+      .poll(
+        async () =>
+          ((await install.json(["tenant", "list"])) as Array<{ name: string; plan: string }>).find(
+            (t) => t.name === "acme",
+          )?.plan,
+      )
+      .toBe("starter");
+    // What runs keeps running; the tenant's own page says it is over.
+    await page.goto(`${serve.dashboardUrl}t/acme/plan`);
+    await page
+      .locator("[data-over]")
+      .getByText(/instances/)
+      .waitFor();
+    const rows = (await install.json(["ps", "--tenant", "acme"])) as Array<{ state: string }>;
+    expect(rows.map((r) => r.state)).toEqual(["ready"]);
+  });
+
+  it("deletes a tenant from the admin page after asking", async () => {
+    await install.run(["tenant", "create", "scratch"]);
+    await page.getByRole("link", { name: "Tenants" }).click();
+    const row = page.locator('[data-admin-tenant="scratch"]');
+    await row.getByRole("button", { name: "Delete" }).click();
+    await page.getByRole("dialog").getByText("This cannot be undone").waitFor();
+    await page.getByRole("dialog").getByRole("button", { name: "Delete scratch" }).click();
+    await page.locator('[data-admin-tenant="scratch"][data-tenant-status="deleted"]').waitFor();
+    expect(await row.getByRole("button", { name: "Delete" }).count()).toBe(0);
+    const listed = (await install.json(["tenant", "list"])) as Array<{ name: string; status: string }>;
+    expect(listed.find((t) => t.name === "scratch")?.status).toBe("deleted");
   });
 
   it("opens the panel at phone width, with the conversation and its controls on the screen", async () => {

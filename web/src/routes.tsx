@@ -11,6 +11,7 @@ import { HomePage } from "./pages/HomePage";
 import { InstancePage } from "./pages/instances/InstancePage";
 import { InstancesPage } from "./pages/instances/InstancesPage";
 import { MembersPage } from "./pages/MembersPage";
+import { PlanPage } from "./pages/PlanPage";
 import { PlugPage } from "./pages/PlugPage";
 import { ServiceKeysPage } from "./pages/ServiceKeysPage";
 
@@ -67,6 +68,11 @@ export const ROUTES: PageRoute[] = [
     render: ({ tenant, params }) => (
       <DeployPage key={p(params, "plug")} tenant={tenant} id={p(params, "plug")} />
     ),
+  },
+  {
+    path: "/t/:tenant/plan",
+    title: (q) => `Plan and usage of ${p(q, "tenant")}`,
+    render: ({ tenant }) => <PlanPage tenant={tenant} />,
   },
   {
     path: "/t/:tenant/members",

@@ -2,7 +2,6 @@ import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef
 import {
   type Approval,
   type ChatEvent,
-  type Conversation,
   type Risk,
   sendChat,
   type Turn,
@@ -155,11 +154,11 @@ export function AcheevyProvider({ children }: { children: ReactNode }) {
 
   const open = useCallback(
     async (tenant: string, id: string) => {
-      const conversation = (await must(
+      const conversation = await must(
         api.GET("/v1/tenants/{tenant}/conversations/{conversationId}", {
           params: { path: { tenant, conversationId: id } },
         }),
-      )) as Conversation;
+      );
       update(tenant, () => ({
         conversation: conversation.id,
         entries: conversation.messages.map((m) => ({

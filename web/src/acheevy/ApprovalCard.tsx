@@ -20,9 +20,9 @@ const STATUS_COLOR: Record<string, string> = {
 
 /** Loads one approval of the tenant. */
 export async function fetchApproval(tenant: string, id: string): Promise<Approval> {
-  return (await must(
+  return must(
     api.GET("/v1/tenants/{tenant}/approvals/{approvalId}", { params: { path: { tenant, approvalId: id } } }),
-  )) as Approval;
+  );
 }
 
 /** What the tool's answer says, when it ran: its sentence (`result.say`). */
@@ -56,7 +56,7 @@ export function ApprovalCard(props: {
     setError(undefined);
     try {
       const path = { tenant: props.tenant.name, approvalId: approval.id };
-      const answer = (
+      const answer =
         how === "approve"
           ? await must(
               api.POST("/v1/tenants/{tenant}/approvals/{approvalId}/approve", {
@@ -66,8 +66,7 @@ export function ApprovalCard(props: {
             )
           : await must(
               api.POST("/v1/tenants/{tenant}/approvals/{approvalId}/deny", { params: { path }, body: {} }),
-            )
-      ) as Approval;
+            );
       setApproval(answer);
       props.onDecided?.(answer);
     } catch (err) {

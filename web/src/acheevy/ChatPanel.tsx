@@ -121,7 +121,7 @@ function Conversations({ tenant, current }: { tenant: Tenant; current: string | 
         params: { path: { tenant: tenant.name }, query: { limit: 50 } },
       }),
     )
-      .then((page) => setItems((page as { items: ConversationSummary[] }).items))
+      .then((page) => setItems(page.items))
       .catch((err: unknown) => setError(messageOf(err)));
   return (
     <>

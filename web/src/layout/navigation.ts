@@ -20,6 +20,7 @@ function tenantEntries(tenant: Tenant): NavEntry[] {
     { label: "Catalog", href: base("catalog") },
     { label: "Members", href: base("members") },
     { label: "Approvals", href: base("approvals") },
+    { label: "Plan and usage", href: base("plan") },
     ...(mayRole.manageKeys(tenant.role) ? [{ label: "Service keys", href: base("keys") }] : []),
     ...(mayRole.readAudit(tenant.role) ? [{ label: "Audit log", href: base("audit") }] : []),
   ];

@@ -1,7 +1,7 @@
 import { NativeSelect, SimpleGrid } from "@mantine/core";
 import { useState } from "react";
 import { ApprovalCard } from "../acheevy/ApprovalCard";
-import type { Approval, ApprovalStatus } from "../api/acheevy";
+import type { ApprovalStatus } from "../api/acheevy";
 import { api } from "../api/client";
 import { must } from "../api/errors";
 import type { Tenant } from "../api/types";
@@ -26,16 +26,15 @@ export function ApprovalsPage({ tenant }: { tenant: Tenant }) {
   const [status, setStatus] = useState<ApprovalStatus | "">("pending");
   const list = useResource(
     () =>
-      allPages(
-        async (cursor) =>
-          (await must(
-            api.GET("/v1/tenants/{tenant}/approvals", {
-              params: {
-                path: { tenant: tenant.name },
-                query: { limit: 200, ...(cursor ? { cursor } : {}), ...(status ? { status } : {}) },
-              },
-            }),
-          )) as { items: Approval[]; nextCursor: string | null },
+      allPages((cursor) =>
+        must(
+          api.GET("/v1/tenants/{tenant}/approvals", {
+            params: {
+              path: { tenant: tenant.name },
+              query: { limit: 200, ...(cursor ? { cursor } : {}), ...(status ? { status } : {}) },
+            },
+          }),
+        ),
       ),
     [tenant.name, status],
   );

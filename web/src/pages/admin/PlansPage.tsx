@@ -1,20 +1,12 @@
 import { Badge, Paper, Table, Text } from "@mantine/core";
+import { formatBytes } from "../../components/bytes";
 import { ErrorNotice, Loading, PageTitle } from "../../components/Feedback";
 import { TableScroll } from "../../components/TableScroll";
 import { useResource } from "../../hooks/useResource";
 import { loadPlans } from "./TenantsAdminPage";
 
-interface Limits {
-  instances?: number | null;
-  volumes?: number | null;
-  replicasPerService?: number | null;
-  total?: { cpu?: number | null; memory?: number | null };
-}
-
-const limit = (value: number | null | undefined) =>
-  value === null || value === undefined ? "unlimited" : String(value);
-const memory = (bytes: number | null | undefined) =>
-  bytes === null || bytes === undefined ? "unlimited" : `${Math.round(bytes / 1024 / 1024 / 1024)}g`;
+const limit = (value: number | null) => (value === null ? "unlimited" : String(value));
+const memory = (bytes: number | null) => (bytes === null ? "unlimited" : formatBytes(bytes));
 
 /** The install's plans, in order: limits, price, the one new tenants get (operator only). */
 export function PlansPage() {
@@ -42,13 +34,12 @@ export function PlansPage() {
               </Table.Thead>
               <Table.Tbody>
                 {plans.data.map((plan) => {
-                  const limits = (plan.limits ?? {}) as Limits;
-                  const price = plan.price as { monthly?: number; currency?: string } | undefined;
+                  const { limits, price } = plan;
                   return (
                     <Table.Tr key={plan.name} data-plan-row={plan.name}>
                       <Table.Td>
                         <Text fw={600} span>
-                          {String(plan.title ?? plan.name)}
+                          {plan.title}
                         </Text>{" "}
                         <Text span c="dimmed" size="sm">
                           {plan.name}
@@ -58,13 +49,9 @@ export function PlansPage() {
                       <Table.Td>{limit(limits.instances)}</Table.Td>
                       <Table.Td>{limit(limits.volumes)}</Table.Td>
                       <Table.Td>{limit(limits.replicasPerService)}</Table.Td>
-                      <Table.Td>{limit(limits.total?.cpu)}</Table.Td>
-                      <Table.Td>{memory(limits.total?.memory)}</Table.Td>
-                      <Table.Td>
-                        {price?.monthly !== undefined
-                          ? `${price.monthly} ${price.currency ?? ""}/month`
-                          : "—"}
-                      </Table.Td>
+                      <Table.Td>{limit(limits.total.cpu)}</Table.Td>
+                      <Table.Td>{memory(limits.total.memory)}</Table.Td>
+                      <Table.Td>{`${price.monthly} ${price.currency}/month`}</Table.Td>
                     </Table.Tr>
                   );
                 })}

@@ -19,6 +19,8 @@ declare module "autocannon" {
     connections?: number;
     duration?: number;
     pipelining?: number;
+    /** Requests per second across all connections: a fixed rate, not as fast as possible. */
+    overallRate?: number;
     headers?: Record<string, string>;
   }
   function autocannon(options: Options): Promise<Result>;

@@ -75,6 +75,19 @@ interface Load {
   timeouts: number;
 }
 
+/** Latency at a fixed request rate below saturation: what a user of the app feels the proxy add. */
+async function atRate(url: string, rate: number, host?: string): Promise<{ p50: number; p99: number }> {
+  const r = await autocannon({
+    url,
+    connections: 8,
+    duration: 5,
+    overallRate: rate,
+    ...(host ? { headers: { host } } : {}),
+  });
+  if (r.non2xx || r.errors) throw new Error(`${url}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+  return { p50: r.latency.p50, p99: r.latency.p99 };
+}
+
 const failures = (rs: Load[]) => rs.reduce((n, r) => n + r.errors, 0);
 
 async function load(url: string, host?: string): Promise<Load> {
@@ -162,6 +175,14 @@ export async function benchProxy(): Promise<string[]> {
       `proxy / direct                      req/s ${(avg(x, "rps") / avg(d, "rps")).toFixed(2)}x  p99 ${(avg(x, "p99") / avg(d, "p99")).toFixed(2)}x` +
         "  (autocannon, 16 connections, 2 x 5 s each, interleaved; 1 nginx worker, 2 cores shared with the load generator)",
     );
+    for (const rate of [500, 2000]) {
+      const direct1 = await atRate(direct, rate);
+      const proxied1 = await atRate(proxied, rate, host);
+      out.push(
+        `at ${String(rate).padStart(4)} req/s: direct p50 ${ms(direct1.p50)} p99 ${ms(direct1.p99)}, proxied p50 ${ms(proxied1.p50)} p99 ${ms(proxied1.p99)}` +
+          `  → the proxy adds ${ms(proxied1.p50 - direct1.p50)} at p50, ${ms(proxied1.p99 - direct1.p99)} at p99 (8 connections, 5 s each)`,
+      );
+    }
   } finally {
     await dispose();
   }

@@ -128,6 +128,11 @@ const proxySchema = z.strictObject({
   certDir: proxyPathSchema.default("/etc/letsencrypt"),
   nginxBinary: z.string().min(1).default("/usr/sbin/nginx"),
   workerProcesses: z.union([z.literal("auto"), z.number().int().min(1).max(64)]).default("auto"),
+  /**
+   * Write an access log (`<dataDir>/proxy/logs/access.log`, buffered). Off by default: a log line per request
+   * costs the proxy throughput, and the API's metrics already count what reaches each instance.
+   */
+  accessLog: z.boolean().default(false),
   /** How long an apply waits for nginx to serve the new configuration. */
   reloadTimeoutMs: z.number().int().min(500).max(120_000).default(10_000),
 });

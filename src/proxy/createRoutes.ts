@@ -44,6 +44,7 @@ export function createRoutes(config: AimsConfig, db: Kysely<Database>, logger: L
     tlsPort: proxy.tlsPort,
     bodyLimit: proxy.bodyLimit,
     workerProcesses: proxy.workerProcesses,
+    accessLog: proxy.accessLog,
     pathRouting: proxy.pathRouting,
     reloadTimeoutMs: proxy.reloadTimeoutMs,
     corruptCandidate: config.testHooks.corruptProxyCandidate,

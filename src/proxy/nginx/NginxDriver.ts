@@ -26,6 +26,8 @@ export interface NginxDriverOptions {
   tlsPort: number;
   bodyLimit: string;
   workerProcesses: number | "auto";
+  /** Write `<root>/logs/access.log` (`proxy.accessLog`). */
+  accessLog: boolean;
   /** Also route `/<tenant>/<instance>/` on the proxy's own address (`proxy.pathRouting`). */
   pathRouting: boolean;
   reloadTimeoutMs: number;
@@ -86,6 +88,7 @@ export class NginxDriver implements ProxyDriver {
       tlsPort: o.tlsPort,
       bodyLimit: o.bodyLimit,
       workerProcesses: o.workerProcesses,
+      accessLog: o.accessLog,
       pathRouting: o.pathRouting,
     };
   }

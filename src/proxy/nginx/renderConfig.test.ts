@@ -39,6 +39,7 @@ const settings = (root: string, over: Partial<RenderSettings> = {}): RenderSetti
   tlsPort: 8443,
   bodyLimit: "10m",
   workerProcesses: 1,
+  accessLog: false,
   pathRouting: true,
   ...over,
 });
@@ -138,7 +139,7 @@ describe("renderTree", () => {
         "server",
         [],
         [
-          directive("listen", "127.0.0.1:8080", "default_server"),
+          directive("listen", "127.0.0.1:8080", "default_server", "reuseport"),
           block("location", ["/"], page(404, notFoundPage())),
           unavailable,
           directive("include", "/srv/aims/proxy/trees/g1/paths.conf"),
@@ -150,7 +151,7 @@ describe("renderTree", () => {
         "server",
         [],
         [
-          directive("listen", "127.0.0.1:8443", "ssl", "default_server"),
+          directive("listen", "127.0.0.1:8443", "ssl", "default_server", "reuseport"),
           directive("ssl_reject_handshake", "on"),
         ],
       ),
@@ -181,6 +182,18 @@ describe("renderTree", () => {
     expect(routes.filter((d) => d.name === "location")[0]).toEqual(
       block("location", ["/"], page(503, suspended)),
     );
+  });
+
+  it("writes no access log unless asked, then a buffered one in the proxy's logs", () => {
+    const table = deriveRoutes([], { baseDomain: "localhost", publishAddress: "127.0.0.1" });
+    const http = (accessLog: boolean) =>
+      renderTree(table, settings("/srv/aims/proxy", { accessLog }))
+        .get("nginx.conf")!
+        .find((d) => d.name === "http")!.block!;
+    expect(http(false).filter((d) => d.name === "access_log")).toEqual([directive("access_log", "off")]);
+    expect(http(true).filter((d) => d.name === "access_log")).toEqual([
+      directive("access_log", "/srv/aims/proxy/logs/access.log", "combined", "buffer=64k", "flush=1s"),
+    ]);
   });
 
   it("routes by host name only unless path routing is on: no paths.conf, no include", () => {
@@ -378,6 +391,8 @@ describe("every user-controlled field that reaches the configuration", () => {
           tlsPort: config.proxy.tlsPort,
           bodyLimit: config.proxy.bodyLimit,
           workerProcesses: 1,
+          // Both ways through nginx -t: with the access log and without.
+          accessLog: validated % 2 === 0,
           pathRouting: config.proxy.pathRouting,
         };
         const tree = renderTree(table, s);

@@ -15,6 +15,8 @@ export interface RenderSettings {
   tlsPort: number;
   bodyLimit: string;
   workerProcesses: number | "auto";
+  /** An access log at `<root>/logs/access.log`, buffered; off, none is written. */
+  accessLog: boolean;
   /** Render `paths.conf` (`/<tenant>/<instance>/` on the proxy's own address); off, only host names route. */
   pathRouting: boolean;
 }
@@ -23,6 +25,7 @@ export interface RenderSettings {
 export const controlSocket = (root: string) => `${root}/run/control.sock`;
 export const pidFile = (root: string) => `${root}/run/nginx.pid`;
 export const errorLog = (root: string) => `${root}/logs/error.log`;
+export const accessLog = (root: string) => `${root}/logs/access.log`;
 
 /** Files of one candidate tree, by path relative to its directory, as directive trees. */
 export type RenderedTree = Map<string, Directive[]>;
@@ -65,7 +68,9 @@ const listen = (address: string, port: number) =>
 function mainConfig(s: RenderSettings, anyTls: boolean): Directive[] {
   const tmp = (name: string) => `${s.root}/tmp/${name}`;
   const http: Directive[] = [
-    directive("access_log", "off"),
+    s.accessLog
+      ? directive("access_log", accessLog(s.root), "combined", "buffer=64k", "flush=1s")
+      : directive("access_log", "off"),
     directive("server_tokens", "off"),
     directive("keepalive_requests", 10000),
     // Relative Location headers: right whatever address or port a client reached the proxy at.
@@ -111,7 +116,8 @@ function mainConfig(s: RenderSettings, anyTls: boolean): Directive[] {
       "server",
       [],
       [
-        directive("listen", listen(s.bindAddress, s.port), "default_server"),
+        // reuseport: one listening socket per worker, so the kernel spreads connections (once per address).
+        directive("listen", listen(s.bindAddress, s.port), "default_server", "reuseport"),
         ...notFoundLocation(),
         unavailableLocation(),
         ...(s.pathRouting ? [directive("include", `${s.treeDir}/paths.conf`)] : []),
@@ -124,7 +130,7 @@ function mainConfig(s: RenderSettings, anyTls: boolean): Directive[] {
         "server",
         [],
         [
-          directive("listen", listen(s.bindAddress, s.tlsPort), "ssl", "default_server"),
+          directive("listen", listen(s.bindAddress, s.tlsPort), "ssl", "default_server", "reuseport"),
           directive("ssl_reject_handshake", "on"),
         ],
       ),

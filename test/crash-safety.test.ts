@@ -4,6 +4,7 @@ import {
   docker,
   installationId,
   objectsWithLabel,
+  openDb,
   type TestInstall,
 } from "./support/aimsCli.js";
 import { get, portIsFree } from "./support/http.js";
@@ -29,9 +30,21 @@ async function expectNoOrphans() {
   const id = installationId(install.dataDir)!;
   const instances = new Set((await install.json<InstanceJson[]>(["ps"])).map((i) => i.id));
   const objects = await objectsWithLabel(`aims.installation=${id}`);
+  // Warm-pool networks carry no instance label: each must be one the store records.
+  const db = openDb(install.dataDir);
+  const pool = new Set(
+    (db.prepare("select name from network_pool").all() as Array<{ name: string }>).map((r) => r.name),
+  );
+  db.close();
+  const [poolNetworks, instanceNetworks] = [
+    objects.networks.filter((n) => n.Labels?.["aims.pool"] !== undefined),
+    objects.networks.filter((n) => n.Labels?.["aims.pool"] === undefined),
+  ];
+  for (const n of poolNetworks)
+    expect(pool.has(n.Name), `pool network ${n.Name} the store does not record`).toBe(true);
   const labels: Array<Record<string, string>> = [
     ...objects.containers.map((c) => c.Labels ?? {}),
-    ...objects.networks.map((n) => n.Labels ?? {}),
+    ...instanceNetworks.map((n) => n.Labels ?? {}),
     ...objects.volumes.map((v) => v.Labels ?? {}),
   ];
   for (const o of labels) {

@@ -33,6 +33,8 @@ export interface RenderContext {
   volumeNaming?: VolumeNaming;
   /** Kept volumes it mounts instead of new ones (`deploy --reuse-volumes`): `service/volume` → Docker volume. */
   attachedVolumes?: Record<string, string>;
+  /** The network it runs on when not its own (a claimed pool network, `instances.network`). */
+  network?: string | null;
 }
 
 export interface PlannedPort {
@@ -113,7 +115,8 @@ export function renderInstance(plug: SizedPlug, ctx: RenderContext): InstancePla
     instanceId: ctx.instance.id,
     naming: ctx.volumeNaming ?? "id",
   };
-  const network: NetworkSpec = { name: networkName(prefix), labels: instanceLabels(ids) };
+  // A claimed pool network exists already (labelled as the pool's); made again only if it went missing.
+  const network: NetworkSpec = { name: ctx.network ?? networkName(prefix), labels: instanceLabels(ids) };
   const volumes: InstancePlan["volumes"] = [];
   const containers: PlannedContainer[] = [];
   const ports: PlannedPort[] = [];

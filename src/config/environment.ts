@@ -81,6 +81,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: "AIMS_DOCKER_SOCKET", path: "dockerSocket", parse: text },
   { name: "AIMS_PORT_RANGE", path: "ports", parse: portRange },
   { name: "AIMS_BIND_ADDRESS", path: "bindAddress", parse: text },
+  { name: "AIMS_NETWORK_POOL", path: "networkPool", parse: number },
   { name: "AIMS_HEALTH_TIMEOUT_MS", path: "health.timeoutMs", parse: number },
   { name: "AIMS_PULL_TIMEOUT_MS", path: "pullTimeoutMs", parse: number },
   { name: "AIMS_IMAGE_OVERRIDES", path: "imageOverrides", parse: imageMap },

@@ -170,6 +170,11 @@ export const configSchema = z.strictObject({
   dockerSocket: z.string().min(1).default("/var/run/docker.sock"),
   ports: portRange.default({ min: 51000, max: 51999 }),
   bindAddress: z.union([z.ipv4(), z.ipv6()]).default("127.0.0.1"),
+  /**
+   * Networks made ahead of time (the warm pool): a deploy claims one in its transaction instead of waiting for
+   * the engine to make its network; the reconcile loop refills it. 0 turns the pool off.
+   */
+  networkPool: z.number().int().min(0).max(64).default(4),
   health: z
     .strictObject({
       /** First poll delay; polls back off from here to intervalMs. */

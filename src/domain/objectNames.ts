@@ -12,6 +12,8 @@ export const LABEL = {
   service: "aims.service",
   replica: "aims.replica",
   revision: "aims.revision",
+  /** A network of the warm pool (its id); such a network carries no tenant or instance label, even once claimed. */
+  pool: "aims.pool",
 } as const;
 
 /** The ids an instance's labels carry. */
@@ -34,6 +36,19 @@ export function objectPrefix(installationId: string, tenant: string, instance: s
 /** The Docker name of an instance's network: the prefix itself. */
 export function networkName(prefix: string): string {
   return prefix;
+}
+
+/**
+ * The Docker name of a warm-pool network. The underscore keeps it apart from every instance prefix (tenant and
+ * instance names are DNS labels, which have none).
+ */
+export function poolNetworkName(installationId: string, poolId: string): string {
+  return `aims-${installTag(installationId)}_pool-${poolId.toLowerCase()}`;
+}
+
+/** Labels of a warm-pool network: Docker labels never change, so these stay after an instance claims it. */
+export function poolNetworkLabels(installationId: string, poolId: string): Record<string, string> {
+  return { [LABEL.managed]: "true", [LABEL.installation]: installationId, [LABEL.pool]: poolId };
 }
 
 /**

@@ -32,6 +32,7 @@ export async function planFor(
     bindAddress: p.config.bindAddress,
     volumeNaming: instance.volume_naming,
     attachedVolumes: Object.fromEntries(attached.map((k) => [`${k.service}/${k.volume}`, k.docker_volume])),
+    network: instance.network,
   });
 }
 

@@ -39,7 +39,7 @@ export async function decommissionInstance(
   const torn = await teardownInstance(
     p,
     row.id,
-    { keepVolumes, attachedVolumes: attached.map((k) => k.docker_volume) },
+    { keepVolumes, attachedVolumes: attached.map((k) => k.docker_volume), network: row.network },
     progress,
   );
   const at = new Date().toISOString();

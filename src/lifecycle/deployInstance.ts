@@ -23,6 +23,7 @@ import {
   putSecret,
 } from "../store/instanceRepository.js";
 import { attachKeptVolumes } from "../store/keptVolumeRepository.js";
+import { claimPoolNetwork } from "../store/networkPoolRepository.js";
 import { recordChange } from "../store/recordChange.js";
 import { findTenantByName, insertTenant, lockTenant, type TenantRow } from "../store/tenantRepository.js";
 import type { Actor } from "./actor.js";
@@ -259,6 +260,8 @@ async function configure(
       });
       for (const row of sealAll(p.masterKey, instance.id, secrets)) await putSecret(trx, row);
       await recordPorts(trx, instance.id);
+      // A network made ahead of time, if one waits: the converge then has no network to create.
+      const network = p.config.networkPool > 0 ? await claimPoolNetwork(trx, instance.id, now) : undefined;
       const reused = reuse.volumes.map((k) => k.id);
       if ((await attachKeptVolumes(trx, reused, instance.id)) !== reused.length)
         throw new AimsError(
@@ -279,7 +282,7 @@ async function configure(
           },
         }),
       );
-      return instance;
+      return network ? { ...instance, network } : instance;
     }),
   );
 }

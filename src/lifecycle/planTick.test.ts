@@ -10,6 +10,7 @@ import {
   findOrphans,
   instanceVolumes,
   needsWork,
+  planNetworkPool,
   volumesToKeep,
 } from "./planTick.js";
 
@@ -157,6 +158,51 @@ describe("findOrphans", () => {
     expect(orphans.containers.map((c) => c.name)).toEqual(["gone-web"]);
     expect(orphans.networks.map((n) => n.name)).toEqual(["gone-net", "unlabelled-net"]);
     expect(orphans.volumes.map((v) => v.name)).toEqual(["gone-data", "unlabelled-data"]);
+  });
+
+  it("keeps the pool networks the store records, waiting or claimed, and removes one it never recorded", () => {
+    const pool = (name: string): ObjectSummary => ({ id: name, name, labels: { [LABEL.pool]: name } });
+    const objects = {
+      containers: [],
+      networks: [pool("waiting"), pool("claimed"), pool("unfinished")],
+      volumes: [],
+    };
+    const orphans = findOrphans(objects, new Set(), new Set(), new Set(), new Set(["waiting", "claimed"]));
+    expect(orphans.networks.map((n) => n.name)).toEqual(["unfinished"]);
+    // A network named like a recorded pool network but without the pool's label is judged by its instance.
+    const impostor = { containers: [], networks: [summary("waiting", "gone")], volumes: [] };
+    expect(
+      findOrphans(impostor, new Set(), new Set(), new Set(), new Set(["waiting"])).networks,
+    ).toHaveLength(1);
+  });
+});
+
+describe("planNetworkPool", () => {
+  const waiting = (name: string) => ({ name, instance_id: null });
+  const claimed = (name: string, instance: string) => ({ name, instance_id: instance });
+
+  it("tops the pool up to its size, counting only waiting networks", () => {
+    expect(planNetworkPool([waiting("a"), claimed("b", "i1")], new Set(["i1"]), 4)).toEqual({
+      create: 3,
+      trim: [],
+      release: [],
+    });
+  });
+
+  it("trims waiting networks beyond a smaller size, the newest first kept out", () => {
+    expect(planNetworkPool([waiting("a"), waiting("b"), waiting("c")], new Set(), 1)).toEqual({
+      create: 0,
+      trim: ["b", "c"],
+      release: [],
+    });
+  });
+
+  it("releases networks claimed by instances the store no longer has, never those of live ones", () => {
+    expect(planNetworkPool([claimed("a", "gone"), claimed("b", "live")], new Set(["live"]), 0)).toEqual({
+      create: 0,
+      trim: [],
+      release: ["a"],
+    });
   });
 });
 

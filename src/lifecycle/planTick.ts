@@ -74,18 +74,23 @@ export function needsWork(
  * Objects this install labelled whose instance the store does not know (or removed): orphans. Volumes
  * with a live kept-volume row (`ownedVolumes`, by Docker name) are owned; so are volumes labelled with an
  * instance removed with `keepVolumes` before kept volumes were recorded (`keptInstances`), until adopted.
+ * A warm-pool network (labelled `aims.pool`, never with an instance) is owned while the store records it
+ * (`poolNetworks`, by Docker name), waiting or claimed; one it does not record was never finished.
  */
 export function findOrphans(
   objects: ManagedObjects,
   known: Set<string>,
   keptInstances: Set<string>,
   ownedVolumes: Set<string>,
+  poolNetworks: Set<string> = new Set(),
 ) {
   const unknown = <T extends { labels: Record<string, string> }>(o: T) =>
     !known.has(o.labels[LABEL.instance] ?? "");
   return {
     containers: objects.containers.filter(unknown),
-    networks: objects.networks.filter(unknown),
+    networks: objects.networks.filter(
+      (n) => !(n.labels[LABEL.pool] !== undefined && poolNetworks.has(n.name)) && unknown(n),
+    ),
     volumes: objects.volumes.filter(
       (v) => unknown(v) && !keptInstances.has(v.labels[LABEL.instance] ?? "") && !ownedVolumes.has(v.name),
     ),
@@ -181,4 +186,30 @@ export function findAdoptions(
     out.push({ ...known, from: kept.row, reattachedTo: mountedBy.get(v.name) ?? null });
   }
   return out;
+}
+
+/** A recorded pool network (a `network_pool` row). */
+export interface PoolNetwork {
+  name: string;
+  instance_id: string | null;
+}
+
+/** What the tick does to the warm network pool. */
+export interface PoolPlan {
+  /** How many networks to make so `size` wait. */
+  create: number;
+  /** Waiting networks beyond `size` (the pool was made smaller): removed. */
+  trim: string[];
+  /** Networks claimed by an instance the store no longer has (a removal that stopped half-way): removed. */
+  release: string[];
+}
+
+/** Tops the pool up to `size` waiting networks, trims what is over it, releases claims of removed instances. */
+export function planNetworkPool(pool: readonly PoolNetwork[], known: Set<string>, size: number): PoolPlan {
+  const waiting = pool.filter((n) => n.instance_id === null);
+  return {
+    create: Math.max(0, size - waiting.length),
+    trim: waiting.slice(size).map((n) => n.name),
+    release: pool.filter((n) => n.instance_id !== null && !known.has(n.instance_id)).map((n) => n.name),
+  };
 }

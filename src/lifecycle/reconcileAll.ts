@@ -12,6 +12,7 @@ import { withLease } from "../store/leases.js";
 import { listTenants } from "../store/tenantRepository.js";
 import { adoptKeptVolumes } from "./adoptKeptVolumes.js";
 import { driveInstance, instanceLease } from "./driveInstance.js";
+import { type PoolReport, readNetworkPool, tendNetworkPool } from "./networkPool.js";
 import { expectedContainerNames, findOrphans, needsWork } from "./planTick.js";
 import { reconcileInstance } from "./reconcileInstance.js";
 import { removeRequestedVolumes } from "./reconcileKeptVolume.js";
@@ -23,6 +24,8 @@ export interface TickReport {
   releasedAllocations: number;
   /** Volumes kept by an earlier release adopted as kept volumes, and kept volumes removed as asked. */
   keptVolumes: { adopted: number; removed: number };
+  /** Warm-pool networks made and removed. */
+  networkPool: PoolReport;
   /** Earliest time an instance asked to be looked at again (restart backoff). */
   nextRetryAt?: number;
   durationMs: number;
@@ -58,7 +61,16 @@ export async function reconcileAll(
   const rows = await listInstances(p.store.db, {});
   const tenants = new Map((await listTenants(p.store.db)).map((t) => [t.id, t.name]));
   const kept = await adoptKeptVolumes(p, objects.volumes, rows, tenants, progress);
-  const orphans = findOrphans(objects, new Set(rows.map((r) => r.id)), kept.keptInstances, kept.ownedVolumes);
+  // After the instances: every claim read here is by an instance in `rows`.
+  const pool = await readNetworkPool(p);
+  const known = new Set(rows.map((r) => r.id));
+  const orphans = findOrphans(
+    objects,
+    known,
+    kept.keptInstances,
+    kept.ownedVolumes,
+    new Set(pool.map((n) => n.name)),
+  );
   await removeOrphans(p, orphans, progress);
   const releasedAllocations = await releaseUnownedAllocations(p);
   const removedVolumes = await removeRequestedVolumes(p, progress);
@@ -103,6 +115,12 @@ export async function reconcileAll(
     });
     jobs.push(job);
   }
+  // In the background of the instances' work: nothing waits for the pool.
+  const networkPool = await tendNetworkPool(p, pool, known, progress).catch((err: unknown) => {
+    // A pool that cannot be filled (the engine's address pools used up) costs deploys time, nothing else.
+    p.logger.warn({ err: (err as Error).message }, "the warm network pool was not refilled");
+    return { created: 0, removed: 0 };
+  });
   if (mode !== "detach") await Promise.all(jobs);
   return {
     instances: rows.length,
@@ -114,6 +132,7 @@ export async function reconcileAll(
     },
     releasedAllocations,
     keptVolumes: { adopted: kept.adopted, removed: removedVolumes },
+    networkPool,
     ...(nextRetryAt ? { nextRetryAt } : {}),
     durationMs: performance.now() - started,
   };

@@ -206,7 +206,12 @@ async function failed(pass: Pass, mode: ConvergeMode, err: unknown): Promise<voi
       return;
     case "undo":
       pass.progress(`deploy failed, rolling back: ${next.failure.reason}`);
-      await teardownInstance(p, pass.row.id, { keepVolumes: false }, pass.progress);
+      await teardownInstance(
+        p,
+        pass.row.id,
+        { keepVolumes: false, network: pass.row.network },
+        pass.progress,
+      );
       await record(
         pass,
         undoneDeploy(pass.row, next.failure, next.code, new Date().toISOString()),

@@ -1,5 +1,6 @@
 import type { ReconcilerContext } from "../context.js";
 import { LABEL, type ObjectSummary, type ProgressSink } from "../runtime/RuntimeDriver.js";
+import { deletePoolNetwork } from "../store/networkPoolRepository.js";
 import { crashPoint } from "./crashPoint.js";
 
 /** What a teardown removed (counts), and the volumes labelled with the instance (kept or removed). */
@@ -17,7 +18,7 @@ export interface Teardown {
 export async function teardownInstance(
   p: ReconcilerContext,
   instanceId: string,
-  options: { keepVolumes: boolean; attachedVolumes?: string[] },
+  options: { keepVolumes: boolean; attachedVolumes?: string[]; network?: string | null },
   progress: ProgressSink,
 ): Promise<Teardown> {
   const objects = await p.runtime.listManaged({
@@ -32,7 +33,11 @@ export async function teardownInstance(
     }),
   );
   crashPoint(p.config, "mid-removal");
-  for (const n of objects.networks) await p.runtime.removeNetwork(n.name);
+  const networks = new Set(objects.networks.map((n) => n.name));
+  // A claimed pool network carries the pool's labels, not the instance's: it goes by the name recorded.
+  if (options.network) networks.add(options.network);
+  for (const n of networks) await p.runtime.removeNetwork(n);
+  if (options.network) await deletePoolNetwork(p.store.db, options.network);
   const volumes = options.keepVolumes
     ? []
     : [...new Set([...objects.volumes.map((v) => v.name), ...(options.attachedVolumes ?? [])])];
@@ -40,7 +45,7 @@ export async function teardownInstance(
   return {
     removed: {
       containers: objects.containers.length,
-      networks: objects.networks.length,
+      networks: networks.size,
       volumes: volumes.length,
     },
     labelledVolumes: objects.volumes,

@@ -80,6 +80,17 @@ export interface InstancesTable {
     "running" | "stopped" | "suspended" | null | undefined,
     "running" | "stopped" | "suspended" | null
   >;
+  /** Desired: the Docker network it runs on when not the one named after it (a claimed pool network), else null. */
+  network: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A network of the warm pool (src/lifecycle/networkPool.ts): waiting while `instance_id` is null, then that instance's. */
+export interface NetworkPoolTable {
+  /** Its Docker name (objectNames.poolNetworkName). */
+  name: string;
+  created_at: string;
+  instance_id: string | null;
+  claimed_at: string | null;
 }
 
 /**
@@ -398,4 +409,5 @@ export interface Database {
   approvals: ApprovalsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
+  network_pool: NetworkPoolTable;
 }

@@ -39,6 +39,7 @@ export function instanceRow(overrides: Partial<InstanceRow> = {}): InstanceRow {
     last_failure: null,
     volume_naming: "id",
     suspended_from: null,
+    network: null,
     ...overrides,
   };
 }

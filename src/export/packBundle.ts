@@ -1,0 +1,29 @@
+import { createRequire } from "node:module";
+import type { Readable } from "node:stream";
+import { createGzip } from "node:zlib";
+import type * as TarFs from "tar-fs";
+
+let tar: typeof TarFs | undefined;
+
+/**
+ * A bundle directory as a `.tar.gz` stream, every entry under `<top>/` and owned by root (the archive says
+ * nothing of this host's users); modes are kept (the scripts stay executable, `.env` 0600). tar-fs (dockerode's
+ * own) is required on first use, so commands that never export never load it.
+ */
+export function packBundle(dir: string, top: string): Readable {
+  tar ??= createRequire(import.meta.url)("tar-fs") as typeof TarFs;
+  const packed = tar.pack(dir, {
+    sort: true,
+    map: (header) => {
+      header.name = header.name === "." ? top : `${top}/${header.name}`;
+      header.uid = 0;
+      header.gid = 0;
+      header.uname = "root";
+      header.gname = "root";
+      return header;
+    },
+  });
+  const gzip = createGzip();
+  packed.on("error", (err) => gzip.destroy(err));
+  return packed.pipe(gzip);
+}

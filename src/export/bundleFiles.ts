@@ -158,7 +158,7 @@ restore_volume() {
   container=$(compose ps -q "$2")
   [ -n "$container" ] || fail "no container for service $2"
   echo "$0: restoring $1 from $4"
-  docker cp -a - "$container:$(dirname "$3")" < "$4"
+  docker cp - "$container:$(dirname "$3")" < "$4"
 }
 ${restores.join("\n")}
 
@@ -285,7 +285,7 @@ ${images.join("\n")}
 Stop the stack briefly and copy each volume's directory out of a container, for example:
 
     docker-compose stop
-${compose.volumes.map((v) => `    docker cp -a "$(docker-compose ps -q ${v.service})":${v.path} ./backup-${v.key}`).join("\n") || "    # (no volumes)"}
+${compose.volumes.map((v) => `    docker cp "$(docker-compose ps -q ${v.service})":${v.path} ./backup-${v.key}`).join("\n") || "    # (no volumes)"}
     docker-compose start
 
 Keep \`.env\` with the backup: it holds the secrets the data was written with.

@@ -15,6 +15,8 @@ export function packBundle(dir: string, top: string): Readable {
   const packed = tar.pack(dir, {
     sort: true,
     map: (header) => {
+      // The top folder is the temporary directory (0700): the bundle's own folder is an ordinary one.
+      if (header.name === ".") header.mode = 0o40755;
       header.name = header.name === "." ? top : `${top}/${header.name}`;
       header.uid = 0;
       header.gid = 0;

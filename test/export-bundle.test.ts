@@ -1,6 +1,15 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -64,9 +73,10 @@ function imagesOf(dir: string): string[] {
   return Object.values(file.services).map((s) => s.image);
 }
 
-/** `.env` from the bundle's `.env.example` with the host port set (everything else as exported). */
+/** `.env` (the bundle's own, else its `.env.example`) with the host port set (everything else as exported). */
 function writeEnv(dir: string, variable: string, port: number): void {
-  const text = readFileSync(join(dir, ".env.example"), "utf8").replace(
+  const from = existsSync(join(dir, ".env")) ? ".env" : ".env.example";
+  const text = readFileSync(join(dir, from), "utf8").replace(
     new RegExp(`^${variable}=.*$`, "m"),
     `${variable}=${port}`,
   );
@@ -137,13 +147,39 @@ describe("aims export", () => {
       images: { saved: string[] };
       volumes: string[];
       includesSecrets: boolean;
-    }>(["export", "notes", "--tenant", tenant, "--with-data", "--out", notesDir]);
+    }>([
+      "export",
+      "notes",
+      "--tenant",
+      tenant,
+      "--with-data",
+      "--include-secrets",
+      "--yes",
+      "--out",
+      notesDir,
+    ]);
     expect(b.images.saved.sort()).toEqual([redisImage, expect.stringMatching(/^aims-plug\//)].sort());
     expect(b.volumes).toEqual(["redis-data"]);
-    expect(b.includesSecrets).toBe(false);
-    // No secret value anywhere: .env.example leaves them blank, and no .env is written.
+    expect(b.includesSecrets).toBe(true);
+    // The real secret only in .env (0600), which --include-secrets asked for; .env.example leaves it blank.
+    const shown = await install.json<{ secrets: Array<{ key: string; value: string }> }>([
+      "secrets",
+      "show",
+      "notes",
+      "--tenant",
+      tenant,
+      "--yes-show-secrets",
+    ]);
+    const password = shown.secrets.find((x) => x.key === "REDIS_PASSWORD")!.value;
+    expect(readFileSync(join(notesDir, ".env"), "utf8")).toMatch(
+      new RegExp(`^REDIS_PASSWORD=${password}$`, "m"),
+    );
+    expect(statSync(join(notesDir, ".env")).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(notesDir, ".env.example"), "utf8")).toMatch(/^REDIS_PASSWORD=$/m);
-    expect(() => statSync(join(notesDir, ".env"))).toThrow();
+    // Without --include-secrets, no .env at all.
+    const webListing = (await sh("tar", ["tzf", webArchive], work)).out.split("\n");
+    expect(webListing).toContain(`${tenant}-web/.env.example`);
+    expect(webListing).not.toContain(`${tenant}-web/.env`);
 
     const db = openDb(install.dataDir);
     try {
@@ -156,8 +192,17 @@ describe("aims export", () => {
         .all();
       expect(audits).toEqual([
         { action: "instance.export", target: `instance/${tenant}/web` },
-        { action: "instance.export", target: `instance/${tenant}/notes` },
+        { action: "instance.export.secrets", target: `instance/${tenant}/notes` },
       ]);
+      // The keys of the secrets written, never their values.
+      const recorded = db
+        .prepare("select data from audit_entries where action = 'instance.export.secrets'")
+        .get() as {
+        data: string;
+      };
+      expect(JSON.parse(recorded.data).secretKeys).toEqual(["REDIS_PASSWORD"]);
+      const everything = db.prepare("select data from events union all select data from audit_entries").all();
+      expect(JSON.stringify(everything)).not.toContain(password);
     } finally {
       db.close();
     }

@@ -274,7 +274,8 @@ describe("aims export", () => {
       expect(health.code, health.out).toBe(0);
       expect(statSync(join(dir, ".env")).mode & 0o777).toBe(0o600);
     }
-    // The data came along.
+    // The inputs came along (a value with spaces, quoted in .env), and the data.
+    expect(JSON.parse((await get(`http://127.0.0.1:${WEB_PORT}/`)).body).greeting).toBe("hello from AIMS");
     expect((await get(`http://127.0.0.1:${WEB_PORT}/kv/motto`)).body).toBe("carried along");
     expect(JSON.parse((await get(`http://127.0.0.1:${NOTES_PORT}/notes`)).body).notes).toEqual([
       "first note",

@@ -97,7 +97,12 @@ export async function exportInstance(
       "conflict",
       `${tenant.name}/${instance.name} is not running (${idle.join(", ")} has no running container): start it first (\`aims start ${instance.name} --tenant ${tenant.name}\`), then export`,
     );
-  const images = Object.fromEntries(plug.services.map((s) => [s.name, running.get(s.name)!.image]));
+  // The reference each container was created from (inspect's, as the list may show an image id instead).
+  const images: Record<string, string> = {};
+  for (const svc of plug.services) {
+    const container = running.get(svc.name)!;
+    images[svc.name] = (await ctx.runtime.inspectContainer(container.id))?.image ?? container.image;
+  }
   const compose = writeCompose({
     plug,
     images,

@@ -210,7 +210,7 @@ describe("aims export", () => {
     expect((await get(`http://127.0.0.1:${hostPort(web)}/healthz`)).status).toBe(200);
   });
 
-  it("answers the bundle over the API as a .tar.gz, never with the instance's secrets", async () => {
+  it("answers the bundle over the API as a .tar.gz (and to the CLI in remote mode), never with secrets", async () => {
     const serve = await startServe(install);
     try {
       const key = readFileSync(join(install.dataDir, "operator.key"), "utf8").trim();
@@ -237,6 +237,33 @@ describe("aims export", () => {
         1,
       );
       expect(listing).not.toContain(`${tenant}-web/.env`);
+      // The CLI in remote mode downloads the same answer; secrets it refuses before asking anything.
+      const remoteEnv = { AIMS_URL: serve.apiUrl, AIMS_API_KEY: key, AIMS_DATA_DIR: join(work, "client") };
+      const remoteOut = join(work, "remote-notes.tar.gz");
+      const remote = await install.run(
+        ["export", "notes", "--tenant", tenant, "--out", remoteOut],
+        remoteEnv,
+      );
+      expect(remote.code, remote.stderr).toBe(0);
+      expect(remote.stdout).toContain(`./${tenant}-notes/setup.sh`);
+      const remoteListing = (await sh("tar", ["tzf", remoteOut], work)).out.split("\n");
+      expect(remoteListing).toContain(`${tenant}-notes/docker-compose.yml`);
+      expect(remoteListing).not.toContain(`${tenant}-notes/data/redis-data.tar`);
+      const secrets = await install.run(
+        [
+          "export",
+          "notes",
+          "--tenant",
+          tenant,
+          "--include-secrets",
+          "--yes",
+          "--out",
+          join(work, "no.tar.gz"),
+        ],
+        remoteEnv,
+      );
+      expect(secrets.code).toBe(2);
+      expect(secrets.stderr).toMatch(/--include-secrets works only on the AIMS host/);
       // An unknown instance is a 404 in the error shape, not an archive.
       const missing = await fetch(`${serve.apiUrl}/v1/tenants/${tenant}/instances/nope/export`, {
         headers: { authorization: `Bearer ${key}` },

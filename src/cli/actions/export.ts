@@ -4,7 +4,7 @@ import { exportToPath } from "../../export/writeBundle.js";
 import { findInstance } from "../../store/instanceRepository.js";
 import { findTenantByName } from "../../store/tenantRepository.js";
 import { cancelled, confirm } from "../confirm.js";
-import { cliActor, hostOnly, progressFor, withPlatform } from "../context.js";
+import { cliActor, configFrom, progressFor, withPlatform } from "../context.js";
 import { printJson } from "../output.js";
 
 /** The flags of `aims export`, as src/cli/flags.ts parsed them. */
@@ -20,9 +20,16 @@ export interface ExportCliOptions {
 const SECRETS_WITHOUT_TERMINAL =
   "refusing to write secrets into the bundle without --yes: no terminal to confirm on";
 
-/** `aims export <instance>`: writes the bundle, with progress on stderr, and says where it is and what is in it. */
+/**
+ * `aims export <instance>`: writes the bundle, with progress on stderr, and says where it is and what is in it. In
+ * remote mode it downloads `GET …/export` into a .tar.gz (never with secrets: the API hands out none).
+ */
 export async function runExport(cmd: Command, name: string, opts: ExportCliOptions): Promise<void> {
-  hostOnly(cmd); // the engine work runs here; over the API, GET …/export answers the .tar.gz
+  const config = configFrom(cmd);
+  if (config.remote) {
+    const { runRemoteExport } = await import("../client/remoteExport.js");
+    return runRemoteExport(config.remote, name, opts, progressFor(cmd));
+  }
   const question = `write the secrets of ${opts.tenant}/${name} in plain text into the bundle's .env?`;
   if (opts.includeSecrets && !opts.yes && !(await confirm(question, SECRETS_WITHOUT_TERMINAL)))
     return cancelled(opts.json, "nothing was exported");

@@ -99,7 +99,7 @@ export interface RouteSpec<
   /** Other successful answers (a dry run's 200 beside a deploy's 201), with what they mean. */
   alsoAnswers?: ReadonlyArray<{ status: number; description: string; response: z.ZodType }>;
   /** The response is a stream (SSE or text), not JSON. */
-  produces?: "text/event-stream" | "text/plain" | "text/html" | "application/json";
+  produces?: "text/event-stream" | "text/plain" | "text/html" | "application/json" | "application/gzip";
   /**
    * How the route uses the container engine: `checks` asks whether it answers, `drives` waits while the
    * reconciler changes containers (the instance may then fail its health gate). Either can answer 503.

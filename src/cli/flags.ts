@@ -89,6 +89,7 @@ export const FLAG_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   "--pids": numberFromText(pidsLimitSchema),
   "--only": imageGroupsSchema,
   "--plan": planNameSchema,
+  "--out": z.string().min(1, { error: "must be a new directory or a .tar.gz file, like acme-web.tar.gz" }),
   "--file": z.string().min(1, { error: "must be a file path, like audit.jsonl" }),
   "--since": isoTimeSchema,
   "--unit-dir": z.string().regex(/^\//, { error: "must be an absolute path, like /etc/systemd/system" }),

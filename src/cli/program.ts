@@ -6,6 +6,7 @@ import { registerChat } from "./commands/chat.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerEvents } from "./commands/events.js";
+import { registerExport } from "./commands/export.js";
 import { registerFirewall } from "./commands/firewall.js";
 import { registerHistory } from "./commands/history.js";
 import { registerImages } from "./commands/images.js";
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
   registerFirewall(program);
   registerImages(program);
   registerSecrets(program);
+  registerExport(program);
   registerTenant(program);
   registerUsers(program);
   registerVolumes(program);

@@ -141,6 +141,18 @@ export interface RuntimeDriver {
   logs(nameOrId: string, options: LogOptions): AsyncIterable<string>;
   /** Container events for objects carrying all `labels`; ends when aborted or when the engine goes away. */
   events(labels: Labels, signal: AbortSignal): AsyncIterable<EngineEvent>;
+  /**
+   * A local image's id and whether a registry served it (the engine holds a repository digest for it, so another
+   * host can pull it by its tag); undefined when the engine does not hold `ref`.
+   */
+  inspectImage(ref: string): Promise<{ id: string; pulled: boolean } | undefined>;
+  /** `docker save` of `ref` (its layers and tag) as a tar stream, to be read to the end. */
+  saveImage(ref: string): Promise<NodeJS.ReadableStream>;
+  /** A tar of `path` inside the container, entries named from its last segment (as `docker cp container:path -`). */
+  copyFromContainer(nameOrId: string, path: string): Promise<NodeJS.ReadableStream>;
+  /** Freezes every process of a running container (a consistent copy of its volumes); `unpauseContainer` thaws. */
+  pauseContainer(nameOrId: string): Promise<void>;
+  unpauseContainer(nameOrId: string): Promise<void>;
   /** Runs a command inside a running container; bounded by `timeoutMs`. */
   exec(nameOrId: string, command: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }>;
 }

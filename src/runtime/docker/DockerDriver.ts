@@ -285,6 +285,59 @@ export class DockerDriver implements RuntimeDriver {
     }
   }
 
+  /** The image's id and whether it carries a repository digest (it came from a registry). */
+  async inspectImage(ref: string): Promise<{ id: string; pulled: boolean } | undefined> {
+    try {
+      const info = await this.engine(() => this.docker.getImage(ref).inspect());
+      return { id: info.Id, pulled: (info.RepoDigests ?? []).length > 0 };
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** `docker save` of `ref`: a tar stream holding its layers and tag. */
+  async saveImage(ref: string): Promise<NodeJS.ReadableStream> {
+    try {
+      return await this.engine(() => this.docker.getImage(ref).get());
+    } catch (err) {
+      if (isNotFound(err)) throw new AimsError("not_found", `the engine holds no image ${ref}`);
+      throw err;
+    }
+  }
+
+  /** A tar of `path` inside the container (running or not): what `docker cp container:path -` writes. */
+  async copyFromContainer(nameOrId: string, path: string): Promise<NodeJS.ReadableStream> {
+    try {
+      return await this.engine(() => this.docker.getContainer(nameOrId).getArchive({ path }));
+    } catch (err) {
+      if (isNotFound(err)) throw new AimsError("not_found", `no container ${nameOrId} or no ${path} in it`);
+      throw err;
+    }
+  }
+
+  /** Freezes the container's processes; one already paused is fine. */
+  async pauseContainer(nameOrId: string): Promise<void> {
+    try {
+      await this.engine(() => this.docker.getContainer(nameOrId).pause());
+    } catch (err) {
+      if (isNotFound(err)) throw new AimsError("not_found", `no container ${nameOrId}`);
+      if (engineStatus(err) === 409 && /already paused/i.test(engineMessage(err))) return;
+      if (engineStatus(err) === 409) throw new AimsError("conflict", `container ${nameOrId} is not running`);
+      throw err;
+    }
+  }
+
+  /** Thaws a paused container; one not paused (or gone) is fine. */
+  async unpauseContainer(nameOrId: string): Promise<void> {
+    try {
+      await this.engine(() => this.docker.getContainer(nameOrId).unpause());
+    } catch (err) {
+      if (isNotFound(err) || engineStatus(err) === 409) return;
+      throw err;
+    }
+  }
+
   /** Runs `command` inside the running container; AimsError("failed") when it outlasts `timeoutMs`. */
   async exec(
     nameOrId: string,

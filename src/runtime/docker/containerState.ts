@@ -46,7 +46,9 @@ export function summaryToContainerState(info: Dockerode.ContainerInfo): Containe
     name: (info.Names?.[0] ?? info.Id).replace(/^\//, ""),
     image: info.Image,
     labels: { ...(info.Labels ?? {}) },
-    running: info.State === "running",
+    // A paused container (an export copying its volumes) still runs, as the engine's inspect says: the tick
+    // must not take it for a crash and replace it.
+    running: info.State === "running" || info.State === "paused",
     status: info.State,
     exitCode: exited ? Number(exited[1]) : 0,
     oomKilled: false,

@@ -13,17 +13,32 @@ import * as z from "zod";
 export const webhookUrlSchema = z
   .string()
   .max(2000, { error: "must be at most 2000 characters" })
-  .refine((u) => URL.canParse(u), { error: "must be a URL like https://hooks.example.com/aims" })
-  .refine((u) => /^https?:$/.test(new URL(u).protocol), { error: "must be an http:// or https:// URL" })
-  .refine((u) => !new URL(u).username && !new URL(u).password, {
-    error: "must not carry a user name or password (the body is signed instead; see docs/alerts.md)",
+  .superRefine((text, ctx) => {
+    const url = URL.canParse(text) ? new URL(text) : undefined;
+    const problem = !url
+      ? "must be a URL like https://hooks.example.com/aims"
+      : !/^https?:$/.test(url.protocol)
+        ? "must be an http:// or https:// URL"
+        : url.username || url.password
+          ? "must not carry a user name or password (the body is signed instead; see docs/alerts.md)"
+          : undefined;
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
+
+/** The IPv4 address inside an IPv4-mapped IPv6 one (`::ffff:127.0.0.1`, or `::ffff:7f00:1` as URLs write it). */
+function mappedV4(ip: string): string | null {
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
+  if (dotted) return dotted[1]!;
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(ip);
+  if (!hex) return null;
+  const [hi, lo] = [Number.parseInt(hex[1]!, 16), Number.parseInt(hex[2]!, 16)];
+  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join(".");
+}
 
 /** Why `address` (an IP literal) may not be a webhook's target, or null when it may. */
 export function addressRefusal(address: string, hostAddresses: ReadonlySet<string>): string | null {
   const ip = address.replace(/^\[|\]$/g, "").toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
-  const v4 = mapped ? mapped[1]! : isIP(ip) === 4 ? ip : null;
+  const v4 = isIP(ip) === 4 ? ip : mappedV4(ip);
   if (v4) {
     const [a, b] = v4.split(".").map(Number) as [number, number];
     if (a === 127) return "a loopback address (this host)";

@@ -2,7 +2,7 @@ import * as z from "zod";
 import { webhookUrlSchema } from "./webhookTargets.js";
 
 /** A channel's label for people: letters, digits, spaces and ._- (at most 64). */
-const channelNameSchema = z
+export const channelNameSchema = z
   .string()
   .min(1)
   .max(64)

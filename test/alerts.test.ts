@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyWebhook } from "../src/alerts/webhookSignature.js";
 import { createTestInstall } from "./support/aimsCli.js";
 import { type FakeTelegram, startFakeTelegram } from "./support/fakeTelegram.js";
-import { psOne } from "./support/instances.js";
+import { containersOf, eventTypes, psOne } from "./support/instances.js";
 
 /**
  * Issue 19's alert acceptance on the real engine: a plug OOM-killed in a loop fires one OOM alert, which reaches
@@ -33,6 +33,8 @@ writeFileSync(
     "  allowedWebhookHosts: ['127.0.0.1']",
     `  telegramApiUrl: http://127.0.0.1:${TELEGRAM_PORT}`,
     "  unhealthyForMs: 600000",
+    "  zombieAfterMs: 2000",
+    "  healthProbeIntervalMs: 300",
     "  delivery: { pollMs: 200, firstRetryMs: 300, maxRetryMs: 1000, timeoutMs: 2000 }",
     "",
   ].join("\n"),
@@ -180,6 +182,33 @@ describe("alerts on the real engine", () => {
     expect(telegram.sent.filter((m) => /FIRING.*oom_killed/.test(m.text))).toHaveLength(1);
     const listed = await call("GET", "/v1/tenants/mon/alerts?firing=true");
     expect(listed.json.items.map((a: { rule: string }) => a.rule).sort()).toEqual(["gave_up", "oom_killed"]);
+  });
+
+  it("restarts a zombie (running, health check silent), with an event and an alert that fires and resolves", async () => {
+    const deployed = await install.run(["deploy", "zombie", "--tenant", "mon", "--name", "walker"], env);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const id = (await psOne(install, "mon", "walker"))!.id;
+    const [first] = await containersOf(id);
+    await waitFor("the zombie restart event", () =>
+      eventTypes(install, id).includes("instance.zombie_restarted") ? true : undefined,
+    );
+    const [fired] = await waitFor("the zombie alert at the webhook", () => {
+      const found = alertsOf("zombie", "alert.firing");
+      return found.length ? found : undefined;
+    });
+    expect(fired!.message.alert.reason).toMatch(/runs but its health check has not answered for \d+ s/);
+    await waitFor("the zombie alert to resolve", () =>
+      alertsOf("zombie", "alert.resolved").length ? true : undefined,
+    );
+    const again = await waitFor("a new container", async () => {
+      const [c] = await containersOf(id);
+      return c && c.Id !== first!.Id && c.State.Running ? c : undefined;
+    });
+    expect(again.Id).not.toBe(first!.Id);
+    // The restart is the reconciler healing a missing container, not a crash: no restart backoff, no failure.
+    expect(eventTypes(install, id)).not.toContain("instance.degraded");
+    const rm = await install.run(["rm", "walker", "--tenant", "mon", "--yes"], env);
+    expect(rm.code, rm.stderr).toBe(0);
   });
 
   it("a delivery to a receiver that is down arrives after it is back, across an aims serve restart", async () => {

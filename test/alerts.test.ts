@@ -103,6 +103,20 @@ async function stopServe(): Promise<void> {
   await exited;
 }
 
+/** The parts of the API's answers this test reads. */
+interface Answer {
+  secret: string;
+  error: { message: string };
+  items: Array<{
+    id: string;
+    rule: string;
+    event: string;
+    attempts: number;
+    status: string;
+    lastError: string | null;
+  }>;
+}
+
 async function call(method: string, path: string, body?: unknown) {
   const key = readFileSync(join(install.dataDir, "operator.key"), "utf8").trim();
   const res = await fetch(`${api}${path}`, {
@@ -110,7 +124,7 @@ async function call(method: string, path: string, body?: unknown) {
     headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
+  return { status: res.status, json: (await res.json()) as Answer };
 }
 
 const received: Received[] = [];
@@ -181,7 +195,7 @@ describe("alerts on the real engine", () => {
     expect(alertsOf("oom_killed", "alert.firing")).toHaveLength(1);
     expect(telegram.sent.filter((m) => /FIRING.*oom_killed/.test(m.text))).toHaveLength(1);
     const listed = await call("GET", "/v1/tenants/mon/alerts?firing=true");
-    expect(listed.json.items.map((a: { rule: string }) => a.rule).sort()).toEqual(["gave_up", "oom_killed"]);
+    expect(listed.json.items.map((a) => a.rule).sort()).toEqual(["gave_up", "oom_killed"]);
   });
 
   it("restarts a zombie (running, health check silent), with an event and an alert that fires and resolves", async () => {
@@ -217,8 +231,8 @@ describe("alerts on the real engine", () => {
     expect((await call("POST", "/v1/tenants/mon/alerts/test")).status).toBe(202);
     const hooks = (await call("GET", "/v1/tenants/mon/webhooks")).json.items;
     const failed = await waitFor("a failed attempt in the delivery log", async () => {
-      const log = await call("GET", `/v1/tenants/mon/alert-deliveries?channel=${hooks[0].id}`);
-      const test = log.json.items.find((d: { event: string }) => d.event === "alert.test");
+      const log = await call("GET", `/v1/tenants/mon/alert-deliveries?channel=${hooks[0]!.id}`);
+      const test = log.json.items.find((d) => d.event === "alert.test");
       return test && test.attempts >= 1 && test.status === "pending" ? test : undefined;
     });
     expect(failed.lastError).toMatch(/ECONNREFUSED/);
@@ -229,8 +243,8 @@ describe("alerts on the real engine", () => {
       received.slice(before).find((r) => JSON.parse(r.body).type === "alert.test"),
     );
     expect(test.headers["x-aims-delivery"]).toBe(failed.id);
-    const log = await call("GET", `/v1/tenants/mon/alert-deliveries?channel=${hooks[0].id}`);
-    expect(log.json.items.find((d: { id: string }) => d.id === failed.id)).toMatchObject({
+    const log = await call("GET", `/v1/tenants/mon/alert-deliveries?channel=${hooks[0]!.id}`);
+    expect(log.json.items.find((d) => d.id === failed.id)).toMatchObject({
       status: "delivered",
       lastStatusCode: 204,
     });

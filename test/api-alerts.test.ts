@@ -1,0 +1,182 @@
+import { createServer, type Server } from "node:http";
+import { hostname } from "node:os";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliverDue } from "../src/alerts/deliverOutbox.js";
+import { verifyWebhook } from "../src/alerts/webhookSignature.js";
+import { type ApiFixture, createApiFixture } from "./support/apiFixture.js";
+import { type FakeTelegram, startFakeTelegram } from "./support/fakeTelegram.js";
+import { TEST_STORE } from "./support/testStore.js";
+
+/**
+ * Alert channels through the API and the delivery outbox run in-process (what `aims serve` runs on a timer):
+ * signed deliveries, retries with growing waits, giving up, the targets a tenant may not reach, Telegram, and
+ * secrets that are shown once. The postgres project runs the same file on its own ports.
+ */
+const RECEIVER_PORT = TEST_STORE === "postgres" ? 58320 : 58292;
+const TELEGRAM_PORT = TEST_STORE === "postgres" ? 58321 : 58293;
+const TOKEN = "5151:outbox-test-token-abcdefghijklmnop";
+
+let f: ApiFixture;
+let receiver: Server;
+let telegram: FakeTelegram;
+/** The statuses the receiver answers with, in turn (204 once they run out). */
+let answers: number[] = [];
+const received: Array<{ headers: Record<string, string | string[] | undefined>; body: string }> = [];
+
+beforeAll(async () => {
+  f = await createApiFixture({
+    ports: { min: 58250, max: 58269 },
+    alerts: {
+      allowedWebhookHosts: ["127.0.0.1"],
+      telegramApiUrl: `http://127.0.0.1:${TELEGRAM_PORT}`,
+      delivery: { firstRetryMs: 1000, maxRetryMs: 4000, maxAttempts: 3, timeoutMs: 2000 },
+    },
+  });
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      res.writeHead(answers.shift() ?? 204).end();
+    });
+  });
+  await new Promise<void>((done) => receiver.listen(RECEIVER_PORT, "127.0.0.1", done));
+  telegram = await startFakeTelegram(TOKEN, TELEGRAM_PORT);
+});
+afterAll(async () => {
+  receiver.closeAllConnections();
+  await new Promise((done) => receiver.close(done));
+  await telegram.close();
+  await f.close();
+});
+
+const op = { key: "" };
+async function call(method: "GET" | "POST" | "DELETE", url: string, body?: unknown) {
+  op.key = f.operatorKey;
+  return f.call(method, url, { as: op, ...(body !== undefined ? { body } : {}) });
+}
+async function tenantWithWebhook(name: string, url = `http://127.0.0.1:${RECEIVER_PORT}/hook`) {
+  expect((await call("POST", "/v1/tenants", { name })).statusCode).toBe(201);
+  const hook = await call("POST", `/v1/tenants/${name}/webhooks`, { url });
+  expect(hook.statusCode, hook.body).toBe(201);
+  return hook.json() as { id: string; secret: string };
+}
+async function deliveries(tenant: string) {
+  return (await call("GET", `/v1/tenants/${tenant}/alert-deliveries`)).json().items as Array<{
+    id: string;
+    status: string;
+    attempts: number;
+    nextAttemptAt: string | null;
+    lastError: string | null;
+    lastStatusCode: number | null;
+  }>;
+}
+
+describe("the alert outbox", () => {
+  it("retries a failing receiver, each wait longer, until it answers; every attempt signed and logged", async () => {
+    const hook = await tenantWithWebhook("retry");
+    answers = [500, 503];
+    const before = received.length;
+    expect((await call("POST", "/v1/tenants/retry/alerts/test")).json()).toEqual({ channels: 1 });
+    await deliverDue(f.platform);
+    let [d] = await deliveries("retry");
+    expect(d).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      lastStatusCode: 500,
+      lastError: "receiver answered HTTP 500",
+    });
+    const firstWait = Date.parse(d!.nextAttemptAt!) - Date.now();
+    // Not due yet: nothing is sent early.
+    await deliverDue(f.platform);
+    expect(received.length - before).toBe(1);
+    await deliverDue(f.platform, Date.now() + 1500);
+    [d] = await deliveries("retry");
+    expect(d).toMatchObject({ status: "pending", attempts: 2, lastStatusCode: 503 });
+    expect(Date.parse(d!.nextAttemptAt!) - Date.now()).toBeGreaterThan(firstWait);
+    await deliverDue(f.platform, Date.now() + 10_000);
+    [d] = await deliveries("retry");
+    expect(d).toMatchObject({ status: "delivered", attempts: 3, lastStatusCode: 204, lastError: null });
+    const attempts = received.slice(before);
+    expect(attempts).toHaveLength(3);
+    for (const a of attempts) {
+      expect(a.headers["x-aims-delivery"]).toBe(d!.id);
+      expect(a.headers["x-aims-event"]).toBe("alert.test");
+      const ts = Number(a.headers["x-aims-timestamp"]);
+      expect(verifyWebhook(hook.secret, ts, a.body, String(a.headers["x-aims-signature"]))).toBe(true);
+    }
+    expect(JSON.parse(attempts[0]!.body)).toMatchObject({ type: "alert.test", tenant: "retry", alert: null });
+  });
+
+  it("gives a delivery up after its last attempt", async () => {
+    await tenantWithWebhook("giveup");
+    answers = [500, 500, 500];
+    await call("POST", "/v1/tenants/giveup/alerts/test");
+    for (let i = 0; i < 4; i++) await deliverDue(f.platform, Date.now() + 60_000);
+    const [d] = await deliveries("giveup");
+    expect(d).toMatchObject({ status: "failed", attempts: 3, nextAttemptAt: null, lastStatusCode: 500 });
+  });
+
+  it("refuses at delivery a host name that resolves to this host, sending nothing", async () => {
+    await tenantWithWebhook("rebind", `http://${hostname()}:${RECEIVER_PORT}/hook`);
+    const before = received.length;
+    await call("POST", "/v1/tenants/rebind/alerts/test");
+    await deliverDue(f.platform);
+    const [d] = await deliveries("rebind");
+    expect(d!.lastError).toMatch(new RegExp(`webhook target refused: ${hostname()} resolves to`));
+    expect(received.length).toBe(before);
+  });
+
+  it("shows a webhook's secret once, and removing it gives up what was pending", async () => {
+    const hook = await tenantWithWebhook("secrets");
+    const listed = await call("GET", "/v1/tenants/secrets/webhooks");
+    expect(listed.json().items).toEqual([expect.objectContaining({ id: hook.id, kind: "webhook" })]);
+    expect(listed.body).not.toContain(hook.secret);
+    await call("POST", "/v1/tenants/secrets/alerts/test");
+    const removed = await call("DELETE", `/v1/tenants/secrets/webhooks/${hook.id}`);
+    expect(removed.statusCode).toBe(200);
+    const [d] = await deliveries("secrets");
+    expect(d).toMatchObject({ status: "failed", lastError: "channel removed" });
+    expect((await call("DELETE", `/v1/tenants/secrets/webhooks/${hook.id}`)).statusCode).toBe(404);
+    expect((await call("POST", "/v1/tenants/secrets/alerts/test")).json().error.message).toMatch(
+      /no alert channel yet/,
+    );
+  });
+
+  it("sends to a Telegram chat through the configured Bot API; the token is never shown", async () => {
+    expect((await call("POST", "/v1/tenants", { name: "chat" })).statusCode).toBe(201);
+    const bad = await call("POST", "/v1/tenants/chat/telegram-channels", { chatId: "12", botToken: "nope" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/botToken must be a bot token like/);
+    const added = await call("POST", "/v1/tenants/chat/telegram-channels", {
+      chatId: "-100123",
+      botToken: TOKEN,
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    expect(added.body).not.toContain(TOKEN);
+    await call("POST", "/v1/tenants/chat/alerts/test");
+    await deliverDue(f.platform);
+    const sent = await telegram.waitForSent((m) => m.chat_id === -100123, 5000);
+    expect(sent.text).toBe("[TEST] chat: AIMS alerts reach this channel");
+    const log = await call("GET", "/v1/tenants/chat/alert-deliveries");
+    expect(log.json().items[0]).toMatchObject({ status: "delivered", lastStatusCode: 200 });
+    for (const url of ["/v1/tenants/chat/telegram-channels", "/v1/tenants/chat/alert-deliveries"])
+      expect((await call("GET", url)).body).not.toContain(TOKEN.split(":")[1]);
+    expect(f.logs.join("")).not.toContain(TOKEN.split(":")[1]);
+  });
+
+  it("refuses a bad webhook with a message a person can act on, creating nothing", async () => {
+    expect((await call("POST", "/v1/tenants", { name: "badhook" })).statusCode).toBe(201);
+    for (const [url, message] of [
+      ["ftp://x.example/", /must be an http:\/\/ or https:\/\/ URL/],
+      ["https://u:p@x.example/", /must not carry a user name or password/],
+      ["http://169.254.169.254/latest/meta-data/", /link-local address \(cloud metadata/],
+      [`http://[::1]:${RECEIVER_PORT}/`, /loopback/],
+    ] as const) {
+      const res = await call("POST", "/v1/tenants/badhook/webhooks", { url });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().error.message).toMatch(message);
+    }
+    expect((await call("GET", "/v1/tenants/badhook/webhooks")).json().items).toEqual([]);
+  });
+});

@@ -249,4 +249,83 @@ describe("alerts on the real engine", () => {
       lastStatusCode: 204,
     });
   });
+
+  it("the CLI adds, lists and removes channels, shows alerts and the delivery log, and refuses bad input", async () => {
+    const json = <T>(args: string[]) => install.json<T>(args, env);
+    const hooksBefore = await json<unknown[]>(["webhooks", "list", "--tenant", "mon"]);
+    const bad = await install.run(["webhooks", "add", "ftp://x.example/", "--tenant", "mon"], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/<url> must be an http:\/\/ or https:\/\/ URL/);
+    const metadata = await install.run(
+      ["webhooks", "add", "http://169.254.169.254/", "--tenant", "mon"],
+      env,
+    );
+    expect(metadata.code).toBe(2);
+    expect(await json<unknown[]>(["webhooks", "list", "--tenant", "mon"])).toEqual(hooksBefore);
+
+    const added = await install.run(
+      ["webhooks", "add", "https://hooks.example.com/x", "--tenant", "mon", "--label", "ops"],
+      env,
+    );
+    expect(added.code, added.stderr).toBe(0);
+    const secret = /signing secret \(shown once, keep it with the receiver\): (whsec_\S+)/.exec(
+      added.stdout,
+    )?.[1];
+    expect(secret).toBeTruthy();
+    const hooks = await json<Array<{ id: string; name: string }>>(["webhooks", "list", "--tenant", "mon"]);
+    const ops = hooks.find((h) => h.name === "ops")!;
+    expect(JSON.stringify(hooks)).not.toContain(secret!);
+    expect((await install.run(["webhooks", "rm", ops.id, "--tenant", "mon"], env)).stdout).toMatch(
+      /removed webhook/,
+    );
+
+    const token = "6161:cli-test-token-abcdefghijklmnopqrs";
+    const telegramAdd = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn(
+        process.execPath,
+        [
+          resolve(ROOT, "dist/cli/main.js"),
+          "alerts",
+          "telegram",
+          "add",
+          "--tenant",
+          "mon",
+          "--chat-id",
+          "555",
+        ],
+        {
+          env: { ...process.env, ...install.env, ...env },
+        },
+      );
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => {
+        stdout += d;
+      });
+      child.stderr.on("data", (d) => {
+        stderr += d;
+      });
+      child.on("exit", (code) => done({ code, stdout, stderr }));
+      child.stdin.end(`${token}\n`);
+    });
+    expect(telegramAdd.code, telegramAdd.stderr).toBe(0);
+    expect(telegramAdd.stdout).toMatch(/added Telegram chat 555 as channel/);
+    const chats = await install.run(["alerts", "telegram", "list", "--tenant", "mon"], env);
+    expect(chats.stdout).toMatch(/555/);
+    expect(chats.stdout).not.toContain(token.split(":")[1]);
+
+    const firing = await install.run(["alerts", "list", "--tenant", "mon", "--firing"], env);
+    expect(firing.stdout).toMatch(/hog\s+oom_killed\s+firing/);
+    const log = await json<Array<{ status: string; event: string }>>([
+      "webhooks",
+      "deliveries",
+      "--tenant",
+      "mon",
+    ]);
+    expect(log.filter((d) => d.event === "alert.firing" && d.status === "delivered").length).toBeGreaterThan(
+      0,
+    );
+    const test = await install.run(["alerts", "test", "--tenant", "mon"], env);
+    expect(test.stdout).toMatch(/test message queued for 3 channel\(s\) of tenant mon/);
+  });
 });

@@ -165,6 +165,26 @@ describe("the alert outbox", () => {
     expect(f.logs.join("")).not.toContain(TOKEN.split(":")[1]);
   });
 
+  it("sends nothing more for a deleted tenant: its channels go with it", async () => {
+    await tenantWithWebhook("gone");
+    await call("POST", "/v1/tenants/gone/alerts/test");
+    const before = received.length;
+    expect((await call("DELETE", "/v1/tenants/gone")).statusCode, "operator deletes it").toBeLessThan(300);
+    await deliverDue(f.platform, Date.now() + 60_000);
+    expect(received.length).toBe(before);
+    const tenant = await f.platform.store.db
+      .selectFrom("tenants")
+      .select("id")
+      .where("name", "=", "gone")
+      .executeTakeFirstOrThrow();
+    const rows = await f.platform.store.db
+      .selectFrom("alert_deliveries")
+      .selectAll()
+      .where("tenant_id", "=", tenant.id)
+      .execute();
+    expect(rows.map((r) => [r.status, r.last_error])).toEqual([["failed", "tenant deleted"]]);
+  });
+
   it("refuses a bad webhook with a message a person can act on, creating nothing", async () => {
     expect((await call("POST", "/v1/tenants", { name: "badhook" })).statusCode).toBe(201);
     for (const [url, message] of [

@@ -27,7 +27,7 @@ beforeAll(async () => {
   f = await createApiFixture({
     ports: { min: 58250, max: 58269 },
     alerts: {
-      allowedWebhookHosts: ["127.0.0.1"],
+      allowedWebhookHosts: ["127.0.0.1", "localhost"],
       telegramApiUrl: `http://127.0.0.1:${TELEGRAM_PORT}`,
       delivery: { firstRetryMs: 1000, maxRetryMs: 4000, maxAttempts: 3, timeoutMs: 2000 },
     },
@@ -106,6 +106,16 @@ describe("the alert outbox", () => {
       expect(verifyWebhook(hook.secret, ts, a.body, String(a.headers["x-aims-signature"]))).toBe(true);
     }
     expect(JSON.parse(attempts[0]!.body)).toMatchObject({ type: "alert.test", tenant: "retry", alert: null });
+  });
+
+  it("delivers to a host name the operator allows, resolved like any other", async () => {
+    await tenantWithWebhook("named", `http://localhost:${RECEIVER_PORT}/hook`);
+    const before = received.length;
+    await call("POST", "/v1/tenants/named/alerts/test");
+    await deliverDue(f.platform);
+    const [d] = await deliveries("named");
+    expect(d, JSON.stringify(d)).toMatchObject({ status: "delivered", lastStatusCode: 204 });
+    expect(received.length).toBe(before + 1);
   });
 
   it("gives a delivery up after its last attempt", async () => {

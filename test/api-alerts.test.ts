@@ -2,8 +2,12 @@ import { createServer, type Server } from "node:http";
 import { hostname } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverDue } from "../src/alerts/deliverOutbox.js";
+import { evaluateAlerts } from "../src/alerts/evaluateAlerts.js";
 import { verifyWebhook } from "../src/alerts/webhookSignature.js";
+import { listEvents } from "../src/store/eventLog.js";
+import { listInstances, updateInstanceState } from "../src/store/instanceRepository.js";
 import { type ApiFixture, createApiFixture } from "./support/apiFixture.js";
+import { storeInstance } from "./support/apiWorld.js";
 import { type FakeTelegram, startFakeTelegram } from "./support/fakeTelegram.js";
 import { TEST_STORE } from "./support/testStore.js";
 
@@ -71,6 +75,59 @@ async function deliveries(tenant: string) {
     lastStatusCode: number | null;
   }>;
 }
+
+describe("alert evaluation over the store", () => {
+  it("fires an OOM alert once, with its event and one delivery per channel in one go, and resolves it", async () => {
+    const hook = await tenantWithWebhook("evalt");
+    const id = await storeInstance(f.platform, "evalt", "web");
+    const db = f.platform.store.db;
+    const failure = {
+      at: new Date().toISOString(),
+      revision: 1,
+      what: "container web-1",
+      reason: "…",
+      oomKilled: true,
+    };
+    await updateInstanceState(db, id, {
+      observed_state: "degraded",
+      failures: 1,
+      last_failure: JSON.stringify(failure),
+    });
+    const tenants = new Map([[(await listInstances(db, {})).find((r) => r.id === id)!.tenant_id, "evalt"]]);
+    const evaluate = async (now = Date.now()) =>
+      evaluateAlerts(
+        f.platform,
+        (await listInstances(db, {})).filter((r) => r.id === id),
+        tenants,
+        () => ({ silentContainers: [] }),
+        now,
+      );
+    expect(await evaluate()).toEqual({ fired: 1, resolved: 0 });
+    expect(await evaluate()).toEqual({ fired: 0, resolved: 0 });
+    // unhealthy waited (pending) and fires once it held alerts.unhealthyForMs.
+    expect(await evaluate(Date.now() + 121_000)).toEqual({ fired: 1, resolved: 0 });
+    const alerts = (await call("GET", "/v1/tenants/evalt/alerts")).json().items;
+    expect(alerts.map((a: { rule: string; state: string }) => [a.rule, a.state]).sort()).toEqual([
+      ["oom_killed", "firing"],
+      ["unhealthy", "firing"],
+    ]);
+    await updateInstanceState(db, id, { observed_state: "ready", failures: 0, last_failure: null });
+    expect(await evaluate()).toEqual({ fired: 0, resolved: 2 });
+    expect(await evaluate()).toEqual({ fired: 0, resolved: 0 });
+    const events = await listEvents(db, { types: ["alert."] });
+    const mine = events.filter((e) => e.subject === id).map((e) => `${e.type} ${JSON.parse(e.data).rule}`);
+    expect(mine.sort()).toEqual([
+      "alert.firing oom_killed",
+      "alert.firing unhealthy",
+      "alert.resolved oom_killed",
+      "alert.resolved unhealthy",
+    ]);
+    const log = await deliveries("evalt");
+    expect(log.map((d) => d.status)).toEqual(["pending", "pending", "pending", "pending"]);
+    // Not for the outbox tests below to send.
+    expect((await call("DELETE", `/v1/tenants/evalt/webhooks/${hook.id}`)).statusCode).toBe(200);
+  });
+});
 
 describe("the alert outbox", () => {
   it("retries a failing receiver, each wait longer, until it answers; every attempt signed and logged", async () => {

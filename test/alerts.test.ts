@@ -19,7 +19,7 @@ const WEBHOOK_PORT = 58290;
 const TELEGRAM_PORT = 58291;
 const TOKEN = "4242:alerts-test-token-abcdefghijklmnop";
 
-const install = await createTestInstall("58200-58289", {
+const install = await createTestInstall("58200-58249", {
   AIMS_CATALOG_DIRS: resolve(import.meta.dirname, "fixtures/alerts-catalog"),
   AIMS_RESTART_BACKOFF_MS: "200",
   AIMS_RESTART_MAX_RETRIES: "2",

@@ -129,6 +129,38 @@ describe("alert evaluation over the store", () => {
   });
 });
 
+describe("resource alerts, given a samples window", () => {
+  it("fires memory above its share of the limit once it held alerts.resourceForMs, and a full volume at once", async () => {
+    expect((await call("POST", "/v1/tenants", { name: "res" })).statusCode).toBe(201);
+    const id = await storeInstance(f.platform, "res", "db");
+    const db = f.platform.store.db;
+    await updateInstanceState(db, id, { observed_state: "ready" });
+    const row = async () => (await listInstances(db, {})).filter((r) => r.id === id);
+    const tenants = new Map([[(await row())[0]!.tenant_id, "res"]]);
+    const window = { memoryPercentOfLimit: 97, cpuPercentOfLimit: 10, volumeBytes: { data: 11 * 1024 ** 3 } };
+    const evaluate = async (resources: object | undefined, now = Date.now()) =>
+      evaluateAlerts(
+        f.platform,
+        await row(),
+        tenants,
+        () => ({ silentContainers: [], ...(resources ? { resources } : {}) }),
+        now,
+      );
+    expect(await evaluate(undefined)).toEqual({ fired: 0, resolved: 0 });
+    expect(await evaluate(window)).toEqual({ fired: 1, resolved: 0 });
+    expect(await evaluate(window, Date.now() + 301_000)).toEqual({ fired: 1, resolved: 0 });
+    const alerts = (await call("GET", "/v1/tenants/res/alerts?firing=true")).json().items;
+    expect(alerts.map((a: { rule: string; subject: string }) => `${a.rule} ${a.subject}`).sort()).toEqual([
+      "memory_high ",
+      "volume_full data",
+    ]);
+    expect(alerts.find((a: { rule: string }) => a.rule === "memory_high").reason).toMatch(
+      /memory at 97% of its limit/,
+    );
+    expect(await evaluate({ memoryPercentOfLimit: 40 })).toEqual({ fired: 0, resolved: 2 });
+  });
+});
+
 describe("the alert outbox", () => {
   it("retries a failing receiver, each wait longer, until it answers; every attempt signed and logged", async () => {
     const hook = await tenantWithWebhook("retry");

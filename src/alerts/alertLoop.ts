@@ -8,8 +8,14 @@ import { type OutboxHandle, startOutbox } from "./deliverOutbox.js";
 import { evaluateAlerts } from "./evaluateAlerts.js";
 import { ZombieWatch } from "./zombieWatch.js";
 
-/** Reads an instance's recent resource use for the CPU, memory and volume rules (the samples reader). */
-export type ResourceReader = (row: InstanceRow) => ResourceWindow | undefined;
+/**
+ * Reads the recent resource use of the instances (by instance id) for the CPU, memory and volume rules: the
+ * samples reader, one batched read per pass. An instance it has no window for skips those rules.
+ */
+export type ResourceReader = (
+  rows: InstanceRow[],
+  now: number,
+) => Promise<ReadonlyMap<string, ResourceWindow>>;
 
 export interface AlertLoop {
   /** One pass, run by the reconciler loop after each tick: probe, restart zombies, evaluate, wake the outbox. */
@@ -34,8 +40,9 @@ export function startAlertLoop(
     const now = Date.now();
     await zombies.probe(p, rows, tenants, containers, now);
     const silent = new Map(rows.map((r) => [r.id, zombies.silent(r.id, containers, now)]));
+    const windows = options.resources ? await options.resources(rows, now) : undefined;
     const result = await evaluateAlerts(p, rows, tenants, (row) => {
-      const resources = options.resources?.(row);
+      const resources = windows?.get(row.id);
       return { silentContainers: silent.get(row.id) ?? [], ...(resources ? { resources } : {}) };
     });
     for (const row of rows) {

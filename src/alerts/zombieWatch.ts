@@ -1,3 +1,4 @@
+import pLimit from "p-limit";
 import type { ReconcilerContext } from "../context.js";
 import { parseSpec } from "../domain/instanceSpec.js";
 import { networkName, objectPrefix } from "../domain/objectNames.js";
@@ -36,6 +37,8 @@ export class ZombieWatch {
     for (const id of this.lastAnswer.keys()) if (!live.has(id)) this.lastAnswer.delete(id);
     if (now - this.lastProbe < p.config.alerts.healthProbeIntervalMs) return;
     this.lastProbe = now;
+    // Bounded like the reconciler's own work: a command check is an exec in the container.
+    const limit = pLimit(8);
     const probes: Promise<void>[] = [];
     for (const row of rows) {
       if (row.desired_state !== "running" || row.observed_state !== "ready") continue;
@@ -51,7 +54,8 @@ export class ZombieWatch {
         if (!this.lastAnswer.has(c.id)) this.lastAnswer.set(c.id, now);
         if (!address) continue;
         probes.push(
-          probeHealth(p.runtime, c.id, address, check, p.config.health.probeTimeoutMs).then((r) => {
+          limit(async () => {
+            const r = await probeHealth(p.runtime, c.id, address, check, p.config.health.probeTimeoutMs);
             if (r.ok) this.lastAnswer.set(c.id, Date.now());
           }),
         );

@@ -1,3 +1,4 @@
+import type { AlertEventType } from "../domain/eventTypes.js";
 import type { AlertRow } from "../store/alertRepository.js";
 
 /** What an alert looks like to people and programs (the API, the CLI, a webhook's body). */
@@ -17,7 +18,7 @@ export interface AlertView {
 
 /** The body of a delivery: what happened, to which alert (none for a test), in one JSON object. */
 export interface AlertMessage {
-  type: "alert.firing" | "alert.resolved" | "alert.test";
+  type: Extract<AlertEventType, "alert.firing" | "alert.resolved" | "alert.test">;
   tenant: string;
   alert: AlertView | null;
   /** One line for people (what Telegram shows). */

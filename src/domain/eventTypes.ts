@@ -41,3 +41,5 @@ export const ALERT_EVENT_TYPES = [
   "alert_channel.removed",
   "instance.zombie_restarted",
 ] as const;
+
+export type AlertEventType = (typeof ALERT_EVENT_TYPES)[number];

@@ -23,9 +23,9 @@ import {
 import { pageOf } from "../responses/pages.js";
 import { defineRoute } from "../route.js";
 import { tenantListPage } from "../tenantListPage.js";
-import { idSchema, nameSchemaParams, tenantParams } from "./params.js";
+import { idSchema, tenantParamsWith, tenantParams } from "./params.js";
 
-const channelParams = nameSchemaParams({ channelId: idSchema });
+const channelParams = tenantParamsWith({ channelId: idSchema });
 const alertsQuery = pageQuery.extend({
   firing: z.enum(["true", "false"]).optional().describe("true: only alerts still firing"),
 });

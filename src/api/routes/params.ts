@@ -9,7 +9,7 @@ export const idSchema = z
   .regex(/^[A-Za-z0-9_-]+$/, "must be an id this API handed out");
 
 /** A tenant's path parameters plus `extra` (`{ channelId: idSchema }`). */
-export function nameSchemaParams<E extends z.ZodRawShape>(extra: E) {
+export function tenantParamsWith<E extends z.ZodRawShape>(extra: E) {
   return z.strictObject({ tenant: nameSchema, ...extra });
 }
 

@@ -23,7 +23,7 @@ import {
 import { pageOf } from "../responses/pages.js";
 import { defineRoute } from "../route.js";
 import { tenantListPage } from "../tenantListPage.js";
-import { idSchema, tenantParamsWith, tenantParams } from "./params.js";
+import { idSchema, tenantParams, tenantParamsWith } from "./params.js";
 
 const channelParams = tenantParamsWith({ channelId: idSchema });
 const alertsQuery = pageQuery.extend({

@@ -56,6 +56,7 @@ function aParams(): Record<string, string> {
     plug: "static-site",
     approvalId: a.approval.id,
     conversationId: a.conversation.id,
+    channelId: a.webhook.id,
   };
 }
 
@@ -79,6 +80,7 @@ function aSecrets(): string[] {
     ...Object.values(a.members).map((m) => m.id),
     a.approval.id,
     a.conversation.id,
+    a.webhook.id,
     `"${a.name}"`,
     a.instance.name,
   ];

@@ -86,6 +86,8 @@ const PROBES: Record<Permission, Probe | undefined> = {
     url: () => "/v1/tenants/roles/approval-policy",
     body: { policy: "all" },
   },
+  "alert.read": { method: "GET", url: () => "/v1/tenants/roles/alerts" },
+  "alert.manage": { method: "GET", url: () => "/v1/tenants/roles/webhooks" },
 };
 
 async function probe(as: Credential, permission: Permission): Promise<number> {

@@ -38,11 +38,17 @@ const ARGUMENTS: Record<string, string> = {
   email: "someone@example.com",
   id: "kv1",
   message: "what's running?",
+  url: "https://hooks.example.com/aims",
   policy: "all",
   name: "acme",
 };
 /** A valid value for each required flag. */
-const REQUIRED: Record<string, string> = { "--tenant": "acme", "--name": "web", "--replicas": "2" };
+const REQUIRED: Record<string, string> = {
+  "--tenant": "acme",
+  "--name": "web",
+  "--replicas": "2",
+  "--chat-id": "123456789",
+};
 
 /** Every command that runs an action, with the words that name it. */
 function leaves(command: Command, path: string[] = []): Array<{ path: string[]; command: Command }> {

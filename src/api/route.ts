@@ -52,6 +52,8 @@ export const API_TAGS = {
   audit: "The hash-chained audit log: who did what, from where, and with what result",
   acheevy:
     "ACHEEVY, the AI operator: chat turns (server-sent events or one JSON object) and each person's conversations",
+  alerts:
+    "Alerts of a tenant's instances (OOM kills, crash loops, zombies, ...) and the channels they go to: signed webhooks and Telegram chats",
   approvals:
     "Approvals of what an AI actor asks for: nothing it proposes that changes something runs before a person who may decide says yes",
 } as const;

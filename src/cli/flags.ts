@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import * as z from "zod";
 import { plugSearchSchema } from "../catalog/searchCatalog.js";
+import { channelNameSchema, telegramChatIdSchema } from "../domain/alertChannels.js";
 import { APPROVAL_STATUSES } from "../domain/approvals.js";
 import { AimsError } from "../domain/errors.js";
 import { eventTypePrefixSchema } from "../domain/eventTypes.js";
@@ -97,6 +98,11 @@ export const FLAG_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
     error: "must be a conversation id (1-64 letters, digits, _ and -) from an earlier answer of aims chat",
   }),
   "--status": z.enum(APPROVAL_STATUSES, { error: `must be one of: ${APPROVAL_STATUSES.join(", ")}` }),
+  "--chat-id": telegramChatIdSchema,
+  "--label": channelNameSchema,
+  "--channel": z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, {
+    error: "must be a channel id (1-64 letters, digits, _ and -) as aims webhooks list shows it",
+  }),
   "--reason": z
     .string()
     .min(1, { error: "must be at least 1 character" })

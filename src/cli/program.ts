@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerAlerts } from "./commands/alerts.js";
 import { registerApprovals } from "./commands/approvals.js";
 import { registerAudit } from "./commands/audit.js";
 import { registerCatalog } from "./commands/catalog.js";
@@ -75,6 +76,7 @@ export function buildProgram(): Command {
   registerTenantPlan(program);
   registerChat(program);
   registerApprovals(program);
+  registerAlerts(program);
   registerAudit(program);
   registerStore(program);
   return program;

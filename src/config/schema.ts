@@ -150,6 +150,49 @@ const remoteSchema = z.strictObject({
     .min(1, "AIMS_API_KEY is empty"),
 });
 
+const milliseconds = (max: number) => z.number().int().min(10).max(max);
+
+/** What the alert rules, the delivery outbox and zombie detection wait for (docs/alerts.md). */
+const alertsSchema = z.strictObject({
+  /** An instance asked to run that is not ready (deploying, degraded, failed) this long fires `unhealthy`. */
+  unhealthyForMs: milliseconds(86_400_000).default(120_000),
+  /** Crash restarts in a row (the instance's failure count) that fire `restart_loop`. */
+  restartLoopCount: z.number().int().min(1).max(100).default(3),
+  /** An OOM kill stays firing until the instance has been ready this long with no new one. */
+  oomQuietMs: milliseconds(86_400_000).default(600_000),
+  /** CPU or memory above this share of the limit for `resourceForMs` fires `cpu_high` / `memory_high`. */
+  cpuPercent: z.number().min(1).max(1000).default(90),
+  memoryPercent: z.number().min(1).max(100).default(90),
+  resourceForMs: milliseconds(86_400_000).default(300_000),
+  /** A volume larger than this fires `volume_full` (bytes, or a size like 10g). */
+  volumeBytes: memorySchema.default(10 * 1024 ** 3),
+  /** Zombie detection: a running container whose health check has not answered this long is restarted. */
+  zombieAfterMs: milliseconds(86_400_000).default(60_000),
+  /** How often ready instances' containers are probed for zombie detection (at most once a tick). */
+  healthProbeIntervalMs: milliseconds(3_600_000).default(10_000),
+  /** The delivery outbox: how often it looks for due deliveries, and the back-off of a failed one. */
+  delivery: z
+    .strictObject({
+      pollMs: milliseconds(600_000).default(1000),
+      firstRetryMs: milliseconds(3_600_000).default(5000),
+      maxRetryMs: milliseconds(86_400_000).default(3_600_000),
+      /** Attempts before a delivery is given up (its log entry says so). */
+      maxAttempts: z.number().int().min(1).max(100).default(12),
+      timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+    })
+    .prefault({}),
+  /**
+   * Webhook hosts allowed although they are loopback, link-local or this host's own addresses (by default
+   * refused: tenants are not trusted with the control plane's network). `127.0.0.1` lets a local receiver in.
+   */
+  allowedWebhookHosts: z.array(z.string().min(1).max(253)).default([]),
+  /** The Telegram Bot API; a local server in tests. */
+  telegramApiUrl: z
+    .url({ protocol: /^https?$/ })
+    .transform((u) => u.replace(/\/+$/, ""))
+    .default("https://api.telegram.org"),
+});
+
 /** Switches for tests only, never documented: a production install leaves them unset. */
 const testHooksSchema = z.strictObject({
   /** The step boundary at which the process SIGKILLs itself (crash-safety tests). */
@@ -250,6 +293,8 @@ export const configSchema = z.strictObject({
    */
   firewall: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
+  /** Alerts, their channels and zombie detection (docs/alerts.md); every duration is here so tests run in seconds. */
+  alerts: alertsSchema.prefault({}),
   /** Approvals of what an AI actor (ACHEEVY) asks for (docs/acheevy.md): a request not decided in time expires. */
   approvals: z
     .strictObject({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventTypePrefixSchema, isEventTopic } from "./eventTypes.js";
+import { ALERT_EVENT_TYPES, eventTypePrefixSchema, isEventTopic } from "./eventTypes.js";
 
 describe("event types", () => {
   it.each([
@@ -22,5 +22,14 @@ describe("event types", () => {
   it("topics are `*`, a type or a type's children", () => {
     expect(["*", "instance.ready", "instance.*", "tenant.created"].every(isEventTopic)).toBe(true);
     expect(["instance.", "bogus%%", "*.ready", "", `${"x".repeat(100)}.*`].some(isEventTopic)).toBe(false);
+  });
+
+  it("alert event types are topics a client can subscribe to, one by one or as alert.*", () => {
+    expect(ALERT_EVENT_TYPES.every(isEventTopic)).toBe(true);
+    expect(ALERT_EVENT_TYPES.filter((t) => t.startsWith(eventTypePrefixSchema.parse("alert.*")))).toEqual([
+      "alert.firing",
+      "alert.resolved",
+      "alert.test",
+    ]);
   });
 });

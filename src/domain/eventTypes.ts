@@ -28,3 +28,18 @@ export const eventTypePrefixSchema = z
 export function isEventTopic(topic: string): boolean {
   return topic.length <= MAX_LENGTH && EVENT_TOPIC.test(topic);
 }
+
+/**
+ * Event types of Plug Monitor alerts (issue 19): an alert fired or resolved, a test message, a channel added or
+ * removed, and a zombie container the reconciler restarted (docs/alerts.md).
+ */
+export const ALERT_EVENT_TYPES = [
+  "alert.firing",
+  "alert.resolved",
+  "alert.test",
+  "alert_channel.created",
+  "alert_channel.removed",
+  "instance.zombie_restarted",
+] as const;
+
+export type AlertEventType = (typeof ALERT_EVENT_TYPES)[number];

@@ -19,6 +19,8 @@ export function startDaemon(
   p: ReconcilerContext,
   progress: ProgressSink,
   onTick?: (report: TickReport | undefined, seconds: number) => void,
+  /** Runs after each tick that succeeded, inside the loop (alert evaluation and zombie detection, src/alerts). */
+  afterTick?: () => Promise<void>,
 ): DaemonHandle {
   const stopping = new AbortController();
   const inFlight = new Set<string>();
@@ -55,6 +57,7 @@ export function startDaemon(
         );
       if (report.nextRetryAt) delay = Math.min(delay, report.nextRetryAt - Date.now());
       onTick?.(report, (performance.now() - started) / 1000);
+      await afterTick?.();
       for (const w of waiters.splice(0)) w(report);
     } catch (err) {
       onTick?.(undefined, (performance.now() - started) / 1000);

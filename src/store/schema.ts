@@ -385,6 +385,63 @@ export interface MessagesTable {
   created_at: string;
 }
 
+/** An alert of an instance: `pending` while its condition has not held long enough, `firing`, then `resolved`. */
+export interface AlertsTable {
+  id: string;
+  tenant_id: string;
+  instance_id: string;
+  instance_name: string;
+  /** The rule (`oom_killed`, `unhealthy`, ...; domain/alerts.ts). */
+  rule: string;
+  /** What of the instance it is about: a container, a volume, or "" for the whole instance. */
+  subject: string;
+  state: "pending" | "firing" | "resolved";
+  /** The sentence a person acts on. */
+  reason: string;
+  /** JSON: the numbers behind it. */
+  data: string;
+  /** When the condition was first seen. */
+  since: string;
+  fired_at: string | null;
+  resolved_at: string | null;
+  updated_at: string;
+}
+
+/** Where a tenant's alerts go: a webhook (URL + signing secret) or a Telegram chat (bot token + chat id). */
+export interface AlertChannelsTable {
+  id: string;
+  tenant_id: string;
+  kind: "webhook" | "telegram";
+  name: string;
+  url: string | null;
+  chat_id: string | null;
+  /** The webhook's signing secret or the bot token, sealed with the master key (AAD: the channel id). */
+  sealed_secret: string;
+  created_at: string;
+  removed_at: string | null;
+}
+
+/** One message to one channel: the outbox (`pending`, due at `next_attempt_at`) and, after, its delivery log. */
+export interface AlertDeliveriesTable {
+  id: string;
+  tenant_id: string;
+  channel_id: string;
+  /** Null for a test message (`aims alerts test`). */
+  alert_id: string | null;
+  /** `alert.firing`, `alert.resolved` or `alert.test`. */
+  event: string;
+  /** JSON: what is sent (never a secret). */
+  payload: string;
+  status: "pending" | "delivered" | "failed";
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: string;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   installations: InstallationsTable;
   tenants: TenantsTable;
@@ -410,4 +467,7 @@ export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
   network_pool: NetworkPoolTable;
+  alerts: AlertsTable;
+  alert_channels: AlertChannelsTable;
+  alert_deliveries: AlertDeliveriesTable;
 }

@@ -105,8 +105,8 @@ export async function setTenantPlan(ex: Executor, id: string, plan: string): Pro
 }
 
 /**
- * Deletes who and what had access to a tenant (members, its keys, invitations) and its custom domains, for
- * its deletion; answers whose access went (to end their open streams) and how many invitations and domains.
+ * Deletes who and what had access to a tenant (members, its keys, invitations) and its custom domains, and
+ * removes its alert channels (giving up their pending deliveries), for its deletion; answers whose access went (to end their open streams) and how many invitations and domains.
  */
 export async function deleteTenantAccess(ex: Executor, tenantId: string) {
   const members = (
@@ -122,6 +122,20 @@ export async function deleteTenantAccess(ex: Executor, tenantId: string) {
     .deleteFrom("instance_domains")
     .where("tenant_id", "=", tenantId)
     .executeTakeFirst();
+  // Its alert channels go with it: nothing more is sent on a deleted tenant's behalf.
+  const now = new Date().toISOString();
+  await ex
+    .updateTable("alert_channels")
+    .set({ removed_at: now })
+    .where("tenant_id", "=", tenantId)
+    .where("removed_at", "is", null)
+    .execute();
+  await ex
+    .updateTable("alert_deliveries")
+    .set({ status: "failed", last_error: "tenant deleted", updated_at: now })
+    .where("tenant_id", "=", tenantId)
+    .where("status", "=", "pending")
+    .execute();
   return {
     members,
     keys,

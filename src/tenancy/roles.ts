@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   "approval.request",
   "approval.decide",
   "approval.policy",
+  "alert.read",
+  "alert.manage",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -48,9 +50,17 @@ export const READ_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
   "instance.logs",
   "event.read",
   "audit.read",
+  "alert.read",
 ]);
 
-const viewer: Permission[] = ["tenant.read", "member.read", "instance.read", "instance.logs", "event.read"];
+const viewer: Permission[] = [
+  "tenant.read",
+  "member.read",
+  "instance.read",
+  "instance.logs",
+  "event.read",
+  "alert.read",
+];
 const member: Permission[] = [
   ...viewer,
   "instance.deploy",
@@ -68,6 +78,7 @@ const admin: Permission[] = [
   "instance.image",
   "audit.read",
   "approval.decide",
+  "alert.manage",
 ];
 const owner: Permission[] = [...admin, "tenant.delete", "owner.manage", "approval.policy"];
 

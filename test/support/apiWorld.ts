@@ -62,6 +62,8 @@ export interface TenantWorld {
   approval: { id: string };
   /** A conversation of the owner's with ACHEEVY. */
   conversation: { id: string };
+  /** A webhook alert channel of the tenant (never called: no outbox runs in the API fixture). */
+  webhook: { id: string };
 }
 
 /** An approval row of a tenant, denied, and a conversation of `ownerId`'s, written straight to the store. */
@@ -142,8 +144,14 @@ export async function buildTenant(f: ApiFixture, name: string): Promise<TenantWo
     members[role] = user;
   }
   const acheevy = await storeAcheevyObjects(f.platform, tenantId, owner.id, instanceName);
+  const webhook = await f.call("POST", `/v1/tenants/${name}/webhooks`, {
+    as: owner.session,
+    body: { url: `https://hooks.${name}.example/aims` },
+  });
+  if (webhook.statusCode !== 201) throw new Error(webhook.body);
   return {
     ...acheevy,
+    webhook: { id: webhook.json().id as string },
     name,
     id: tenantId,
     owner,

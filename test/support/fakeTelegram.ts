@@ -41,8 +41,11 @@ function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   });
 }
 
-/** Starts the fake Bot API on 0.0.0.0 (so containers reach it through the bridge gateway) for one bot token. */
-export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
+/**
+ * Starts the fake Bot API on 0.0.0.0 (so containers reach it through the bridge gateway) for one bot token, on
+ * `port` (a test's own range) or any free one.
+ */
+export async function startFakeTelegram(token: string, port = 0): Promise<FakeTelegram> {
   const updates: Update[] = [];
   const sent: SentMessage[] = [];
   const calls: string[] = [];
@@ -101,7 +104,7 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
     }
     reply(400, { ok: false, error_code: 400, description: `method ${method} not supported by the fake` });
   });
-  await new Promise<void>((resolve) => server.listen(0, "0.0.0.0", resolve));
+  await new Promise<void>((resolve) => server.listen(port, "0.0.0.0", resolve));
   // AIMS's host firewall drops container traffic to the host: this fake is opened on purpose.
   const closePort = allowContainersToReach((server.address() as AddressInfo).port);
 

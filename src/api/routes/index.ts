@@ -1,4 +1,5 @@
 import type { RouteSpec } from "../route.js";
+import { alertRoutes } from "./alerts.js";
 import { approvalRoutes } from "./approvals.js";
 import { auditRoutes } from "./audit.js";
 import { chatRoutes } from "./chat.js";
@@ -26,4 +27,5 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...auditRoutes,
   ...chatRoutes,
   ...approvalRoutes,
+  ...alertRoutes,
 ];

@@ -8,6 +8,11 @@ export const idSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, "must be an id this API handed out");
 
+/** A tenant's path parameters plus `extra` (`{ channelId: idSchema }`). */
+export function tenantParamsWith<E extends z.ZodRawShape>(extra: E) {
+  return z.strictObject({ tenant: nameSchema, ...extra });
+}
+
 export const tenantParams = z.strictObject({ tenant: nameSchema });
 export const instanceParams = z.strictObject({ tenant: nameSchema, name: nameSchema });
 export const memberParams = z.strictObject({ tenant: nameSchema, userId: idSchema });

@@ -1,6 +1,7 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { startAlertLoop } from "../../alerts/alertLoop.js";
 import { startApiServer } from "../../api/server.js";
 import { startDaemon } from "../../lifecycle/daemon.js";
 import { createPlatform } from "../../platform.js";
@@ -19,11 +20,14 @@ export async function runServe(cmd: Command, opts: { api: boolean }): Promise<vo
   const reconciler = await p.reconciler();
   await reconciler.runtime.ping();
   const api = opts.api ? await startApiServer(p) : undefined;
+  // Alerts are evaluated by the reconciler loop after each tick; their outbox delivers what is pending.
+  const alerts = startAlertLoop(reconciler);
   const daemon = startDaemon(
     reconciler,
     (message) => p.logger.info({ progress: message }, "reconcile"),
     (report, seconds) =>
       api?.app.aims.metrics.reconcileDuration.observe({ result: report ? "ok" : "failed" }, seconds),
+    () => alerts.afterTick(),
   );
   const first = await daemon.ticked();
   const pidFile = join(p.config.dataDir, "serve.pid");
@@ -51,6 +55,7 @@ export async function runServe(cmd: Command, opts: { api: boolean }): Promise<vo
   });
   await api?.close();
   await daemon.stop();
+  await alerts.stop();
   await p.close();
   rmSync(pidFile, { force: true });
   process.stdout.write("aims serve: stopped\n");

@@ -239,6 +239,40 @@ export const configSchema = z.strictObject({
    * networks to the host's addresses. Off only where another firewall does the same.
    */
   firewall: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  /**
+   * Resource samples (docs/monitoring.md): every running container's stats each `intervalMs`, volume sizes each
+   * `volumeIntervalMs`; raw samples kept `rawRetentionMs`, 1-minute rollups `minuteRetentionMs`, 1-hour rollups
+   * `hourRetentionMs`. `instanceSeries` puts per-instance series on /metrics (which then needs a metrics token).
+   */
+  monitor: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      intervalMs: z.number().int().min(200).max(3_600_000).default(10_000),
+      volumeIntervalMs: z.number().int().min(1000).max(86_400_000).default(300_000),
+      concurrency: z.number().int().min(1).max(64).default(8),
+      rawRetentionMs: z
+        .number()
+        .int()
+        .min(10_000)
+        .max(7 * 86_400_000)
+        .default(3_600_000),
+      minuteRetentionMs: z
+        .number()
+        .int()
+        .min(60_000)
+        .max(90 * 86_400_000)
+        .default(7 * 86_400_000),
+      hourRetentionMs: z
+        .number()
+        .int()
+        .min(3_600_000)
+        .max(3650 * 86_400_000)
+        .default(90 * 86_400_000),
+      instanceSeries: z.boolean().default(true),
+      /** The most instances /metrics lists per-instance series for (the most recently sampled first). */
+      maxSeriesInstances: z.number().int().min(1).max(100_000).default(1000),
+    })
+    .prefault({}),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
   /** Approvals of what an AI actor (ACHEEVY) asks for (docs/acheevy.md): a request not decided in time expires. */
   approvals: z

@@ -24,3 +24,9 @@ export const metricsQuerySchema = z
   });
 
 export type MetricsQuery = z.output<typeof metricsQuerySchema>;
+
+/**
+ * The scope of a metrics token: a platform-wide key made by the operator with it explicitly, which Prometheus uses
+ * to scrape /metrics with its per-instance series (they name tenants and instances). It grants nothing else.
+ */
+export const METRICS_READ_SCOPE = "metrics:read";

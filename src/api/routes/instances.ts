@@ -21,6 +21,7 @@ import {
 import { pageOf } from "../responses/pages.js";
 import { Answer, defineRoute } from "../route.js";
 import { parseRequestPart } from "../validation.js";
+import { instanceMetricsRoutes } from "./instanceMetrics.js";
 import { instanceStreamRoutes } from "./instanceStreams.js";
 import { instanceParams, tenantParams } from "./params.js";
 import { requireInstanceFor } from "./requireInstance.js";
@@ -226,6 +227,7 @@ export const instanceRoutes = [
       runAction(platform, caller, params, params.action, body),
   }),
   ...instanceStreamRoutes,
+  ...instanceMetricsRoutes,
 ];
 
 function actionNamed(name: string) {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { startApiServer } from "../../api/server.js";
 import { startDaemon } from "../../lifecycle/daemon.js";
+import { startSampler } from "../../monitor/startSampler.js";
 import { createPlatform } from "../../platform.js";
 import { hostOnly } from "../context.js";
 
@@ -26,6 +27,12 @@ export async function runServe(cmd: Command, opts: { api: boolean }): Promise<vo
       api?.app.aims.metrics.reconcileDuration.observe({ result: report ? "ok" : "failed" }, seconds),
   );
   const first = await daemon.ticked();
+  // Resource samples beside the reconcile loop: the same driver, its own cadence (docs/monitoring.md).
+  const sampler = p.config.monitor.enabled
+    ? startSampler(reconciler, (report, seconds) =>
+        api?.app.aims.metrics.samplePassDuration.observe({ result: report ? "ok" : "failed" }, seconds),
+      )
+    : undefined;
   const pidFile = join(p.config.dataDir, "serve.pid");
   writeFileSync(pidFile, `${process.pid}\n`);
   process.stdout.write(
@@ -50,6 +57,7 @@ export async function runServe(cmd: Command, opts: { api: boolean }): Promise<vo
     process.once("SIGINT", () => shutdown("SIGINT"));
   });
   await api?.close();
+  await sampler?.stop();
   await daemon.stop();
   await p.close();
   rmSync(pidFile, { force: true });

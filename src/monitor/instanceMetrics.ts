@@ -73,7 +73,8 @@ function resolutionFor(
   now: number,
 ): { resolution: SampleResolution; ms: number } {
   const m = p.config.monitor;
-  if (from >= now - m.rawRetentionMs) return { resolution: "raw", ms: m.intervalMs };
+  // A minute's slack: "the last hour" asked a moment ago still reads raw samples (the oldest may be pruned).
+  if (from >= now - m.rawRetentionMs - MINUTE_MS) return { resolution: "raw", ms: m.intervalMs };
   if (from >= now - m.minuteRetentionMs) return { resolution: "1m", ms: MINUTE_MS };
   return { resolution: "1h", ms: HOUR_MS };
 }

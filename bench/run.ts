@@ -38,5 +38,5 @@ if (!only || only === "quota") for (const row of await benchQuota()) console.log
 if (!only || only === "intent") for (const row of await benchIntent()) console.log(row);
 if (!only || only === "chat") for (const row of await benchChat()) console.log(row);
 if (!only || only === "store") for (const row of await benchStore()) console.log(row);
-if (!only || only === "monitor") for (const row of await benchMonitor()) console.log(row);
+if (!only || only === "monitor") await benchMonitor(console.log);
 if (!only || only === "dock") for (const row of await benchDashboard(dockRuns)) console.log(row);

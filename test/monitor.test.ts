@@ -4,7 +4,8 @@ import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestInstall, type TestInstall } from "./support/aimsCli.js";
-import { ensureDashboardBuilt, firstSignIn } from "./support/dashboardFlows.js";
+import { launchBrowser, seriousViolations } from "./support/browser.js";
+import { ensureDashboardBuilt, firstSignIn, signIn } from "./support/dashboardFlows.js";
 import { psOne } from "./support/instances.js";
 import { type ServeProcess, startServe } from "./support/serveProcess.js";
 import { openSse } from "./support/sseClient.js";
@@ -12,7 +13,7 @@ import { openSse } from "./support/sseClient.js";
 /**
  * Resource samples on a real engine (issue 19): `aims serve` samples a plug that burns its CPU limit and holds most
  * of its memory; `aims stats` and the metrics API show it, network counters move when it is called, and /metrics
- * names tenants and instances only to a metrics token.
+ * names tenants and instances only to a metrics token. The dashboard's Monitor tab draws it (a browser, at the end).
  */
 const CATALOG = resolve(import.meta.dirname, "fixtures/monitor-catalog");
 let install: TestInstall;
@@ -227,5 +228,33 @@ describe("/metrics and the metrics token", () => {
     });
     expect(refused.status).toBe(403);
     expect(refused.text).toMatch(/only the operator may make a metrics token/);
+  });
+});
+
+describe("the dashboard's Monitor tab", () => {
+  it("shows the instance's CPU against its limit, live, with a chart per figure", async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${serve.dashboardUrl}t/acme/instances/burn`);
+      await page.waitForURL(/\/sign-in/);
+      const { email, password } = firstSignIn(serve.signInFile);
+      await signIn(page, email, password);
+      await page.waitForURL((url) => !url.pathname.endsWith("/sign-in"));
+      await page.goto(`${serve.dashboardUrl}t/acme/instances/burn`);
+      await page.getByRole("tab", { name: "Monitor" }).click();
+      const row = page.locator('tr[data-service="web"][data-replica="1"]');
+      await row.waitFor({ timeout: 30_000 });
+      expect(
+        Number(await row.locator("[data-cpu-percent]").getAttribute("data-cpu-percent")),
+      ).toBeGreaterThan(80);
+      expect(await row.textContent()).toMatch(/of 64 MiB/);
+      for (const chart of ["CPU, % of limit", "Memory, MiB", "Network, KiB/s"])
+        await page.getByRole("img", { name: chart }).locator("canvas").waitFor();
+      expect(await seriousViolations(page), "axe on the Monitor tab").toEqual([]);
+      expect(browser.errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -290,7 +290,7 @@ export class DockerDriver implements RuntimeDriver {
     }
   }
 
-  /** One one-shot stats reading (no one-second wait for a second reading); undefined when the container is gone or stopped. */
+  /** One one-shot stats reading (the engine answers at its stats collector's next tick); undefined when the container is gone or stopped. */
   async containerStats(id: string): Promise<ContainerStats | undefined> {
     try {
       let cpuLimit = this.cpuLimits.get(id);

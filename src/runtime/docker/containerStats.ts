@@ -12,7 +12,7 @@ interface EngineStats {
 }
 
 /**
- * A container's counters from one one-shot stats call (no second reading, so no one-second wait): CPU time is
+ * A container's counters from one one-shot stats call (one reading, not the two a plain call waits a second for): CPU time is
  * cumulative and the caller turns two readings into a rate. Memory is what `docker stats` shows: usage less the
  * inactive page cache, which the kernel drops before it kills anything.
  */

@@ -106,7 +106,7 @@ export async function benchMonitor(print: (line: string) => void = () => {}): Pr
       }
       const share = (seconds: number) => `${((seconds / rounds / 10) * 100).toFixed(2)}%`;
       emit(line(`  pass over ${target} containers`, passes, lists));
-      emit(`  baseline: one list call (${target} containers)`.padEnd(36) + line("", lists).trim());
+      emit(`  baseline: one list call (${target} containers)`.padEnd(44) + line("", lists).trim());
       emit(
         `  CPU per pass: aims ${((ownCpu / rounds) * 1000).toFixed(0)} ms, dockerd ${((engineCpu / rounds) * 1000).toFixed(0)} ms = ${share(ownCpu)} + ${share(engineCpu)} of one core at a 10 s interval`,
       );

@@ -1,9 +1,10 @@
 import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { MAX_METRIC_POINTS, type MetricsQuery } from "../domain/metricsQuery.js";
-import { counterGrowth, HOUR_MS, MINUTE_MS, percentOf, rollUp } from "../domain/resourceSamples.js";
+import { counterGrowth, HOUR_MS, MINUTE_MS, percentOf } from "../domain/resourceSamples.js";
 import { findInstance } from "../store/instanceRepository.js";
 import {
+  instanceSampleBuckets,
   instanceSamples,
   instanceVolumeUsage,
   type ResourceSampleRow,
@@ -107,7 +108,11 @@ export async function readInstanceMetrics(
       "invalid_input",
       `from..to at step ${stepMs / 1000} s makes more than ${MAX_METRIC_POINTS} points; ask for a step of at least ${Math.ceil((to - from) / MAX_METRIC_POINTS / 1000)} s`,
     );
-  const rows = await instanceSamples(p.store.db, { instanceId: instance.id, resolution, from, to });
+  // A step coarser than the rows' own resolution is folded by the database; otherwise the rows are the points.
+  const rows =
+    stepMs > ms
+      ? await instanceSampleBuckets(p.store.db, { instanceId: instance.id, resolution, from, to, stepMs })
+      : await instanceSamples(p.store.db, { instanceId: instance.id, resolution, from, to });
   const byContainer = new Map<string, ResourceSampleRow[]>();
   for (const row of rows) {
     const key = `${row.service}\n${row.replica}`;
@@ -118,17 +123,11 @@ export async function readInstanceMetrics(
     }
     list.push(row);
   }
-  const series = [...byContainer.values()].map((list) => {
-    // A step finer than the rows' own resolution keeps the rows as they are.
-    const points = (stepMs > ms ? rollUp(list, stepMs) : list)
-      .map((r) => ({ ...r, resolution }) as ResourceSampleRow)
-      .sort((a, b) => a.at - b.at);
-    return {
-      service: list[0]!.service,
-      replica: list[0]!.replica,
-      points: points.map((r, i) => toPoint(r, points[i - 1])),
-    };
-  });
+  const series = [...byContainer.values()].map((points) => ({
+    service: points[0]!.service,
+    replica: points[0]!.replica,
+    points: points.map((r, i) => toPoint(r, points[i - 1])),
+  }));
   series.sort((a, b) => a.service.localeCompare(b.service) || a.replica - b.replica);
   const volumes = (await instanceVolumeUsage(p.store.db, instance.id)).map((v) => ({
     volume: v.volume,

@@ -4,7 +4,12 @@ import { configSchema } from "../config/schema.js";
 import { HOUR_MS, MINUTE_MS } from "../domain/resourceSamples.js";
 import { readResourceWindow } from "../monitor/readResourceWindow.js";
 import { maintainRollups } from "../monitor/rollups.js";
-import { instanceSamples, type ResourceSampleRow, upsertSamples } from "./resourceSampleRepository.js";
+import {
+  instanceSampleBuckets,
+  instanceSamples,
+  type ResourceSampleRow,
+  upsertSamples,
+} from "./resourceSampleRepository.js";
 
 let t: TestStore;
 beforeAll(async () => {
@@ -131,5 +136,37 @@ describe("resource samples in the store", () => {
       since,
     });
     expect(otherTenant).toEqual({ cpuPercent: null, memoryPercent: null, samples: 0, replicas: 0 });
+  });
+
+  it("folds a range into steps in the database: weighted averages, peaks, highest counters", async () => {
+    const rows: ResourceSampleRow[] = [];
+    for (let m = 0; m < 10; m++)
+      rows.push({
+        ...reading(T0 + m * MINUTE_MS, 1, m < 5 ? 0.1 : 0.3, (m + 1) * GIB),
+        resolution: "1m",
+        instance_id: "instance-c",
+        samples: m === 0 ? 2 : 6,
+      });
+    await upsertSamples(t.store.db, rows);
+    const buckets = await instanceSampleBuckets(t.store.db, {
+      instanceId: "instance-c",
+      resolution: "1m",
+      from: T0,
+      to: T0 + HOUR_MS,
+      stepMs: 5 * MINUTE_MS,
+    });
+    expect(buckets.map((b) => [b.at - T0, b.samples, b.memory_bytes_max])).toEqual([
+      [0, 26, 5 * GIB],
+      [5 * MINUTE_MS, 30, 10 * GIB],
+    ]);
+    expect(buckets[0]!.cpu_cores).toBeCloseTo(0.1);
+    expect(buckets[1]!.cpu_cores).toBeCloseTo(0.3);
+    // (1×2 + (2+3+4+5)×6) GiB over 26 readings.
+    expect(buckets[0]!.memory_bytes / GIB).toBeCloseTo(86 / 26, 3);
+    expect(buckets[1]).toMatchObject({
+      network_rx_bytes: 9 * MINUTE_MS,
+      memory_limit_bytes: 4 * GIB,
+      pids: 3,
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { Selectable } from "kysely";
+import { type Selectable, sql } from "kysely";
 import type { Executor } from "./database.js";
 import type { ResourceSamplesTable, SampleResolution } from "./schema.js";
 
@@ -149,4 +149,57 @@ export function instanceVolumeUsage(
     .where("instance_id", "=", instanceId)
     .orderBy("volume")
     .execute();
+}
+
+/**
+ * One instance's rows of one resolution folded into buckets of `stepMs` by the database (a range of 7 days of
+ * 1-minute rollups is 10,080 rows per container; its answer is at most a few thousand): per container and bucket,
+ * averages weighted by the readings each row holds, peaks, and the highest counter and limit values seen.
+ */
+export async function instanceSampleBuckets(
+  ex: Executor,
+  query: { instanceId: string; resolution: SampleResolution; from: number; to: number; stepMs: number },
+): Promise<ResourceSampleRow[]> {
+  const step = Math.floor(query.stepMs);
+  const { rows } = await sql<Record<string, unknown>>`
+    select service, replica, (at / ${sql.lit(step)}) * ${sql.lit(step)} as bucket,
+      sum(samples) as samples,
+      sum(cpu_cores * samples) / nullif(sum(case when cpu_cores is null then 0 else samples end), 0) as cpu_cores,
+      max(coalesce(cpu_cores_max, cpu_cores)) as cpu_cores_max,
+      max(cpu_limit_cores) as cpu_limit_cores,
+      sum(memory_bytes * samples) / sum(samples) as memory_bytes,
+      max(memory_bytes_max) as memory_bytes_max,
+      max(memory_limit_bytes) as memory_limit_bytes,
+      max(network_rx_bytes) as network_rx_bytes,
+      max(network_tx_bytes) as network_tx_bytes,
+      max(block_read_bytes) as block_read_bytes,
+      max(block_write_bytes) as block_write_bytes,
+      max(pids) as pids
+    from resource_samples
+    where instance_id = ${query.instanceId} and resolution = ${query.resolution}
+      and at >= ${query.from} and at <= ${query.to}
+    group by service, replica, (at / ${sql.lit(step)})
+    order by bucket, service, replica
+  `.execute(ex);
+  const num = (v: unknown) => Number(v);
+  return rows.map((r) => ({
+    resolution: query.resolution,
+    at: num(r.bucket),
+    tenant_id: "",
+    instance_id: query.instanceId,
+    service: String(r.service),
+    replica: num(r.replica),
+    samples: num(r.samples),
+    cpu_cores: r.cpu_cores === null ? null : num(r.cpu_cores),
+    cpu_cores_max: r.cpu_cores_max === null ? null : num(r.cpu_cores_max),
+    cpu_limit_cores: num(r.cpu_limit_cores),
+    memory_bytes: Math.round(num(r.memory_bytes)),
+    memory_bytes_max: num(r.memory_bytes_max),
+    memory_limit_bytes: num(r.memory_limit_bytes),
+    network_rx_bytes: num(r.network_rx_bytes),
+    network_tx_bytes: num(r.network_tx_bytes),
+    block_read_bytes: num(r.block_read_bytes),
+    block_write_bytes: num(r.block_write_bytes),
+    pids: num(r.pids),
+  }));
 }

@@ -38,6 +38,10 @@ export async function runServe(cmd: Command, opts: { api: boolean }): Promise<vo
   process.stdout.write(
     `aims serve: reconciler running for installation ${p.store.installationId} (${first.instances} instance(s), tick every ${p.config.reconcile.intervalMs} ms)\n`,
   );
+  if (sampler)
+    process.stdout.write(
+      `aims serve: sampling container resources every ${p.config.monitor.intervalMs} ms (aims stats; docs/monitoring.md)\n`,
+    );
   if (api) {
     process.stdout.write(
       `aims serve: API at ${api.url} (docs ${api.url}/docs; operator key in ${join(p.config.dataDir, "operator.key")})\n`,

@@ -134,7 +134,7 @@ describe("resource samples", () => {
       expect(await sse.status).toBe(200);
       const [first] = await sse.waitFor(1, 20_000);
       expect(first!.event).toBe("sample");
-      expect(JSON.parse(first!.data)).toMatchObject({ service: "web", replica: 1, cpuLimitCores: 0.25 });
+      expect(JSON.parse(first!.data)).toMatchObject({ service: "web", replica: 1, cpuLimitCores: 0.05 });
     } finally {
       sse.close();
     }
@@ -145,7 +145,7 @@ describe("resource samples", () => {
       Array<{ instance: string; service: string; cpu: number; memory: number }>
     >(["stats", "--recommend", "--tenant", "acme", "--json"]);
     expect(web).toMatchObject({ instance: "burn", service: "web" });
-    expect(web!.cpu).toBeGreaterThan(0.25);
+    expect(web!.cpu).toBeGreaterThan(0.05);
     expect(web!.memory).toBeGreaterThan(64 * 1024 * 1024);
   });
 

@@ -84,6 +84,12 @@ describe("resource samples", () => {
     expect(web!.cpuPercent).toBeGreaterThan(80);
     // 50 MiB held in /dev/shm of a 64 MiB limit.
     expect(web!.memoryPercent).toBeGreaterThan(70);
+    // Remote mode reads the same through the API.
+    const remote = await install.json<StatsRow[]>(["stats", "burn", "--tenant", "acme", "--json"], {
+      AIMS_URL: serve.apiUrl,
+      AIMS_API_KEY: operatorKey,
+    });
+    expect(remote.map((r) => [r.instance, r.service, r.replica])).toEqual([["burn", "web", 1]]);
     const table = await install.run(["stats", "burn", "--tenant", "acme"]);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^INSTANCE\s+SERVICE\s+REPLICA\s+CPU %/);
@@ -99,6 +105,7 @@ describe("resource samples", () => {
       expect(res.status).toBe(200);
       return JSON.parse(res.text) as {
         resolution: string;
+        volumes: Array<{ volume: string; bytes: number }>;
         series: Array<{
           service: string;
           points: Array<{ cpuPercent: number | null; networkRxBytes: number; networkTxBytes: number }>;
@@ -107,6 +114,8 @@ describe("resource samples", () => {
     };
     const before = await read();
     expect(before.resolution).toBe("raw");
+    // The volume's size, from the first pass's disk-usage call.
+    expect(before.volumes).toEqual([expect.objectContaining({ bytes: expect.any(Number) })]);
     expect(before.series.map((s) => s.service)).toEqual(["web"]);
     const points = before.series[0]!.points;
     const withCpu = points.filter((p) => p.cpuPercent !== null);

@@ -4,6 +4,7 @@ import { benchCliStartup } from "./cliStartup.bench.js";
 import { benchDashboard } from "./dashboard.bench.js";
 import { benchDeploy } from "./deploy.bench.js";
 import { benchIntent } from "./intent.bench.js";
+import { benchMonitor } from "./monitor.bench.js";
 import { benchProxy } from "./proxy.bench.js";
 import { benchQuota } from "./quota.bench.js";
 import { benchRateLimit } from "./ratelimit.bench.js";
@@ -18,6 +19,7 @@ import { benchStore } from "./store.bench.js";
  * BENCH_ONLY=cli|deploy|reconcile|api|proxy|store|dock runs one (store: SQLite vs PostgreSQL, needs a local server);
  * BENCH_ONLY=intent: ACHEEVY's intent engine alone (latency per utterance, accuracy on both corpora);
  * BENCH_ONLY=chat: a chat round trip for a read tool through the API, against the direct GET.
+ * BENCH_ONLY=monitor: the resource sampler's cost per pass (BENCH_MONITOR_MAX containers, default 100) and the metrics query.
  */
 const n = Number(process.env.BENCH_N ?? 10);
 const maxInstances = Number(process.env.BENCH_MAX_INSTANCES ?? 500);
@@ -36,4 +38,5 @@ if (!only || only === "quota") for (const row of await benchQuota()) console.log
 if (!only || only === "intent") for (const row of await benchIntent()) console.log(row);
 if (!only || only === "chat") for (const row of await benchChat()) console.log(row);
 if (!only || only === "store") for (const row of await benchStore()) console.log(row);
+if (!only || only === "monitor") await benchMonitor(console.log);
 if (!only || only === "dock") for (const row of await benchDashboard(dockRuns)) console.log(row);

@@ -11,7 +11,7 @@ import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const web = join(root, "web/src");
-/** The packages the dashboard may use: the UI, its hooks, the typed API client. */
+/** The packages the dashboard may use: the UI, its hooks, the typed API client, the time charts. */
 const PACKAGES = [
   "react",
   "react-dom",
@@ -19,6 +19,8 @@ const PACKAGES = [
   "@mantine/core",
   "@mantine/hooks",
   "openapi-fetch",
+  // The monitor's time charts (web/src/pages/monitor/TimeChart.tsx), in the chunk loaded with that tab.
+  "uplot",
 ];
 const problems = [];
 

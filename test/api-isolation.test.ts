@@ -122,16 +122,22 @@ function headersOf(as: Credential): Record<string, string> {
 
 // Before the route table: its last test signs B out.
 describe("streams over the route table", () => {
-  const streamRoutes = apiRoutes.filter((r) => r.produces === "text/event-stream" || r.url.endsWith("/logs"));
+  const streamRoutes = apiRoutes.filter(
+    (r) =>
+      r.produces === "text/event-stream" ||
+      r.url.endsWith("/logs") ||
+      r.url === "/v1/tenants/:tenant/instances/:name/metrics",
+  );
   /** Tenant A's stream URL of a stream route. */
   const streamUrl = (route: RouteSpec) =>
     `${base}${fill(route, aParams())}${route.url.endsWith("/logs") ? "?follow=true" : route.url === "/v1/events" ? "?tenant=alpha" : ""}`;
 
-  it("covers the event stream, followed logs and ACHEEVY's chat", () => {
+  it("covers the event stream, followed logs, live samples and ACHEEVY's chat", () => {
     expect(streamRoutes.map((r) => r.url).sort()).toEqual([
       "/v1/events",
       "/v1/tenants/:tenant/chat",
       "/v1/tenants/:tenant/instances/:name/logs",
+      "/v1/tenants/:tenant/instances/:name/metrics",
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Platform } from "../platform.js";
 import { portPoolUsage } from "../ports/portAllocator.js";
+import { createInstanceSeries } from "./instanceSeries.js";
 
 /** The API's Prometheus metrics, in a registry of its own (so two servers in one process never collide). */
 export interface ApiMetrics {
@@ -12,6 +13,10 @@ export interface ApiMetrics {
   reconcileDuration: Histogram<"result">;
   sseSubscribers: Gauge;
   eventsDelivered: Counter;
+  /** For `aims serve`'s sampler: seconds per resource-sample pass. */
+  samplePassDuration: Histogram<"result">;
+  /** Per-instance series (tenant, instance, service labels): shown on /metrics only to a metrics token. */
+  instanceSeries: Registry;
 }
 
 /** Builds the registry: HTTP latency, instances by state, deploy and reconcile durations, port pool use. */
@@ -78,7 +83,23 @@ export function createApiMetrics(p: Platform): ApiMetrics {
     help: "Events written to event streams",
     registers: [registry],
   });
-  return { registry, httpDuration, deployDuration, reconcileDuration, sseSubscribers, eventsDelivered };
+  const samplePassDuration = new Histogram({
+    name: "aims_sample_pass_duration_seconds",
+    help: "Duration of one resource-sample pass over every running container",
+    labelNames: ["result"] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  return {
+    registry,
+    httpDuration,
+    deployDuration,
+    reconcileDuration,
+    sseSubscribers,
+    eventsDelivered,
+    samplePassDuration,
+    instanceSeries: createInstanceSeries(p),
+  };
 }
 
 /**

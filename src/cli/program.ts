@@ -23,6 +23,7 @@ import { registerScale } from "./commands/scale.js";
 import { registerSecrets } from "./commands/secrets.js";
 import { registerServe } from "./commands/serve.js";
 import { registerService } from "./commands/service.js";
+import { registerStats } from "./commands/stats.js";
 import { registerStore } from "./commands/store.js";
 import { registerTenant } from "./commands/tenant.js";
 import { registerTenantPlan } from "./commands/tenantPlan.js";
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerDeploy(program);
   registerPs(program);
   registerLogs(program);
+  registerStats(program);
   registerRm(program);
   registerLifecycle(program);
   registerScale(program);

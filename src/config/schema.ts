@@ -292,6 +292,45 @@ export const configSchema = z.strictObject({
    * networks to the host's addresses. Off only where another firewall does the same.
    */
   firewall: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  /**
+   * Resource samples (docs/monitoring.md): every running container's stats each `intervalMs`, volume sizes each
+   * `volumeIntervalMs`; raw samples kept `rawRetentionMs`, 1-minute rollups `minuteRetentionMs`, 1-hour rollups
+   * `hourRetentionMs`. `instanceSeries` puts per-instance series on /metrics (which then needs a metrics token).
+   */
+  monitor: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      intervalMs: z.number().int().min(200).max(3_600_000).default(10_000),
+      volumeIntervalMs: z.number().int().min(1000).max(86_400_000).default(300_000),
+      /**
+       * Stats calls in flight at once. High on purpose: the engine answers a one-shot call at the next tick of its
+       * stats collector (once a second), for every call waiting then, so 8 at a time would make a pass over 500
+       * containers take a minute; 100 makes it a few ticks.
+       */
+      concurrency: z.number().int().min(1).max(1000).default(100),
+      rawRetentionMs: z
+        .number()
+        .int()
+        .min(10_000)
+        .max(7 * 86_400_000)
+        .default(3_600_000),
+      minuteRetentionMs: z
+        .number()
+        .int()
+        .min(60_000)
+        .max(90 * 86_400_000)
+        .default(7 * 86_400_000),
+      hourRetentionMs: z
+        .number()
+        .int()
+        .min(3_600_000)
+        .max(3650 * 86_400_000)
+        .default(90 * 86_400_000),
+      instanceSeries: z.boolean().default(true),
+      /** The most instances /metrics lists per-instance series for (the most recently sampled first). */
+      maxSeriesInstances: z.number().int().min(1).max(100_000).default(1000),
+    })
+    .prefault({}),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
   /** Alerts, their channels and zombie detection (docs/alerts.md); every duration is here so tests run in seconds. */
   alerts: alertsSchema.prefault({}),

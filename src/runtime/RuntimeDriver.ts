@@ -110,6 +110,31 @@ export interface LogOptions {
   signal?: AbortSignal;
 }
 
+/** One reading of a running container's counters (CPU time, network and block I/O are cumulative since it started). */
+export interface ContainerStats {
+  /** When the engine took the reading (epoch ms). */
+  atMs: number;
+  /** CPU time used since the container started, in nanoseconds: two readings give a rate. */
+  cpuNanos: number;
+  /** The container's CPU limit in cores (0: none). */
+  cpuLimitCores: number;
+  /** Memory in use, less the inactive page cache (what `docker stats` shows). */
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  networkRxBytes: number;
+  networkTxBytes: number;
+  blockReadBytes: number;
+  blockWriteBytes: number;
+  pids: number;
+}
+
+/** A volume's disk use as the engine counts it. */
+export interface VolumeUsage {
+  name: string;
+  labels: Labels;
+  bytes: number;
+}
+
 export interface RuntimeDriver {
   /** Answers engine facts; throws AimsError("unavailable") with a plain message when no engine answers. */
   ping(): Promise<EngineInfo>;
@@ -153,6 +178,10 @@ export interface RuntimeDriver {
   /** Freezes every process of a running container (a consistent copy of its volumes); `unpauseContainer` thaws. */
   pauseContainer(nameOrId: string): Promise<void>;
   unpauseContainer(nameOrId: string): Promise<void>;
+  /** One one-shot stats reading of a running container; undefined when it is gone or not running. */
+  containerStats(id: string): Promise<ContainerStats | undefined>;
+  /** The disk use of every volume carrying all of `labels` (one engine call; slower than stats, so sampled less often). */
+  volumeUsage(labels: Labels): Promise<VolumeUsage[]>;
   /** Runs a command inside a running container; bounded by `timeoutMs`. */
   exec(nameOrId: string, command: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }>;
 }

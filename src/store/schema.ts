@@ -298,6 +298,47 @@ export interface ThrottlesTable {
   noticed_until: string | null;
 }
 
+/** How fine a resource sample is: one sampler reading, or a rollup of a minute or an hour. */
+export type SampleResolution = "raw" | "1m" | "1h";
+
+/**
+ * One container's resources at one moment (raw) or over one bucket starting at `at` (rollups: averages, with the
+ * peaks in `*_max`). Counters (network, block I/O) are cumulative since the container started: the last value seen.
+ */
+export interface ResourceSamplesTable {
+  resolution: SampleResolution;
+  /** Epoch milliseconds: the reading, or the bucket's start. */
+  at: number;
+  tenant_id: string;
+  instance_id: string;
+  service: string;
+  replica: number;
+  /** Raw readings folded in (1 for raw). */
+  samples: number;
+  /** Cores in use (average); null on a container's first reading, which has no earlier one to diff against. */
+  cpu_cores: number | null;
+  cpu_cores_max: number | null;
+  /** 0 when the container has no CPU limit. */
+  cpu_limit_cores: number;
+  memory_bytes: number;
+  memory_bytes_max: number;
+  memory_limit_bytes: number;
+  network_rx_bytes: number;
+  network_tx_bytes: number;
+  block_read_bytes: number;
+  block_write_bytes: number;
+  pids: number;
+}
+
+/** The latest size of one instance volume (sampled less often than containers). */
+export interface VolumeUsageTable {
+  volume: string;
+  tenant_id: string;
+  instance_id: string;
+  bytes: number;
+  at: number;
+}
+
 /** Requests counted against one rate-limit budget in one fixed window (src/api/rateLimits.ts). */
 export interface RateLimitsTable {
   /** The budget: `<credential>|<scope>`, e.g. `key:01J…|tenant:01J…` or `address:192.0.2.1|api`. */
@@ -470,4 +511,6 @@ export interface Database {
   alerts: AlertsTable;
   alert_channels: AlertChannelsTable;
   alert_deliveries: AlertDeliveriesTable;
+  resource_samples: ResourceSamplesTable;
+  volume_usage: VolumeUsageTable;
 }

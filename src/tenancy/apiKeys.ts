@@ -2,6 +2,7 @@ import * as z from "zod";
 import type { OperationContext } from "../context.js";
 import { APPROVALS_DECIDE_SCOPE } from "../domain/approvals.js";
 import { AimsError } from "../domain/errors.js";
+import { METRICS_READ_SCOPE } from "../domain/metricsQuery.js";
 import { nameSchema, newId } from "../domain/names.js";
 import { type ApiKeyRow, findApiKeyById, insertApiKey, revokeApiKeyRow } from "../store/apiKeyRepository.js";
 import { withTransaction } from "../store/database.js";
@@ -158,6 +159,14 @@ export async function createUserKey(
     ? (await requireTenant(p.store.db, principal, input.tenant, "tenant.read")).tenant
     : null;
   const role = input.role ?? null;
+  if (
+    input.scopes?.includes(METRICS_READ_SCOPE) &&
+    (!principal.platformAdmin || tenant !== null || role !== null)
+  )
+    throw new AimsError(
+      "forbidden",
+      `only the operator may make a metrics token (${METRICS_READ_SCOPE}), and only as a key of no tenant and no role`,
+    );
   const scopes = narrowScopes(principal, input.scopes);
   return storeKey(
     p,
@@ -186,6 +195,11 @@ export async function createServiceKey(
   input: z.output<typeof createServiceKeyInput>,
 ): Promise<{ key: string; view: ApiKeyView }> {
   const { tenant, role } = await requireTenant(p.store.db, caller.principal, tenantName, "key.manage");
+  if (input.scopes?.includes(METRICS_READ_SCOPE))
+    throw new AimsError(
+      "forbidden",
+      `a tenant's service key cannot be a metrics token (${METRICS_READ_SCOPE})`,
+    );
   assertMayAssign(caller, role, input.role, "create a service key with role");
   return storeKey(
     p,

@@ -1,4 +1,5 @@
 import { APPROVALS_DECIDE_SCOPE } from "../domain/approvals.js";
+import { METRICS_READ_SCOPE } from "../domain/metricsQuery.js";
 import type { Role } from "../store/schema.js";
 
 export type { Role };
@@ -37,9 +38,10 @@ export type Permission = (typeof PERMISSIONS)[number];
 /**
  * What a key may be narrowed to: the permissions, plus `approvals:decide`, which no role grants by itself. A key
  * approves or denies only when it was made with that scope explicitly (and its role may decide): a key narrowed
- * to nothing (scopes null) never holds it.
+ * to nothing (scopes null) never holds it. `metrics:read` (a metrics token: /metrics with per-instance series) is the
+ * same: only a platform-wide key the operator makes with it holds it.
  */
-export const KEY_SCOPES = [...PERMISSIONS, APPROVALS_DECIDE_SCOPE] as const;
+export const KEY_SCOPES = [...PERMISSIONS, APPROVALS_DECIDE_SCOPE, METRICS_READ_SCOPE] as const;
 export type KeyScope = (typeof KEY_SCOPES)[number];
 
 /** The permissions that only read: what a suspended tenant's people and keys may still do. */

@@ -22,6 +22,7 @@ import { pageOf } from "../responses/pages.js";
 import { Answer, defineRoute } from "../route.js";
 import { parseRequestPart } from "../validation.js";
 import { instanceExportRoutes } from "./instanceExport.js";
+import { instanceMetricsRoutes } from "./instanceMetrics.js";
 import { instanceStreamRoutes } from "./instanceStreams.js";
 import { instanceParams, tenantParams } from "./params.js";
 import { requireInstanceFor } from "./requireInstance.js";
@@ -228,6 +229,7 @@ export const instanceRoutes = [
   }),
   ...instanceStreamRoutes,
   ...instanceExportRoutes,
+  ...instanceMetricsRoutes,
 ];
 
 function actionNamed(name: string) {

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { AimsError } from "../../domain/errors.js";
+import { isMetricsToken } from "../instanceSeries.js";
 import { buildOpenApi, renderDocsPage } from "../openapi.js";
 import { openApiDocumentSchema, statusSchema } from "../responses/system.js";
 import { defineRoute, type RouteSpec } from "../route.js";
@@ -42,14 +43,17 @@ export const systemRoutes = (table: () => readonly RouteSpec[]) => [
     method: "GET",
     url: "/metrics",
     summary:
-      "Prometheus metrics (HTTP latency, instances by state, deploy and reconcile durations, port pool)",
+      "Prometheus metrics (HTTP latency, instances by state, deploy, reconcile and sample durations, port pool); with a metrics token (a key with scope `metrics:read`), also each instance's resources by tenant, instance and service",
     tag: "system",
-    auth: "none",
+    auth: "optional",
     rateLimit: false,
     produces: "text/plain",
-    handler: async ({ services: { metrics }, reply }) => {
+    handler: async ({ services: { metrics, platform }, caller, reply }) => {
       reply.type(metrics.registry.contentType);
-      return metrics.registry.metrics();
+      const text = await metrics.registry.metrics();
+      // Tenant and instance names only for a metrics token: without one, /metrics names no tenant.
+      if (!platform.config.monitor.instanceSeries || !isMetricsToken(caller?.principal)) return text;
+      return `${text}${await metrics.instanceSeries.metrics()}`;
     },
   }),
   defineRoute({

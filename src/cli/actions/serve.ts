@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { startAlertLoop } from "../../alerts/alertLoop.js";
 import { startApiServer } from "../../api/server.js";
 import { startDaemon } from "../../lifecycle/daemon.js";
+import { startSampler } from "../../monitor/startSampler.js";
 import { createPlatform } from "../../platform.js";
 import { hostOnly } from "../context.js";
 
@@ -30,11 +31,21 @@ export async function runServe(cmd: Command, opts: { api: boolean }): Promise<vo
     () => alerts.afterTick(),
   );
   const first = await daemon.ticked();
+  // Resource samples beside the reconcile loop: the same driver, its own cadence (docs/monitoring.md).
+  const sampler = p.config.monitor.enabled
+    ? startSampler(reconciler, (report, seconds) =>
+        api?.app.aims.metrics.samplePassDuration.observe({ result: report ? "ok" : "failed" }, seconds),
+      )
+    : undefined;
   const pidFile = join(p.config.dataDir, "serve.pid");
   writeFileSync(pidFile, `${process.pid}\n`);
   process.stdout.write(
     `aims serve: reconciler running for installation ${p.store.installationId} (${first.instances} instance(s), tick every ${p.config.reconcile.intervalMs} ms)\n`,
   );
+  if (sampler)
+    process.stdout.write(
+      `aims serve: sampling container resources every ${p.config.monitor.intervalMs} ms (aims stats; docs/monitoring.md)\n`,
+    );
   if (api) {
     process.stdout.write(
       `aims serve: API at ${api.url} (docs ${api.url}/docs; operator key in ${join(p.config.dataDir, "operator.key")})\n`,
@@ -54,6 +65,7 @@ export async function runServe(cmd: Command, opts: { api: boolean }): Promise<vo
     process.once("SIGINT", () => shutdown("SIGINT"));
   });
   await api?.close();
+  await sampler?.stop();
   await daemon.stop();
   await alerts.stop();
   await p.close();

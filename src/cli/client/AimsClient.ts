@@ -2,6 +2,7 @@ import type { EventView } from "../../api/events/eventView.js";
 import type { PlugSummary } from "../../catalog/plugSummary.js";
 import type { CatalogFilter } from "../../catalog/searchCatalog.js";
 import type { Plug } from "../../domain/manifest.js";
+import type { MetricsQuery } from "../../domain/metricsQuery.js";
 import type { ChangeStateInput, StateChangeView } from "../../lifecycle/changeInstanceState.js";
 import type { DeployInput } from "../../lifecycle/deployInstance.js";
 import type { HistoryInput, InstanceHistory } from "../../lifecycle/instanceHistory.js";
@@ -10,6 +11,7 @@ import type { PlanView } from "../../lifecycle/planView.js";
 import type { RemoveInput } from "../../lifecycle/removeInstance.js";
 import type { ScaleInput } from "../../lifecycle/scaleInstance.js";
 import type { UpdateInput } from "../../lifecycle/updateInstance.js";
+import type { InstanceMetricsView } from "../../monitor/instanceMetrics.js";
 import type { PublicPlan } from "../../plans/publicPlans.js";
 import type { UsageView } from "../../quota/usageView.js";
 import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
@@ -117,6 +119,8 @@ export interface AimsClient {
   resumeTenant(input: TenantActionInput, progress: ProgressSink): Promise<TenantStateChange>;
   /** Operator: deletes a tenant (with `force`, its instances and their volumes first). */
   deleteTenant(input: DeleteTenantInput, progress: ProgressSink): Promise<TenantDeletion>;
+  /** An instance's resource samples between `query.from` and `query.to` (docs/monitoring.md). */
+  instanceMetrics(tenant: string, name: string, query: MetricsQuery): Promise<InstanceMetricsView>;
   /** Releases what the client opened (the store, connections). */
   close(): Promise<void>;
 }

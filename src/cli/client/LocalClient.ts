@@ -1,5 +1,6 @@
 import type { CatalogFilter } from "../../catalog/searchCatalog.js";
 import type { AimsConfig } from "../../config.js";
+import type { MetricsQuery } from "../../domain/metricsQuery.js";
 import type { Actor } from "../../lifecycle/actor.js";
 import type { ChangeStateInput } from "../../lifecycle/changeInstanceState.js";
 import type { DeployInput } from "../../lifecycle/deployInstance.js";
@@ -59,6 +60,14 @@ export class LocalClient implements AimsClient {
     return outcome.kind === "plan"
       ? { kind: "plan", plug: outcome.plug, version: outcome.version, plan: planView(outcome.plan) }
       : outcome;
+  }
+
+  async instanceMetrics(tenant: string, name: string, query: MetricsQuery) {
+    const [{ readInstanceMetrics }, { hostCaller }] = await Promise.all([
+      import("../../monitor/instanceMetrics.js"),
+      import("../../tenancy/principal.js"),
+    ]);
+    return readInstanceMetrics(await this.#p(), hostCaller(this.actor), tenant, name, query);
   }
 
   async history(input: HistoryInput) {

@@ -1,6 +1,7 @@
 import type { PlugSummary } from "../../catalog/plugSummary.js";
 import type { CatalogFilter } from "../../catalog/searchCatalog.js";
 import type { Plug } from "../../domain/manifest.js";
+import type { MetricsQuery } from "../../domain/metricsQuery.js";
 import {
   type ChangeStateInput,
   changeStateInputSchema,
@@ -18,6 +19,7 @@ import type { PlanView } from "../../lifecycle/planView.js";
 import { type RemoveInput, removeInputSchema } from "../../lifecycle/removeInstance.js";
 import { type ScaleInput, scaleInputSchema } from "../../lifecycle/scaleInstance.js";
 import { type UpdateInput, updateInputSchema } from "../../lifecycle/updateInstance.js";
+import type { InstanceMetricsView } from "../../monitor/instanceMetrics.js";
 import type { PublicPlan } from "../../plans/publicPlans.js";
 import type { UsageView } from "../../quota/usageView.js";
 import type { ProgressSink } from "../../runtime/RuntimeDriver.js";
@@ -105,6 +107,17 @@ export class RemoteClient implements AimsClient {
   async history(raw: HistoryInput): Promise<InstanceHistory> {
     const { tenant, name } = parseInput(historyInputSchema, raw);
     return (await this.#api.json<InstanceHistory>("GET", `${instancePath(tenant, name)}/history`)).body;
+  }
+
+  async instanceMetrics(tenant: string, name: string, query: MetricsQuery): Promise<InstanceMetricsView> {
+    const { body } = await this.#api.json<InstanceMetricsView>(
+      "GET",
+      `${instancePath(tenant, name)}/metrics`,
+      {
+        query: { from: query.from, to: query.to, step: query.step },
+      },
+    );
+    return body;
   }
 
   async listInstances(tenant?: string): Promise<InstanceView[]> {

@@ -5,6 +5,7 @@ import { parseImageRef } from "../../domain/manifest.js";
 import type {
   ContainerSpec,
   ContainerState,
+  ContainerStats,
   EngineEvent,
   EngineInfo,
   Labels,
@@ -14,11 +15,13 @@ import type {
   ProgressSink,
   RuntimeDriver,
   VolumeSpec,
+  VolumeUsage,
 } from "../RuntimeDriver.js";
 import { readAddressPools } from "./addressPools.js";
 import { containerLogs } from "./containerLogs.js";
 import { toCreateOptions } from "./containerOptions.js";
 import { summaryToContainerState, toContainerState } from "./containerState.js";
+import { readContainerStats, readVolumeUsage } from "./containerStats.js";
 import { listContextFiles } from "./contextFiles.js";
 import { callEngine, engineMessage, engineStatus, isNotFound, unreachableError } from "./engineErrors.js";
 import { containerEvents } from "./engineEvents.js";
@@ -47,6 +50,8 @@ const labelFilter = (labels: Labels) => ({ label: Object.entries(labels).map(([k
 export class DockerDriver implements RuntimeDriver {
   private readonly docker: Dockerode;
   private readonly options: DockerDriverOptions;
+  /** Each container's CPU limit in cores, read once by inspect: a container's limits never change (an update replaces it). */
+  private readonly cpuLimits = new Map<string, number>();
 
   constructor(options: DockerDriverOptions) {
     this.options = options;
@@ -336,6 +341,35 @@ export class DockerDriver implements RuntimeDriver {
       if (isNotFound(err) || engineStatus(err) === 409) return;
       throw err;
     }
+  }
+
+  /** One one-shot stats reading (the engine answers at its stats collector's next tick); undefined when the container is gone or stopped. */
+  async containerStats(id: string): Promise<ContainerStats | undefined> {
+    try {
+      let cpuLimit = this.cpuLimits.get(id);
+      if (cpuLimit === undefined) {
+        const info = await this.engine(() => this.docker.getContainer(id).inspect());
+        if (!info.State.Running) return undefined;
+        cpuLimit = (info.HostConfig.NanoCpus ?? 0) / 1e9;
+        // Bounded: a long-running install replaces containers; forgetting them all costs one inspect each.
+        if (this.cpuLimits.size >= 10_000) this.cpuLimits.clear();
+        this.cpuLimits.set(id, cpuLimit);
+      }
+      const stats = await this.engine(() => readContainerStats(this.docker, id, cpuLimit));
+      // A stopped container answers zeros: that is no reading.
+      return stats.memoryLimitBytes > 0 || stats.cpuNanos > 0 ? stats : undefined;
+    } catch (err) {
+      if (isNotFound(err)) {
+        this.cpuLimits.delete(id);
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  /** The size of every volume with these labels, from one disk-usage call limited to volumes. */
+  async volumeUsage(labels: Labels): Promise<VolumeUsage[]> {
+    return this.engine(() => readVolumeUsage(this.docker, labels));
   }
 
   /** Runs `command` inside the running container; AimsError("failed") when it outlasts `timeoutMs`. */

@@ -16,6 +16,7 @@ export type PlugInput = Plug["inputs"][number];
 export type Instance = Schemas["Instance"];
 export type InstanceFailure = Schemas["InstanceFailure"];
 export type InstanceHistory = Schemas["InstanceHistory"];
+export type InstanceMetrics = Schemas["InstanceMetrics"];
 export type DeployPlan = Schemas["DeployPlan"];
 export type EventView = Schemas["Event"];
 export type AuditEntry = Schemas["AuditEntry"];

@@ -1,5 +1,5 @@
 import { Group, Paper, SimpleGrid, Stack, Table, Tabs, Text, Title } from "@mantine/core";
-import { useRef } from "react";
+import { lazy, Suspense, useRef } from "react";
 import type { Instance, Tenant } from "../../api/types";
 import { FailureNotice } from "../../components/FailureNotice";
 import { EmptyState, ErrorNotice, Loading, PageTitle } from "../../components/Feedback";
@@ -13,6 +13,9 @@ import { HistoryPanel } from "./HistoryPanel";
 import { InstanceActions } from "./InstanceActions";
 import { fetchInstance } from "./InstancesPage";
 import { LogsPanel } from "./LogsPanel";
+
+// Its own chunk, with uPlot: loaded when the Monitor tab opens, so the first page stays small.
+const MonitorPanel = lazy(() => import("../monitor/MonitorPanel"));
 
 /** One instance: state (live), addresses, actions, ports and replicas, revision history and logs. */
 export function InstancePage({ tenant, name }: { tenant: Tenant; name: string }) {
@@ -70,6 +73,7 @@ export function InstancePage({ tenant, name }: { tenant: Tenant; name: string })
             <Tabs.Tab value="logs">Logs</Tabs.Tab>
             <Tabs.Tab value="overview">Ports and replicas</Tabs.Tab>
             <Tabs.Tab value="history">History</Tabs.Tab>
+            <Tabs.Tab value="monitor">Monitor</Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="logs" pt="sm">
             <LogsPanel key={`${i.id}`} tenant={tenant.name} name={i.name} />
@@ -79,6 +83,11 @@ export function InstancePage({ tenant, name }: { tenant: Tenant; name: string })
           </Tabs.Panel>
           <Tabs.Panel value="history" pt="sm">
             <HistoryPanel tenant={tenant.name} name={i.name} revision={i.revision} />
+          </Tabs.Panel>
+          <Tabs.Panel value="monitor" pt="sm">
+            <Suspense fallback={<Loading />}>
+              <MonitorPanel tenant={tenant.name} name={i.name} />
+            </Suspense>
           </Tabs.Panel>
         </Tabs>
       </Stack>

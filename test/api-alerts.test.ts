@@ -159,6 +159,59 @@ describe("resource alerts, given a samples window", () => {
     );
     expect(await evaluate({ memoryPercentOfLimit: 40 })).toEqual({ fired: 0, resolved: 2 });
   });
+  it("reads the window from the resource samples: recent CPU and memory as a share of the limit, each volume's size", async () => {
+    expect((await call("POST", "/v1/tenants", { name: "smp" })).statusCode).toBe(201);
+    const id = await storeInstance(f.platform, "smp", "api");
+    const db = f.platform.store.db;
+    await updateInstanceState(db, id, { observed_state: "ready" });
+    const [row] = (await listInstances(db, {})).filter((r) => r.id === id);
+    const now = Date.now();
+    const sample = (at: number, cpu: number, memory: number) => ({
+      resolution: "raw" as const,
+      at,
+      tenant_id: row!.tenant_id,
+      instance_id: id,
+      service: "web",
+      replica: 1,
+      samples: 1,
+      cpu_cores: cpu,
+      cpu_cores_max: cpu,
+      cpu_limit_cores: 0.5,
+      memory_bytes: memory,
+      memory_bytes_max: memory,
+      memory_limit_bytes: 100 * 1024 ** 2,
+      network_rx_bytes: 0,
+      network_tx_bytes: 0,
+      block_read_bytes: 0,
+      block_write_bytes: 0,
+      pids: 3,
+    });
+    // An old, idle reading outside the window, then two recent busy ones.
+    await db
+      .insertInto("resource_samples")
+      .values([
+        sample(now - 3_600_000, 0.01, 1024 ** 2),
+        sample(now - 5_000, 0.45, 90 * 1024 ** 2),
+        sample(now - 1_000, 0.47, 92 * 1024 ** 2),
+      ])
+      .execute();
+    await db
+      .insertInto("volume_usage")
+      .values({
+        volume: "aims-x-data",
+        tenant_id: row!.tenant_id,
+        instance_id: id,
+        bytes: 5 * 1024 ** 3,
+        at: now,
+      })
+      .execute();
+    const { resourcesFromSamples } = await import("../src/alerts/resourcesFromSamples.js");
+    const windows = await resourcesFromSamples(await f.platform.reconciler())([row!], now);
+    const window = windows.get(id)!;
+    expect(window.cpuPercentOfLimit).toBeCloseTo(92, 0);
+    expect(window.memoryPercentOfLimit).toBeCloseTo(91, 0);
+    expect(window.volumeBytes).toEqual({ "aims-x-data": 5 * 1024 ** 3 });
+  });
 });
 
 describe("the alert outbox", () => {

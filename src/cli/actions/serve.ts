@@ -2,6 +2,7 @@ import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { startAlertLoop } from "../../alerts/alertLoop.js";
+import { resourcesFromSamples } from "../../alerts/resourcesFromSamples.js";
 import { startApiServer } from "../../api/server.js";
 import { startDaemon } from "../../lifecycle/daemon.js";
 import { startSampler } from "../../monitor/startSampler.js";
@@ -22,7 +23,11 @@ export async function runServe(cmd: Command, opts: { api: boolean }): Promise<vo
   await reconciler.runtime.ping();
   const api = opts.api ? await startApiServer(p) : undefined;
   // Alerts are evaluated by the reconciler loop after each tick; their outbox delivers what is pending.
-  const alerts = startAlertLoop(reconciler);
+  // The CPU, memory and volume rules read the resource samples, when they are taken.
+  const alerts = startAlertLoop(
+    reconciler,
+    p.config.monitor.enabled ? { resources: resourcesFromSamples(reconciler) } : {},
+  );
   const daemon = startDaemon(
     reconciler,
     (message) => p.logger.info({ progress: message }, "reconcile"),

@@ -73,7 +73,8 @@ async function waitFor<T>(
   for (;;) {
     const v = await Promise.resolve(fn()).catch(() => undefined);
     if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; aims serve said:\n${output.slice(-3000)}`);
     await sleep(200);
   }
 }

@@ -43,9 +43,10 @@ export class ZombieWatch {
     for (const row of rows) {
       if (row.desired_state !== "running" || row.observed_state !== "ready") continue;
       const spec = parseSpec(row.spec);
-      const network = networkName(
-        objectPrefix(p.store.installationId, tenants.get(row.tenant_id) ?? "?", row.name),
-      );
+      // The network it runs on: a claimed warm-pool network, or its own named after it.
+      const network =
+        row.network ??
+        networkName(objectPrefix(p.store.installationId, tenants.get(row.tenant_id) ?? "?", row.name));
       for (const c of containers) {
         if (c.labels[LABEL.instance] !== row.id || !c.running) continue;
         const check = spec.plug.services.find((s) => s.name === c.labels[LABEL.service])?.health;

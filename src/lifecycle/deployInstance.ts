@@ -156,7 +156,8 @@ async function previewPlan(
   reuse: Reuse,
   plan: Plan = p.plans.defaultPlan,
 ): Promise<InstancePlan> {
-  const requests = publicPortRequests(entry.plug);
+  const replicas = initialReplicas(entry.plug);
+  const requests = publicPortRequests(entry.plug, replicas);
   const ports = await pickFreePorts(p.store.db, requests.length, p.config.ports, p.config.bindAddress);
   const hostPorts = Object.fromEntries(
     requests.map((r, i) => [`${r.service}/${r.portName}/${r.replica}`, ports[i]]),
@@ -168,11 +169,17 @@ async function previewPlan(
     inputs: publicInputs(entry.plug, inputs),
     images: previewImages(entry, p.config.imageOverrides),
     hostPorts,
+    replicas,
     bindAddress: p.config.bindAddress,
     attachedVolumes: Object.fromEntries(
       reuse.volumes.map((k) => [`${k.service}/${k.volume}`, k.docker_volume]),
     ),
   });
+}
+
+/** Replicas a new instance starts with: what each service declares, else 1. */
+function initialReplicas(plug: CatalogEntry["plug"]): Record<string, number> {
+  return Object.fromEntries(plug.services.map((s) => [s.name, s.replicas ?? 1]));
 }
 
 /** What a new instance asks of its tenant's quotas: one more instance, its limits (it is meant to run), its volumes. */
@@ -194,7 +201,7 @@ async function configure(
   reuse: Reuse,
   actor: Actor,
 ): Promise<InstanceRow> {
-  const requests = publicPortRequests(entry.plug);
+  const requests = publicPortRequests(entry.plug, initialReplicas(entry.plug));
   const secrets = withKeptSecrets(
     entry.plug,
     newInstanceSecrets(entry.plug, inputs),

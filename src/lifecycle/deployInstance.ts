@@ -29,6 +29,7 @@ import type { Actor } from "./actor.js";
 import { instanceChange } from "./changeRecord.js";
 import { claimPorts } from "./claimPorts.js";
 import { crashPoint } from "./crashPoint.js";
+import { deployablePlug } from "./deployablePlug.js";
 import { newInstanceSecrets, openAll, publicInputs, sealAll } from "./instanceSecrets.js";
 import { type InstanceView, viewOf } from "./instanceView.js";
 import { assertSucceeded } from "./outcome.js";
@@ -65,10 +66,10 @@ export async function deployInstance(
   progress: ProgressSink,
 ): Promise<DeployOutcome> {
   const input = parseInput(deployInputSchema, raw);
-  const entry = p.catalog.get(input.plug);
-  const inputs = resolveInputs(entry.plug, input.set);
   const tenant = await findTenantByName(p.store.db, input.tenant);
   if (tenant) assertTenantRuns(tenant);
+  const entry = await deployablePlug(p, tenant?.id, input.plug);
+  const inputs = resolveInputs(entry.plug, input.set);
   const existing = tenant ? await findInstance(p.store.db, tenant.id, input.name) : undefined;
   if (existing && tenant) {
     await assertSameDeployment(p, entry, existing, inputs, input.tenant);

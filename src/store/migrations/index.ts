@@ -11,6 +11,7 @@ import { plans } from "./0009_plans.js";
 import * as rateLimits from "./0010_rate_limits.js";
 import * as operatorActions from "./0011_operator_actions.js";
 import * as acheevy from "./0012_acheevy.js";
+import * as privatePlugs from "./0013_private_plugs.js";
 
 /** What a migration may need to know of the install: 0009 puts existing tenants on `defaultPlan`. */
 export interface MigrationSettings {
@@ -35,6 +36,7 @@ export function migrationsFor(settings: MigrationSettings): Readonly<Record<stri
     "0010_rate_limits": { up: rateLimits.up },
     "0011_operator_actions": { up: operatorActions.up },
     "0012_acheevy": { up: acheevy.up },
+    "0013_private_plugs": { up: privatePlugs.up },
   };
 }
 

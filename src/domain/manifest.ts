@@ -24,7 +24,7 @@ export const pinnedImageSchema = z
   .string()
   .min(1)
   .max(255)
-  .regex(/^[a-z0-9][a-z0-9._\-/:]*[a-z0-9]$/i, "is not a valid image reference")
+  .regex(/^[a-z0-9][a-z0-9._\-/:]*[a-z0-9](@sha256:[a-f0-9]{64})?$/i, "is not a valid image reference")
   .refine((ref) => parseImageRef(ref).tag !== undefined || ref.includes("@sha256:"), {
     message: "must pin a tag (e.g. nginx:1.27.0) or a digest; untagged images are refused",
   })

@@ -84,6 +84,7 @@ function paramValue(name: string, route: RouteSpec): fc.Arbitrary<string> {
     name: ["no-such-instance"],
     approvalId: [t.approval.id],
     conversationId: [t.conversation.id],
+    plugName: [t.plug.name, "no-such-plug"],
   };
   return fc.oneof(fc.constantFrom(...(real[name] ?? ["x"])), anyString);
 }

@@ -78,6 +78,7 @@ const POSTGRES_PORTS: Record<string, { min: number; max: number }> = {
   "52880-52899": { min: 55080, max: 55099 },
   "53650-53699": { min: 55000, max: 55049 },
   "54100-54149": { min: 55200, max: 55249 },
+  "55400-55449": { min: 55500, max: 55549 },
 };
 
 function portsFor(ports: { min: number; max: number }): { min: number; max: number } {

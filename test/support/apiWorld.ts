@@ -62,6 +62,8 @@ export interface TenantWorld {
   approval: { id: string };
   /** A conversation of the owner's with ACHEEVY. */
   conversation: { id: string };
+  /** A private plug of the tenant's, imported from a compose file through the API. */
+  plug: { name: string };
 }
 
 /** An approval row of a tenant, denied, and a conversation of `ownerId`'s, written straight to the store. */
@@ -132,6 +134,15 @@ export async function buildTenant(f: ApiFixture, name: string): Promise<TenantWo
       body: { email: `new@${name}.example`, role: "member" },
     })
   ).json();
+  const plugName = `plug-${name}`;
+  const imported = await f.call("POST", `/v1/tenants/${name}/plugs`, {
+    as: owner.session,
+    body: {
+      name: plugName,
+      compose: "services:\n  web:\n    image: aims-base/busybox:1\n    ports: ['80']\n",
+    },
+  });
+  if (imported.statusCode !== 201) throw new Error(imported.body);
   const instanceName = `inst-${name}`;
   const instanceId = await storeInstance(f.platform, name, instanceName);
   const tenantId = created.json().id as string;
@@ -152,5 +163,6 @@ export async function buildTenant(f: ApiFixture, name: string): Promise<TenantWo
     invitation: { id: invitation.id, token: invitation.token },
     instance: { id: instanceId, name: instanceName },
     members,
+    plug: { name: plugName },
   };
 }

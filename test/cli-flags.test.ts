@@ -40,6 +40,7 @@ const ARGUMENTS: Record<string, string> = {
   message: "what's running?",
   policy: "all",
   name: "acme",
+  file: "docker-compose.yml",
 };
 /** A valid value for each required flag. */
 const REQUIRED: Record<string, string> = { "--tenant": "acme", "--name": "web", "--replicas": "2" };

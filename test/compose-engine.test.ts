@@ -1,9 +1,11 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestInstall, docker, type TestInstall } from "./support/aimsCli.js";
 import { execIn } from "./support/hostAddress.js";
 import { get } from "./support/http.js";
-import { containersOf, type InstanceJson } from "./support/instances.js";
+import { containersOf, type InstanceJson, psOne } from "./support/instances.js";
 
 // Compose files of the corpus imported with `aims plug import` and deployed with `aims deploy` on the real
 // engine: each must become healthy and do what its file says. Deployments run a few at a time, in three
@@ -224,5 +226,36 @@ describe("compose files on the engine", () => {
     const refused = await install.run(["deploy", "big", "--tenant", "tiny", "--name", "big"]);
     expect(refused.code).toBe(5);
     expect(refused.stderr).toMatch(/cpu|memory/i);
+  });
+
+  it("a re-import is a new version: the instance keeps its own until updated, and outlives the plug's removal", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "aims-compose-")), "docker-compose.yml");
+    const v1 = readFileSync(join(CORPUS, "engine-busybox-httpd.yml"), "utf8");
+    writeFileSync(file, v1.replace("hello from compose", "hello from version 2"));
+    const args = ["--tenant", "shop"];
+    const v2 = await install.json<{ version: number }>([
+      "plug",
+      "import",
+      file,
+      ...args,
+      "--name",
+      "busybox-httpd",
+    ]);
+    expect(v2.version).toBe(2);
+    expect(await page("engine-busybox-httpd", "web")).toBe("hello from compose\n");
+    const updated = await install.json<InstanceJson>([
+      "update",
+      "busybox-httpd",
+      ...args,
+      "--to-catalog-version",
+    ]);
+    expect(updated.state).toBe("ready");
+    const port = updated.ports.find((p) => p.service === "web")!.hostPort;
+    expect((await get(`http://127.0.0.1:${port}/`)).body).toBe("hello from version 2\n");
+    const removed = await install.run(["plug", "rm", "busybox-httpd", ...args]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect((await psOne(install, "shop", "busybox-httpd"))?.state).toBe("ready");
+    const list = await install.json<Array<{ name: string }>>(["plug", "list", ...args]);
+    expect(list.map((p) => p.name)).not.toContain("busybox-httpd");
   });
 });

@@ -64,6 +64,41 @@ export class Variables {
     return out;
   }
 
+  /**
+   * Every string in `value` (a service key's whole value: lists and mappings too) with its variables substituted
+   * now, as Compose interpolates the file before reading it. A variable without a default is refused, or with
+   * `lenient` (labels) kept as written and reported.
+   */
+  literalTree(service: string, key: string, value: unknown, lenient = false): unknown {
+    if (typeof value === "string") {
+      if (!lenient) return this.literal(service, key, value) ?? value;
+      const parts = interpolationParts(value);
+      const unset = typeof parts === "string" ? [] : parts.filter((p) => "variable" in p && !this.valueOf(p));
+      if (typeof parts === "string" || unset.length) {
+        this.findings.change(
+          service,
+          key,
+          `${JSON.stringify(value.slice(0, 80))} is kept as written: its variables have no default`,
+        );
+        return value;
+      }
+      return this.literal(service, key, value) ?? value;
+    }
+    if (Array.isArray(value)) return value.map((v) => this.literalTree(service, key, v, lenient));
+    if (typeof value === "object" && value !== null)
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, this.literalTree(service, `${key}.${k}`, v, lenient)]),
+      );
+    return value;
+  }
+
+  private valueOf(part: Part): string | undefined {
+    if (!("variable" in part)) return part.text;
+    const given = this.dotenv.get(part.variable);
+    const fallback = part.rule.kind === "default" ? part.rule.value : undefined;
+    return isSecretName(part.variable) ? fallback : (given ?? fallback);
+  }
+
   /** A value outside the environment with its variables substituted now; undefined when refused. */
   literal(service: string | undefined, key: string, value: string): string | undefined {
     const parts = this.parts(service, key, value);
@@ -74,9 +109,7 @@ export class Variables {
         out += part.text;
         continue;
       }
-      const given = this.dotenv.get(part.variable);
-      const fallback = part.rule.kind === "default" ? part.rule.value : undefined;
-      const substituted = isSecretName(part.variable) ? fallback : (given ?? fallback);
+      const substituted = this.valueOf(part);
       if (substituted === undefined) {
         this.findings.refuse(
           service,

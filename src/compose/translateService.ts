@@ -144,10 +144,20 @@ const HANDLED = new Set([
 /** Translates one compose service; each problem is recorded in `findings` (a refusal stops the import). */
 export function translateService(
   name: string,
-  svc: ComposeService,
+  raw: ComposeService,
   ctx: { findings: Findings; variables: Variables; files: ComposeFiles; services: string[] },
 ): ImportedService {
   const { findings, variables } = ctx;
+  // Interpolated first, as Compose does, except the environment (its variables become inputs) and labels
+  // (a label whose variable has no default is kept as written, not refused).
+  const svc = Object.fromEntries(
+    Object.entries(raw).map(([key, value]) => [
+      key,
+      key === "environment" || key.startsWith("x-")
+        ? value
+        : variables.literalTree(name, key, value, key === "labels"),
+    ]),
+  ) as ComposeService;
   const out: ImportedService = {
     name,
     env: {},
@@ -168,11 +178,8 @@ export function translateService(
   }
   const literal = (key: string, v: unknown) => {
     const text = scalarText(v);
-    if (text === undefined) {
-      findings.refuse(name, key, "must be text");
-      return undefined;
-    }
-    return variables.literal(name, key, text);
+    if (text === undefined) findings.refuse(name, key, "must be text");
+    return text;
   };
 
   if (svc.image === undefined) {
@@ -182,16 +189,16 @@ export function translateService(
     const image = literal("image", svc.image);
     if (image !== undefined) out.image = pinImage(name, image, findings);
   }
-  const command = words(name, "command", svc.command, findings, variables);
+  const command = words(name, "command", svc.command, findings);
   if (command) out.command = command;
-  const entrypoint = words(name, "entrypoint", svc.entrypoint, findings, variables);
+  const entrypoint = words(name, "entrypoint", svc.entrypoint, findings);
   if (entrypoint) out.entrypoint = entrypoint;
   readEnvironment(name, svc, out, ctx);
   if (svc.ports !== undefined) readPorts(name, svc.ports, findings, out.ports);
   if (svc.expose !== undefined) readExpose(name, svc.expose, findings, out.ports);
   if (svc.volumes !== undefined) readVolumes(name, svc.volumes, findings, out.volumes);
   if (svc.depends_on !== undefined) out.dependsOn = dependencies(name, svc.depends_on, ctx);
-  const health = healthCheck(name, svc.healthcheck, findings, variables);
+  const health = healthCheck(name, svc.healthcheck, findings);
   if (health) out.health = health;
   readResources(name, svc, out, findings);
   if (svc.user !== undefined) {
@@ -237,13 +244,7 @@ function pinImage(service: string, image: string, findings: Findings): string | 
   return image;
 }
 
-function words(
-  service: string,
-  key: string,
-  value: unknown,
-  findings: Findings,
-  variables: Variables,
-): string[] | undefined {
+function words(service: string, key: string, value: unknown, findings: Findings): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   const raw =
     typeof value === "string" ? shellWords(value) : Array.isArray(value) ? value.map(scalarText) : undefined;
@@ -255,13 +256,7 @@ function words(
     findings.refuse(service, key, "must be a string or a list of strings");
     return undefined;
   }
-  const out: string[] = [];
-  for (const word of raw as string[]) {
-    const text = variables.literal(service, key, word);
-    if (text === undefined) return undefined;
-    out.push(text);
-  }
-  return out;
+  return raw as string[];
 }
 
 function readEnvironment(
@@ -362,12 +357,7 @@ function dependencies(
 /** Seconds AIMS waits for a first healthy probe at least: a slow first start must not fail the deploy. */
 const MIN_START_WAIT_MS = 60_000;
 
-function healthCheck(
-  service: string,
-  value: unknown,
-  findings: Findings,
-  variables: Variables,
-): HealthCheck | undefined {
+function healthCheck(service: string, value: unknown, findings: Findings): HealthCheck | undefined {
   if (value === undefined) return undefined;
   if (!isMapping(value)) {
     findings.refuse(service, "healthcheck", "must be a mapping with `test:`");
@@ -390,12 +380,6 @@ function healthCheck(
       'must be ["CMD", ...], ["CMD-SHELL", "..."], ["NONE"] or a shell command',
     );
     return undefined;
-  }
-  const substituted: string[] = [];
-  for (const word of command) {
-    const text = variables.literal(service, "healthcheck.test", word);
-    if (text === undefined) return undefined;
-    substituted.push(text);
   }
   const timing = (key: string) => {
     if (value[key] === undefined) return undefined;
@@ -423,7 +407,7 @@ function healthCheck(
   timing("start_interval");
   const wait = startPeriod + ((interval ?? 30_000) + (timeout ?? 30_000)) * retries;
   return {
-    command: substituted,
+    command,
     ...(interval !== undefined ? { intervalMs: clamp(interval, "interval") } : {}),
     ...(timeout !== undefined ? { timeoutMs: clamp(timeout, "timeout") } : {}),
     startTimeoutMs: Math.min(900_000, Math.max(MIN_START_WAIT_MS, wait)),

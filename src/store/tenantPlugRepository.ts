@@ -81,3 +81,14 @@ export async function removeTenantPlug(
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** Marks every live private plug of the tenant removed (the tenant is deleted); returns how many versions were. */
+export async function removeAllTenantPlugs(ex: Executor, tenantId: string, at: string): Promise<number> {
+  const result = await ex
+    .updateTable("tenant_plugs")
+    .set({ removed_at: at })
+    .where("tenant_id", "=", tenantId)
+    .where("removed_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

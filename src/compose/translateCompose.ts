@@ -32,7 +32,7 @@ export interface ComposeTranslation {
 
 const TOP_LEVEL_REPLACED: Record<string, string> = {
   networks: "every instance has its own network; custom networks are not created",
-  name: "the plug's name is the one it is imported under",
+  name: "names the plug when the import gives it no other name",
 };
 
 const TOP_LEVEL_IGNORED: Record<string, string> = {

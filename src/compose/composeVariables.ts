@@ -181,6 +181,12 @@ export class Variables {
       : (this.dotenv.get(name) ?? (rule.kind === "default" ? rule.value : undefined));
     if (fallback !== undefined && known.default === undefined) known.default = fallback;
     if (rule.kind === "required" && known.required === undefined) known.required = rule.message;
+    if (secret && rule.kind === "default" && rule.value && !this.used.has(name))
+      this.findings.change(
+        service,
+        key,
+        `${name}'s default is not used: AIMS generates the secret unless the deploy gives it (--set ${name}=...)`,
+      );
     if (secret && this.dotenv.has(name) && !this.used.has(name))
       this.findings.change(
         service,

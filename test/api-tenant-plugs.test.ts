@@ -172,3 +172,26 @@ describe("compose import over the API", () => {
     expect(again.json()).toMatchObject({ version: 3, versions: [3] });
   });
 });
+
+describe("deleting a tenant", () => {
+  it("removes its private plugs with it", async () => {
+    const operator = { as: { key: f.operatorKey } };
+    expect((await f.call("POST", "/v1/tenants", { ...operator, body: { name: "initech" } })).statusCode).toBe(
+      201,
+    );
+    const imported = await f.call("POST", "/v1/tenants/initech/plugs?name=tps", {
+      ...operator,
+      headers: { "content-type": "application/yaml" },
+      body: "services:\n  web:\n    image: nginx:1.27.0\n",
+    });
+    expect(imported.statusCode, imported.body).toBe(201);
+    const deleted = await f.call("DELETE", "/v1/tenants/initech", operator);
+    expect(deleted.statusCode, deleted.body).toBe(200);
+    const rows = await f.platform.store.db
+      .selectFrom("tenant_plugs")
+      .select(["name", "removed_at"])
+      .where("name", "=", "tps")
+      .execute();
+    expect(rows).toEqual([{ name: "tps", removed_at: expect.any(String) }]);
+  });
+});

@@ -222,14 +222,10 @@ export const serviceSchema = z
     stopGracePeriodSeconds: z.number().int().min(0).max(600).optional(),
     /** Labels of the service's containers (AIMS's own `aims.` labels are reserved). */
     labels: z
-      .record(
-        z
-          .string()
-          .min(1)
-          .max(255)
-          .refine((k) => !k.startsWith("aims."), { message: "starts with aims., which AIMS reserves" }),
-        z.string().max(4096),
-      )
+      .record(z.string().min(1).max(255), z.string().max(4096))
+      .refine((labels) => !Object.keys(labels).some((k) => k.startsWith("aims.")), {
+        message: "may not use keys starting with aims., which AIMS reserves for its own labels",
+      })
       .optional(),
   })
   .refine((s) => Boolean(s.image) !== Boolean(s.build), {

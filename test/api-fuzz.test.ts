@@ -85,6 +85,7 @@ function paramValue(name: string, route: RouteSpec): fc.Arbitrary<string> {
     approvalId: [t.approval.id],
     conversationId: [t.conversation.id],
     channelId: [t.webhook.id],
+    plugName: [t.plug.name, "no-such-plug"],
   };
   return fc.oneof(fc.constantFrom(...(real[name] ?? ["x"])), anyString);
 }

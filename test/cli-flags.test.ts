@@ -41,6 +41,7 @@ const ARGUMENTS: Record<string, string> = {
   url: "https://hooks.example.com/aims",
   policy: "all",
   name: "acme",
+  file: "docker-compose.yml",
 };
 /** A valid value for each required flag. */
 const REQUIRED: Record<string, string> = {

@@ -123,6 +123,13 @@ function operation(
                 schema: jsonSchema(route.documentedBody ?? route.body),
                 ...(route.example?.body !== undefined ? { example: route.example.body } : {}),
               },
+              ...(route.yamlBody
+                ? {
+                    "application/yaml": {
+                      schema: { type: "string", description: "the file as it is (text/yaml is taken too)" },
+                    },
+                  }
+                : {}),
             },
           },
         }

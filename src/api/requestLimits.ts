@@ -83,3 +83,21 @@ export function parseJsonBodies(app: FastifyInstance): void {
     parse(request, body as string, done);
   });
 }
+
+/** Media types of a YAML body (a compose file sent as it is): `POST /v1/tenants/{t}/plugs` takes one. */
+export const YAML_MEDIA_TYPES = [
+  "application/yaml",
+  "application/x-yaml",
+  "text/yaml",
+  "text/x-yaml",
+] as const;
+
+/**
+ * YAML bodies reach a route as text, unparsed: only a route whose body schema takes a string (compose import)
+ * accepts one; any other route refuses it as it refuses any body that is not its JSON object.
+ */
+export function acceptYamlBodies(app: FastifyInstance): void {
+  app.addContentTypeParser([...YAML_MEDIA_TYPES], { parseAs: "string" }, (_request, body, done) =>
+    done(null, body),
+  );
+}

@@ -46,7 +46,8 @@ export const API_TAGS = {
   tenants: "Tenants, their plans and usage, members and invitations",
   plans: "The plans a tenant can be on: limits, default resources, features and price",
   keys: "API keys: your own, and the service keys of a tenant; a key is shown once, when it is made",
-  plugs: "The catalog of plugs that can be deployed; the same for every tenant",
+  plugs:
+    "The catalog of plugs that can be deployed (the same for every tenant), and each tenant's private plugs imported from Docker Compose files",
   instances: "Deployed plugs: deploy, read, act on (stop, start, scale, update, ...), logs and events",
   events: "The event log, as JSON pages or a live server-sent event stream",
   audit: "The hash-chained audit log: who did what, from where, and with what result",
@@ -100,6 +101,8 @@ export interface RouteSpec<
   response?: z.ZodType;
   /** Other successful answers (a dry run's 200 beside a deploy's 201), with what they mean. */
   alsoAnswers?: ReadonlyArray<{ status: number; description: string; response: z.ZodType }>;
+  /** The body may also be sent as YAML text (application/yaml, text/yaml), which reaches the handler as a string. */
+  yamlBody?: boolean;
   /** The response is a stream (SSE or text), not JSON. */
   produces?: "text/event-stream" | "text/plain" | "text/html" | "application/json" | "application/gzip";
   /**

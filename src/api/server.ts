@@ -21,7 +21,7 @@ import { EventHub } from "./events/eventHub.js";
 import { idempotent } from "./idempotency.js";
 import { type ApiMetrics, createApiMetrics } from "./metrics.js";
 import { type RateLimiters, registerRateLimits } from "./rateLimits.js";
-import { BODY_LIMIT, parseJsonBodies, requestTimeouts } from "./requestLimits.js";
+import { acceptYamlBodies, BODY_LIMIT, parseJsonBodies, requestTimeouts } from "./requestLimits.js";
 import { Answer, type ApiServices, type RouteSpec } from "./route.js";
 import { apiRoutes } from "./routes/index.js";
 import { LiveStreams } from "./streams/liveStreams.js";
@@ -91,6 +91,7 @@ export async function createApiServer(
   app.decorate("aims", services);
   await app.register(cookie);
   parseJsonBodies(app);
+  acceptYamlBodies(app);
 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);

@@ -121,3 +121,54 @@ describe("renderInstance", () => {
     });
   });
 });
+
+describe("renderInstance of an imported compose service", () => {
+  const imported = sizePlug(
+    plugSchema.parse({
+      apiVersion: "aims.dev/v1",
+      kind: "Plug",
+      id: "imported",
+      version: "1.0.0",
+      name: "imported",
+      category: "platform",
+      services: [
+        {
+          name: "worker",
+          image: "example/worker:1.0.0",
+          user: "postgres",
+          workingDir: "/srv",
+          stopSignal: "SIGINT",
+          stopGracePeriodSeconds: 30,
+          labels: { "com.example.role": "worker" },
+        },
+      ],
+    }),
+    LEGACY_DEFAULT_RESOURCES,
+  );
+
+  it("passes the file's user, working directory, stop signal, grace period and labels beside AIMS's own", () => {
+    const [worker] = renderInstance(imported, {
+      ...ctx,
+      images: { worker: "example/worker:1.0.0" },
+      hostPorts: {},
+    }).containers;
+    expect(worker?.spec).toMatchObject({
+      user: "postgres",
+      workingDir: "/srv",
+      stopSignal: "SIGINT",
+      stopTimeoutSeconds: 30,
+      labels: { "com.example.role": "worker", "aims.instance": "I1", "aims.service": "worker" },
+    });
+  });
+
+  it("refuses a label that poses as one of AIMS's own", () => {
+    const forged = plugSchema.safeParse({
+      ...imported,
+      services: [{ ...imported.services[0], labels: { "aims.instance": "someone-else" } }],
+    });
+    expect(forged.success).toBe(false);
+    expect(forged.error?.issues.map((i) => i.message)).toEqual([
+      "may not use keys starting with aims., which AIMS reserves for its own labels",
+    ]);
+  });
+});

@@ -177,7 +177,13 @@ export function renderInstance(plug: SizedPlug, ctx: RenderContext): InstancePla
         },
         ...(svc.runAsRoot ? {} : { user: svc.user ?? "65534:65534" }),
         ...containerHardening(svc.capAdd),
-        labels: containerLabels(ids, svc.name, replica, ctx.instance.revision),
+        // AIMS's own labels last: a service's labels can never pose as another object's.
+        labels: { ...svc.labels, ...containerLabels(ids, svc.name, replica, ctx.instance.revision) },
+        ...(svc.workingDir ? { workingDir: svc.workingDir } : {}),
+        ...(svc.stopSignal ? { stopSignal: svc.stopSignal } : {}),
+        ...(svc.stopGracePeriodSeconds !== undefined
+          ? { stopTimeoutSeconds: svc.stopGracePeriodSeconds }
+          : {}),
       };
       containers.push({
         service: svc.name,

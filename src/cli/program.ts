@@ -14,6 +14,7 @@ import { registerImages } from "./commands/images.js";
 import { registerLifecycle } from "./commands/lifecycle.js";
 import { registerLogs } from "./commands/logs.js";
 import { registerPlans } from "./commands/plans.js";
+import { registerPlug } from "./commands/plug.js";
 import { registerProxy } from "./commands/proxy.js";
 import { registerPs } from "./commands/ps.js";
 import { registerReconcile } from "./commands/reconcile.js";
@@ -74,6 +75,7 @@ export function buildProgram(): Command {
   registerTenant(program);
   registerUsers(program);
   registerVolumes(program);
+  registerPlug(program);
   registerPlans(program);
   registerTenantPlan(program);
   registerChat(program);

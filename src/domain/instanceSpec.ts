@@ -42,7 +42,7 @@ export function newSpec(
     plug: sizePlug(entry.plug, defaults),
     catalogDir: entry.dir,
     images: {},
-    replicas: Object.fromEntries(entry.plug.services.map((s) => [s.name, 1])),
+    replicas: Object.fromEntries(entry.plug.services.map((s) => [s.name, s.replicas ?? 1])),
     resources: {},
   };
 }

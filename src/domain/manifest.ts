@@ -24,7 +24,7 @@ export const pinnedImageSchema = z
   .string()
   .min(1)
   .max(255)
-  .regex(/^[a-z0-9][a-z0-9._\-/:]*[a-z0-9]$/i, "is not a valid image reference")
+  .regex(/^[a-z0-9][a-z0-9._\-/:]*[a-z0-9](@sha256:[a-f0-9]{64})?$/i, "is not a valid image reference")
   .refine((ref) => parseImageRef(ref).tag !== undefined || ref.includes("@sha256:"), {
     message: "must pin a tag (e.g. nginx:1.27.0) or a digest; untagged images are refused",
   })
@@ -58,7 +58,13 @@ export const inputSchema = z.discriminatedUnion("type", [
     pattern: z.string().optional(),
     maxLength: z.number().int().positive().max(4096).default(256),
   }),
-  z.object({ ...baseInput, type: z.literal("secret"), minLength: z.number().int().min(1).default(8) }),
+  z.object({
+    ...baseInput,
+    type: z.literal("secret"),
+    minLength: z.number().int().min(1).default(8),
+    /** Left unanswered, AIMS generates the value (32 letters and digits), as for a plug's `secrets`. */
+    generated: z.boolean().optional(),
+  }),
   z.object({
     ...baseInput,
     type: z.literal("enum"),
@@ -155,7 +161,14 @@ export const maxResourcesSchema = z.strictObject({
   pids: z.number().int().min(16).max(32768).optional(),
 });
 
-/** Linux capabilities a manifest may add back after AIMS drops them all. */
+/** `uid[:gid]` in numbers or names, as Docker's `--user` takes it. */
+const USER_PATTERN = /^(\d+|[a-z_][a-z0-9_.-]{0,31})(:(\d+|[a-z_][a-z0-9_.-]{0,31}))?$/;
+
+/**
+ * Linux capabilities a manifest may add back after AIMS drops them all. This is also what an imported compose
+ * service runs with (docs/compose.md): Docker's default set without MKNOD, NET_RAW, SETFCAP, SETPCAP,
+ * AUDIT_WRITE and SYS_CHROOT.
+ */
 export const ALLOWED_CAPABILITIES = [
   "CHOWN",
   "DAC_OVERRIDE",
@@ -181,14 +194,39 @@ export const serviceSchema = z
     health: healthSchema.optional(),
     resources: resourcesSchema.optional(),
     maxResources: maxResourcesSchema.optional(),
-    /** Numeric `uid:gid` the service runs as; defaults to nobody (65534) unless `runAsRoot` is set. */
+    /**
+     * `uid[:gid]` the service runs as; defaults to nobody (65534) unless `runAsRoot` is set. A name (`postgres`,
+     * `www-data:www-data`) is the image's own user of that name, as an imported compose file may write it.
+     */
     user: z
       .string()
-      .regex(/^\d+(:\d+)?$/, "must be a numeric uid or uid:gid")
+      .regex(USER_PATTERN, "must be a uid or uid:gid (numbers, or user names like postgres)")
       .optional(),
     runAsRoot: z.boolean().default(false),
     capAdd: z.array(z.enum(ALLOWED_CAPABILITIES)).default([]),
     dependsOn: z.array(nameSchema).default([]),
+    /** Replicas a new instance starts with (default 1); `aims scale` changes them later. */
+    replicas: z.number().int().min(1).max(20).optional(),
+    /** The directory the command runs in, instead of the image's. */
+    workingDir: z
+      .string()
+      .regex(/^\/[^\0]*$/, "must be an absolute path")
+      .max(1024)
+      .optional(),
+    /** The signal that stops the service (`SIGTERM` unless the image says otherwise), like `SIGINT`. */
+    stopSignal: z
+      .string()
+      .regex(/^(SIG[A-Z0-9+-]+|\d{1,2})$/, "must be a signal name like SIGINT or a number")
+      .optional(),
+    /** Seconds the engine waits after the stop signal before it kills the service. */
+    stopGracePeriodSeconds: z.number().int().min(0).max(600).optional(),
+    /** Labels of the service's containers (AIMS's own `aims.` labels are reserved). */
+    labels: z
+      .record(z.string().min(1).max(255), z.string().max(4096))
+      .refine((labels) => !Object.keys(labels).some((k) => k.startsWith("aims.")), {
+        message: "may not use keys starting with aims., which AIMS reserves for its own labels",
+      })
+      .optional(),
   })
   .refine((s) => Boolean(s.image) !== Boolean(s.build), {
     message: "needs exactly one of `image` or `build`",

@@ -30,6 +30,7 @@ import type { Actor } from "./actor.js";
 import { instanceChange } from "./changeRecord.js";
 import { claimPorts } from "./claimPorts.js";
 import { crashPoint } from "./crashPoint.js";
+import { deployablePlug } from "./deployablePlug.js";
 import { newInstanceSecrets, openAll, publicInputs, sealAll } from "./instanceSecrets.js";
 import { type InstanceView, viewOf } from "./instanceView.js";
 import { assertSucceeded } from "./outcome.js";
@@ -66,10 +67,10 @@ export async function deployInstance(
   progress: ProgressSink,
 ): Promise<DeployOutcome> {
   const input = parseInput(deployInputSchema, raw);
-  const entry = p.catalog.get(input.plug);
-  const inputs = resolveInputs(entry.plug, input.set);
   const tenant = await findTenantByName(p.store.db, input.tenant);
   if (tenant) assertTenantRuns(tenant);
+  const entry = await deployablePlug(p, tenant?.id, input.plug);
+  const inputs = resolveInputs(entry.plug, input.set);
   const existing = tenant ? await findInstance(p.store.db, tenant.id, input.name) : undefined;
   if (existing && tenant) {
     await assertSameDeployment(p, entry, existing, inputs, input.tenant);
@@ -157,7 +158,8 @@ async function previewPlan(
   reuse: Reuse,
   plan: Plan = p.plans.defaultPlan,
 ): Promise<InstancePlan> {
-  const requests = publicPortRequests(entry.plug);
+  const replicas = initialReplicas(entry.plug);
+  const requests = publicPortRequests(entry.plug, replicas);
   const ports = await pickFreePorts(p.store.db, requests.length, p.config.ports, p.config.bindAddress);
   const hostPorts = Object.fromEntries(
     requests.map((r, i) => [`${r.service}/${r.portName}/${r.replica}`, ports[i]]),
@@ -169,11 +171,17 @@ async function previewPlan(
     inputs: publicInputs(entry.plug, inputs),
     images: previewImages(entry, p.config.imageOverrides),
     hostPorts,
+    replicas,
     bindAddress: p.config.bindAddress,
     attachedVolumes: Object.fromEntries(
       reuse.volumes.map((k) => [`${k.service}/${k.volume}`, k.docker_volume]),
     ),
   });
+}
+
+/** Replicas a new instance starts with: what each service declares, else 1. */
+function initialReplicas(plug: CatalogEntry["plug"]): Record<string, number> {
+  return Object.fromEntries(plug.services.map((s) => [s.name, s.replicas ?? 1]));
 }
 
 /** What a new instance asks of its tenant's quotas: one more instance, its limits (it is meant to run), its volumes. */
@@ -195,7 +203,7 @@ async function configure(
   reuse: Reuse,
   actor: Actor,
 ): Promise<InstanceRow> {
-  const requests = publicPortRequests(entry.plug);
+  const requests = publicPortRequests(entry.plug, initialReplicas(entry.plug));
   const secrets = withKeptSecrets(
     entry.plug,
     newInstanceSecrets(entry.plug, inputs),

@@ -19,7 +19,10 @@ export function newInstanceSecrets(
   const answered = plug.inputs
     .filter((i) => i.type === "secret" && inputs[i.key] !== undefined)
     .map((i) => ({ key: i.key, value: inputs[i.key]!, origin: "input" as const }));
-  return [...generated, ...answered];
+  const unanswered = plug.inputs
+    .filter((i) => i.type === "secret" && i.generated && inputs[i.key] === undefined)
+    .map((i) => ({ key: i.key, value: generateSecret(32, "alnum"), origin: "generated" as const }));
+  return [...generated, ...answered, ...unanswered];
 }
 
 /** Seals each secret for storage. */

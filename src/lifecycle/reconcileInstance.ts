@@ -102,7 +102,7 @@ async function execute(pass: Pass, action: ReconcileAction): Promise<boolean> {
       return false;
     case "stop":
       pass.progress(`stopping ${action.containers.length} container(s)`);
-      await Promise.all(action.containers.map((id) => p.runtime.stopContainer(id, 10)));
+      await Promise.all(action.containers.map((id) => p.runtime.stopContainer(id)));
       return false;
     case "wait":
       pass.retryAt = action.at;
@@ -170,7 +170,7 @@ async function converge(pass: Pass, mode: ConvergeMode, stop: string[]): Promise
   try {
     if (stop.length) {
       pass.progress(`stopping ${stop.length} container(s)`);
-      await Promise.all(stop.map((id) => p.runtime.stopContainer(id, 10)));
+      await Promise.all(stop.map((id) => p.runtime.stopContainer(id)));
     }
     if (mode === "update") crashPoint(p.config, "mid-update");
     const images = await prepareImages(p, spec, pass.progress);

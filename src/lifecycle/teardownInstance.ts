@@ -28,7 +28,7 @@ export async function teardownInstance(
   if (objects.containers.length) progress(`removing ${objects.containers.length} container(s)`);
   await Promise.all(
     objects.containers.map(async (c) => {
-      if (c.running) await p.runtime.stopContainer(c.id, 10);
+      if (c.running) await p.runtime.stopContainer(c.id);
       await p.runtime.removeContainer(c.id);
     }),
   );

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { CatalogEntry } from "../catalog/loadCatalog.js";
 import type { OperationContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { resolveInputs, unknownInputs } from "../domain/inputs.js";
@@ -21,6 +22,7 @@ import type { ProgressSink } from "../runtime/RuntimeDriver.js";
 import { insertRevision, listSecrets, putSecret } from "../store/instanceRepository.js";
 import type { Actor } from "./actor.js";
 import { claimPorts, missingPortRequests } from "./claimPorts.js";
+import { deployablePlug } from "./deployablePlug.js";
 import { openAll, publicInputs, sealAll } from "./instanceSecrets.js";
 import { type InstanceView, viewOf } from "./instanceView.js";
 import { assertSucceeded } from "./outcome.js";
@@ -67,7 +69,9 @@ export async function updateInstance(
       `instance ${instance.name} is ${instance.desired_state}; start it before updating`,
     );
   const current = parseSpec(instance.spec);
-  const next = nextSpec(p, current, input, planOf(p.plans, tenant));
+  // The newest version: of the tenant's own plug when the instance runs one (an imported compose file), else the catalog's.
+  const newest = input.toCatalogVersion ? await deployablePlug(p, tenant.id, current.plug.id) : undefined;
+  const next = nextSpec(p, current, input, planOf(p.plans, tenant), newest);
   // A key the plug does not know is refused exactly as deploy refuses it, before anything changes.
   const unknown = unknownInputs(next.plug, Object.keys(input.set));
   if (unknown.length) throw new AimsError("invalid_input", unknown.join("; "));
@@ -143,10 +147,11 @@ function nextSpec(
   current: InstanceSpec,
   input: z.output<typeof updateInputSchema>,
   plan: Plan,
+  newest: CatalogEntry | undefined,
 ): InstanceSpec {
   const next: InstanceSpec = structuredClone(current);
-  if (input.toCatalogVersion) {
-    const entry = p.catalog.get(current.plug.id);
+  if (input.toCatalogVersion && newest) {
+    const entry = newest;
     if (entry.plug.version === current.plug.version)
       throw new AimsError(
         "invalid_input",

@@ -61,6 +61,12 @@ export interface ContainerSpec {
   /** Where the container's stdout and stderr go and how the engine rotates them. */
   logging: { driver: string; maxSize: string; maxFiles: number };
   labels: Labels;
+  /** The directory the command runs in; undefined keeps the image's. */
+  workingDir?: string;
+  /** The signal a stop sends; undefined keeps the image's (SIGTERM by default). */
+  stopSignal?: string;
+  /** Seconds a stop waits before it kills; undefined keeps the engine's default. */
+  stopTimeoutSeconds?: number;
 }
 
 export interface ContainerState {

@@ -97,6 +97,26 @@ export interface NetworkPoolTable {
  * A Docker volume kept when its instance was removed with `--keep-volumes`: a store object of its own that
  * `aims volumes` lists and removes and `aims deploy --reuse-volumes` reattaches.
  */
+/** A version of a tenant's private plug (an imported compose file): migration 0013. */
+export interface TenantPlugsTable {
+  id: string;
+  tenant_id: string;
+  /** The plug's id, unique within the tenant and never a catalog plug's. */
+  name: string;
+  /** 1 for the first import under the name; each re-import adds one. */
+  version: number;
+  /** The plug manifest (JSON) the compose file became. */
+  manifest: string;
+  /** The compose file as it was imported. */
+  source: string;
+  /** JSON `{ changed, ignored }`: what the import did differently from Compose and the keys it did not use. */
+  report: string;
+  created_by: string;
+  created_at: string;
+  /** When `aims plug rm` removed the plug (every version); null while it can be deployed. */
+  removed_at: string | null;
+}
+
 export interface KeptVolumesTable {
   id: string;
   tenant_id: string;
@@ -513,4 +533,5 @@ export interface Database {
   alert_deliveries: AlertDeliveriesTable;
   resource_samples: ResourceSamplesTable;
   volume_usage: VolumeUsageTable;
+  tenant_plugs: TenantPlugsTable;
 }

@@ -8,6 +8,7 @@ import { withTransaction } from "../store/database.js";
 import { type InstanceRow, listInstances, updateInstanceState } from "../store/instanceRepository.js";
 import { listKeptVolumes, requestKeptVolumeRemoval } from "../store/keptVolumeRepository.js";
 import { recordChange } from "../store/recordChange.js";
+import { removeAllTenantPlugs } from "../store/tenantPlugRepository.js";
 import {
   deleteTenantAccess,
   findTenantById,
@@ -76,6 +77,7 @@ export async function deleteTenant(
         `kept volumes of tenant ${current.name} changed meanwhile; run \`aims tenant delete ${current.name}\` again`,
       );
     const revoked = await deleteTenantAccess(trx, current.id);
+    const privatePlugs = await removeAllTenantPlugs(trx, current.id, new Date().toISOString());
     await setTenantStatus(trx, current.id, "deleted");
     const data = {
       instances: gone.length,
@@ -84,6 +86,7 @@ export async function deleteTenant(
       keys: revoked.keys.length,
       invitations: revoked.invitations,
       domains: revoked.domains,
+      ...(privatePlugs ? { privatePlugVersions: privatePlugs } : {}),
     };
     await recordChange(
       trx,

@@ -64,6 +64,8 @@ export interface TenantWorld {
   conversation: { id: string };
   /** A webhook alert channel of the tenant (never called: no outbox runs in the API fixture). */
   webhook: { id: string };
+  /** A private plug of the tenant's, imported from a compose file through the API. */
+  plug: { name: string };
 }
 
 /** An approval row of a tenant, denied, and a conversation of `ownerId`'s, written straight to the store. */
@@ -134,6 +136,15 @@ export async function buildTenant(f: ApiFixture, name: string): Promise<TenantWo
       body: { email: `new@${name}.example`, role: "member" },
     })
   ).json();
+  const plugName = `plug-${name}`;
+  const imported = await f.call("POST", `/v1/tenants/${name}/plugs`, {
+    as: owner.session,
+    body: {
+      name: plugName,
+      compose: "services:\n  web:\n    image: aims-base/busybox:1\n    ports: ['80']\n",
+    },
+  });
+  if (imported.statusCode !== 201) throw new Error(imported.body);
   const instanceName = `inst-${name}`;
   const instanceId = await storeInstance(f.platform, name, instanceName);
   const tenantId = created.json().id as string;
@@ -160,5 +171,6 @@ export async function buildTenant(f: ApiFixture, name: string): Promise<TenantWo
     invitation: { id: invitation.id, token: invitation.token },
     instance: { id: instanceId, name: instanceName },
     members,
+    plug: { name: plugName },
   };
 }

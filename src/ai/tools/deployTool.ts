@@ -1,9 +1,11 @@
 import * as z from "zod";
 import { nameSchema, newNameSchema } from "../../domain/names.js";
 import { sizePlug } from "../../domain/sizedPlug.js";
+import { deployablePlug } from "../../lifecycle/deployablePlug.js";
 import { deployInstance } from "../../lifecycle/deployInstance.js";
 import { instanceUse } from "../../quota/tenantUsage.js";
 import { findInstance } from "../../store/instanceRepository.js";
+import { findTenantByName } from "../../store/tenantRepository.js";
 import { actorOf } from "../../tenancy/principal.js";
 import { describeInstance } from "./readTools.js";
 import { redactInputs } from "./secretInputs.js";
@@ -16,7 +18,8 @@ const inputValue = z.union([z.string().max(10_000), z.number(), z.boolean()]).tr
 /** `instance.deploy`: a plug as a new instance (its name defaults to the plug's id). */
 export const instanceDeploy = defineTool({
   name: "instance.deploy",
-  description: "deploy a plug from the catalog as a new instance (waits until it is healthy)",
+  description:
+    "deploy a plug from the catalog, or one of the tenant's own imported plugs, as a new instance (waits until it is healthy)",
   risk: "spend",
   input: z
     .strictObject({
@@ -27,12 +30,17 @@ export const instanceDeploy = defineTool({
     .transform((a) => ({ plug: a.plug, name: a.name ?? a.plug, inputs: a.inputs })),
   permissions: () => ["instance.deploy"],
   async redact(ctx, args) {
-    const plug = ctx.platform.catalog.entries.find((e) => e.plug.id === args.plug)?.plug;
+    const tenant = await findTenantByName(ctx.platform.store.db, ctx.tenant);
+    const plug = await deployablePlug(ctx.platform, tenant?.id, args.plug).then(
+      (e) => e.plug,
+      () => undefined,
+    );
     return { ...args, inputs: redactInputs(plug, args.inputs) };
   },
   async plan(ctx, args) {
-    const { plug } = ctx.platform.catalog.get(args.plug);
     const tenant = await toolTenant(ctx);
+    // The tenant's own plug (imported from a compose file) by that name, else the catalog's.
+    const { plug } = await deployablePlug(ctx.platform, tenant.id, args.plug);
     const use = await tenantUse(ctx.platform, tenant);
     const sized = sizePlug(plug, use.plan.defaultResources);
     const after = instanceUse(args.name, { plug: sized }, true);

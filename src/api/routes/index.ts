@@ -11,6 +11,7 @@ import { planRoutes } from "./plans.js";
 import { plugRoutes } from "./plugs.js";
 import { systemRoutes } from "./system.js";
 import { tenantActionRoutes } from "./tenantActions.js";
+import { tenantPlugRoutes } from "./tenantPlugs.js";
 import { tenantRoutes } from "./tenants.js";
 
 /** The route table: every route the API serves (and documents, and the isolation and fuzz tests walk). */
@@ -22,6 +23,7 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...tenantActionRoutes,
   ...keyRoutes,
   ...plugRoutes,
+  ...tenantPlugRoutes,
   ...instanceRoutes,
   ...eventRoutes,
   ...auditRoutes,

@@ -195,10 +195,15 @@ export class DockerDriver implements RuntimeDriver {
     }
   }
 
-  /** Stops the container (SIGTERM, then SIGKILL after the timeout); stopped or missing is fine. */
-  async stopContainer(nameOrId: string, timeoutSeconds = 10): Promise<void> {
+  /**
+   * Stops the container (its stop signal, then SIGKILL after the timeout: given, else the container's own
+   * stop timeout, else the engine's 10 s); stopped or missing is fine.
+   */
+  async stopContainer(nameOrId: string, timeoutSeconds?: number): Promise<void> {
     try {
-      await this.engine(() => this.docker.getContainer(nameOrId).stop({ t: timeoutSeconds }));
+      await this.engine(() =>
+        this.docker.getContainer(nameOrId).stop(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }),
+      );
     } catch (err) {
       if (engineStatus(err) === 304 || isNotFound(err)) return;
       throw err;

@@ -11,6 +11,7 @@ import { plans } from "./0009_plans.js";
 import * as rateLimits from "./0010_rate_limits.js";
 import * as operatorActions from "./0011_operator_actions.js";
 import * as acheevy from "./0012_acheevy.js";
+import * as privatePlugs from "./0013_private_plugs.js";
 import * as resourceSamples from "./0015_resource_samples.js";
 import * as alerts from "./0016_alerts.js";
 import * as networkPool from "./0017_network_pool.js";
@@ -38,6 +39,7 @@ export function migrationsFor(settings: MigrationSettings): Readonly<Record<stri
     "0010_rate_limits": { up: rateLimits.up },
     "0011_operator_actions": { up: operatorActions.up },
     "0012_acheevy": { up: acheevy.up },
+    "0013_private_plugs": { up: privatePlugs.up },
     "0015_resource_samples": { up: resourceSamples.up },
     "0016_alerts": { up: alerts.up },
     "0017_network_pool": { up: networkPool.up },

@@ -8,6 +8,7 @@ const base: ScaleInputs = {
   replicas: 1,
   cpuPercent: 50,
   memoryPercent: 10,
+  sampledReplicas: 3,
   lastScaledAt: null,
   now,
   scaleDownRatio: 0.5,
@@ -47,6 +48,13 @@ describe("decideScale", () => {
   it("brings a count below min up to min, even without samples", () => {
     const policy = { ...base.policy, min: 2 };
     expect(decide({ policy, cpuPercent: null, memoryPercent: null })).toMatchObject({ action: "up", to: 2 });
+  });
+
+  it("holds until every replica has readings", () => {
+    expect(decide({ replicas: 2, cpuPercent: 99, sampledReplicas: 1 })).toMatchObject({
+      action: "hold",
+      reason: "samples of 1 of 2 replicas so far",
+    });
   });
 
   it("holds without samples", () => {

@@ -57,6 +57,8 @@ export interface ScaleInputs {
   /** Averages over the window (since the last step, at most `windowMs`), as % of the limits; null: no readings. */
   cpuPercent: number | null;
   memoryPercent: number | null;
+  /** Distinct replicas the window has readings of: fewer than `replicas` (a new one not sampled yet) holds. */
+  sampledReplicas: number;
   /** When this service last changed by the autoscaler (or an approval of it), epoch ms; null: never. */
   lastScaledAt: number | null;
   now: number;
@@ -87,7 +89,7 @@ const shown = (v: number) => `${Math.round(v * 10) / 10}%`;
 /**
  * Decides one step for one service. In order: a count outside [min, effective max] (max capped by the plan's
  * replicasPerService) is brought inside, one replica per pass, without waiting for the cooldown; otherwise nothing
- * moves within the cooldown of the last step or without readings. Up by one when CPU (or memory) is above its
+ * moves within the cooldown of the last step, without readings, or before every replica has readings. Up by one when CPU (or memory) is above its
  * target and the count is below the effective max. Down by one only when every average is below
  * `scaleDownRatio` × its target AND the average projected onto one replica fewer (avg × n / (n − 1)) stays below
  * the target, so a step down never causes a step up (no flapping).
@@ -126,6 +128,8 @@ export function decideScale(input: ScaleInputs): ScaleDecision {
   const cpu = input.cpuPercent;
   const memory = policy.memoryPercent === null ? null : input.memoryPercent;
   if (cpu === null && memory === null) return step("hold", "no resource samples in the window yet");
+  if (input.sampledReplicas < n)
+    return step("hold", `samples of ${input.sampledReplicas} of ${n} replicas so far`);
   const hot: string[] = [];
   if (cpu !== null && cpu > policy.cpuPercent) hot.push(`CPU ${shown(cpu)} > target ${policy.cpuPercent}%`);
   if (memory !== null && policy.memoryPercent !== null && memory > policy.memoryPercent)

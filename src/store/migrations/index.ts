@@ -14,6 +14,7 @@ import * as acheevy from "./0012_acheevy.js";
 import * as resourceSamples from "./0015_resource_samples.js";
 import * as alerts from "./0016_alerts.js";
 import * as networkPool from "./0017_network_pool.js";
+import * as autoscale from "./0018_autoscale.js";
 
 /** What a migration may need to know of the install: 0009 puts existing tenants on `defaultPlan`. */
 export interface MigrationSettings {
@@ -41,6 +42,7 @@ export function migrationsFor(settings: MigrationSettings): Readonly<Record<stri
     "0015_resource_samples": { up: resourceSamples.up },
     "0016_alerts": { up: alerts.up },
     "0017_network_pool": { up: networkPool.up },
+    "0018_autoscale": { up: autoscale.up },
   };
 }
 

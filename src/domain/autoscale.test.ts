@@ -95,10 +95,10 @@ describe("autoscalePolicyInput", () => {
   });
 
   it.each([
-    [{ min: 3, max: 2, cpuPercent: 70 }, "min must not be above max"],
-    [{ min: 0, max: 2, cpuPercent: 70 }, "min must be at least 1"],
-    [{ min: 1, max: 2, cpuPercent: 0 }, "cpuPercent must be at least 1"],
-    [{ min: 1, max: 2, cpuPercent: 70, cooldownSeconds: 0.5 }, "whole number of seconds"],
+    [{ min: 3, max: 2, cpuPercent: 70 }, "must be at least min"],
+    [{ min: 0, max: 2, cpuPercent: 70 }, "whole number from 1 to 20"],
+    [{ min: 1, max: 2, cpuPercent: 0 }, "percentage of the limit from 1 to 100"],
+    [{ min: 1, max: 2, cpuPercent: 70, cooldownSeconds: 0.5 }, "whole number from 1 to 86400"],
     [{ min: 1, max: 2, cpuPercent: 70, extra: 1 }, "extra"],
   ])("refuses %j", (input, message) => {
     const result = autoscalePolicyInput.safeParse(input);

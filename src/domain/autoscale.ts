@@ -1,4 +1,6 @@
 import * as z from "zod";
+import { MAX_REPLICAS } from "./instanceRequests.js";
+import { numberInRangeSchema, wholeNumberSchema } from "./numbers.js";
 
 /**
  * Autoscaling (issue 19, docs/autoscaling.md): a policy per stateless service and the decision the autoscaler
@@ -6,37 +8,26 @@ import * as z from "zod";
  * src/autoscale/.
  */
 
-const percent = (what: string) =>
-  z
-    .number({ error: `${what} must be a number` })
-    .min(1, { error: `${what} must be at least 1 (% of the limit)` })
-    .max(100, { error: `${what} must be at most 100 (% of the limit)` });
-const replicas = (what: string) =>
-  z
-    .number({ error: `${what} must be a whole number` })
-    .int({ error: `${what} must be a whole number` })
-    .min(1, { error: `${what} must be at least 1` })
-    .max(100, { error: `${what} must be at most 100` });
+/** A target: % of each replica's limit. */
+export const targetPercentSchema = numberInRangeSchema(1, 100, "a percentage of the limit");
+/** The bounds of a policy's replica range: the replicas a service may run at all. */
+export const policyReplicasSchema = wholeNumberSchema(1, MAX_REPLICAS);
+/** Seconds between two steps of a service. */
+export const cooldownSecondsSchema = wholeNumberSchema(1, 86_400);
 
 /** What a person sets for one service: the replica range, the targets and the cooldown between two steps. */
 export const autoscalePolicyInput = z
   .strictObject({
-    min: replicas("min"),
-    max: replicas("max"),
+    min: policyReplicasSchema,
+    max: policyReplicasSchema,
     /** Average CPU in use, as % of each replica's CPU limit, above which a replica is added. */
-    cpuPercent: percent("cpuPercent"),
+    cpuPercent: targetPercentSchema,
     /** The same for memory; null: memory does not scale. */
-    memoryPercent: percent("memoryPercent").nullable().default(null),
+    memoryPercent: targetPercentSchema.nullable().default(null),
     /** Seconds between two steps of this service; null: the install's `autoscale.cooldownMs`. */
-    cooldownSeconds: z
-      .number({ error: "cooldownSeconds must be a number" })
-      .int({ error: "cooldownSeconds must be a whole number of seconds" })
-      .min(1, { error: "cooldownSeconds must be at least 1" })
-      .max(86_400, { error: "cooldownSeconds must be at most 86400 (a day)" })
-      .nullable()
-      .default(null),
+    cooldownSeconds: cooldownSecondsSchema.nullable().default(null),
   })
-  .refine((p) => p.min <= p.max, { error: "min must not be above max", path: ["max"] });
+  .refine((p) => p.min <= p.max, { error: "must be at least min", path: ["max"] });
 export type AutoscalePolicyInput = z.output<typeof autoscalePolicyInput>;
 
 /** One service's policy as the autoscaler reads it. */

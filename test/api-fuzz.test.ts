@@ -85,6 +85,7 @@ function paramValue(name: string, route: RouteSpec): fc.Arbitrary<string> {
     approvalId: [t.approval.id],
     conversationId: [t.conversation.id],
     channelId: [t.webhook.id],
+    service: ["web"],
   };
   return fc.oneof(fc.constantFrom(...(real[name] ?? ["x"])), anyString);
 }

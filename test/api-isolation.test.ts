@@ -57,6 +57,7 @@ function aParams(): Record<string, string> {
     approvalId: a.approval.id,
     conversationId: a.conversation.id,
     channelId: a.webhook.id,
+    service: "web",
   };
 }
 

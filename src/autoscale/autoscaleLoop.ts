@@ -1,4 +1,5 @@
 import { instanceScale } from "../ai/tools/changeTools.js";
+import { expireLapsedApprovals } from "../approvals/expireApprovals.js";
 import { proposeAction } from "../approvals/proposeAction.js";
 import { FINAL_APPROVAL_STATUSES } from "../domain/approvals.js";
 import { type AutoscalePolicy, decideScale, type ScaleDecision } from "../domain/autoscale.js";
@@ -76,7 +77,12 @@ export function startAutoscaler(p: Platform): Autoscaler {
   /** Clears a decided approval; answers the time its scale ran (the cooldown's start), or null while undecided. */
   const settleApproval = async (row: AutoscalePolicyWithInstance, tenant: TenantRow) => {
     if (!row.pending_approval_id) return { waiting: false, ranAt: null as string | null };
-    const approval = await findApproval(p.store.db, tenant.id, row.pending_approval_id);
+    let approval = await findApproval(p.store.db, tenant.id, row.pending_approval_id);
+    // Approvals expire when someone looks at them: one nobody decided in time must not hold the service forever.
+    if (approval?.status === "pending" && Date.parse(approval.expires_at) <= Date.now()) {
+      await expireLapsedApprovals(p, tenant);
+      approval = await findApproval(p.store.db, tenant.id, row.pending_approval_id);
+    }
     if (approval && !FINAL_APPROVAL_STATUSES.has(approval.status)) return { waiting: true, ranAt: null };
     const ranAt = approval?.status === "done" ? (approval.finished_at ?? approval.decided_at) : null;
     await markAutoscaleStep(p.store.db, row.instance_id, row.service, {
@@ -182,7 +188,7 @@ export function startAutoscaler(p: Platform): Autoscaler {
       if (running.has(key)) continue;
       const tenant = await findTenantById(p.store.db, row.tenant_id);
       const instance = await findInstanceById(p.store.db, row.tenant_id, row.instance_id);
-      if (!tenant || tenant.status !== "active" || !instance) continue;
+      if (tenant?.status !== "active" || !instance) continue;
       if (instance.desired_state !== "running" || instance.observed_state !== "ready") continue;
       let plan: ReturnType<typeof planOf>;
       try {

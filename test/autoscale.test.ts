@@ -41,18 +41,43 @@ beforeAll(async () => {
     AIMS_RECONCILE_INTERVAL_MS: "500",
   });
   const configFile = join(install.dataDir, "config.yaml");
-  writeFileSync(configFile, "autoscale: { windowMs: 2000, cooldownMs: 2000 }\n");
+  // A plan of the test's own: autoscaling, but room for only two replicas of the burner (0.05 cores each).
+  writeFileSync(
+    configFile,
+    [
+      "autoscale: { windowMs: 2000, cooldownMs: 2000 }",
+      "plans:",
+      "  tight:",
+      "    title: Tight",
+      "    description: Autoscaling within 0.1 cores per instance.",
+      "    price: { monthly: 1, currency: USD }",
+      "    limits:",
+      "      instances: 2",
+      "      volumes: 2",
+      "      replicasPerService: 5",
+      "      perInstance: { cpu: 0.1, memory: 1g, pids: 1024 }",
+      "      total: { cpu: 1, memory: 2g, pids: 2048 }",
+      "    defaultResources: { cpu: 0.05, memory: 32m, pids: 64 }",
+      "    features: { customDomains: false, backups: false, autoscaling: true, approvalsOff: true, export: false }",
+      "    apiRequestsPerMinute: 120",
+      "    llmTokensPerMonth: 0",
+      "    buildMinutesPerMonth: 0",
+      "",
+    ].join("\n"),
+  );
   install.env.AIMS_CONFIG = configFile;
   for (const [tenant, plan] of [
     ["acme", "business"],
     ["gated", "business"],
     ["small", "starter"],
+    ["tight", "tight"],
   ] as const) {
     await install.json(["tenant", "create", tenant, "--plan", plan, "--json"]);
     await install.json(["deploy", "switch-burner", "--tenant", tenant, "--name", "burn", "--no-input"]);
   }
   // acme lets AI actors scale without asking; gated keeps the default, `all`.
   await install.json(["approvals", "policy", "none", "--tenant", "acme", "--json"]);
+  await install.json(["approvals", "policy", "none", "--tenant", "tight", "--json"]);
   serve = spawn(process.execPath, [join(ROOT, "dist/cli/main.js"), "serve", "--no-api"], {
     env: { ...process.env, ...install.env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -133,6 +158,9 @@ describe("autoscale policies", () => {
     const badTarget = await set("acme", ["--min", "1", "--max", "3", "--cpu", "170"]);
     expect(badTarget.code).toBe(2);
     expect(badTarget.stderr).toMatch(/--cpu must be a percentage of the limit from 1 to 100/);
+    const inverted = await set("acme", ["--min", "3", "--max", "2", "--cpu", "70"]);
+    expect(inverted.code).toBe(2);
+    expect(inverted.stderr).toMatch(/--max must be at least min/);
     expect(await install.json(["autoscale", "list", "--tenant", "acme", "--json"])).toEqual([]);
   });
 });
@@ -203,6 +231,7 @@ describe("the autoscaler", () => {
     const instance = (await psOne(install, "acme", "burn"))!;
     const policy = await set("acme", ["--min", "1", "--max", "3", "--cpu", "70", "--cooldown", "2"]);
     expect(policy.code, policy.stderr).toBe(0);
+    expect(policy.stdout).toMatch(/autoscaling burn\/web: 1-3 replicas, CPU 70%, cooldown 2 s \(now 1\)/);
     await loadUntil(instance.id, "acme", true, (p) => p.replicas === 3, "3 replicas");
     // Held at max for several more cooldowns under load.
     const until = Date.now() + 5000;
@@ -233,6 +262,9 @@ describe("the autoscaler", () => {
       [2, 1],
     ]);
     for (const e of downs) expect(e.data.cpuPercent).toBeLessThan(35);
+    const table = await install.run(["autoscale", "list", "--tenant", "acme"]);
+    expect(table.stdout).toMatch(/^INSTANCE\s+SERVICE\s+REPLICAS\s+POLICY\s+LAST STEP/);
+    expect(table.stdout).toMatch(/burn\s+web\s+1\s+1-3 replicas, CPU 70%, cooldown 2 s\s+down to 1 at /);
     // Every step is audited with the autoscaler as its actor.
     const db = openDb(install.dataDir);
     try {
@@ -248,5 +280,33 @@ describe("the autoscaler", () => {
       db.close();
     }
     expect(events.some((e) => e.type === "autoscale.refused")).toBe(false);
+  }, 120_000);
+
+  it("stops at the plan's limit: a step the quota refuses is an event, retried once per cooldown", async () => {
+    const instance = (await psOne(install, "tight", "burn"))!;
+    const policy = await set("tight", ["--min", "1", "--max", "3", "--cpu", "70", "--cooldown", "2"]);
+    expect(policy.code, policy.stderr).toBe(0);
+    await loadUntil(instance.id, "tight", true, (p) => p.replicas === 2, "2 replicas");
+    const refusedEvents = async () =>
+      (await autoscaleEvents("tight")).filter((e) => e.type === "autoscale.refused");
+    const deadline = Date.now() + 60_000;
+    while (!(await refusedEvents()).length) {
+      if (Date.now() > deadline) throw new Error(`no refusal:\n${output}`);
+      await setLoad(instance.id, true);
+      await sleep(300);
+    }
+    const [first] = await refusedEvents();
+    expect(first!.data).toMatchObject({ from: 2, to: 3 });
+    expect(String(first!.data.error)).toMatch(/plan tight/);
+    // Six more seconds under load (a dozen reconcile ticks, three cooldowns): still 2 replicas, a few refusals.
+    const until = Date.now() + 6000;
+    while (Date.now() < until) {
+      await setLoad(instance.id, true);
+      await sleep(500);
+    }
+    expect((await policyOf("tight")).replicas).toBe(2);
+    expect(await replicasOf(instance.id)).toHaveLength(2);
+    expect((await refusedEvents()).length).toBeLessThanOrEqual(5);
+    await setLoad(instance.id, false);
   }, 120_000);
 });

@@ -4,6 +4,7 @@ import { proposeAction } from "../approvals/proposeAction.js";
 import { FINAL_APPROVAL_STATUSES } from "../domain/approvals.js";
 import { type AutoscalePolicy, decideScale, type ScaleDecision } from "../domain/autoscale.js";
 import { isAimsError, toErrorBody } from "../domain/errors.js";
+import type { AutoscaleEventType } from "../domain/eventTypes.js";
 import { parseSpec } from "../domain/instanceSpec.js";
 import { scaleInstance } from "../lifecycle/scaleInstance.js";
 import { readResourceWindow } from "../monitor/readResourceWindow.js";
@@ -29,11 +30,8 @@ export interface Autoscaler {
   stop(): Promise<void>;
 }
 
-type StepType =
-  | "autoscale.scaled_up"
-  | "autoscale.scaled_down"
-  | "autoscale.approval_requested"
-  | "autoscale.refused";
+/** The events of a step (a policy change is src/autoscale/autoscalePolicies.ts's). */
+type StepType = Exclude<AutoscaleEventType, "autoscale.policy_set" | "autoscale.policy_removed">;
 
 /**
  * The autoscaler of `aims serve` (docs/autoscaling.md): after each reconcile tick it reads each policy's recent

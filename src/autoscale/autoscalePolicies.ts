@@ -1,6 +1,7 @@
 import type { OperationContext } from "../context.js";
 import type { AutoscalePolicyInput } from "../domain/autoscale.js";
 import { AimsError } from "../domain/errors.js";
+import type { AutoscaleEventType } from "../domain/eventTypes.js";
 import { isStateless, parseSpec } from "../domain/instanceSpec.js";
 import { planOf } from "../quota/tenantPlan.js";
 import {
@@ -208,7 +209,7 @@ function policyChange(
   actor: { id: string; source: string },
   tenant: TenantRow,
   instance: InstanceRow,
-  type: "autoscale.policy_set" | "autoscale.policy_removed",
+  type: Extract<AutoscaleEventType, "autoscale.policy_set" | "autoscale.policy_removed">,
   service: string,
   data: Record<string, unknown>,
 ) {

@@ -56,3 +56,5 @@ export const AUTOSCALE_EVENT_TYPES = [
   "autoscale.approval_requested",
   "autoscale.refused",
 ] as const;
+
+export type AutoscaleEventType = (typeof AUTOSCALE_EVENT_TYPES)[number];

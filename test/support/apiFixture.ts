@@ -79,6 +79,7 @@ const POSTGRES_PORTS: Record<string, { min: number; max: number }> = {
   "53650-53699": { min: 55000, max: 55049 },
   "54100-54149": { min: 55200, max: 55249 },
   "58250-58269": { min: 58300, max: 58319 },
+  "58550-58599": { min: 58600, max: 58649 },
 };
 
 function portsFor(ports: { min: number; max: number }): { min: number; max: number } {

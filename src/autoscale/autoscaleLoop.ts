@@ -102,6 +102,7 @@ export function startAutoscaler(p: Platform): Autoscaler {
       to: decision.to,
       reason: decision.reason,
       ...decision.numbers,
+      decidedAt: now.toISOString(),
     };
     await markAutoscaleStep(p.store.db, instance.id, service, {
       last_scaled_at: now.toISOString(),
@@ -173,6 +174,15 @@ export function startAutoscaler(p: Platform): Autoscaler {
   ) => {
     const now = await findInstanceById(p.store.db, tenant.id, instance.id);
     const recorded = now && (parseSpec(now.spec).replicas[service] ?? 1) === numbers.to;
+    if (!recorded)
+      await markAutoscaleStep(p.store.db, instance.id, service, {
+        last_decision: JSON.stringify({
+          action: "refused",
+          to: numbers.to,
+          reason: message,
+          at: new Date().toISOString(),
+        }),
+      });
     await record(tenant, instance, service, recorded ? type : "autoscale.refused", {
       ...numbers,
       error: message,

@@ -27,7 +27,9 @@ export const autoscalePolicySchema = named(
       lastScaledAt: time.nullable().describe("when the autoscaler last stepped (the cooldown's start)"),
       lastDecision: z
         .object({
-          action: z.string().describe("up or down"),
+          action: z
+            .string()
+            .describe("up, down, or refused (the scale operation refused the step: `reason` says why)"),
           to: z.number().int(),
           reason: z.string().describe("the numbers that drove it, in words"),
           at: time,

@@ -86,6 +86,7 @@ function paramValue(name: string, route: RouteSpec): fc.Arbitrary<string> {
     conversationId: [t.conversation.id],
     channelId: [t.webhook.id],
     plugName: [t.plug.name, "no-such-plug"],
+    service: ["web"],
   };
   return fc.oneof(fc.constantFrom(...(real[name] ?? ["x"])), anyString);
 }

@@ -58,6 +58,7 @@ function aParams(): Record<string, string> {
     conversationId: a.conversation.id,
     channelId: a.webhook.id,
     plugName: a.plug.name,
+    service: "web",
   };
 }
 

@@ -49,6 +49,10 @@ const REQUIRED: Record<string, string> = {
   "--name": "web",
   "--replicas": "2",
   "--chat-id": "123456789",
+  "--service": "web",
+  "--min": "1",
+  "--max": "2",
+  "--cpu": "70",
 };
 
 /** Every command that runs an action, with the words that name it. */

@@ -3,6 +3,7 @@ import * as z from "zod";
 import { plugSearchSchema } from "../catalog/searchCatalog.js";
 import { channelNameSchema, telegramChatIdSchema } from "../domain/alertChannels.js";
 import { APPROVAL_STATUSES } from "../domain/approvals.js";
+import { cooldownSecondsSchema, policyReplicasSchema, targetPercentSchema } from "../domain/autoscale.js";
 import { AimsError } from "../domain/errors.js";
 import { eventTypePrefixSchema } from "../domain/eventTypes.js";
 import { logTailSchema, replicasSchema } from "../domain/instanceRequests.js";
@@ -103,11 +104,32 @@ export const FLAG_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   "--channel": z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, {
     error: "must be a channel id (1-64 letters, digits, _ and -) as aims webhooks list shows it",
   }),
+  "--min": numberFromText(policyReplicasSchema),
+  "--max": numberFromText(policyReplicasSchema),
+  "--cooldown": numberFromText(cooldownSecondsSchema),
   "--reason": z
     .string()
     .min(1, { error: "must be at least 1 character" })
     .max(500, { error: "must be at most 500 characters" }),
 };
+
+/**
+ * Flags one command spells like another's but means otherwise: `aims autoscale set --cpu 70 --memory 80` are
+ * targets in % of the limit, not CPU cores and a memory size. Every value the shared schema refuses, these refuse.
+ */
+export const COMMAND_FLAG_SCHEMAS: Readonly<Record<string, Readonly<Record<string, z.ZodType>>>> = {
+  "autoscale set": {
+    "--cpu": numberFromText(targetPercentSchema),
+    "--memory": numberFromText(targetPercentSchema),
+  },
+};
+
+/** The words that name a command under the program: `autoscale set`. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
+}
 
 /**
  * Parses the value of every flag of `command` and of the commands above it with its schema, and puts the parsed
@@ -118,7 +140,9 @@ export const FLAG_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
 export function parseFlags(command: Command): void {
   for (let c: Command | null = command; c; c = c.parent) {
     for (const option of c.options) {
-      const schema = option.long ? FLAG_SCHEMAS[option.long] : undefined;
+      const schema = option.long
+        ? (COMMAND_FLAG_SCHEMAS[commandPath(c)]?.[option.long] ?? FLAG_SCHEMAS[option.long])
+        : undefined;
       if (!schema || !option.long) continue;
       const key = option.attributeName();
       const value: unknown = c.getOptionValue(key);

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { registerAlerts } from "./commands/alerts.js";
 import { registerApprovals } from "./commands/approvals.js";
 import { registerAudit } from "./commands/audit.js";
+import { registerAutoscale } from "./commands/autoscale.js";
 import { registerCatalog } from "./commands/catalog.js";
 import { registerChat } from "./commands/chat.js";
 import { registerDeploy } from "./commands/deploy.js";
@@ -81,6 +82,7 @@ export function buildProgram(): Command {
   registerChat(program);
   registerApprovals(program);
   registerAlerts(program);
+  registerAutoscale(program);
   registerAudit(program);
   registerStore(program);
   return program;

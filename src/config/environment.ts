@@ -100,6 +100,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: "AIMS_FIREWALL", path: "firewall.enabled", parse: onOff },
   { name: "AIMS_MONITOR", path: "monitor.enabled", parse: onOff },
   { name: "AIMS_MONITOR_INTERVAL_MS", path: "monitor.intervalMs", parse: number },
+  { name: "AIMS_AUTOSCALE", path: "autoscale.enabled", parse: onOff },
   { name: "AIMS_LOG_LEVEL", path: "logLevel", parse: text },
   { name: "AIMS_APPROVAL_TTL_MINUTES", path: "approvals.ttlMinutes", parse: number },
   { name: "AIMS_API_HOST", path: "api.host", parse: text },

@@ -334,6 +334,20 @@ export const configSchema = z.strictObject({
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
   /** Alerts, their channels and zombie detection (docs/alerts.md); every duration is here so tests run in seconds. */
   alerts: alertsSchema.prefault({}),
+  /**
+   * The autoscaler (docs/autoscaling.md), run by `aims serve` after each reconcile tick: it averages each policy's
+   * service over the last `windowMs` (never before its last step), waits `cooldownMs` between two steps of a
+   * service (unless its policy sets its own) and scales down only while every average is below
+   * `scaleDownRatio` × its target. It reads the resource samples, so it needs `monitor.enabled`.
+   */
+  autoscale: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      windowMs: z.number().int().min(500).max(3_600_000).default(60_000),
+      cooldownMs: z.number().int().min(500).max(86_400_000).default(120_000),
+      scaleDownRatio: z.number().gt(0).lt(1).default(0.5),
+    })
+    .prefault({}),
   /** Approvals of what an AI actor (ACHEEVY) asks for (docs/acheevy.md): a request not decided in time expires. */
   approvals: z
     .strictObject({

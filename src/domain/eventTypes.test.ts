@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ALERT_EVENT_TYPES, eventTypePrefixSchema, isEventTopic } from "./eventTypes.js";
+import {
+  ALERT_EVENT_TYPES,
+  AUTOSCALE_EVENT_TYPES,
+  eventTypePrefixSchema,
+  isEventTopic,
+} from "./eventTypes.js";
 
 describe("event types", () => {
   it.each([
@@ -31,5 +36,12 @@ describe("event types", () => {
       "alert.resolved",
       "alert.test",
     ]);
+  });
+
+  it("autoscale event types are topics, all under autoscale.*", () => {
+    expect(AUTOSCALE_EVENT_TYPES.every(isEventTopic)).toBe(true);
+    expect(AUTOSCALE_EVENT_TYPES.every((t) => t.startsWith(eventTypePrefixSchema.parse("autoscale.*")))).toBe(
+      true,
+    );
   });
 });

@@ -43,3 +43,18 @@ export const ALERT_EVENT_TYPES = [
 ] as const;
 
 export type AlertEventType = (typeof ALERT_EVENT_TYPES)[number];
+
+/**
+ * Event types of autoscaling (issue 19, docs/autoscaling.md): a policy set or removed, a step the autoscaler took
+ * (with the numbers that drove it), a scale-up it asked a person to approve, and a step the scale operation refused.
+ */
+export const AUTOSCALE_EVENT_TYPES = [
+  "autoscale.policy_set",
+  "autoscale.policy_removed",
+  "autoscale.scaled_up",
+  "autoscale.scaled_down",
+  "autoscale.approval_requested",
+  "autoscale.refused",
+] as const;
+
+export type AutoscaleEventType = (typeof AUTOSCALE_EVENT_TYPES)[number];

@@ -503,6 +503,29 @@ export interface AlertDeliveriesTable {
   updated_at: string;
 }
 
+/** One stateless service's autoscaling policy and what the autoscaler last did to it (docs/autoscaling.md). */
+export interface AutoscalePoliciesTable {
+  tenant_id: string;
+  instance_id: string;
+  service: string;
+  min_replicas: number;
+  max_replicas: number;
+  /** CPU target, % of each replica's limit. */
+  cpu_percent: number;
+  /** Memory target, % of the limit; null: memory does not scale. */
+  memory_percent: number | null;
+  /** Null: the install's `autoscale.cooldownMs`. */
+  cooldown_seconds: number | null;
+  /** When the autoscaler last changed (or asked to change) the count: the cooldown starts there. */
+  last_scaled_at: string | null;
+  /** JSON: the last decision that was not a hold (action, reason, numbers). */
+  last_decision: string | null;
+  /** The approval of a scale-up the autoscaler waits for (no second one while it is pending). */
+  pending_approval_id: string | null;
+  updated_by: string;
+  updated_at: string;
+}
+
 export interface Database {
   installations: InstallationsTable;
   tenants: TenantsTable;
@@ -534,4 +557,5 @@ export interface Database {
   resource_samples: ResourceSamplesTable;
   volume_usage: VolumeUsageTable;
   tenant_plugs: TenantPlugsTable;
+  autoscale_policies: AutoscalePoliciesTable;
 }

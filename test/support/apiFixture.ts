@@ -80,6 +80,7 @@ const POSTGRES_PORTS: Record<string, { min: number; max: number }> = {
   "54100-54149": { min: 55200, max: 55249 },
   "58250-58269": { min: 58300, max: 58319 },
   "55400-55449": { min: 55500, max: 55549 },
+  "58550-58599": { min: 58600, max: 58649 },
 };
 
 function portsFor(ports: { min: number; max: number }): { min: number; max: number } {

@@ -16,10 +16,15 @@ import { instanceRow } from "./rows.js";
  * Writes an instance row (desired running, observed ready) with its created event, straight through the store:
  * for tests about the API's view of instances, where running containers are not the point.
  */
-export async function storeInstance(p: Platform, tenantName: string, name: string): Promise<string> {
+export async function storeInstance(
+  p: Platform,
+  tenantName: string,
+  name: string,
+  plugId = "static-site",
+): Promise<string> {
   const tenant = (await findTenantByName(p.store.db, tenantName))!;
   const now = new Date().toISOString();
-  const entry = p.catalog.get("static-site");
+  const entry = p.catalog.get(plugId);
   const row = instanceRow({
     tenant_id: tenant.id,
     name,

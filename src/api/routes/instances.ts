@@ -21,6 +21,7 @@ import {
 import { pageOf } from "../responses/pages.js";
 import { Answer, defineRoute } from "../route.js";
 import { parseRequestPart } from "../validation.js";
+import { autoscaleRoutes } from "./autoscale.js";
 import { instanceExportRoutes } from "./instanceExport.js";
 import { instanceMetricsRoutes } from "./instanceMetrics.js";
 import { instanceStreamRoutes } from "./instanceStreams.js";
@@ -230,6 +231,7 @@ export const instanceRoutes = [
   ...instanceStreamRoutes,
   ...instanceExportRoutes,
   ...instanceMetricsRoutes,
+  ...autoscaleRoutes,
 ];
 
 function actionNamed(name: string) {

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { startAlertLoop } from "../../alerts/alertLoop.js";
 import { resourcesFromSamples } from "../../alerts/resourcesFromSamples.js";
 import { startApiServer } from "../../api/server.js";
+import { startAutoscaler } from "../../autoscale/autoscaleLoop.js";
 import { startDaemon } from "../../lifecycle/daemon.js";
 import { startSampler } from "../../monitor/startSampler.js";
 import { createPlatform } from "../../platform.js";
@@ -28,12 +29,17 @@ export async function runServe(cmd: Command, opts: { api: boolean }): Promise<vo
     reconciler,
     p.config.monitor.enabled ? { resources: resourcesFromSamples(reconciler) } : {},
   );
+  // The autoscaler beside the alerts: it reads the same samples, so it runs only when they are taken.
+  const autoscaler = p.config.monitor.enabled && p.config.autoscale.enabled ? startAutoscaler(p) : undefined;
   const daemon = startDaemon(
     reconciler,
     (message) => p.logger.info({ progress: message }, "reconcile"),
     (report, seconds) =>
       api?.app.aims.metrics.reconcileDuration.observe({ result: report ? "ok" : "failed" }, seconds),
-    () => alerts.afterTick(),
+    async () => {
+      await alerts.afterTick();
+      await autoscaler?.afterTick();
+    },
   );
   const first = await daemon.ticked();
   // Resource samples beside the reconcile loop: the same driver, its own cadence (docs/monitoring.md).
@@ -72,6 +78,7 @@ export async function runServe(cmd: Command, opts: { api: boolean }): Promise<vo
   await api?.close();
   await sampler?.stop();
   await daemon.stop();
+  await autoscaler?.stop();
   await alerts.stop();
   await p.close();
   rmSync(pidFile, { force: true });

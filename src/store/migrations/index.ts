@@ -15,6 +15,7 @@ import * as privatePlugs from "./0013_private_plugs.js";
 import * as resourceSamples from "./0015_resource_samples.js";
 import * as alerts from "./0016_alerts.js";
 import * as networkPool from "./0017_network_pool.js";
+import * as autoscale from "./0018_autoscale.js";
 
 /** What a migration may need to know of the install: 0009 puts existing tenants on `defaultPlan`. */
 export interface MigrationSettings {
@@ -43,6 +44,7 @@ export function migrationsFor(settings: MigrationSettings): Readonly<Record<stri
     "0015_resource_samples": { up: resourceSamples.up },
     "0016_alerts": { up: alerts.up },
     "0017_network_pool": { up: networkPool.up },
+    "0018_autoscale": { up: autoscale.up },
   };
 }
 

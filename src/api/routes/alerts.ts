@@ -35,6 +35,29 @@ const deliveriesQuery = pageQuery.extend({
 const manage = "alert.manage" as const;
 
 /** A tenant's alerts, its channels (webhooks, Telegram chats) and their delivery log (docs/alerts.md). */
+/** The list of a tenant's channels of one kind (admins: the channels say where alerts go). */
+function channelListRoute(kind: "webhook" | "telegram", url: string, summary: string) {
+  return defineRoute({
+    method: "GET",
+    url,
+    summary,
+    response: pageOf(alertChannelViewSchema),
+    tag: "alerts",
+    auth: "required",
+    params: tenantParams,
+    query: pageQuery,
+    handler: ({ services: { platform }, caller, params, query }) =>
+      tenantListPage(platform, caller, params.tenant, query, {
+        permission: manage,
+        cursor: "string",
+        list: (tenant, after, limit) =>
+          listChannels(platform.store.db, tenant.id, { kind, ...(after ? { afterId: after } : {}), limit }),
+        key: (r) => r.id,
+        view: (r) => toChannelView(r),
+      }),
+  });
+}
+
 export const alertRoutes = [
   defineRoute({
     method: "GET",
@@ -72,29 +95,7 @@ export const alertRoutes = [
       requireTenant(platform.store.db, caller.principal, params.tenant, manage),
     handler: ({ services: { platform }, caller, params }) => sendTestAlert(platform, caller, params.tenant),
   }),
-  defineRoute({
-    method: "GET",
-    url: "/v1/tenants/:tenant/webhooks",
-    summary: "The tenant's webhooks (never their secrets)",
-    response: pageOf(alertChannelViewSchema),
-    tag: "alerts",
-    auth: "required",
-    params: tenantParams,
-    query: pageQuery,
-    handler: ({ services: { platform }, caller, params, query }) =>
-      tenantListPage(platform, caller, params.tenant, query, {
-        permission: manage,
-        cursor: "string",
-        list: (tenant, after, limit) =>
-          listChannels(platform.store.db, tenant.id, {
-            kind: "webhook",
-            ...(after ? { afterId: after } : {}),
-            limit,
-          }),
-        key: (r) => r.id,
-        view: (r) => toChannelView(r),
-      }),
-  }),
+  channelListRoute("webhook", "/v1/tenants/:tenant/webhooks", "The tenant's webhooks (never their secrets)"),
   defineRoute({
     method: "POST",
     url: "/v1/tenants/:tenant/webhooks",
@@ -127,29 +128,11 @@ export const alertRoutes = [
     handler: ({ services: { platform }, caller, params }) =>
       removeAlertChannel(platform, caller, params.tenant, "webhook", params.channelId),
   }),
-  defineRoute({
-    method: "GET",
-    url: "/v1/tenants/:tenant/telegram-channels",
-    summary: "The tenant's Telegram chats (never their bot tokens)",
-    response: pageOf(alertChannelViewSchema),
-    tag: "alerts",
-    auth: "required",
-    params: tenantParams,
-    query: pageQuery,
-    handler: ({ services: { platform }, caller, params, query }) =>
-      tenantListPage(platform, caller, params.tenant, query, {
-        permission: manage,
-        cursor: "string",
-        list: (tenant, after, limit) =>
-          listChannels(platform.store.db, tenant.id, {
-            kind: "telegram",
-            ...(after ? { afterId: after } : {}),
-            limit,
-          }),
-        key: (r) => r.id,
-        view: (r) => toChannelView(r),
-      }),
-  }),
+  channelListRoute(
+    "telegram",
+    "/v1/tenants/:tenant/telegram-channels",
+    "The tenant's Telegram chats (never their bot tokens)",
+  ),
   defineRoute({
     method: "POST",
     url: "/v1/tenants/:tenant/telegram-channels",

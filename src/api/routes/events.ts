@@ -12,7 +12,7 @@ import { sseFrame, toEventView } from "../events/eventView.js";
 import { parseTopics, typeMatches } from "../events/topics.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { type ApiServices, defineRoute } from "../route.js";
-import { hookHeaders } from "../streams/streamHeaders.js";
+import { startEventStream } from "../streams/streamHeaders.js";
 
 const eventsQuery = pageQuery.extend({
   topics: z.string().max(2000).optional(),
@@ -87,15 +87,7 @@ async function stream(
       raw.end();
     },
   });
-  reply.hijack();
-  raw.writeHead(200, {
-    ...hookHeaders(reply),
-    "content-type": "text/event-stream; charset=utf-8",
-    "cache-control": "no-store, no-transform",
-    connection: "keep-alive",
-    "x-accel-buffering": "no",
-    "x-request-id": String(request.id),
-  });
+  startEventStream(request, reply);
   raw.write("retry: 2000\n\n");
   metrics.sseSubscribers.inc();
   request.raw.on("close", () => live.end());

@@ -1,14 +1,13 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { AimsError } from "../../domain/errors.js";
 import { metricsQuerySchema } from "../../domain/metricsQuery.js";
 import { readInstanceMetrics } from "../../monitor/instanceMetrics.js";
 import { instanceSamples } from "../../store/resourceSampleRepository.js";
 import type { Caller } from "../../tenancy/principal.js";
 import { instanceMetricsSchema } from "../responses/metrics.js";
 import { type ApiServices, defineRoute } from "../route.js";
-import { hookHeaders } from "../streams/streamHeaders.js";
+import { startEventStream } from "../streams/streamHeaders.js";
 import { instanceParams } from "./params.js";
-import { requireInstanceFor } from "./requireInstance.js";
+import { requireInstanceFor, sameInstanceStill } from "./requireInstance.js";
 
 /** A slow reader's queue past this is dropped (it reconnects; samples are kept in the store). */
 const MAX_BUFFERED = 1024 * 1024;
@@ -43,17 +42,7 @@ async function streamSamples(
     principal: caller.principal,
     tenantId: tenant.id,
     question: `samples ${params.tenant}/${params.name} ${instance.id}`,
-    authorise: async (principal) => {
-      const now = await requireInstanceFor(
-        platform,
-        { principal, source: caller.source },
-        params.tenant,
-        params.name,
-        "instance.read",
-      );
-      if (now.instance.id !== instance.id)
-        throw new AimsError("not_found", `no instance ${params.name} in tenant ${params.tenant}`);
-    },
+    authorise: sameInstanceStill(platform, caller, params.tenant, params.name, instance.id, "instance.read"),
     heartbeat: () => write(": heartbeat\n\n"),
     end: () => {
       clearTimeout(timer);
@@ -61,15 +50,7 @@ async function streamSamples(
       raw.end();
     },
   });
-  reply.hijack();
-  raw.writeHead(200, {
-    ...hookHeaders(reply),
-    "content-type": "text/event-stream; charset=utf-8",
-    "cache-control": "no-store, no-transform",
-    connection: "keep-alive",
-    "x-accel-buffering": "no",
-    "x-request-id": String(request.id),
-  });
+  startEventStream(request, reply);
   raw.write("retry: 2000\n\n");
   metrics.sseSubscribers.inc();
   request.raw.on("close", () => live.end());

@@ -1,5 +1,4 @@
 import * as z from "zod";
-import { AimsError } from "../../domain/errors.js";
 import { LOG_TAIL_DEFAULT, logTailSchema } from "../../domain/instanceRequests.js";
 import { logNoteLine } from "../../domain/logNotes.js";
 import { streamInstanceLogs } from "../../lifecycle/streamInstanceLogs.js";
@@ -11,7 +10,7 @@ import { pageOf } from "../responses/pages.js";
 import { defineRoute } from "../route.js";
 import { hookHeaders } from "../streams/streamHeaders.js";
 import { instanceParams } from "./params.js";
-import { requireInstanceFor } from "./requireInstance.js";
+import { requireInstanceFor, sameInstanceStill } from "./requireInstance.js";
 
 const logsQuery = z.strictObject({
   tail: logTailSchema.default(LOG_TAIL_DEFAULT),
@@ -60,18 +59,15 @@ export const instanceStreamRoutes = [
         principal: caller.principal,
         tenantId: tenant.id,
         question: `logs ${params.tenant}/${params.name} ${instance.id}`,
-        authorise: async (principal) => {
-          const now = await requireInstanceFor(
-            platform,
-            { principal, source: caller.source },
-            params.tenant,
-            params.name,
-            "instance.logs",
-          );
-          // The name now belongs to another instance: this stream followed the one that went away.
-          if (now.instance.id !== instance.id)
-            throw new AimsError("not_found", `no instance ${params.name} in tenant ${params.tenant}`);
-        },
+        // The name may now belong to another instance: this stream followed the one that went away.
+        authorise: sameInstanceStill(
+          platform,
+          caller,
+          params.tenant,
+          params.name,
+          instance.id,
+          "instance.logs",
+        ),
         end: () => {
           abort.abort();
           raw.end();

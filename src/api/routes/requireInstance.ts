@@ -17,3 +17,28 @@ export async function requireInstanceFor(
   if (!instance) throw new AimsError("not_found", `no instance ${name} in tenant ${tenantName}`);
   return { tenant, instance };
 }
+
+/**
+ * A long-lived stream's re-check: the caller may still do `permission` on the instance, and the name still
+ * belongs to the instance the stream follows (not another deployed under it since).
+ */
+export function sameInstanceStill(
+  p: Platform,
+  caller: Caller,
+  tenantName: string,
+  name: string,
+  instanceId: string,
+  permission: Permission,
+) {
+  return async (principal: Caller["principal"]): Promise<void> => {
+    const now = await requireInstanceFor(
+      p,
+      { principal, source: caller.source },
+      tenantName,
+      name,
+      permission,
+    );
+    if (now.instance.id !== instanceId)
+      throw new AimsError("not_found", `no instance ${name} in tenant ${tenantName}`);
+  };
+}

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { HANDLED, IGNORED, REFUSED, REPLACED } from "../../src/compose/composeKeys.js";
 import { MAX_COMPOSE_SERVICES } from "../../src/compose/composeModel.js";
 import {
   type ComposeTranslation,
@@ -208,34 +209,12 @@ describe("hostile compose input", () => {
   });
 
   it("never crashes on any value under any service key: imported or refused as invalid input", () => {
+    // Every key the translator knows (handled, refused, replaced, ignored), and two it does not.
     const keys = [
-      "image",
-      "command",
-      "entrypoint",
-      "environment",
-      "env_file",
-      "ports",
-      "expose",
-      "volumes",
-      "depends_on",
-      "healthcheck",
-      "deploy",
-      "mem_limit",
-      "cpus",
-      "pids_limit",
-      "restart",
-      "labels",
-      "user",
-      "working_dir",
-      "stop_signal",
-      "stop_grace_period",
-      "cap_add",
-      "cap_drop",
-      "security_opt",
-      "privileged",
-      "network_mode",
-      "scale",
-      "tmpfs",
+      ...HANDLED,
+      ...Object.keys(REFUSED),
+      ...Object.keys(REPLACED),
+      ...Object.keys(IGNORED),
       "x-any",
       "unknown",
     ];

@@ -10,38 +10,40 @@ import { tenantParams } from "./params.js";
 
 const progressOf = (p: Platform, tenant: string) => (message: string) => p.logger.debug({ tenant }, message);
 
+/** `POST /v1/tenants/{t}/suspend` or `/resume`: the operator's, answered once the instances have settled. */
+function tenantStateRoute(
+  verb: "suspend" | "resume",
+  summary: string,
+  operation: typeof suspendTenant | typeof resumeTenant,
+) {
+  return defineRoute({
+    method: "POST",
+    url: `/v1/tenants/:tenant/${verb}`,
+    summary,
+    tag: "tenants",
+    auth: "required",
+    engine: "drives",
+    params: tenantParams,
+    response: tenantStateChangeSchema,
+    authorize: ({ services: { platform }, caller, params }) =>
+      requireTenantForOperator(platform.store.db, caller.principal, params.tenant, `${verb} a tenant`),
+    handler: ({ services: { platform }, caller, params }) =>
+      operation(platform, caller, { tenant: params.tenant }, progressOf(platform, params.tenant)),
+  });
+}
+
 /** The operator's actions on a whole tenant: suspend, resume, delete. */
 export const tenantActionRoutes = [
-  defineRoute({
-    method: "POST",
-    url: "/v1/tenants/:tenant/suspend",
-    summary:
-      "Suspend a tenant (operator only): its instances stop, data kept; its people and keys may only read; answers once they are stopped",
-    tag: "tenants",
-    auth: "required",
-    engine: "drives",
-    params: tenantParams,
-    response: tenantStateChangeSchema,
-    authorize: ({ services: { platform }, caller, params }) =>
-      requireTenantForOperator(platform.store.db, caller.principal, params.tenant, "suspend a tenant"),
-    handler: ({ services: { platform }, caller, params }) =>
-      suspendTenant(platform, caller, { tenant: params.tenant }, progressOf(platform, params.tenant)),
-  }),
-  defineRoute({
-    method: "POST",
-    url: "/v1/tenants/:tenant/resume",
-    summary:
-      "Resume a suspended tenant (operator only): exactly the instances that ran before run again; answers once they are healthy",
-    tag: "tenants",
-    auth: "required",
-    engine: "drives",
-    params: tenantParams,
-    response: tenantStateChangeSchema,
-    authorize: ({ services: { platform }, caller, params }) =>
-      requireTenantForOperator(platform.store.db, caller.principal, params.tenant, "resume a tenant"),
-    handler: ({ services: { platform }, caller, params }) =>
-      resumeTenant(platform, caller, { tenant: params.tenant }, progressOf(platform, params.tenant)),
-  }),
+  tenantStateRoute(
+    "suspend",
+    "Suspend a tenant (operator only): its instances stop, data kept; its people and keys may only read; answers once they are stopped",
+    suspendTenant,
+  ),
+  tenantStateRoute(
+    "resume",
+    "Resume a suspended tenant (operator only): exactly the instances that ran before run again; answers once they are healthy",
+    resumeTenant,
+  ),
   defineRoute({
     method: "DELETE",
     url: "/v1/tenants/:tenant",

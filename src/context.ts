@@ -1,6 +1,7 @@
 import type { Catalog } from "./catalog/loadCatalog.js";
 import type { AimsConfig } from "./config.js";
 import type { HostFirewall } from "./firewall/hostFirewall.js";
+import type { BackgroundWork } from "./lifecycle/backgroundWork.js";
 import type { Logger } from "./logger.js";
 import type { Plans } from "./plans/loadPlans.js";
 import type { Routes } from "./proxy/routeSync.js";
@@ -45,4 +46,11 @@ export interface ReconcilerContext extends OperationContext {
   readonly proxy: Routes;
   /** The host firewall: `ensure()` each tick puts its rules back when they are missing. */
   readonly firewall: HostFirewall;
+  /** Engine work left running after a pass recorded its outcome; the process finishes it before exit. */
+  readonly background: BackgroundWork;
+  /**
+   * The images each instance revision resolved to (`<instance id>@<revision>`): checked on the engine once per
+   * revision in this process, not on every restart of its containers. A failed converge forgets its entry.
+   */
+  readonly resolvedImages: Map<string, Record<string, string>>;
 }

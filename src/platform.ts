@@ -4,6 +4,7 @@ import { makeDataDirPrivate } from "./config/dataDir.js";
 import type { AimsConfig } from "./config.js";
 import type { OperationContext, ReconcilerContext } from "./context.js";
 import { createHostFirewall, type HostFirewall } from "./firewall/hostFirewall.js";
+import { BackgroundWork } from "./lifecycle/backgroundWork.js";
 import { createLogger, type Logger } from "./logger.js";
 import { PACKAGE_ROOT } from "./packageRoot.js";
 import { loadPlans, type Plans } from "./plans/loadPlans.js";
@@ -122,7 +123,7 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
       );
     },
     async checkEngine() {
-      await (await runtimeDriver()).ping();
+      await (await runtimeDriver()).reachable();
     },
     async settleInstance(instanceId: string, progress: ProgressSink) {
       const { driveInstance } = await import("./lifecycle/driveInstance.js");
@@ -146,11 +147,20 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
               value: createFirewall(config, async () => runtimeDriver, platform.logger),
               enumerable: true,
             },
+            background: {
+              value: new BackgroundWork((message, err) =>
+                platform.logger.warn({ err: err.message }, message),
+              ),
+              enumerable: true,
+            },
+            resolvedImages: { value: new Map(), enumerable: true },
           }) as ReconcilerContext,
       );
       return reconciler;
     },
     async close() {
+      // Work a removal left running (its network) writes to the store: it ends first.
+      if (reconciler) await (await reconciler).background.settled();
       if (routes) await (await routes).flush();
       await store.close();
     },

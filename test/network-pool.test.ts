@@ -63,7 +63,7 @@ beforeAll(async () => {
 afterAll(() => install?.cleanup());
 
 describe("the warm network pool", () => {
-  it("keeps two networks waiting, each recorded and labelled with the install and the pool only", async () => {
+  it("keeps two networks waiting, each recorded and labelled with the install and the pool only, across ticks", async () => {
     const rows = waiting();
     expect(rows).toHaveLength(2);
     expect(await poolNetworks()).toEqual(rows.map((r) => r.name).sort());
@@ -74,6 +74,10 @@ describe("the warm network pool", () => {
       expect(labels["aims.pool"]).toBeDefined();
       expect(labels["aims.instance"]).toBeUndefined();
     }
+    // They survive a tick: the orphan sweep keeps networks the store records.
+    await reconcile();
+    expect(waiting()).toEqual(rows);
+    expect(await poolNetworks()).toEqual(rows.map((r) => r.name).sort());
   });
 
   it("a deploy runs on a waiting network, which becomes its alone; the loop makes another", async () => {

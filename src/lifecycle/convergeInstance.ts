@@ -2,7 +2,7 @@ import { type InstancePlan, portKey, renderInstance, resolveEnv } from "../catal
 import type { ReconcilerContext } from "../context.js";
 import { effectivePlug, type InstanceSpec, parseSpec } from "../domain/instanceSpec.js";
 import { listAllocations } from "../ports/portAllocator.js";
-import type { ProgressSink } from "../runtime/RuntimeDriver.js";
+import type { ContainerState, ProgressSink } from "../runtime/RuntimeDriver.js";
 import { type InstanceRow, listSecrets } from "../store/instanceRepository.js";
 import { listAttachedVolumes } from "../store/keptVolumeRepository.js";
 import { crashPoint } from "./crashPoint.js";
@@ -51,18 +51,24 @@ async function instanceSecretValues(
 /**
  * Makes the engine match the plan: network, volumes, containers started in dependency order, each
  * gated on its health check. Idempotent: existing objects are reused, stopped containers started.
+ * `listed`: the instance's containers as the caller just listed them, so none is inspected before it is
+ * made (a deploy's engine calls are create, start, and the health gate's); without it each is inspected.
  */
 export async function convergeInstance(
   p: ReconcilerContext,
   instance: InstanceRow,
   plan: InstancePlan,
   progress: ProgressSink,
+  listed?: ContainerState[],
 ): Promise<void> {
   await p.runtime.ensureNetwork(plan.network);
   for (const volume of plan.volumes) await p.runtime.ensureVolume(volume);
+  const known = listed && new Map(listed.map((c) => [c.name, c]));
   let secrets: Record<string, string> | undefined;
   for (const container of plan.containers) {
-    const existing = await p.runtime.inspectContainer(container.spec.name);
+    const existing = known
+      ? known.get(container.spec.name)
+      : await p.runtime.inspectContainer(container.spec.name);
     if (!existing) {
       secrets ??= await instanceSecretValues(p, instance);
       progress(`creating ${container.service}-${container.replica} (${container.spec.image})`);

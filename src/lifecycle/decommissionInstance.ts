@@ -2,7 +2,7 @@ import type { ReconcilerContext } from "../context.js";
 import type { InstanceSpec } from "../domain/instanceSpec.js";
 import { newId } from "../domain/names.js";
 import { releasePorts } from "../ports/portAllocator.js";
-import type { ProgressSink } from "../runtime/RuntimeDriver.js";
+import type { ManagedObjects, ProgressSink } from "../runtime/RuntimeDriver.js";
 import { deleteSecrets, type InstanceRow, listSecrets } from "../store/instanceRepository.js";
 import {
   detachKeptVolumes,
@@ -26,6 +26,8 @@ export interface Decommission {
  * Removes an instance's objects: containers, network, and its volumes and the kept volumes it reattached
  * unless `keepVolumes`. Kept, they become `kept_volumes` rows carrying the instance's sealed secrets (the
  * data was written with them), written with the `removed` transition so a tick never sees one without the other.
+ * A claimed pool network goes in the background, after the answer (`teardownInstance`). `objects`: the
+ * instance's objects as the caller listed them.
  */
 export async function decommissionInstance(
   p: ReconcilerContext,
@@ -34,12 +36,19 @@ export async function decommissionInstance(
   spec: InstanceSpec,
   keepVolumes: boolean,
   progress: ProgressSink,
+  objects?: ManagedObjects,
 ): Promise<Decommission> {
   const attached = await listAttachedVolumes(p.store.db, row.id);
   const torn = await teardownInstance(
     p,
     row.id,
-    { keepVolumes, attachedVolumes: attached.map((k) => k.docker_volume), network: row.network },
+    {
+      keepVolumes,
+      attachedVolumes: attached.map((k) => k.docker_volume),
+      network: row.network,
+      poolNetworkLater: true,
+      ...(objects ? { objects } : {}),
+    },
     progress,
   );
   const at = new Date().toISOString();

@@ -2,7 +2,12 @@ import type { ReconcilerContext } from "../context.js";
 import { AimsError } from "../domain/errors.js";
 import { exitSentence } from "../domain/instanceFailure.js";
 import { type InstanceSpec, parseSpec } from "../domain/instanceSpec.js";
-import { type ContainerState, LABEL, type ProgressSink } from "../runtime/RuntimeDriver.js";
+import {
+  type ContainerState,
+  LABEL,
+  type ManagedObjects,
+  type ProgressSink,
+} from "../runtime/RuntimeDriver.js";
 import { getInstanceForReconciler, type InstanceRow } from "../store/instanceRepository.js";
 import { findTenantById } from "../store/tenantRepository.js";
 import { convergeInstance, planFor } from "./convergeInstance.js";
@@ -44,6 +49,8 @@ interface Pass {
   before: InstanceRow;
   row: InstanceRow;
   expected: Set<string>;
+  /** The instance's engine objects as listed at the start of the pass (the lease keeps anyone else off them). */
+  objects: ManagedObjects;
   progress: ProgressSink;
   retryAt?: number;
 }
@@ -65,14 +72,14 @@ export async function reconcileInstance(
   if (!tenant) throw new AimsError("not_found", `tenant of instance ${instanceId} is gone`);
   const spec = parseSpec(row.spec);
   const expected = new Set(expectedContainerNames(p.store.installationId, tenant.name, row, spec));
-  const containers = await instanceContainers(p, row.id);
+  const objects = await instanceObjects(p, row.id);
   const actions = planReconcile(row, {
     expected,
-    containers,
+    containers: objects.containers,
     keepVolumes: Boolean(spec.keepVolumes),
     now: Date.now(),
   });
-  const pass: Pass = { p, tenant, spec, before: row, row, expected, progress };
+  const pass: Pass = { p, tenant, spec, before: row, row, expected, objects, progress };
   for (const action of actions) {
     if (await execute(pass, action)) break;
   }
@@ -85,12 +92,11 @@ const result = (row: InstanceRow, retryAt?: number): ReconcileResult => ({
   ...(retryAt ? { retryAt } : {}),
 });
 
-async function instanceContainers(p: ReconcilerContext, instanceId: string): Promise<ContainerState[]> {
-  const { containers } = await p.runtime.listManaged({
+function instanceObjects(p: ReconcilerContext, instanceId: string): Promise<ManagedObjects> {
+  return p.runtime.listManaged({
     [LABEL.installation]: p.store.installationId,
     [LABEL.instance]: instanceId,
   });
-  return containers;
 }
 
 /** Carries out one action; true when the pass ends here. */
@@ -101,8 +107,7 @@ async function execute(pass: Pass, action: ReconcileAction): Promise<boolean> {
       await record(pass, action);
       return false;
     case "stop":
-      pass.progress(`stopping ${action.containers.length} container(s)`);
-      await Promise.all(action.containers.map((id) => p.runtime.stopContainer(id)));
+      await stopContainers(pass, action.containers);
       return false;
     case "wait":
       pass.retryAt = action.at;
@@ -146,7 +151,8 @@ function scheduleRetry(pass: Pass): void {
 
 async function decommission(pass: Pass, keepVolumes: boolean): Promise<void> {
   const { p, tenant, row, spec, progress } = pass;
-  const done = await decommissionInstance(p, tenant, row, spec, keepVolumes, progress);
+  p.resolvedImages.delete(imagesKey(row));
+  const done = await decommissionInstance(p, tenant, row, spec, keepVolumes, progress, pass.objects);
   await record(
     pass,
     {
@@ -164,23 +170,35 @@ async function decommission(pass: Pass, keepVolumes: boolean): Promise<void> {
   );
 }
 
+/** Stops these containers and marks them stopped in the pass's listing, which later steps read. */
+async function stopContainers(pass: Pass, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  pass.progress(`stopping ${ids.length} container(s)`);
+  await Promise.all(ids.map((id) => pass.p.runtime.stopContainer(id)));
+  const stopped = new Set(ids);
+  pass.objects = {
+    ...pass.objects,
+    containers: pass.objects.containers.map((c) => (stopped.has(c.id) ? { ...c, running: false } : c)),
+  };
+}
+
 /** Prepare images, create/start what is missing and health-gate; then finish, or handle the failure. */
 async function converge(pass: Pass, mode: ConvergeMode, stop: string[]): Promise<void> {
   const { p, spec } = pass;
   try {
-    if (stop.length) {
-      pass.progress(`stopping ${stop.length} container(s)`);
-      await Promise.all(stop.map((id) => p.runtime.stopContainer(id)));
-    }
+    await stopContainers(pass, stop);
     if (mode === "update") crashPoint(p.config, "mid-update");
-    const images = await prepareImages(p, spec, pass.progress);
+    const images = await prepareImages(pass);
     const plan = await planFor(p, pass.tenant, pass.row, spec, images);
-    await convergeInstance(p, pass.row, plan, pass.progress);
+    await convergeInstance(p, pass.row, plan, pass.progress, pass.objects.containers);
   } catch (err) {
+    // The image may be what failed (removed from the engine since): the next pass checks again.
+    p.resolvedImages.delete(imagesKey(pass.row));
     await failed(pass, mode, err);
     return;
   }
-  const stale = (await instanceContainers(p, pass.row.id)).filter((c) => !pass.expected.has(c.name));
+  // Converging makes only expected containers, so the stale ones are those listed before it.
+  const stale = pass.objects.containers.filter((c) => !pass.expected.has(c.name));
   await Promise.all(stale.map((c) => p.runtime.removeContainer(c.id)));
   await releaseScaledDownPorts(p, pass.row, spec);
   // Replicas started or removed (scale) change the proxy's upstream even when the state does not change.
@@ -189,10 +207,31 @@ async function converge(pass: Pass, mode: ConvergeMode, stop: string[]): Promise
   if (ready) await record(pass, ready);
 }
 
-/** Image preparation is a reconcile step: present, pulled or built, with progress. */
-function prepareImages(p: ReconcilerContext, spec: InstanceSpec, progress: ProgressSink) {
+/** How many instance revisions' images a process remembers before it starts over. */
+const RESOLVED_IMAGES_KEPT = 10_000;
+
+const imagesKey = (row: InstanceRow) => `${row.id}@${row.revision}`;
+
+/**
+ * Image preparation is a reconcile step: present, pulled or built, with progress. Once per revision: a
+ * restart of the same revision's containers reuses what its first converge resolved.
+ */
+async function prepareImages(pass: Pass): Promise<Record<string, string>> {
+  const { p, spec, progress } = pass;
+  const key = imagesKey(pass.row);
+  const known = p.resolvedImages.get(key);
+  if (known) return known;
   progress(`preparing images for ${spec.plug.id} ${spec.plug.version}`);
-  return resolveImages(p.runtime, plugSourceOf(p, spec), p.config.imageOverrides, progress, spec.images);
+  const images = await resolveImages(
+    p.runtime,
+    plugSourceOf(p, spec),
+    p.config.imageOverrides,
+    progress,
+    spec.images,
+  );
+  if (p.resolvedImages.size >= RESOLVED_IMAGES_KEPT) p.resolvedImages.clear();
+  p.resolvedImages.set(key, images);
+  return images;
 }
 
 /** A failed converge: an unreachable engine is retried later untouched; anything else is planned. */
@@ -241,7 +280,7 @@ function containerLabel(c: ContainerState): string {
 /** True when the engine answers: an `unavailable` error from a registry is a failure, not an outage. */
 async function engineAnswers(p: ReconcilerContext): Promise<boolean> {
   try {
-    await p.runtime.ping();
+    await p.runtime.reachable();
     return true;
   } catch {
     return false;

@@ -1,5 +1,10 @@
 import type { ReconcilerContext } from "../context.js";
-import { LABEL, type ObjectSummary, type ProgressSink } from "../runtime/RuntimeDriver.js";
+import {
+  LABEL,
+  type ManagedObjects,
+  type ObjectSummary,
+  type ProgressSink,
+} from "../runtime/RuntimeDriver.js";
 import { deletePoolNetwork } from "../store/networkPoolRepository.js";
 import { crashPoint } from "./crashPoint.js";
 
@@ -9,22 +14,40 @@ export interface Teardown {
   labelledVolumes: ObjectSummary[];
 }
 
+/** How a teardown goes. */
+export interface TeardownOptions {
+  keepVolumes: boolean;
+  /** Kept volumes the instance reattached, by Docker name: they carry the label of the instance they came from. */
+  attachedVolumes?: string[];
+  /** The pool network the instance claimed (it carries the pool's labels, not the instance's). */
+  network?: string | null;
+  /** The instance's objects as the pass already listed them: saves listing them again. */
+  objects?: ManagedObjects;
+  /**
+   * Remove the claimed pool network in the background (`p.background`) once the containers are gone. Its name
+   * is the instance's alone and never handed out again, so nothing waits for it; a crash before it is gone
+   * leaves a claim of a removed instance, which the tick's pool tending removes.
+   */
+  poolNetworkLater?: boolean;
+}
+
 /**
  * Removes every Docker object labelled with this install and instance: containers first (stopped
  * gracefully, then removed), then the network, then (unless kept) its volumes and the kept volumes it
- * reattached (`attachedVolumes`, by Docker name: they carry the label of the instance they came from).
- * Idempotent.
+ * reattached. Idempotent.
  */
 export async function teardownInstance(
   p: ReconcilerContext,
   instanceId: string,
-  options: { keepVolumes: boolean; attachedVolumes?: string[]; network?: string | null },
+  options: TeardownOptions,
   progress: ProgressSink,
 ): Promise<Teardown> {
-  const objects = await p.runtime.listManaged({
-    [LABEL.installation]: p.store.installationId,
-    [LABEL.instance]: instanceId,
-  });
+  const objects =
+    options.objects ??
+    (await p.runtime.listManaged({
+      [LABEL.installation]: p.store.installationId,
+      [LABEL.instance]: instanceId,
+    }));
   if (objects.containers.length) progress(`removing ${objects.containers.length} container(s)`);
   await Promise.all(
     objects.containers.map(async (c) => {
@@ -34,10 +57,18 @@ export async function teardownInstance(
   );
   crashPoint(p.config, "mid-removal");
   const networks = new Set(objects.networks.map((n) => n.name));
-  // A claimed pool network carries the pool's labels, not the instance's: it goes by the name recorded.
-  if (options.network) networks.add(options.network);
   for (const n of networks) await p.runtime.removeNetwork(n);
-  if (options.network) await deletePoolNetwork(p.store.db, options.network);
+  // A claimed pool network carries the pool's labels, not the instance's: it goes by the name recorded.
+  const pooled = options.network;
+  if (pooled) {
+    const removePooled = async () => {
+      await p.runtime.removeNetwork(pooled);
+      await deletePoolNetwork(p.store.db, pooled);
+    };
+    if (options.poolNetworkLater) p.background.run(`removing network ${pooled}`, removePooled);
+    else await removePooled();
+    networks.add(pooled);
+  }
   const volumes = options.keepVolumes
     ? []
     : [...new Set([...objects.volumes.map((v) => v.name), ...(options.attachedVolumes ?? [])])];

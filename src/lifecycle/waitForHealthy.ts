@@ -14,15 +14,23 @@ export interface HealthGateOptions {
 /** How often a long health wait says it is still waiting. */
 export const STILL_WAITING_EVERY_MS = 5000;
 
-/** Next poll delay: fast first (tens of ms), doubling up to the configured interval. */
-export function nextDelay(previous: number, options: HealthGateOptions): number {
+/** For this long after start a container is polled at the first interval (most services are up by then). */
+const FAST_FOR_MS = 1000;
+
+/** With a health check, how often the engine is asked whether the container still runs (probes say the rest). */
+const INSPECT_EVERY_MS = 250;
+
+/** Next poll delay: the first interval (tens of ms) for the first second, then doubling up to the configured interval. */
+export function nextDelay(previous: number, elapsedMs: number, options: HealthGateOptions): number {
+  if (elapsedMs < FAST_FOR_MS) return options.initialIntervalMs;
   return Math.min(options.intervalMs, Math.max(options.initialIntervalMs, previous * 2));
 }
 
 /**
- * Waits until the container passes its health check (or, without one, is running), polling fast first
- * and backing off; every 5 s it tells `progress` that `label` is not healthy yet, and why. Fails early
- * with the exit code and last log lines when the container exits.
+ * Waits until the container passes its health check (or, without one, is running), polling from the moment
+ * it started, fast for the first second and backing off after; every 5 s it tells `progress` that `label` is
+ * not healthy yet, and why. Fails early with the exit code and last log lines when the container exits: the
+ * engine is asked about it on the first poll (its address), then every 250 ms while probes fail.
  */
 export async function waitForHealthy(
   driver: RuntimeDriver,
@@ -38,12 +46,17 @@ export async function waitForHealthy(
   let delay = 0;
   let lastReason = "not probed yet";
   let stableRuns = 0;
+  let address: string | undefined;
+  let inspectedAt = Number.NEGATIVE_INFINITY;
   for (;;) {
-    const state = await driver.inspectContainer(container);
-    if (!state) throw new AimsError("failed", `container ${container} disappeared while starting`);
-    if (!state.running) throw new ContainerExitedError(container, await exitEvidence(driver, state));
+    if (!check || !address || Date.now() - inspectedAt >= INSPECT_EVERY_MS) {
+      const state = await driver.inspectContainer(container);
+      inspectedAt = Date.now();
+      if (!state) throw new AimsError("failed", `container ${container} disappeared while starting`);
+      if (!state.running) throw new ContainerExitedError(container, await exitEvidence(driver, state));
+      address = state.ipAddresses[network];
+    }
     if (check) {
-      const address = state.ipAddresses[network];
       if (address) {
         const result = await probeHealth(driver, container, address, check, options.probeTimeoutMs);
         if (result.ok) return;
@@ -66,7 +79,7 @@ export async function waitForHealthy(
         `${progress.label} not healthy yet after ${Math.round((said - started) / 1000)} s: ${lastReason}`,
       );
     }
-    delay = nextDelay(delay, options);
+    delay = nextDelay(delay, Date.now() - started, options);
     await new Promise((r) => setTimeout(r, delay));
   }
 }

@@ -144,6 +144,8 @@ export interface VolumeUsage {
 export interface RuntimeDriver {
   /** Answers engine facts; throws AimsError("unavailable") with a plain message when no engine answers. */
   ping(): Promise<EngineInfo>;
+  /** Resolves when the engine answers its cheapest call; throws like `ping` when none does. */
+  reachable(): Promise<void>;
   hasImage(ref: string): Promise<boolean>;
   /**
    * Pulls `ref`, bounded by the configured timeout. Throws AimsError("unavailable") naming the image

@@ -57,6 +57,7 @@ describe("DockerDriver against the real engine", () => {
     expect(Array.isArray(info.addressPools)).toBe(true);
     for (const pool of info.addressPools)
       expect(pool).toEqual({ base: expect.any(String), size: expect.any(Number) });
+    await expect(driver.reachable()).resolves.toBeUndefined();
   });
 
   it("says plainly when no engine answers, for every method", async () => {
@@ -68,6 +69,7 @@ describe("DockerDriver against the real engine", () => {
       ),
     };
     await expect(absent.ping()).rejects.toMatchObject(expected);
+    await expect(absent.reachable()).rejects.toMatchObject(expected);
     await expect(absent.listManaged(labels)).rejects.toMatchObject(expected);
     await expect(absent.pullImage("registry.invalid/x:1")).rejects.toMatchObject(expected);
     await expect(collect(absent.logs("x", { follow: false }))).rejects.toMatchObject(expected);

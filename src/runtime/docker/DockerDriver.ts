@@ -74,6 +74,11 @@ export class DockerDriver implements RuntimeDriver {
     };
   }
 
+  /** The engine's `/_ping`: no facts gathered, so an entry's "is the engine there" costs one cheap round trip. */
+  async reachable(): Promise<void> {
+    await this.engine(() => this.docker.ping());
+  }
+
   /** True when the engine already holds `ref`. */
   async hasImage(ref: string): Promise<boolean> {
     try {

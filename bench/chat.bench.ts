@@ -3,6 +3,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { createApiServer, ensureOperatorKey } from "../src/api/server.js";
 import { benchPlatform, seedReadyInstances } from "./platformFixture.js";
 import { percentile } from "./stats.js";
+import { summarizeTimings } from "./summary.js";
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
@@ -69,6 +70,9 @@ export async function benchChat(options: { instances?: number; requests?: number
     const json = await timed(requests, chat);
     const sse = await timed(requests, chatSse);
     await app.close();
+    const direct = { label: "GET …/instances", values: baseline };
+    summarizeTimings(`chat "what's running?" (JSON turn)`, json, direct);
+    summarizeTimings(`chat "what's running?" (SSE, until done)`, sse, direct);
     return [
       row(`GET /v1/tenants/{t}/instances (${instances} instances)`, baseline),
       row(`POST …/chat "what's running?" (JSON turn)`, json, baseline),

@@ -10,6 +10,7 @@ import {
 } from "../test/support/dashboardFlows.js";
 import { startServe } from "../test/support/serveProcess.js";
 import { line } from "./stats.js";
+import { summarizeTimings } from "./summary.js";
 
 /** What the first page of the dashboard loads, gzipped (written by scripts/compress-web.mjs at build). */
 function firstPageSize(): string {
@@ -69,6 +70,7 @@ export async function benchDashboard(runs: number): Promise<string[]> {
       await install.cleanup();
     }
   }
+  summarizeTimings("dashboard newcomer: printed URL to plug answering", t.total);
   return [
     firstPageSize(),
     `newcomer in the dashboard, from the printed URL to a reachable plug (${runs} fresh installs):`,

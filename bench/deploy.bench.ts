@@ -9,6 +9,7 @@ import { LABEL } from "../src/runtime/RuntimeDriver.js";
 import { listInstances } from "../src/store/instanceRepository.js";
 import { benchActor, benchPlatform, quiet } from "./platformFixture.js";
 import { line, median } from "./stats.js";
+import { summarizeTimings } from "./summary.js";
 
 const exec = promisify(execFile);
 
@@ -81,6 +82,7 @@ export async function benchDeploy(n: number): Promise<string[]> {
       aimsRoute: [] as number[],
       aims: [] as number[],
       aimsRm: [] as number[],
+      aimsRmNet: [] as number[],
       raw: [] as number[],
       rawRm: [] as number[],
       rawNet: [] as number[],
@@ -100,6 +102,9 @@ export async function benchDeploy(n: number): Promise<string[]> {
       t0 = performance.now();
       await removeInstance(p, { tenant: "bench", name: `s${i}` }, benchActor, quiet);
       t.aimsRm.push(performance.now() - t0);
+      // Its pool network goes in the background after the answer; timed apart, and done before the next run.
+      await reconciler.background.settled();
+      t.aimsRmNet.push(performance.now() - t0);
 
       const name = `aims-bench-raw-${process.pid}-${i}`;
       t0 = performance.now();
@@ -143,7 +148,23 @@ export async function benchDeploy(n: number): Promise<string[]> {
     );
     out.push(line("  raw docker rm -f", t.rawRm));
     out.push(line("  raw rm -f + network rm", t.rawNetRm, t.rawRm));
-    out.push(line("  aims rm (graceful stop, cleanup)", t.aimsRm, t.rawRm));
+    out.push(line("  aims rm: its answer (graceful stop)", t.aimsRm, t.rawRm));
+    out.push(line("  aims rm: its network gone too", t.aimsRmNet, t.rawNetRm));
+    const raw = { label: "bare docker run + poll", values: t.raw };
+    summarizeTimings("deploy to port ready (in-process, warm pool)", t.aimsPort, raw, "≤ 1.10×");
+    summarizeTimings(
+      "same, vs a bare run with its own network",
+      t.aimsPort,
+      { label: "network create + docker run", values: t.rawNet },
+      "—",
+    );
+    summarizeTimings("deploy to reachable through the proxy", t.aims, raw, "≤ 1.10× + one reload");
+    summarizeTimings("of which the route's apply (nginx reload)", t.aimsRoute);
+    summarizeTimings("aims rm, its answer", t.aimsRm, { label: "docker rm -f", values: t.rawRm }, "≤ 1.30×");
+    summarizeTimings("aims rm, its network gone too (background)", t.aimsRmNet, {
+      label: "rm -f + network rm",
+      values: t.rawNetRm,
+    });
   } finally {
     await dispose();
   }

@@ -8,6 +8,7 @@ import {
   loadCorpus,
 } from "../test/acheevy/evaluate.js";
 import { median, percentile } from "./stats.js";
+import { summarize, summarizeTimings } from "./summary.js";
 
 /** The corpora the engine is measured on; the held-back one reports its accuracy only. */
 const CORPORA = ["train.yaml", "heldback.yaml"];
@@ -38,8 +39,15 @@ export async function benchIntent(rounds = 20): Promise<string[]> {
     `intent engine per utterance (wall) p50 ${median(times).toFixed(3)} ms  p99 ${percentile(times, 99).toFixed(3)} ms  max ${Math.max(...times).toFixed(3)} ms  n=${times.length}`,
     `intent engine per utterance (cpu)  p50 ${median(cpu).toFixed(3)} ms  p99 ${percentile(cpu, 99).toFixed(3)} ms  max ${Math.max(...cpu).toFixed(3)} ms`,
   ];
+  summarizeTimings("ACHEEVY intent engine per utterance (wall)", times);
   for (const file of CORPORA) {
     const score = evaluateCorpus(resolve(CORPUS_DIR, file), interpret);
+    summarize({
+      figure: `ACHEEVY intent accuracy, ${file}`,
+      measured: `${score.passed}/${score.total} = ${(score.accuracy * 100).toFixed(1)}%`,
+      baseline: "—",
+      ratio: "—",
+    });
     rows.push(
       `intent accuracy ${file.padEnd(18)} ${score.passed}/${score.total} = ${(score.accuracy * 100).toFixed(1)}%`,
     );

@@ -11,6 +11,7 @@ import { type ResourceSampleRow, upsertSamples } from "../src/store/resourceSamp
 import { hostCaller } from "../src/tenancy/principal.js";
 import { benchActor, benchPlatform, seedReadyInstances } from "./platformFixture.js";
 import { line, percentile } from "./stats.js";
+import { summarizeTimings } from "./summary.js";
 
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
 const TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
@@ -105,6 +106,10 @@ export async function benchMonitor(print: (line: string) => void = () => {}): Pr
         if (report.rows.length !== target) throw new Error(`pass sampled ${report.rows.length} of ${target}`);
       }
       const share = (seconds: number) => `${((seconds / rounds / 10) * 100).toFixed(2)}%`;
+      summarizeTimings(`sampler pass over ${target} containers`, passes, {
+        label: "one list call",
+        values: lists,
+      });
       emit(line(`  pass over ${target} containers`, passes, lists));
       emit(`  baseline: one list call (${target} containers)`.padEnd(44) + line("", lists).trim());
       emit(
@@ -173,6 +178,10 @@ export async function benchMonitor(print: (line: string) => void = () => {}): Pr
     };
     const week = await time({ from: new Date(now - 7 * 86_400_000 + MINUTE_MS).toISOString() });
     const hour = await time({ from: new Date(now - HOUR_MS).toISOString() });
+    summarizeTimings("metrics query, 7 days of 1-minute rollups", week, {
+      label: "the last hour raw",
+      values: hour,
+    });
     emit(
       `  metrics query, 7 days of 1-minute rollups (2 replicas, 20 instances stored): p50 ${percentile(week, 50).toFixed(1)} ms  p99 ${percentile(week, 99).toFixed(1)} ms`,
     );

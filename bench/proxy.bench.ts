@@ -7,6 +7,7 @@ import type { Platform } from "../src/platform.js";
 import type { RouteSync } from "../src/proxy/routeSync.js";
 import { benchActor, benchPlatform, quiet, readyInstanceRow } from "./platformFixture.js";
 import { median, percentile } from "./stats.js";
+import { summarize, summarizeTimings } from "./summary.js";
 
 const PROXY_PORT = 18190;
 
@@ -115,11 +116,11 @@ export async function benchProxy(): Promise<string[]> {
       await seedRoutes(p, seeded, n);
       seeded = n;
       await routes.ensure();
-      // Instances 0-6 go suspended, back to ready, suspended again: each apply a new configuration.
+      // Instances 0-9 go suspended, back to ready, suspended again: each apply a new configuration.
       const target = n === 100 ? "ready" : "suspended";
       const total: number[] = [];
       const stage: Record<string, number[]> = { render: [], write: [], validate: [], reload: [] };
-      for (let k = 0; k < 7; k++) {
+      for (let k = 0; k < 10; k++) {
         await flip(p, k, target);
         const t0 = performance.now();
         await routes.ensure();
@@ -129,6 +130,7 @@ export async function benchProxy(): Promise<string[]> {
           throw new Error(`apply did not change: ${routes.lastError?.message}`);
         for (const [key, v] of Object.entries(r.stages)) stage[key]!.push(v);
       }
+      summarizeTimings(`proxy apply (render, nginx -t, reload), ${n} routes`, total);
       out.push(
         `proxy apply, ${String(n).padStart(4)} routes      median ${ms(median(total))}  p95 ${ms(percentile(total, 95))}` +
           `  (render ${ms(median(stage.render!))}, write ${ms(median(stage.write!))}, nginx -t ${ms(median(stage.validate!))}, reload ${ms(median(stage.reload!))})`,
@@ -175,9 +177,23 @@ export async function benchProxy(): Promise<string[]> {
       `proxy / direct                      req/s ${(avg(x, "rps") / avg(d, "rps")).toFixed(2)}x  p99 ${(avg(x, "p99") / avg(d, "p99")).toFixed(2)}x` +
         "  (autocannon, 16 connections, 2 x 5 s each, interleaved; 1 nginx worker, 2 cores shared with the load generator)",
     );
+    summarize({
+      figure: "proxy, saturated (16 connections)",
+      measured: `${avg(x, "rps").toFixed(0)} req/s, p99 ${avg(x, "p99").toFixed(1)} ms`,
+      baseline: `direct: ${avg(d, "rps").toFixed(0)} req/s, p99 ${avg(d, "p99").toFixed(1)} ms`,
+      ratio: `${(avg(x, "rps") / avg(d, "rps")).toFixed(2)}× req/s, ${(avg(x, "p99") / avg(d, "p99")).toFixed(2)}× p99`,
+      goal: "report (≥ 0.85× good)",
+    });
     for (const rate of [500, 2000]) {
       const direct1 = await atRate(direct, rate);
       const proxied1 = await atRate(proxied, rate, host);
+      summarize({
+        figure: `latency the proxy adds at ${rate} req/s`,
+        measured: `p50 ${ms(proxied1.p50)}, p99 ${ms(proxied1.p99)}`,
+        baseline: `direct: p50 ${ms(direct1.p50)}, p99 ${ms(direct1.p99)}`,
+        ratio: `+${ms(proxied1.p50 - direct1.p50)} p50, +${ms(proxied1.p99 - direct1.p99)} p99`,
+        goal: "≤ +0.3 ms p50, ≤ +1 ms p99",
+      });
       out.push(
         `at ${String(rate).padStart(4)} req/s: direct p50 ${ms(direct1.p50)} p99 ${ms(direct1.p99)}, proxied p50 ${ms(proxied1.p50)} p99 ${ms(proxied1.p99)}` +
           `  → the proxy adds ${ms(proxied1.p50 - direct1.p50)} at p50, ${ms(proxied1.p99 - direct1.p99)} at p99 (8 connections, 5 s each)`,

@@ -12,6 +12,7 @@ import { recordChange } from "../src/store/recordChange.js";
 import { insertTenant, type TenantRow } from "../src/store/tenantRepository.js";
 import { benchActor, benchPlatform, readyInstanceRow } from "./platformFixture.js";
 import { percentile } from "./stats.js";
+import { summarizeTimings } from "./summary.js";
 
 /** Thrown to roll a measured transaction back, so every round sees the same store. */
 class RollBack extends Error {}
@@ -164,6 +165,10 @@ export async function benchQuota(rounds = 400): Promise<string[]> {
     out.push(
       `quota check per deploy (in-process, SQLite; ${PER_TENANT} instances in the tenant, ${2 * PER_TENANT + OTHERS} on the host)`,
     );
+    summarizeTimings("deploy transaction + quota check (starter)", t.starter, {
+      label: "deploy transaction, no check",
+      values: t.base,
+    });
     out.push(row("  deploy transaction, no check (baseline)", t.base));
     out.push(row("  deploy transaction + check, tenant on sovereign", t.sovereign, t.base));
     out.push(row("  deploy transaction + check, starter with headroom", t.starter, t.base));

@@ -7,6 +7,7 @@ import { deployInstance } from "../src/lifecycle/deployInstance.js";
 import { reconcileAll } from "../src/lifecycle/reconcileAll.js";
 import { benchActor, benchPlatform, quiet } from "./platformFixture.js";
 import { line } from "./stats.js";
+import { summarizeTimings } from "./summary.js";
 
 /** The compiled CLI: `npm run bench` builds dist/ first, so RSS is the real daemon, not a TypeScript loader. */
 const CLI = resolve(import.meta.dirname, "../dist/cli/main.js");
@@ -82,11 +83,17 @@ export async function benchReconcile(
       const spinUp = (performance.now() - started) / 1000;
       deployed = target;
       const ticks: number[] = [];
-      for (let i = 0; i < 7; i++) {
+      for (let i = 0; i < 10; i++) {
         const report = await reconcileAll(await p.reconciler(), quiet, { mode: "once" });
         if (report.acted.length) throw new Error(`steady state expected, but: ${report.acted.join("; ")}`);
         ticks.push(report.durationMs);
       }
+      summarizeTimings(
+        `reconcile tick, ${target} ready instances`,
+        ticks,
+        undefined,
+        target === max ? "< 100 ms at 500" : undefined,
+      );
       emit(`${line(`  ${target} instances`, ticks)}  (deployed ${target} in ${spinUp.toFixed(1)} s total)`);
       if (target === 100)
         emit(

@@ -10,6 +10,7 @@ import { benchQuota } from "./quota.bench.js";
 import { benchRateLimit } from "./ratelimit.bench.js";
 import { benchReconcile } from "./reconcile.bench.js";
 import { benchStore } from "./store.bench.js";
+import { summaryTable } from "./summary.js";
 
 /**
  * `npm run bench`: every benchmark, each against a baseline measured in the same run.
@@ -20,6 +21,7 @@ import { benchStore } from "./store.bench.js";
  * BENCH_ONLY=intent: ACHEEVY's intent engine alone (latency per utterance, accuracy on both corpora);
  * BENCH_ONLY=chat: a chat round trip for a read tool through the API, against the direct GET.
  * BENCH_ONLY=monitor: the resource sampler's cost per pass (BENCH_MONITOR_MAX containers, default 100) and the metrics query.
+ * Ends with one summary table: every headline figure, its same-run baseline, the ratio and the goal it has.
  */
 const n = Number(process.env.BENCH_N ?? 10);
 const maxInstances = Number(process.env.BENCH_MAX_INSTANCES ?? 500);
@@ -40,3 +42,4 @@ if (!only || only === "chat") for (const row of await benchChat()) console.log(r
 if (!only || only === "store") for (const row of await benchStore()) console.log(row);
 if (!only || only === "monitor") await benchMonitor(console.log);
 if (!only || only === "dock") for (const row of await benchDashboard(dockRuns)) console.log(row);
+for (const row of summaryTable()) console.log(row);

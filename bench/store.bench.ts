@@ -11,6 +11,7 @@ import { AWAIT_GO, raceProcesses } from "../test/support/raceProcesses.js";
 import { call, timed } from "./httpCalls.js";
 import { seedReadyInstances } from "./platformFixture.js";
 import { percentile } from "./stats.js";
+import { summarizeTimings } from "./summary.js";
 
 const modules = {
   database: fileURLToPath(new URL("../src/store/database.ts", import.meta.url)),
@@ -90,12 +91,9 @@ async function benchOne(
     const app = await createApiServer(p);
     const base = await app.listen({ host: "127.0.0.1", port: 0 });
     await timed(50, () => call(base, "GET", "/v1/instances", key));
-    out.push(
-      row(
-        `${label}: GET /v1/instances (${instances} in store, page 50)`,
-        await timed(requests, () => call(base, "GET", "/v1/instances", key)),
-      ),
-    );
+    const page = await timed(requests, () => call(base, "GET", "/v1/instances", key));
+    summarizeTimings(`${label}: GET /v1/instances (${instances} stored, page 50)`, page);
+    out.push(row(`${label}: GET /v1/instances (${instances} in store, page 50)`, page));
     out.push(
       row(
         `${label}: GET /v1/instances?limit=200`,

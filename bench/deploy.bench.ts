@@ -34,7 +34,8 @@ function timedSettle(p: Platform): { p: Platform; marks: { portReady: number; pr
   return { p: timed, marks };
 }
 
-async function waitFor200(url: string): Promise<void> {
+/** Polls `url` every 10 ms until it answers 200: when a raw `docker run` counts as up. */
+export async function waitFor200(url: string): Promise<void> {
   for (;;) {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });

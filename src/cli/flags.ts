@@ -5,12 +5,12 @@ import { formatIssues } from "../domain/zodIssues.js";
 import { LOCAL_IMAGE_GROUPS } from "../images/localImageGroups.js";
 
 /**
- * How a flag's schema is had: built, and its module loaded, only when a command line gives the flag a value,
- * so a command loads and builds the schemas of its own flags, not of every flag of every command.
+ * A flag's schema, built (and its module loaded) when first asked for: when a command line gives the flag a
+ * value. A command builds the schemas of the flags it is given, not those of every flag of every command.
  */
 export type FlagSchema = () => z.ZodType | Promise<z.ZodType>;
 
-/** `schema` built on first use, then the same one. */
+/** What `build` makes, made on the first call; later calls answer the same schema. */
 function once(build: FlagSchema): FlagSchema {
   let built: ReturnType<FlagSchema> | undefined;
   return () => {

@@ -10,6 +10,7 @@ import { withTransaction } from "../src/store/database.js";
 import { insertTenant } from "../src/store/tenantRepository.js";
 import { readyInstanceRow } from "./platformFixture.js";
 import { line, median } from "./stats.js";
+import { summarizeTimings } from "./summary.js";
 
 /** What a person runs: bin/aims.js, which loads the compiled CLI (`npm run bench` builds it first). */
 const AIMS = resolve(import.meta.dirname, "../bin/aims.js");
@@ -117,6 +118,14 @@ export async function benchCliStartup(runs = 15, compare?: string): Promise<stri
       for (const [i, c] of cases.entries()) times[i]!.push(await timeProcess(c.args, env));
     }
     const base = median(baseline);
+    const goals: Record<string, string> = { "aims --version": "≤ +80 ms", "aims ps": "≤ +200 ms" };
+    for (const [i, c] of cases.entries())
+      summarizeTimings(
+        `start-up: ${c.label}`,
+        times[i]!,
+        { label: "node -e 0", values: baseline, difference: true },
+        goals[c.label],
+      );
     return [
       line("node -e 0 (baseline)", baseline, baseline),
       ...cases.map(

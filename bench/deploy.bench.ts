@@ -61,7 +61,8 @@ async function hardeningFlags(containerId: string): Promise<string[]> {
   ];
 }
 
-async function waitFor200(url: string): Promise<void> {
+/** Polls `url` every 10 ms until it answers 200: when a raw `docker run` counts as up. */
+export async function waitFor200(url: string): Promise<void> {
   for (;;) {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });

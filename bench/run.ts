@@ -1,5 +1,6 @@
 import { benchApi } from "./api.bench.js";
 import { benchChat } from "./chat.bench.js";
+import { benchCliDeploy } from "./cliDeploy.bench.js";
 import { benchCliStartup } from "./cliStartup.bench.js";
 import { benchDashboard } from "./dashboard.bench.js";
 import { benchDeploy } from "./deploy.bench.js";
@@ -17,7 +18,8 @@ import { summaryTable } from "./summary.js";
  * BENCH_N (default 10) sequential deploys; BENCH_MAX_INSTANCES (default 500) for the reconcile tick;
  * BENCH_CLI_RUNS (default 15) rounds of CLI start-up; BENCH_CLI_COMPARE another build's bin/aims.js to time alongside;
  * BENCH_DOCK_RUNS (default 3) scripted newcomer runs in the dashboard.
- * BENCH_ONLY=cli|deploy|reconcile|api|proxy|store|dock runs one (store: SQLite vs PostgreSQL, needs a local server);
+ * BENCH_ONLY=cli|clideploy|deploy|reconcile|api|proxy|store|dock runs one (store: SQLite vs PostgreSQL, needs a local server;
+ * clideploy: `aims deploy` as a process of its own against a raw `docker run`, BENCH_N runs, BENCH_CLI_COMPARE too);
  * BENCH_ONLY=intent: ACHEEVY's intent engine alone (latency per utterance, accuracy on both corpora);
  * BENCH_ONLY=chat: a chat round trip for a read tool through the API, against the direct GET.
  * BENCH_ONLY=monitor: the resource sampler's cost per pass (BENCH_MONITOR_MAX containers, default 100) and the metrics query.
@@ -31,6 +33,8 @@ const dockRuns = Number(process.env.BENCH_DOCK_RUNS ?? 3);
 console.log(`AIMS benchmarks (${new Date().toISOString()}, node ${process.version})`);
 if (!only || only === "cli")
   for (const row of await benchCliStartup(cliRuns, process.env.BENCH_CLI_COMPARE)) console.log(row);
+if (!only || only === "clideploy")
+  for (const row of await benchCliDeploy(n, process.env.BENCH_CLI_COMPARE)) console.log(row);
 if (!only || only === "deploy") for (const row of await benchDeploy(n)) console.log(row);
 if (!only || only === "reconcile") await benchReconcile(maxInstances, console.log);
 if (!only || only === "api") for (const row of await benchApi()) console.log(row);

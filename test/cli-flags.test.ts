@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Command, Option } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type * as z from "zod";
 import { INSTANCE_ACTIONS } from "../src/api/instanceActions.js";
 import { apiRoutes } from "../src/api/routes/index.js";
 import { parseRequestPart } from "../src/api/validation.js";
@@ -64,6 +65,11 @@ function leaves(command: Command, path: string[] = []): Array<{ path: string[]; 
 
 const takesValue = (option: Option) => option.required || option.optional;
 
+/** Every flag's schema, built. */
+const SCHEMAS: Record<string, z.ZodType> = Object.fromEntries(
+  await Promise.all(Object.entries(FLAG_SCHEMAS).map(async ([flag, schemaOf]) => [flag, await schemaOf()])),
+);
+
 const program = buildProgram();
 const commands = leaves(program);
 /** The root's own flags (--config, --data-dir) are walked on `aims ps`. */
@@ -106,7 +112,7 @@ const walked = commands.map(({ path, command }) => ({
 for (const { path, command, options } of walked)
   for (const option of options)
     for (const value of BAD_VALUES) {
-      const schema = FLAG_SCHEMAS[option.long!];
+      const schema = SCHEMAS[option.long!];
       if (!schema || schema.safeParse(value).success) {
         accepted++;
         continue;
@@ -120,7 +126,7 @@ for (const { path, command, options } of walked)
     }
 for (const option of rootFlags)
   for (const value of BAD_VALUES)
-    if (FLAG_SCHEMAS[option.long!]?.safeParse(value).success === false)
+    if (SCHEMAS[option.long!]?.safeParse(value).success === false)
       cases.push({
         command: "(before any command)",
         flag: option.long!,

@@ -6,7 +6,7 @@ quietOnClosedPipes();
 const argv = process.argv;
 const json = argv.includes("--json");
 try {
-  await buildProgram().parseAsync(argv);
+  await buildProgram(argv).parseAsync(argv);
 } catch (err) {
   const code = (err as { code?: string }).code;
   if (typeof code === "string" && code.startsWith("commander.")) {

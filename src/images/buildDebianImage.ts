@@ -5,7 +5,8 @@ import { dirname, join } from "node:path";
 import { AimsError } from "../domain/errors.js";
 import { listContextFiles } from "../runtime/docker/contextFiles.js";
 import type { ProgressSink, RuntimeDriver } from "../runtime/RuntimeDriver.js";
-import { type DebianRecipe, localImageTag, mmdebstrapArgs, recipeHash } from "./debianRecipes.js";
+import { type DebianRecipe, localImageTag, mmdebstrapArgs } from "./debianRecipes.js";
+import { recipeHash } from "./recipeHash.js";
 
 /** A rootfs build may download and unpack a few hundred packages. */
 const MMDEBSTRAP_TIMEOUT_MS = 15 * 60_000;

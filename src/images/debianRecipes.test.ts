@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEBIAN_RECIPES, localImageTag, mmdebstrapArgs, recipeHash } from "./debianRecipes.js";
+import { DEBIAN_RECIPES, localImageTag, mmdebstrapArgs } from "./debianRecipes.js";
+import { recipeHash } from "./recipeHash.js";
 
 const postgres = DEBIAN_RECIPES.find((r) => r.name === "postgres")!;
 const files = [{ path: "Dockerfile", bytes: new TextEncoder().encode("FROM scratch\n") }];

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../packageRoot.js";
 
@@ -96,20 +95,6 @@ export function mmdebstrapArgs(recipe: DebianRecipe, outTar: string): string[] {
     outTar,
     ...DEBIAN_SOURCES,
   ];
-}
-
-/** A content hash of everything that shapes the image: the recipe, the mmdebstrap arguments and context files. */
-export function recipeHash(
-  recipe: DebianRecipe,
-  contextFiles: Array<{ path: string; bytes: Uint8Array }>,
-): string {
-  const hash = createHash("sha256");
-  hash.update(JSON.stringify({ ...recipe, contextDir: undefined, args: mmdebstrapArgs(recipe, "-") }));
-  for (const file of [...contextFiles].sort((a, b) => a.path.localeCompare(b.path))) {
-    hash.update(`\0${file.path}\0${file.bytes.byteLength}\0`);
-    hash.update(file.bytes);
-  }
-  return hash.digest("hex");
 }
 
 /**

@@ -1,25 +1,13 @@
-import type { Migration, MigrationProvider } from "kysely";
-import * as initial from "./0001_initial.js";
-import * as reconciler from "./0002_reconciler.js";
-import * as peopleAndKeys from "./0003_people_and_keys.js";
-import * as routes from "./0004_routes.js";
-import * as desiredState from "./0005_desired_state.js";
-import * as history from "./0006_history.js";
-import * as keptVolumes from "./0007_kept_volumes.js";
-import * as accounts from "./0008_accounts.js";
-import { plans } from "./0009_plans.js";
-import * as rateLimits from "./0010_rate_limits.js";
-import * as operatorActions from "./0011_operator_actions.js";
-import * as acheevy from "./0012_acheevy.js";
-import * as privatePlugs from "./0013_private_plugs.js";
-import * as resourceSamples from "./0015_resource_samples.js";
-import * as alerts from "./0016_alerts.js";
-import * as networkPool from "./0017_network_pool.js";
-import * as autoscale from "./0018_autoscale.js";
+import type { Kysely, Migration, MigrationProvider } from "kysely";
 
 /** What a migration may need to know of the install: 0009 puts existing tenants on `defaultPlan`. */
 export interface MigrationSettings {
   defaultPlan: string;
+}
+
+/** A migration whose module is loaded when it runs: opening a store with nothing pending loads none of them. */
+function lazy(load: () => Promise<{ up(db: Kysely<unknown>): Promise<void> }>): Migration {
+  return { up: async (db) => (await load()).up(db) };
 }
 
 /**
@@ -28,23 +16,23 @@ export interface MigrationSettings {
  */
 export function migrationsFor(settings: MigrationSettings): Readonly<Record<string, Migration>> {
   return {
-    "0001_initial": { up: initial.up },
-    "0002_reconciler": { up: reconciler.up },
-    "0003_people_and_keys": { up: peopleAndKeys.up },
-    "0004_routes": { up: routes.up },
-    "0005_desired_state": { up: desiredState.up },
-    "0006_history": { up: history.up },
-    "0007_kept_volumes": { up: keptVolumes.up },
-    "0008_accounts": { up: accounts.up },
-    "0009_plans": plans(settings.defaultPlan),
-    "0010_rate_limits": { up: rateLimits.up },
-    "0011_operator_actions": { up: operatorActions.up },
-    "0012_acheevy": { up: acheevy.up },
-    "0013_private_plugs": { up: privatePlugs.up },
-    "0015_resource_samples": { up: resourceSamples.up },
-    "0016_alerts": { up: alerts.up },
-    "0017_network_pool": { up: networkPool.up },
-    "0018_autoscale": { up: autoscale.up },
+    "0001_initial": lazy(() => import("./0001_initial.js")),
+    "0002_reconciler": lazy(() => import("./0002_reconciler.js")),
+    "0003_people_and_keys": lazy(() => import("./0003_people_and_keys.js")),
+    "0004_routes": lazy(() => import("./0004_routes.js")),
+    "0005_desired_state": lazy(() => import("./0005_desired_state.js")),
+    "0006_history": lazy(() => import("./0006_history.js")),
+    "0007_kept_volumes": lazy(() => import("./0007_kept_volumes.js")),
+    "0008_accounts": lazy(() => import("./0008_accounts.js")),
+    "0009_plans": lazy(async () => (await import("./0009_plans.js")).plans(settings.defaultPlan)),
+    "0010_rate_limits": lazy(() => import("./0010_rate_limits.js")),
+    "0011_operator_actions": lazy(() => import("./0011_operator_actions.js")),
+    "0012_acheevy": lazy(() => import("./0012_acheevy.js")),
+    "0013_private_plugs": lazy(() => import("./0013_private_plugs.js")),
+    "0015_resource_samples": lazy(() => import("./0015_resource_samples.js")),
+    "0016_alerts": lazy(() => import("./0016_alerts.js")),
+    "0017_network_pool": lazy(() => import("./0017_network_pool.js")),
+    "0018_autoscale": lazy(() => import("./0018_autoscale.js")),
   };
 }
 

@@ -1,6 +1,4 @@
-import { DEFAULT_MIGRATION_TABLE, type Kysely, type Migration, Migrator, sql } from "kysely";
-import { AimsError } from "../../domain/errors.js";
-import { staticMigrationProvider } from "./index.js";
+import { DEFAULT_MIGRATION_TABLE, type Kysely, type Migration, sql } from "kysely";
 
 /** Copies the database aside before migrating; returns where, or undefined when there was nothing to copy. */
 export type BackupBeforeMigration = (firstPendingMigration: string) => Promise<string | undefined>;
@@ -16,19 +14,9 @@ export async function runMigrations<DB>(
   backup: BackupBeforeMigration,
 ): Promise<void> {
   if (await allApplied(db, migrations)) return;
-  // Something is pending (or the table is missing, or the database knows a migration this code does not):
-  // the Migrator decides, under its lock, exactly as before. A process that migrated meanwhile leaves it nothing to do.
-  const migrator = new Migrator({ db, provider: staticMigrationProvider(migrations) });
-  const pending = (await migrator.getMigrations()).filter((m) => m.executedAt === undefined);
-  const first = pending[0];
-  if (!first) return;
-  const backupPath = await backup(first.name);
-  const { error, results } = await migrator.migrateToLatest();
-  if (error === undefined) return;
-  const failed = results?.find((r) => r.status === "Error")?.migrationName ?? first.name;
-  const reason = error instanceof Error ? error.message : String(error);
-  const copied = backupPath ? `; your previous database was copied to ${backupPath}` : "";
-  throw new AimsError("unavailable", `database migration ${failed} failed: ${reason}${copied}`);
+  // Loaded only now: opening a store with nothing pending never loads kysely's Migrator.
+  const { migrateToLatest } = await import("./migrateToLatest.js");
+  await migrateToLatest(db, migrations, backup);
 }
 
 /**

@@ -97,14 +97,29 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
     return routes;
   };
 
+  const realLogger = () => {
+    log ??= createLogger(config.logLevel);
+    return log;
+  };
+  // Property reads reach the real logger (its methods bound to it), which is made on the first of them.
+  const lazyLogger = new Proxy({} as Logger, {
+    get(_, key) {
+      const value = Reflect.get(realLogger(), key);
+      return typeof value === "function" ? value.bind(realLogger()) : value;
+    },
+    has: (_, key) => Reflect.has(realLogger(), key),
+  });
+
   const platform: Platform = {
     config,
     store,
     masterKey,
-    /** Created on first use: a command that never logs (`aims ps`) never loads pino. */
+    /**
+     * Created on its first message: a command that never logs (`aims ps`, a deploy that goes well) never loads
+     * pino, even through the parts it was handed to (the firewall, the proxy's routes).
+     */
     get logger() {
-      log ??= createLogger(config.logLevel);
-      return log;
+      return lazyLogger;
     },
     accessChanges: new AccessChanges(),
     get catalog() {

@@ -1,3 +1,4 @@
+import { get as httpGet } from "node:http";
 import { connect } from "node:net";
 import type { HealthCheck } from "../domain/manifest.js";
 import type { RuntimeDriver } from "../runtime/RuntimeDriver.js";
@@ -31,16 +32,31 @@ function hostPart(address: string): string {
   return address.includes(":") ? `[${address}]` : address;
 }
 
-async function probeHttp(url: string, timeoutMs: number): Promise<ProbeResult> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
-    await res.body?.cancel();
-    if (res.status >= 200 && res.status < 400) return { ok: true };
-    return { ok: false, reason: `GET ${new URL(url).pathname} answered HTTP ${res.status}` };
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code;
-    return { ok: false, reason: `GET ${new URL(url).pathname} failed: ${cause ?? (err as Error).message}` };
-  }
+/**
+ * One GET with node:http (not fetch: undici's loading and first use cost a CLI process ~30 ms); redirects are
+ * answers, not followed. The body is drained, and the socket closed with it (no keep-alive to hold a process open).
+ */
+function probeHttp(url: string, timeoutMs: number): Promise<ProbeResult> {
+  const path = new URL(url).pathname;
+  return new Promise((resolve) => {
+    const req = httpGet(
+      url,
+      { agent: false, timeout: timeoutMs, headers: { connection: "close" } },
+      (res) => {
+        res.resume();
+        const status = res.statusCode ?? 0;
+        resolve(
+          status >= 200 && status < 400
+            ? { ok: true }
+            : { ok: false, reason: `GET ${path} answered HTTP ${status}` },
+        );
+      },
+    );
+    req.once("timeout", () => req.destroy(Object.assign(new Error("timed out"), { code: "timed out" })));
+    req.once("error", (err: NodeJS.ErrnoException) =>
+      resolve({ ok: false, reason: `GET ${path} failed: ${err.code ?? err.message}` }),
+    );
+  });
 }
 
 function probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {

@@ -14,9 +14,10 @@ import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { lazyEngineTransports } from "./lazyEngineTransports.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const BUNDLED = new Set(["commander", "kysely", "p-limit", "ulid", "zod"]);
+const BUNDLED = new Set(["commander", "docker-modem", "dockerode", "kysely", "p-limit", "ulid", "zod"]);
 const { dependencies } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const external = Object.keys(dependencies).filter((name) => !BUNDLED.has(name));
 
@@ -32,6 +33,7 @@ await build({
   platform: "node",
   target: "node20",
   external,
+  plugins: [lazyEngineTransports],
   // The bundled CommonJS packages (commander, yaml) require Node's built-ins; an ES module has no `require`.
   banner: {
     js: 'import { createRequire as __aimsCreateRequire } from "node:module"; const require = __aimsCreateRequire(import.meta.url);',

@@ -4,11 +4,16 @@ import type * as Yaml from "yaml";
 let yaml: typeof Yaml | undefined;
 
 /**
- * Parses YAML text (a config file, a plug manifest). The yaml package (CommonJS) is required on the first
- * call rather than imported: the modules that read YAML sit on every command's path, and most commands
- * (`aims ps` without a config file) never read any.
+ * The yaml package (CommonJS), required on first use rather than imported: the modules that read or write YAML
+ * sit on every command's path and in `aims serve`, and most commands (`aims ps` without a config file), like a
+ * server nobody sends YAML to, never read any.
  */
-export function parseYaml(text: string): unknown {
+export function yamlLibrary(): typeof Yaml {
   yaml ??= createRequire(import.meta.url)("yaml") as typeof Yaml;
-  return yaml.parse(text);
+  return yaml;
+}
+
+/** Parses YAML text (a config file, a plug manifest). */
+export function parseYaml(text: string): unknown {
+  return yamlLibrary().parse(text);
 }

@@ -77,22 +77,25 @@ export function readyInstanceRow(row: {
 /**
  * Fills the store with `instances` ready static-site rows, spread round-robin over new tenants named
  * `tenants` on `plan`, written straight to the store (no engine): for benches that measure reads over many
- * instances. Answers the tenants' ids in order.
+ * instances. `state: "stopped"` writes them desired and observed stopped instead, so that a running
+ * reconciler leaves them be (it would start every ready one's missing container). Answers the tenants' ids.
  */
 export async function seedReadyInstances(
   p: Platform,
-  options: { tenants: readonly string[]; instances: number; plan: string },
+  options: { tenants: readonly string[]; instances: number; plan: string; state?: "ready" | "stopped" },
 ): Promise<string[]> {
   const entry = p.catalog.get("static-site");
   const spec = JSON.stringify(newSpec(entry, {}, p.plans.get(options.plan).defaultResources));
   return withTransaction(p.store.db, async (trx) => {
     const ids: string[] = [];
     for (const name of options.tenants) ids.push((await insertTenant(trx, { name, plan: options.plan })).id);
+    const stopped =
+      options.state === "stopped" ? ({ desired_state: "stopped", observed_state: "stopped" } as const) : {};
     for (let i = 0; i < options.instances; i++)
       await trx
         .insertInto("instances")
-        .values(
-          readyInstanceRow({
+        .values({
+          ...readyInstanceRow({
             id: newId(),
             tenant_id: ids[i % ids.length]!,
             name: `inst-${i}`,
@@ -100,7 +103,8 @@ export async function seedReadyInstances(
             plug_version: entry.plug.version,
             spec,
           }),
-        )
+          ...stopped,
+        })
         .execute();
     return ids;
   });

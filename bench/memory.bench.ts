@@ -113,11 +113,14 @@ const mib = (x: number) => `${x.toFixed(1).padStart(6)} MiB`;
  * two reconcile ticks and a sample pass at the defaults); then what each big module adds to a bare node alone.
  * The 1,000 instances are rows written straight to the store (100 tenants), desired and observed stopped:
  * the reconciler, the alert loop and the sampler read them every tick, and none asks for a container.
+ * `compare`: another build's dist/cli/main.js (an older commit's), started in the same rounds; its rows are
+ * marked "(compare)".
  */
 export async function benchMemory(
   runs = 3,
   settleMs = 12_000,
   print: (line: string) => void = () => {},
+  compare?: string,
 ): Promise<string[]> {
   const out: string[] = [];
   const emit = (row: string) => {
@@ -144,12 +147,24 @@ export async function benchMemory(
     }
     // A first start of each: it creates the operator account (one argon2 hash) and is not measured.
     for (const dir of [empty, full]) await measureServe(dir, ports, { settleMs: 1000 });
-    const cases: Array<{ label: string; dir: string; nodeFlags?: string[]; env?: Record<string, string> }> = [
+    const cases: Array<{
+      label: string;
+      dir: string;
+      nodeFlags?: string[];
+      env?: Record<string, string>;
+      cli?: string;
+    }> = [
       { label: "aims serve idle, empty store", dir: empty },
       { label: "  same, monitor off (no sampler, no autoscaler)", dir: empty, env: { AIMS_MONITOR: "off" } },
       { label: "  same, --max-semi-space-size=2", dir: empty, nodeFlags: ["--max-semi-space-size=2"] },
       { label: "aims serve, 1,000 instances in the store", dir: full },
       { label: "  same, --max-semi-space-size=2", dir: full, nodeFlags: ["--max-semi-space-size=2"] },
+      ...(compare
+        ? [
+            { label: "aims serve idle, empty store (compare)", dir: empty, cli: resolve(compare) },
+            { label: "aims serve, 1,000 instances (compare)", dir: full, cli: resolve(compare) },
+          ]
+        : []),
     ];
     const results = cases.map(() => [] as ServeMemory[]);
     const bare: number[] = [];
@@ -157,7 +172,9 @@ export async function benchMemory(
     for (let round = 0; round < runs; round++) {
       bare.push(await bareNodeMiB());
       for (const [i, c] of cases.entries())
-        results[i]!.push(await measureServe(c.dir, ports, { settleMs, nodeFlags: c.nodeFlags, env: c.env }));
+        results[i]!.push(
+          await measureServe(c.dir, ports, { settleMs, nodeFlags: c.nodeFlags, env: c.env, cli: c.cli }),
+        );
     }
     const base = median(bare);
     emit(
@@ -197,11 +214,12 @@ export async function benchMemory(
   return out;
 }
 
-// Alone: `npx tsx bench/memory.bench.ts` (after `npm run build`).
+// Alone: `npx tsx bench/memory.bench.ts` (after `npm run build`); BENCH_MEMORY_COMPARE=<other dist/cli/main.js>.
 if (import.meta.filename === resolve(process.argv[1] ?? "")) {
   await benchMemory(
     Number(process.env.BENCH_MEMORY_RUNS ?? 3),
     Number(process.env.BENCH_MEMORY_SETTLE_MS ?? 12_000),
     console.log,
+    process.env.BENCH_MEMORY_COMPARE,
   );
 }

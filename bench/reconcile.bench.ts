@@ -21,7 +21,11 @@ export async function benchReconcile(
   emit("reconcile tick, steady state (static-site instances; one engine list call per tick)");
   const portEnv = `${ports.min}-${ports.max}`;
   try {
-    const idle = (await measureServe(config.dataDir, portEnv)).rss;
+    // Each read for 12 s: two ticks and a sample pass. Default node flags, then those of the systemd unit.
+    const rss = async (nodeFlags: string[] = []) =>
+      `${(await measureServe(config.dataDir, portEnv, { settleMs: 12_000, nodeFlags })).rss.toFixed(0)} MiB`;
+    const semi = ["--max-semi-space-size=2"];
+    const idle = `${await rss()} (${await rss(semi)} with ${semi[0]})`;
     let deployed = 0;
     const limit = pLimit(4);
     for (const target of [10, 100, max].filter((n, i, a) => a.indexOf(n) === i && n <= max)) {
@@ -49,7 +53,7 @@ export async function benchReconcile(
       emit(`${line(`  ${target} instances`, ticks)}  (deployed ${target} in ${spinUp.toFixed(1)} s total)`);
       if (target === 100)
         emit(
-          `  control-plane RSS (aims serve): idle ${idle.toFixed(0)} MiB, at 100 instances ${(await measureServe(config.dataDir, portEnv)).rss.toFixed(0)} MiB`,
+          `  control-plane RSS (aims serve): idle ${idle}, at 100 instances ${await rss()} (${await rss(semi)} with ${semi[0]})`,
         );
     }
   } finally {

@@ -22,7 +22,8 @@ import { benchStore } from "./store.bench.js";
  * BENCH_ONLY=chat: a chat round trip for a read tool through the API, against the direct GET.
  * BENCH_ONLY=monitor: the resource sampler's cost per pass (BENCH_MONITOR_MAX containers, default 100) and the metrics query.
  * BENCH_ONLY=memory: `aims serve`'s resident memory idle and with 1,000 instances in the store, and what each big
- * module adds to a bare node (BENCH_MEMORY_RUNS starts, default 3; BENCH_MEMORY_SETTLE_MS each, default 12000).
+ * module adds to a bare node (BENCH_MEMORY_RUNS starts, default 3; BENCH_MEMORY_SETTLE_MS each, default 12000;
+ * BENCH_MEMORY_COMPARE another build's dist/cli/main.js to start alongside).
  */
 const n = Number(process.env.BENCH_N ?? 10);
 const maxInstances = Number(process.env.BENCH_MAX_INSTANCES ?? 500);
@@ -47,5 +48,6 @@ if (!only || only === "memory")
     Number(process.env.BENCH_MEMORY_RUNS ?? 3),
     Number(process.env.BENCH_MEMORY_SETTLE_MS ?? 12_000),
     console.log,
+    process.env.BENCH_MEMORY_COMPARE,
   );
 if (!only || only === "dock") for (const row of await benchDashboard(dockRuns)) console.log(row);

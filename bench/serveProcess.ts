@@ -29,20 +29,20 @@ export interface ServeMemory {
 }
 
 /**
- * Starts the compiled `aims serve` on a data dir (API on a free port, proxy off: its cost is the proxy
+ * Starts the compiled `aims serve` (or another build's `cli`) on a data dir (API on a free port, proxy off: its cost is the proxy
  * benchmark's), waits until the reconciler runs, reads its resident memory once a second for `settleMs`,
  * then its heap (bench/memoryProbe.mjs), and stops it with SIGTERM.
  */
 export async function measureServe(
   dataDir: string,
   ports: string,
-  options: { nodeFlags?: string[]; env?: Record<string, string>; settleMs?: number } = {},
+  options: { nodeFlags?: string[]; env?: Record<string, string>; settleMs?: number; cli?: string } = {},
 ): Promise<ServeMemory> {
   const probeOut = join(dataDir, "bench-probe.json");
   rmSync(probeOut, { force: true });
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(options.nodeFlags ?? []), "--expose-gc", "--import", PROBE, CLI, "serve"],
+    [...(options.nodeFlags ?? []), "--expose-gc", "--import", PROBE, options.cli ?? CLI, "serve"],
     {
       env: {
         ...process.env,

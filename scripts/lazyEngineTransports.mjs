@@ -3,9 +3,10 @@
 //
 // Why: `require("dockerode")` loads docker-modem's SSH transport (ssh2, whose crypto reserves ~16 MiB) and
 // dockerode's BuildKit session (@grpc/grpc-js, @grpc/proto-loader, protobufjs) at the top of their modules:
-// with them, dockerode alone adds ~27 MiB to a bare node's resident memory (docs/benchmarks.md, "Control-plane
-// memory"). AIMS talks to the engine over its unix socket (`dockerSocket`) and builds with the classic
-// builder, so neither runs; if one ever does, its first call loads the real module, as before.
+// with them, dockerode alone adds ~29 MiB to a bare node's resident memory, without them ~18
+// (docs/benchmarks.md, "Control-plane memory"). AIMS talks to the engine over its unix socket (`dockerSocket`)
+// and builds with the classic builder, so neither runs; if one ever does, its first call loads the real module,
+// as before.
 
 /** The modules left in node_modules: the package that requires one, its request, and the real module. */
 const LEFT_OUT = [

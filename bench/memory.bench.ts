@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import { loadConfig } from "../src/config.js";
 import { createPlatform } from "../src/platform.js";
-import { seedReadyInstances } from "./platformFixture.js";
+import { removeEngineObjects, seedReadyInstances } from "./platformFixture.js";
 import { measureServe, residentMiB, type ServeMemory } from "./serveProcess.js";
 import { median } from "./stats.js";
 
@@ -131,10 +131,12 @@ export async function benchMemory(
   const empty = mkdtempSync(join(tmpdir(), "aims-bench-mem-"));
   const full = mkdtempSync(join(tmpdir(), "aims-bench-mem-"));
   const scratch = mkdtempSync(join(tmpdir(), "aims-bench-mem-"));
-  try {
-    const p = await createPlatform(
-      loadConfig({ env: {}, overrides: { dataDir: full, logLevel: "silent", proxy: { enabled: false } } }),
+  const platformOf = (dataDir: string) =>
+    createPlatform(
+      loadConfig({ env: {}, overrides: { dataDir, logLevel: "silent", proxy: { enabled: false } } }),
     );
+  try {
+    const p = await platformOf(full);
     try {
       await seedReadyInstances(p, {
         tenants: Array.from({ length: 100 }, (_, i) => `mem-${i}`),
@@ -209,6 +211,11 @@ export async function benchMemory(
       );
     }
   } finally {
+    // The servers filled each store's warm network pool: those networks go with the stores.
+    for (const dir of [empty, full]) {
+      const p = await platformOf(dir);
+      await removeEngineObjects(p).finally(() => p.close());
+    }
     for (const dir of [empty, full, scratch]) rmSync(dir, { recursive: true, force: true });
   }
   return out;

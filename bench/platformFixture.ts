@@ -37,16 +37,24 @@ export async function benchPlatform(
     p,
     config,
     async dispose() {
-      const { runtime, proxy } = await p.reconciler();
-      await proxy.stop();
-      const objects = await runtime.listManaged({ [LABEL.installation]: p.store.installationId });
-      await Promise.all(objects.containers.map((c) => runtime.removeContainer(c.id)));
-      for (const n of objects.networks) await runtime.removeNetwork(n.name);
-      for (const v of objects.volumes) await runtime.removeVolume(v.name);
+      await removeEngineObjects(p);
       await p.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Stops the install's proxy and removes every container, network (the warm pool's too) and volume labelled
+ * with its installation: what a bench leaves in the engine before its data dir goes.
+ */
+export async function removeEngineObjects(p: Platform): Promise<void> {
+  const { runtime, proxy } = await p.reconciler();
+  await proxy.stop();
+  const objects = await runtime.listManaged({ [LABEL.installation]: p.store.installationId });
+  await Promise.all(objects.containers.map((c) => runtime.removeContainer(c.id)));
+  for (const n of objects.networks) await runtime.removeNetwork(n.name);
+  for (const v of objects.volumes) await runtime.removeVolume(v.name);
 }
 
 export const benchActor = { id: "bench", source: "bench" };

@@ -45,10 +45,14 @@ export const lazyEngineTransports = {
         : { path: left.real, external: true };
     });
     build.onLoad({ filter: /.*/, namespace: "lazy-engine-module" }, (args) => ({
-      // Each exports one function. The name is a variable, so esbuild leaves the require to run time, where the
-      // bundle's createRequire resolves it in node_modules.
+      // Each exports one function. The name is a variable, so esbuild leaves the require to run time. It is
+      // resolved from dockerode's place (a direct dependency): docker-modem may sit under dockerode's own
+      // node_modules rather than at the top.
       contents: `const real = ${JSON.stringify(args.path)};
-module.exports = function () { return require(real).apply(this, arguments); };`,
+module.exports = function () {
+  const fromDockerode = require("node:module").createRequire(require.resolve("dockerode"));
+  return fromDockerode(real).apply(this, arguments);
+};`,
       loader: "js",
     }));
   },

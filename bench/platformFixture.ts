@@ -37,16 +37,24 @@ export async function benchPlatform(
     p,
     config,
     async dispose() {
-      const { runtime, proxy } = await p.reconciler();
-      await proxy.stop();
-      const objects = await runtime.listManaged({ [LABEL.installation]: p.store.installationId });
-      await Promise.all(objects.containers.map((c) => runtime.removeContainer(c.id)));
-      for (const n of objects.networks) await runtime.removeNetwork(n.name);
-      for (const v of objects.volumes) await runtime.removeVolume(v.name);
+      await removeEngineObjects(p);
       await p.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Stops the install's proxy and removes every container, network (the warm pool's too) and volume labelled
+ * with its installation: what a bench leaves in the engine before its data dir goes.
+ */
+export async function removeEngineObjects(p: Platform): Promise<void> {
+  const { runtime, proxy } = await p.reconciler();
+  await proxy.stop();
+  const objects = await runtime.listManaged({ [LABEL.installation]: p.store.installationId });
+  await Promise.all(objects.containers.map((c) => runtime.removeContainer(c.id)));
+  for (const n of objects.networks) await runtime.removeNetwork(n.name);
+  for (const v of objects.volumes) await runtime.removeVolume(v.name);
 }
 
 export const benchActor = { id: "bench", source: "bench" };
@@ -77,22 +85,25 @@ export function readyInstanceRow(row: {
 /**
  * Fills the store with `instances` ready static-site rows, spread round-robin over new tenants named
  * `tenants` on `plan`, written straight to the store (no engine): for benches that measure reads over many
- * instances. Answers the tenants' ids in order.
+ * instances. `state: "stopped"` writes them desired and observed stopped instead, so that a running
+ * reconciler leaves them be (it would start every ready one's missing container). Answers the tenants' ids.
  */
 export async function seedReadyInstances(
   p: Platform,
-  options: { tenants: readonly string[]; instances: number; plan: string },
+  options: { tenants: readonly string[]; instances: number; plan: string; state?: "ready" | "stopped" },
 ): Promise<string[]> {
   const entry = p.catalog.get("static-site");
   const spec = JSON.stringify(newSpec(entry, {}, p.plans.get(options.plan).defaultResources));
   return withTransaction(p.store.db, async (trx) => {
     const ids: string[] = [];
     for (const name of options.tenants) ids.push((await insertTenant(trx, { name, plan: options.plan })).id);
+    const stopped =
+      options.state === "stopped" ? ({ desired_state: "stopped", observed_state: "stopped" } as const) : {};
     for (let i = 0; i < options.instances; i++)
       await trx
         .insertInto("instances")
-        .values(
-          readyInstanceRow({
+        .values({
+          ...readyInstanceRow({
             id: newId(),
             tenant_id: ids[i % ids.length]!,
             name: `inst-${i}`,
@@ -100,7 +111,8 @@ export async function seedReadyInstances(
             plug_version: entry.plug.version,
             spec,
           }),
-        )
+          ...stopped,
+        })
         .execute();
     return ids;
   });

@@ -1,51 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import pLimit from "p-limit";
 import { deployInstance } from "../src/lifecycle/deployInstance.js";
 import { reconcileAll } from "../src/lifecycle/reconcileAll.js";
 import { benchActor, benchPlatform, quiet } from "./platformFixture.js";
+import { measureServe } from "./serveProcess.js";
 import { line } from "./stats.js";
 import { summarizeTimings } from "./summary.js";
-
-/** The compiled CLI: `npm run bench` builds dist/ first, so RSS is the real daemon, not a TypeScript loader. */
-const CLI = resolve(import.meta.dirname, "../dist/cli/main.js");
-
-/** Resident memory of a process in MiB, from /proc. */
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-}
-
-/** Starts `aims serve` on the bench's data dir and returns its RSS once it has ticked and settled. */
-async function serveRss(dataDir: string, ports: string): Promise<number> {
-  const child: ChildProcess = spawn(process.execPath, [CLI, "serve"], {
-    // The API on a free port; the proxy off (its cost is measured by the proxy benchmark).
-    env: {
-      ...process.env,
-      AIMS_DATA_DIR: dataDir,
-      AIMS_PORT_RANGE: ports,
-      AIMS_LOG_LEVEL: "silent",
-      AIMS_API_PORT: "0",
-      AIMS_PROXY: "off",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => {
-    out += d;
-  });
-  const deadline = Date.now() + 120_000;
-  while (!out.includes("reconciler running") && Date.now() < deadline) await sleep(100);
-  await sleep(3000);
-  if (child.exitCode !== null) throw new Error(`aims serve exited early (${child.exitCode}): ${out}`);
-  const rss = rssMiB(child.pid!);
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await exited;
-  return rss;
-}
 
 /** Reconcile tick duration with 10, 100 and `max` running instances; control-plane RSS idle and at 100 instances. */
 export async function benchReconcile(
@@ -63,7 +22,11 @@ export async function benchReconcile(
   emit("reconcile tick, steady state (static-site instances; one engine list call per tick)");
   const portEnv = `${ports.min}-${ports.max}`;
   try {
-    const idle = await serveRss(config.dataDir, portEnv);
+    // Each read for 12 s: two ticks and a sample pass. Default node flags, then those of the systemd unit.
+    const rss = async (nodeFlags: string[] = []) =>
+      `${(await measureServe(config.dataDir, portEnv, { settleMs: 12_000, nodeFlags })).rss.toFixed(0)} MiB`;
+    const semi = ["--max-semi-space-size=2"];
+    const idle = `${await rss()} (${await rss(semi)} with ${semi[0]})`;
     let deployed = 0;
     const limit = pLimit(4);
     for (const target of [10, 100, max].filter((n, i, a) => a.indexOf(n) === i && n <= max)) {
@@ -97,7 +60,7 @@ export async function benchReconcile(
       emit(`${line(`  ${target} instances`, ticks)}  (deployed ${target} in ${spinUp.toFixed(1)} s total)`);
       if (target === 100)
         emit(
-          `  control-plane RSS (aims serve): idle ${idle.toFixed(0)} MiB, at 100 instances ${(await serveRss(config.dataDir, portEnv)).toFixed(0)} MiB`,
+          `  control-plane RSS (aims serve): idle ${idle}, at 100 instances ${await rss()} (${await rss(semi)} with ${semi[0]})`,
         );
     }
   } finally {

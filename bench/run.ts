@@ -5,6 +5,7 @@ import { benchCliStartup } from "./cliStartup.bench.js";
 import { benchDashboard } from "./dashboard.bench.js";
 import { benchDeploy } from "./deploy.bench.js";
 import { benchIntent } from "./intent.bench.js";
+import { benchMemory } from "./memory.bench.js";
 import { benchMonitor } from "./monitor.bench.js";
 import { benchProxy } from "./proxy.bench.js";
 import { benchQuota } from "./quota.bench.js";
@@ -23,6 +24,9 @@ import { summaryTable } from "./summary.js";
  * BENCH_ONLY=intent: ACHEEVY's intent engine alone (latency per utterance, accuracy on both corpora);
  * BENCH_ONLY=chat: a chat round trip for a read tool through the API, against the direct GET.
  * BENCH_ONLY=monitor: the resource sampler's cost per pass (BENCH_MONITOR_MAX containers, default 100) and the metrics query.
+ * BENCH_ONLY=memory: `aims serve`'s resident memory idle and with 1,000 instances in the store, and what each big
+ * module adds to a bare node (BENCH_MEMORY_RUNS starts, default 3; BENCH_MEMORY_SETTLE_MS each, default 12000;
+ * BENCH_MEMORY_COMPARE another build's dist/cli/main.js to start alongside).
  * Ends with one summary table: every headline figure, its same-run baseline, the ratio and the goal it has.
  */
 const n = Number(process.env.BENCH_N ?? 10);
@@ -45,5 +49,12 @@ if (!only || only === "intent") for (const row of await benchIntent()) console.l
 if (!only || only === "chat") for (const row of await benchChat()) console.log(row);
 if (!only || only === "store") for (const row of await benchStore()) console.log(row);
 if (!only || only === "monitor") await benchMonitor(console.log);
+if (!only || only === "memory")
+  await benchMemory(
+    Number(process.env.BENCH_MEMORY_RUNS ?? 3),
+    Number(process.env.BENCH_MEMORY_SETTLE_MS ?? 12_000),
+    console.log,
+    process.env.BENCH_MEMORY_COMPARE,
+  );
 if (!only || only === "dock") for (const row of await benchDashboard(dockRuns)) console.log(row);
 for (const row of summaryTable()) console.log(row);

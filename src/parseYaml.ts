@@ -12,10 +12,19 @@ let yaml: typeof Yaml | undefined;
 let shipped: Record<string, unknown> | undefined;
 
 /**
+ * The yaml package (CommonJS), required on first use rather than imported: the modules that read or write YAML
+ * sit on every command's path and in `aims serve`, and most commands (`aims ps` without a config file), like a
+ * server nobody sends YAML to, never read any.
+ */
+export function yamlLibrary(): typeof Yaml {
+  yaml ??= createRequire(import.meta.url)("yaml") as typeof Yaml;
+  return yaml;
+}
+
+/**
  * Parses YAML text (a config file, a plug manifest, the plans). Text the build parsed already (the built-in
  * catalog and plans, unedited) is answered from its result: parsing them cold was most of what `aims deploy`
- * spent of its own. The yaml package (CommonJS) is required on the first other call rather than imported: the
- * modules that read YAML sit on every command's path, and most commands (`aims ps`) never read any.
+ * spent of its own.
  */
 export function parseYaml(text: string): unknown {
   shipped ??= existsSync(SHIPPED_FILE)
@@ -23,6 +32,5 @@ export function parseYaml(text: string): unknown {
     : {};
   const known = shipped[createHash("sha256").update(text).digest("hex")];
   if (known !== undefined) return structuredClone(known);
-  yaml ??= createRequire(import.meta.url)("yaml") as typeof Yaml;
-  return yaml.parse(text);
+  return yamlLibrary().parse(text);
 }

@@ -24,6 +24,7 @@ import { type RateLimiters, registerRateLimits } from "./rateLimits.js";
 import { acceptYamlBodies, BODY_LIMIT, parseJsonBodies, requestTimeouts } from "./requestLimits.js";
 import { Answer, type ApiServices, type RouteSpec } from "./route.js";
 import { apiRoutes } from "./routes/index.js";
+import { lazySchemaCompilers } from "./schemaCompilers.js";
 import { LiveStreams } from "./streams/liveStreams.js";
 import { parseRequestPart } from "./validation.js";
 
@@ -70,6 +71,7 @@ export async function createApiServer(
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Errors the router raises before any route runs (URI too long, bad URL encoding) get the one error shape too.
     frameworkErrors: (err, request, reply) => sendError(err, request, reply, platform.logger),
+    schemaController: { compilersFactory: lazySchemaCompilers },
   }) as unknown as ApiServer;
   const metrics: ApiMetrics = createApiMetrics(platform);
   const hub = new EventHub(platform.store.db, { pollMs: config.eventPollMs });

@@ -1,5 +1,5 @@
-import { parseDocument } from "yaml";
 import { AimsError } from "../domain/errors.js";
+import { yamlLibrary } from "../parseYaml.js";
 import {
   type ComposeDocument,
   MAX_COMPOSE_ALIASES,
@@ -22,7 +22,7 @@ export function parseCompose(text: string): ComposeDocument {
   const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/.exec(text);
   if (control) throw refused(`is not text: it holds a control character (code ${control[0].charCodeAt(0)})`);
   if (!text.trim()) throw refused("is empty: it needs a `services:` mapping");
-  const doc = parseDocument(text, {
+  const doc = yamlLibrary().parseDocument(text, {
     merge: true,
     uniqueKeys: true,
     stringKeys: true,

@@ -1,7 +1,6 @@
-import { createRequire } from "node:module";
-import type * as Yaml from "yaml";
 import type { HealthCheck } from "../domain/manifest.js";
 import type { SizedPlug, SizedService } from "../domain/sizedPlug.js";
+import { yamlLibrary } from "../parseYaml.js";
 
 /**
  * Compose emission: an instance's sized plug in, a Compose Specification file out, in the subset that both
@@ -323,14 +322,11 @@ export function writeCompose(input: ComposeInput): ComposeOutput {
   };
 }
 
-let yaml: typeof Yaml | undefined;
-
 /** The file as YAML text, with a header saying where it came from. */
 export function composeYaml(file: ComposeFile, header: string): string {
-  yaml ??= createRequire(import.meta.url)("yaml") as typeof Yaml;
   const comment = header
     .split("\n")
     .map((l) => `# ${l}`.trimEnd())
     .join("\n");
-  return `${comment}\n${yaml.stringify(file, { lineWidth: 0 })}`;
+  return `${comment}\n${yamlLibrary().stringify(file, { lineWidth: 0 })}`;
 }

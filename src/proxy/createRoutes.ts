@@ -4,7 +4,6 @@ import type { AimsConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Database } from "../store/schema.js";
 import { loadRouteTable } from "./loadRoutes.js";
-import { NginxDriver } from "./nginx/NginxDriver.js";
 import { masterPid, nginxVersion, stopNginx } from "./nginx/nginxProcess.js";
 import { disabledRoutes, RouteSync, type Routes } from "./routeSync.js";
 
@@ -22,8 +21,15 @@ export async function probeNginx(
   return { version: await nginxVersion(config.proxy.nginxBinary), pid: masterPid(proxyRoot(config.dataDir)) };
 }
 
-/** Routing for the platform from configuration: AIMS's own nginx, or nothing when `proxy.enabled` is false. */
-export function createRoutes(config: AimsConfig, db: Kysely<Database>, logger: Logger): Routes {
+/**
+ * Routing for the platform from configuration: AIMS's own nginx, or nothing when `proxy.enabled` is false.
+ * The nginx driver (the config renderer and its parser) is loaded only when the proxy is on.
+ */
+export async function createRoutes(
+  config: AimsConfig,
+  db: Kysely<Database>,
+  logger: Logger,
+): Promise<Routes> {
   const proxy = config.proxy;
   const root = proxyRoot(config.dataDir);
   if (!proxy.enabled)
@@ -36,6 +42,7 @@ export function createRoutes(config: AimsConfig, db: Kysely<Database>, logger: L
       },
       stop: () => stopNginx(root),
     };
+  const { NginxDriver } = await import("./nginx/NginxDriver.js");
   const driver = new NginxDriver({
     binary: proxy.nginxBinary,
     root,

@@ -1,5 +1,7 @@
-import argon2 from "argon2";
 import * as z from "zod";
+
+/** argon2, loaded on the first hash or check: a server nobody signs in to never loads it. */
+const argon2 = async () => (await import("argon2")).default;
 
 /** Password rules: long enough to resist guessing, bounded so hashing cannot be used to burn CPU. */
 export const passwordSchema = z
@@ -18,9 +20,10 @@ export interface PasswordHashing {
 }
 
 /** Hashes a password with argon2id (salted, PHC string). */
-export function hashPassword(password: string, cost: PasswordHashing): Promise<string> {
-  return argon2.hash(password, {
-    type: argon2.argon2id,
+export async function hashPassword(password: string, cost: PasswordHashing): Promise<string> {
+  const { hash, argon2id } = await argon2();
+  return hash(password, {
+    type: argon2id,
     memoryCost: cost.memoryKiB,
     timeCost: cost.iterations,
     parallelism: 1,
@@ -40,8 +43,8 @@ export async function verifyPassword(
 ): Promise<boolean> {
   if (hash === undefined) {
     dummyHash ??= hashPassword("not-a-password-anyone-has", cost);
-    await argon2.verify(await dummyHash, password).catch(() => false);
+    await (await argon2()).verify(await dummyHash, password).catch(() => false);
     return false;
   }
-  return argon2.verify(hash, password).catch(() => false);
+  return (await argon2()).verify(hash, password).catch(() => false);
 }

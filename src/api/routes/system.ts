@@ -1,9 +1,11 @@
 import { sql } from "kysely";
 import { AimsError } from "../../domain/errors.js";
 import { isMetricsToken } from "../instanceSeries.js";
-import { buildOpenApi, renderDocsPage } from "../openapi.js";
 import { openApiDocumentSchema, statusSchema } from "../responses/system.js";
 import { defineRoute, type RouteSpec } from "../route.js";
+
+/** The OpenAPI generator, loaded on the first GET /openapi.json or /docs (it builds the document once). */
+const openApi = () => import("../openapi.js");
 
 /**
  * Health, readiness, metrics and the API's own description. The description documents `table()`, the
@@ -63,7 +65,7 @@ export const systemRoutes = (table: () => readonly RouteSpec[]) => [
     tag: "system",
     auth: "none",
     response: openApiDocumentSchema,
-    handler: async () => buildOpenApi(table()),
+    handler: async () => (await openApi()).buildOpenApi(table()),
   }),
   defineRoute({
     method: "GET",
@@ -75,6 +77,7 @@ export const systemRoutes = (table: () => readonly RouteSpec[]) => [
     handler: async ({ reply }) => {
       reply.type("text/html; charset=utf-8");
       reply.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'");
+      const { buildOpenApi, renderDocsPage } = await openApi();
       return renderDocsPage(buildOpenApi(table()));
     },
   }),

@@ -9,6 +9,7 @@ import { createPlatform } from "../src/platform.js";
 import { removeEngineObjects, seedReadyInstances } from "./platformFixture.js";
 import { measureServe, residentMiB, type ServeMemory } from "./serveProcess.js";
 import { median } from "./stats.js";
+import { summarize } from "./summary.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 /** A module of tsc's dist/ (unbundled: what one of our modules costs with its own imports). */
@@ -183,8 +184,19 @@ export async function benchMemory(
       `control-plane memory (aims serve, compiled, proxy off; median of ${runs} starts, RSS read each second for ${settleMs / 1000} s)`,
     );
     emit(`  ${"bare node held open (baseline)".padEnd(48)} RSS ${mib(base)}`);
+    const goals: Record<string, string> = {
+      "aims serve idle, empty store": "< 80 MiB",
+      "aims serve, 1,000 instances in the store": "< 100 MiB",
+    };
     for (const [i, c] of cases.entries()) {
       const m = medianOf(results[i]!);
+      summarize({
+        figure: `RSS: ${c.label.trim()}`,
+        measured: `${m.rss.toFixed(1)} MiB (live heap ${m.heapUsed.toFixed(1)} MiB)`,
+        baseline: `bare node held open: ${base.toFixed(1)} MiB`,
+        ratio: `+${(m.rss - base).toFixed(1)} MiB`,
+        ...(goals[c.label] ? { goal: goals[c.label] } : {}),
+      });
       emit(
         `  ${c.label.padEnd(48)} RSS ${mib(m.rss)}  ${(m.rss / base).toFixed(2)}x bare  peak ${mib(m.peak)}  heap ${m.heapUsed.toFixed(1)} used / ${m.heapTotal.toFixed(1)} MiB`,
       );

@@ -4,7 +4,7 @@ import { reconcileAll } from "../src/lifecycle/reconcileAll.js";
 import { benchActor, benchPlatform, quiet } from "./platformFixture.js";
 import { measureServe } from "./serveProcess.js";
 import { line } from "./stats.js";
-import { summarizeTimings } from "./summary.js";
+import { summarize, summarizeTimings } from "./summary.js";
 
 /** Reconcile tick duration with 10, 100 and `max` running instances; control-plane RSS idle and at 100 instances. */
 export async function benchReconcile(
@@ -24,9 +24,12 @@ export async function benchReconcile(
   try {
     // Each read for 12 s: two ticks and a sample pass. Default node flags, then those of the systemd unit.
     const rss = async (nodeFlags: string[] = []) =>
-      `${(await measureServe(config.dataDir, portEnv, { settleMs: 12_000, nodeFlags })).rss.toFixed(0)} MiB`;
+      (await measureServe(config.dataDir, portEnv, { settleMs: 12_000, nodeFlags })).rss;
     const semi = ["--max-semi-space-size=2"];
-    const idle = `${await rss()} (${await rss(semi)} with ${semi[0]})`;
+    const both = async () => ({ plain: await rss(), semi: await rss(semi) });
+    const said = (m: { plain: number; semi: number }) =>
+      `${m.plain.toFixed(0)} MiB (${m.semi.toFixed(0)} MiB with ${semi[0]})`;
+    const idle = await both();
     let deployed = 0;
     const limit = pLimit(4);
     for (const target of [10, 100, max].filter((n, i, a) => a.indexOf(n) === i && n <= max)) {
@@ -58,10 +61,16 @@ export async function benchReconcile(
         target === max ? "< 100 ms at 500" : undefined,
       );
       emit(`${line(`  ${target} instances`, ticks)}  (deployed ${target} in ${spinUp.toFixed(1)} s total)`);
-      if (target === 100)
-        emit(
-          `  control-plane RSS (aims serve): idle ${idle}, at 100 instances ${await rss()} (${await rss(semi)} with ${semi[0]})`,
-        );
+      if (target === 100) {
+        const at100 = await both();
+        summarize({
+          figure: "RSS: aims serve with 100 running instances (as the service runs it)",
+          measured: `${at100.semi.toFixed(0)} MiB (${at100.plain.toFixed(0)} MiB without ${semi[0]})`,
+          baseline: `idle, same store: ${idle.semi.toFixed(0)} MiB`,
+          ratio: `+${(at100.semi - idle.semi).toFixed(0)} MiB`,
+        });
+        emit(`  control-plane RSS (aims serve): idle ${said(idle)}, at 100 instances ${said(at100)}`);
+      }
     }
   } finally {
     await dispose();

@@ -18,6 +18,16 @@ export interface Subscription {
 
 const PAGE = 500;
 
+/** One live fan-out pass, as `observeFanOut` reports it. */
+export interface FanOutPass {
+  /** Seq of the last event handed out in this pass. */
+  lastSeq: number;
+  events: number;
+  /** Frames handed to streams (an event times the streams it matched). */
+  deliveries: number;
+  readAt: number;
+}
+
 /**
  * Fans the persisted event log out to open streams. One poller reads rows after the last seq it saw (other
  * processes write events too: the CLI, the reconciler) and hands each row to every live subscription whose
@@ -38,6 +48,7 @@ export class EventHub {
   #polling: Promise<void> | undefined;
   #again = false;
   #closed = false;
+  #observer: ((pass: FanOutPass) => void) | undefined;
 
   constructor(db: Kysely<Database>, options: { pollMs: number }) {
     this.#db = db;
@@ -92,6 +103,11 @@ export class EventHub {
     if (this.#started) void this.#poll();
   }
 
+  /** Reports each live fan-out pass to `observer` (the API benchmark times the server's side with it). */
+  observeFanOut(observer: ((pass: FanOutPass) => void) | undefined): void {
+    this.#observer = observer;
+  }
+
   /** Stops polling; open streams are the caller's to end. */
   close(): void {
     this.#closed = true;
@@ -140,17 +156,24 @@ export class EventHub {
         .limit(PAGE)
         .execute();
       if (!rows.length) return;
+      const readAt = this.#observer && performance.now();
       await this.#learnTenantNames(rows);
       // From here to the end of the loop body nothing awaits: delivery and the cursor move together.
+      let deliveries = 0;
       for (const row of rows) {
         const name = this.#nameOf(row);
         for (const sub of this.#subscriptions) {
           if (!sub.live || row.seq <= sub.cursor) continue;
-          if (sub.matches(row)) sub.deliver(row, name);
+          if (sub.matches(row)) {
+            sub.deliver(row, name);
+            deliveries++;
+          }
           sub.cursor = row.seq;
         }
         this.#lastSeq = row.seq;
       }
+      if (readAt !== undefined)
+        this.#observer?.({ lastSeq: this.#lastSeq, events: rows.length, deliveries, readAt });
       if (rows.length < PAGE) return;
     }
   }

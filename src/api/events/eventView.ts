@@ -1,4 +1,5 @@
 import type { EventRow } from "../../store/eventLog.js";
+import { WireFrame } from "../streams/eventStreamWriter.js";
 
 /** An event as clients see it (JSON pages and the `data:` line of a stream). */
 export interface EventView {
@@ -24,16 +25,19 @@ export function toEventView(row: EventRow, tenantName: string | null): EventView
   };
 }
 
-const frames = new WeakMap<EventRow, string>();
+const frames = new WeakMap<EventRow, WireFrame>();
 
 /**
  * One server-sent event: the seq is its id, so a reconnect's Last-Event-ID resumes right after it. The hub hands
- * the same row object to every stream, so the frame is serialised once per event, not once per subscriber.
+ * the same row object to every stream, so the frame is serialised (and encoded) once per event, not once per
+ * subscriber.
  */
-export function sseFrame(row: EventRow, tenantName: string | null): string {
+export function sseFrame(row: EventRow, tenantName: string | null): WireFrame {
   let frame = frames.get(row);
   if (frame === undefined) {
-    frame = `id: ${row.seq}\nevent: ${row.type}\ndata: ${JSON.stringify(toEventView(row, tenantName))}\n\n`;
+    frame = new WireFrame(
+      `id: ${row.seq}\nevent: ${row.type}\ndata: ${JSON.stringify(toEventView(row, tenantName))}\n\n`,
+    );
     frames.set(row, frame);
   }
   return frame;

@@ -28,7 +28,9 @@ export function parseTopics(topics: string | undefined): TypeFilter {
   return { exact, prefixes };
 }
 
-/** The same filter in memory, for live delivery. */
+/** The same filter in memory, for live delivery (once per event and stream, so it allocates nothing). */
 export function typeMatches(filter: TypeFilter, type: string): boolean {
-  return filter === null || filter.exact.includes(type) || filter.prefixes.some((p) => type.startsWith(p));
+  if (filter === null || filter.exact.includes(type)) return true;
+  for (const prefix of filter.prefixes) if (type.startsWith(prefix)) return true;
+  return false;
 }

@@ -12,6 +12,7 @@ import { sseFrame, toEventView } from "../events/eventView.js";
 import { parseTopics, typeMatches } from "../events/topics.js";
 import { decodeCursor, pageQuery, toPage } from "../pagination.js";
 import { type ApiServices, defineRoute } from "../route.js";
+import { EventStreamWriter, WireFrame } from "../streams/eventStreamWriter.js";
 import { startEventStream } from "../streams/streamHeaders.js";
 
 const eventsQuery = pageQuery.extend({
@@ -39,6 +40,8 @@ async function eventScope(p: Platform, principal: Principal, tenantName: string 
 
 /** Maximum bytes queued for a slow stream before it is dropped (it reconnects and resumes from the log). */
 const MAX_BUFFERED = 4 * 1024 * 1024;
+const RETRY = new WireFrame("retry: 2000\n\n");
+const HEARTBEAT = new WireFrame(": heartbeat\n\n");
 
 type EventScope = Awaited<ReturnType<typeof eventScope>>;
 
@@ -57,13 +60,13 @@ async function stream(
   const types = parseTopics(query.topics);
   let current = scope;
   let tenants = tenantSet(scope);
-  const raw = reply.raw;
   let closed = false;
   let remove: (() => void) | undefined;
-  const write = (text: string) => {
-    if (closed) return;
-    if (raw.writableLength > MAX_BUFFERED) return void raw.destroy();
-    raw.write(text);
+  // Added to the counter at each heartbeat and at the end rather than per event: one update, not one per stream.
+  let uncounted = 0;
+  const count = () => {
+    if (uncounted) metrics.eventsDelivered.inc(uncounted);
+    uncounted = 0;
   };
   // Counted against the tenant it shows, or the one its key is limited to. Throws 429 before anything is sent.
   const live = streams.open({
@@ -79,16 +82,21 @@ async function stream(
       current = next;
       tenants = tenantSet(next);
     },
-    heartbeat: () => write(": heartbeat\n\n"),
+    heartbeat: () => {
+      if (!closed) writer.send(HEARTBEAT);
+      count();
+    },
     end: () => {
       closed = true;
       remove?.();
+      count();
       metrics.sseSubscribers.dec();
-      raw.end();
+      writer.end();
     },
   });
   startEventStream(request, reply);
-  raw.write("retry: 2000\n\n");
+  const writer = new EventStreamWriter(reply.raw, MAX_BUFFERED);
+  writer.send(RETRY);
   metrics.sseSubscribers.inc();
   request.raw.on("close", () => live.end());
   const sub: Subscription = {
@@ -98,9 +106,9 @@ async function stream(
         ? current.includeUntenanted
         : tenants === undefined || tenants.has(row.tenant_id)) && typeMatches(types, row.type),
     deliver: (row, name) => {
-      write(sseFrame(row, name));
-      metrics.eventsDelivered.inc();
+      if (!closed && writer.queue(sseFrame(row, name))) uncounted++;
     },
+    flush: () => writer.flush(),
     cursor: 0,
     live: false,
   };

@@ -11,6 +11,7 @@ import { startBareEventServer } from "./bareEventServer.js";
 import { call, timed } from "./httpCalls.js";
 import { seedReadyInstances } from "./platformFixture.js";
 import { percentile } from "./stats.js";
+import { summarize } from "./summary.js";
 
 const row = (label: string, values: number[]) =>
   `${label.padEnd(52)} p50 ${percentile(values, 50).toFixed(2).padStart(8)} ms  p99 ${percentile(values, 99).toFixed(2).padStart(8)} ms  n=${values.length}`;
@@ -227,6 +228,13 @@ export async function benchApi(
     for (const subscribers of subscriberCounts) {
       const bare = await bareRound(subscribers, processes, 10);
       const aims = await aimsRound(p, app, base, key, subscribers, processes, 10);
+      summarize({
+        figure: `SSE event latency, ${subscribers.toLocaleString("en")} subscribers`,
+        measured: `p50 ${percentile(aims.latencies, 50).toFixed(1)} ms, p99 ${percentile(aims.latencies, 99).toFixed(1)} ms`,
+        baseline: `bare node writing the same frame: p50 ${percentile(bare.latencies, 50).toFixed(1)} ms, p99 ${percentile(bare.latencies, 99).toFixed(1)} ms`,
+        ratio: `${(percentile(aims.latencies, 99) / percentile(bare.latencies, 99)).toFixed(2)}× p99; CPU per event ${(aims.cpuPerEvent / bare.cpuPerEvent).toFixed(2)}×`,
+        ...(subscribers === 10_000 ? { goal: "p99 < 100 ms" } : {}),
+      });
       out.push(row(`SSE event latency, ${subscribers} subscribers`, aims.latencies));
       out.push(row(`  bare node, the same frame to ${subscribers} sockets`, bare.latencies));
       out.push(row(`  server fan-out (hub read → last write made)`, aims.fanOut));

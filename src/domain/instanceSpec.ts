@@ -1,3 +1,4 @@
+import * as z from "zod";
 import { AimsError } from "./errors.js";
 import { type Plug, plugSchema } from "./manifest.js";
 import { LEGACY_DEFAULT_RESOURCES, type ServiceResources, type SizedPlug, sizePlug } from "./sizedPlug.js";
@@ -45,6 +46,26 @@ export function newSpec(
     replicas: Object.fromEntries(entry.plug.services.map((s) => [s.name, s.replicas ?? 1])),
     resources: {},
   };
+}
+
+/** What the reconcile tick compares a stored spec by: its services' names and their replica counts. */
+export interface SpecShape {
+  plug: { services: ReadonlyArray<{ name: string }> };
+  replicas: Record<string, number>;
+}
+
+const specShapeSchema = z.object({
+  plug: z.object({ services: z.array(z.object({ name: z.string() })) }),
+  replicas: z.record(z.string(), z.number()).default({}),
+});
+
+/**
+ * The services and replica counts of a stored spec, read without validating its manifest. The tick compares
+ * every instance's container names every few seconds, and validating each manifest each time was most of its
+ * CPU and garbage; the full validation (`parseSpec`) is what a reconcile pass of the instance does.
+ */
+export function readSpecShape(text: string): SpecShape {
+  return specShapeSchema.parse(JSON.parse(text));
 }
 
 /**

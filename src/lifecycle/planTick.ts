@@ -1,4 +1,4 @@
-import type { InstanceSpec } from "../domain/instanceSpec.js";
+import type { InstanceSpec, SpecShape } from "../domain/instanceSpec.js";
 import { containerName, objectPrefix, replicaNumbers, serviceVolumeName } from "../domain/objectNames.js";
 import {
   type ContainerState,
@@ -19,7 +19,7 @@ export function expectedContainerNames(
   installationId: string,
   tenantName: string,
   row: InstanceRow,
-  spec: InstanceSpec,
+  spec: SpecShape,
 ): string[] {
   const prefix = objectPrefix(installationId, tenantName, row.name);
   return spec.plug.services.flatMap((svc) =>

@@ -1,6 +1,6 @@
 import pLimit from "p-limit";
 import type { ReconcilerContext } from "../context.js";
-import { parseSpec } from "../domain/instanceSpec.js";
+import { readSpecShape } from "../domain/instanceSpec.js";
 import {
   type ContainerState,
   LABEL,
@@ -148,7 +148,7 @@ function verdictFor(
   try {
     return needsWork(
       row,
-      expectedContainerNames(p.store.installationId, tenantName, row, parseSpec(row.spec)),
+      expectedContainerNames(p.store.installationId, tenantName, row, readSpecShape(row.spec)),
       containers,
       now,
     );

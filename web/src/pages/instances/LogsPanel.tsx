@@ -65,7 +65,11 @@ export function LogsPanel({ tenant, name }: { tenant: string; name: string }) {
           >
             {paused ? "Resume" : "Pause"}
           </Button>
-          {waiting > 0 ? <Badge variant="light">{waiting} new lines</Badge> : null}
+          {waiting > 0 ? (
+            <Badge variant="light" data-waiting-lines={waiting}>
+              {waiting} new {waiting === 1 ? "line" : "lines"}
+            </Badge>
+          ) : null}
         </Group>
         <Group gap="xs">
           <Badge

@@ -31,30 +31,34 @@ import { summaryTable } from "./summary.js";
  */
 const n = Number(process.env.BENCH_N ?? 10);
 const maxInstances = Number(process.env.BENCH_MAX_INSTANCES ?? 500);
-const only = process.env.BENCH_ONLY;
+/** BENCH_ONLY names one piece or several, comma-separated (`cli,deploy,memory`); unset runs all. */
+const only = process.env.BENCH_ONLY
+  ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim()))
+  : undefined;
+const want = (piece: string) => !only || only.has(piece);
 const cliRuns = Number(process.env.BENCH_CLI_RUNS ?? 15);
 const dockRuns = Number(process.env.BENCH_DOCK_RUNS ?? 3);
 console.log(`AIMS benchmarks (${new Date().toISOString()}, node ${process.version})`);
-if (!only || only === "cli")
+if (want("cli"))
   for (const row of await benchCliStartup(cliRuns, process.env.BENCH_CLI_COMPARE)) console.log(row);
-if (!only || only === "clideploy")
+if (want("clideploy"))
   for (const row of await benchCliDeploy(n, process.env.BENCH_CLI_COMPARE)) console.log(row);
-if (!only || only === "deploy") for (const row of await benchDeploy(n)) console.log(row);
-if (!only || only === "reconcile") await benchReconcile(maxInstances, console.log);
-if (!only || only === "api") for (const row of await benchApi()) console.log(row);
-if (!only || only === "proxy") for (const row of await benchProxy()) console.log(row);
-if (!only || only === "ratelimit") for (const row of await benchRateLimit()) console.log(row);
-if (!only || only === "quota") for (const row of await benchQuota()) console.log(row);
-if (!only || only === "intent") for (const row of await benchIntent()) console.log(row);
-if (!only || only === "chat") for (const row of await benchChat()) console.log(row);
-if (!only || only === "store") for (const row of await benchStore()) console.log(row);
-if (!only || only === "monitor") await benchMonitor(console.log);
-if (!only || only === "memory")
+if (want("deploy")) for (const row of await benchDeploy(n)) console.log(row);
+if (want("reconcile")) await benchReconcile(maxInstances, console.log);
+if (want("api")) for (const row of await benchApi()) console.log(row);
+if (want("proxy")) for (const row of await benchProxy()) console.log(row);
+if (want("ratelimit")) for (const row of await benchRateLimit()) console.log(row);
+if (want("quota")) for (const row of await benchQuota()) console.log(row);
+if (want("intent")) for (const row of await benchIntent()) console.log(row);
+if (want("chat")) for (const row of await benchChat()) console.log(row);
+if (want("store")) for (const row of await benchStore()) console.log(row);
+if (want("monitor")) await benchMonitor(console.log);
+if (want("memory"))
   await benchMemory(
     Number(process.env.BENCH_MEMORY_RUNS ?? 3),
     Number(process.env.BENCH_MEMORY_SETTLE_MS ?? 12_000),
     console.log,
     process.env.BENCH_MEMORY_COMPARE,
   );
-if (!only || only === "dock") for (const row of await benchDashboard(dockRuns)) console.log(row);
+if (want("dock")) for (const row of await benchDashboard(dockRuns)) console.log(row);
 for (const row of summaryTable()) console.log(row);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pLimit from "p-limit";
 import { type AimsConfig, loadConfig } from "../src/config.js";
 import { newSpec } from "../src/domain/instanceSpec.js";
 import { newId } from "../src/domain/names.js";
@@ -52,7 +53,9 @@ export async function removeEngineObjects(p: Platform): Promise<void> {
   const { runtime, proxy } = await p.reconciler();
   await proxy.stop();
   const objects = await runtime.listManaged({ [LABEL.installation]: p.store.installationId });
-  await Promise.all(objects.containers.map((c) => runtime.removeContainer(c.id)));
+  // A few at a time: 500 removals at once had the engine run hundreds of iptables processes queued on one lock.
+  const limit = pLimit(4);
+  await Promise.all(objects.containers.map((c) => limit(() => runtime.removeContainer(c.id))));
   for (const n of objects.networks) await runtime.removeNetwork(n.name);
   for (const v of objects.volumes) await runtime.removeVolume(v.name);
 }

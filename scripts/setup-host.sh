@@ -69,15 +69,17 @@ elif [ -f /etc/docker/daemon.json ] && ! grep -q default-address-pools /etc/dock
 fi
 
 # 3. Keep the kernel from handing AIMS's host ports (51000-51999 by default) to outgoing connections as
-#    their source ports; they lie inside Linux's ephemeral range (32768-60999). Best effort: some
-#    sandboxes do not allow it, and AIMS still probes and skips ports in use.
-range="${AIMS_PORT_RANGE:-51000-51999}"
-reserved=$(cat /proc/sys/net/ipv4/ip_local_reserved_ports 2>/dev/null || true)
-case ",$reserved," in
-  *",$range,"*) ;;
-  *) $SUDO sysctl -q -w "net.ipv4.ip_local_reserved_ports=${reserved:+$reserved,}$range" 2>/dev/null \
-       && log "reserved ports $range from the ephemeral range" || log "could not reserve ports $range (continuing)";;
-esac
+#    their source ports; they lie inside Linux's ephemeral range (32768-60999). So are the fixed ranges the
+#    test suite's files and the benchmarks use (52000-59999): an outgoing connection that happened to take one
+#    made a test fail. Best effort: some sandboxes do not allow it, and AIMS still probes and skips ports in use.
+for range in "${AIMS_PORT_RANGE:-51000-51999}" 52000-59999; do
+  reserved=$(cat /proc/sys/net/ipv4/ip_local_reserved_ports 2>/dev/null || true)
+  case ",$reserved," in
+    *",$range,"*) ;;
+    *) $SUDO sysctl -q -w "net.ipv4.ip_local_reserved_ports=${reserved:+$reserved,}$range" 2>/dev/null \
+         && log "reserved ports $range from the ephemeral range" || log "could not reserve ports $range (continuing)";;
+  esac
+done
 
 # 4. npm dependencies, reinstalled only when package-lock.json changed.
 stamp=node_modules/.aims-lock-sha256

@@ -26,8 +26,11 @@ export interface OperationContext {
   readonly logger: Logger;
   /** Where operations that take access away say so, so open streams of that key or user are re-checked at once. */
   readonly accessChanges: AccessChanges;
-  /** Asks the reverse proxy to match the store soon; never waits, never throws. */
-  requestProxySync(): void;
+  /**
+   * Asks the reverse proxy to match the store soon; never waits, never throws. `withinMs`: the change may wait
+   * that long (see `Routes.request`).
+   */
+  requestProxySync(options?: { withinMs?: number }): void;
   /** Fails with `unavailable` when the container engine does not answer, so no intent is recorded against it. */
   checkEngine(): Promise<void>;
   /**

@@ -130,10 +130,10 @@ export async function createPlatform(config: AimsConfig, logger?: Logger): Promi
       plans ??= loadPlans(config.plans, config.defaultPlan);
       return plans;
     },
-    requestProxySync() {
+    requestProxySync(options) {
       if (!config.proxy.enabled) return;
       void proxyRoutes().then(
-        (r) => r.request(),
+        (r) => r.request(options),
         (err: Error) => platform.logger.error({ err: err.message }, "proxy unavailable"),
       );
     },
@@ -200,7 +200,7 @@ function operationsOf(p: Platform): OperationContext {
     get plans() {
       return p.plans;
     },
-    requestProxySync: () => p.requestProxySync(),
+    requestProxySync: (options) => p.requestProxySync(options),
     checkEngine: () => p.checkEngine(),
     settleInstance: (id, progress) => p.settleInstance(id, progress),
     settleKeptVolume: (id, progress) => p.settleKeptVolume(id, progress),

@@ -1,5 +1,6 @@
 import type { Transaction } from "kysely";
 import type { OperationContext } from "../context.js";
+import { SERVING_STATES } from "../proxy/routes.js";
 import {
   type InstanceRow,
   type InstanceStatePatch,
@@ -13,6 +14,9 @@ import { instanceChange } from "./changeRecord.js";
 
 /** Writes that belong to a state change, made in its transaction. */
 export type Writes = (trx: Transaction<Database>) => Promise<void>;
+
+/** How long a change that moves no traffic (only the page a visitor sees) may wait for another apply. */
+const PAGE_ONLY_WAIT_MS = 1000;
 
 /** The reconciler's own actor in audit entries. */
 export const RECONCILER: Actor = { id: "reconciler", source: "reconciler" };
@@ -53,8 +57,16 @@ export async function transition(
     );
     return changed;
   });
-  // After the commit: the proxy shows every observed state (serving, 503 page, 404).
-  p.requestProxySync();
+  // After the commit: the proxy shows every observed state (serving, 503 page, 404). Where traffic goes (a route
+  // starts or stops serving) changes at once; between two states that serve nothing (a deploy's pending and
+  // starting) only the page a visitor sees changes, which can wait for the apply the instance's readiness asks
+  // for, instead of an nginx reload of its own while the container starts.
+  const routed = (state: string) => SERVING_STATES.has(state);
+  p.requestProxySync(
+    routed(row.observed_state) || routed(updated.observed_state)
+      ? undefined
+      : { withinMs: PAGE_ONLY_WAIT_MS },
+  );
   return updated;
 }
 

@@ -10,8 +10,12 @@ import type { ApplyResult, ProxyDriver, ProxyStatus, RouteTable } from "./ProxyD
 /** The platform's handle on routing: what lifecycle code, the reconciler and the CLI call. */
 export interface Routes {
   readonly enabled: boolean;
-  /** Asks for the proxy to match the store soon; never waits, never throws. Bursts become one apply. */
-  request(): void;
+  /**
+   * Asks for the proxy to match the store soon; never waits, never throws. Bursts become one apply.
+   * `withinMs`: the change can wait that long (a page a visitor sees, not where traffic goes), so a request
+   * without it, or a flush, in the meantime covers it with one apply.
+   */
+  request(options?: { withinMs?: number }): void;
   /** The proxy runs with the last good configuration (restarted if it died), then matches the store. */
   ensure(): Promise<void>;
   /** Waits until every requested apply has finished (the CLI does before it exits). */
@@ -79,10 +83,21 @@ export class RouteSync implements Routes {
   lastError: Error | undefined;
   /** The last failure recorded as an event: the same failure tick after tick is one event, not thousands. */
   #recordedFailure: string | undefined;
+  /** A request that could wait (`withinMs`), until its time comes or another request covers it. */
+  #later: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: RouteSyncDeps) {}
 
-  request(): void {
+  request(options?: { withinMs?: number }): void {
+    if (options?.withinMs) {
+      this.#later ??= setTimeout(() => {
+        this.#later = undefined;
+        this.request();
+      }, options.withinMs);
+      return;
+    }
+    if (this.#later) clearTimeout(this.#later);
+    this.#later = undefined;
     this.#dirty = true;
     if (!this.#running) this.#running = this.#drain();
   }
@@ -101,6 +116,7 @@ export class RouteSync implements Routes {
   }
 
   async flush(): Promise<void> {
+    if (this.#later) this.request();
     while (this.#running) await this.#running;
   }
 

@@ -72,13 +72,17 @@ fi
 #    their source ports; they lie inside Linux's ephemeral range (32768-60999). So are the fixed ranges the
 #    test suite's files and the benchmarks use (52000-59999): an outgoing connection that happened to take one
 #    made a test fail. Best effort: some sandboxes do not allow it, and AIMS still probes and skips ports in use.
+# The kernel merges adjacent ranges (51000-51999,52000-59999 reads back as 51000-59999): a range counts as
+# reserved when one reserved range holds it.
+reserved_holds() {
+  tr ',' '\n' <<<"$1" | awk -F- -v lo="${2%-*}" -v hi="${2#*-}" \
+    '{ b = ($2 == "" ? $1 : $2); if ($1 + 0 <= lo + 0 && hi + 0 <= b + 0) held = 1 } END { exit !held }'
+}
 for range in "${AIMS_PORT_RANGE:-51000-51999}" 52000-59999; do
   reserved=$(cat /proc/sys/net/ipv4/ip_local_reserved_ports 2>/dev/null || true)
-  case ",$reserved," in
-    *",$range,"*) ;;
-    *) $SUDO sysctl -q -w "net.ipv4.ip_local_reserved_ports=${reserved:+$reserved,}$range" 2>/dev/null \
-         && log "reserved ports $range from the ephemeral range" || log "could not reserve ports $range (continuing)";;
-  esac
+  reserved_holds "$reserved" "$range" && continue
+  $SUDO sysctl -q -w "net.ipv4.ip_local_reserved_ports=${reserved:+$reserved,}$range" 2>/dev/null \
+    && log "reserved ports $range from the ephemeral range" || log "could not reserve ports $range (continuing)"
 done
 
 # 4. npm dependencies, reinstalled only when package-lock.json changed.

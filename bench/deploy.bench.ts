@@ -140,8 +140,10 @@ export async function benchDeploy(n: number): Promise<string[]> {
       const name = `aims-bench-raw-${process.pid}-${i}`;
       // Free ports picked now: other programs on the host (a test suite) may hold any fixed range.
       const [rawPort, netPort, hardPort] = await freePorts(3);
+      const runRaw = (port: number, flags: string[] = []) =>
+        exec("docker", ["run", "-d", "--name", name, ...flags, "-p", `127.0.0.1:${port}:8080`, image]);
       t0 = performance.now();
-      await exec("docker", ["run", "-d", "--name", name, "-p", `127.0.0.1:${rawPort}:8080`, image]);
+      await runRaw(rawPort!);
       await waitFor200(`http://127.0.0.1:${rawPort}/`);
       t.raw.push(performance.now() - t0);
       t0 = performance.now();
@@ -150,17 +152,7 @@ export async function benchDeploy(n: number): Promise<string[]> {
 
       t0 = performance.now();
       await exec("docker", ["network", "create", name]);
-      await exec("docker", [
-        "run",
-        "-d",
-        "--name",
-        name,
-        "--network",
-        name,
-        "-p",
-        `127.0.0.1:${netPort}:8080`,
-        image,
-      ]);
+      await runRaw(netPort!, ["--network", name]);
       await waitFor200(`http://127.0.0.1:${netPort}/`);
       t.rawNet.push(performance.now() - t0);
       t0 = performance.now();
@@ -171,18 +163,7 @@ export async function benchDeploy(n: number): Promise<string[]> {
       // The same container as AIMS runs it (limits, init, dropped capabilities), on a network made just before.
       await exec("docker", ["network", "create", name]);
       t0 = performance.now();
-      await exec("docker", [
-        "run",
-        "-d",
-        "--name",
-        name,
-        "--network",
-        name,
-        ...hardening,
-        "-p",
-        `127.0.0.1:${hardPort}:8080`,
-        image,
-      ]);
+      await runRaw(hardPort!, ["--network", name, ...hardening]);
       await waitFor200(`http://127.0.0.1:${hardPort}/`);
       t.rawHard.push(performance.now() - t0);
       await exec("docker", ["rm", "-f", name]);

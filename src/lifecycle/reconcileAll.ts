@@ -53,11 +53,13 @@ export async function reconcileAll(
 ): Promise<TickReport> {
   const mode = options.mode ?? "once";
   const started = performance.now();
-  // So is the host firewall: its rules come back first (a firewall reload or a host reboot drops them), before
-  // any container starts. The proxy: running with the store's routes (restarted if it died).
-  await p.firewall.ensure();
-  await p.proxy.ensure();
-  const objects = await p.runtime.listManaged({ [LABEL.installation]: p.store.installationId });
+  // So is the host firewall: its rules come back (a firewall reload or a host reboot drops them) before any
+  // container starts. The proxy: running with the store's routes (restarted if it died). Both are put right
+  // while the engine lists this install's objects, and both are done before anything below acts.
+  const [, objects] = await Promise.all([
+    Promise.all([p.firewall.ensure(), p.proxy.ensure()]),
+    p.runtime.listManaged({ [LABEL.installation]: p.store.installationId }),
+  ]);
   const rows = await listInstances(p.store.db, {});
   const tenants = new Map((await listTenants(p.store.db)).map((t) => [t.id, t.name]));
   const kept = await adoptKeptVolumes(p, objects.volumes, rows, tenants, progress);

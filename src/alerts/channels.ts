@@ -103,19 +103,7 @@ async function createChannel(
         `tenant ${tenant.name} has ${MAX_CHANNELS_PER_TENANT} alert channels already; remove one first`,
       );
     await insertChannel(trx, row);
-    const data = { channel: id, kind: row.kind, name: row.name };
-    await recordChange(trx, {
-      event: { type: "alert_channel.created", tenantId: tenant.id, subject: id, data },
-      audit: {
-        actor: actor.id,
-        source: actor.source,
-        action: "alert_channel.created",
-        target: `alert_channel/${tenant.name}/${id}`,
-        tenantId: tenant.id,
-        result: "ok",
-        data,
-      },
-    });
+    await recordChannelChange(trx, actor, tenant, "created", { channel: id, kind: row.kind, name: row.name });
   });
   return toChannelView(row);
 }
@@ -183,20 +171,31 @@ export async function removeAlertChannel(
       );
     const now = new Date().toISOString();
     await removeChannel(trx, id, now);
-    const data = { channel: id, kind, name: row.name };
-    await recordChange(trx, {
-      event: { type: "alert_channel.removed", tenantId: tenant.id, subject: id, data },
-      audit: {
-        actor: actor.id,
-        source: actor.source,
-        action: "alert_channel.removed",
-        target: `alert_channel/${tenant.name}/${id}`,
-        tenantId: tenant.id,
-        result: "ok",
-        data,
-      },
-    });
+    await recordChannelChange(trx, actor, tenant, "removed", { channel: id, kind, name: row.name });
     return toChannelView({ ...row, removed_at: now });
+  });
+}
+
+/** A channel's creation or removal as an event and an audit entry, in the transaction that made it. */
+function recordChannelChange(
+  trx: Parameters<typeof recordChange>[0],
+  actor: ReturnType<typeof actorOf>,
+  tenant: TenantRow,
+  verb: "created" | "removed",
+  data: { channel: string; kind: string; name: string },
+) {
+  const type = `alert_channel.${verb}`;
+  return recordChange(trx, {
+    event: { type, tenantId: tenant.id, subject: data.channel, data },
+    audit: {
+      actor: actor.id,
+      source: actor.source,
+      action: type,
+      target: `alert_channel/${tenant.name}/${data.channel}`,
+      tenantId: tenant.id,
+      result: "ok",
+      data,
+    },
   });
 }
 

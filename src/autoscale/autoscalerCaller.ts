@@ -1,4 +1,4 @@
-import type { Caller } from "../tenancy/principal.js";
+import { type Caller, hostCaller } from "../tenancy/principal.js";
 
 /** The audit actor of the autoscaler: what its events, audit entries and approval requests name. */
 export const AUTOSCALER_ACTOR = "autoscaler";
@@ -8,19 +8,5 @@ export const AUTOSCALER_ACTOR = "autoscaler";
  * through the scale operation and `proposeAction`, so the tenant's approval policy, quotas and plan limits apply.
  */
 export function autoscalerCaller(): Caller {
-  return {
-    principal: {
-      actor: AUTOSCALER_ACTOR,
-      kind: "host",
-      userId: null,
-      platformAdmin: true,
-      keyId: null,
-      sessionId: null,
-      tenantId: null,
-      roleCap: null,
-      scopes: null,
-      expiresAt: null,
-    },
-    source: "aims serve autoscaler",
-  };
+  return hostCaller({ id: AUTOSCALER_ACTOR, source: "aims serve autoscaler" });
 }
